@@ -1,0 +1,2 @@
+//! Server functions, one module a domain. Each parses its input, then calls server-only code.
+pub mod hotels;

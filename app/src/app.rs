@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::components::{Footer, Header};
+use crate::i18n::{I18nContextProvider, t_string, use_i18n};
+use crate::pages::{HomePage, NotFoundPage};
+
+/// The HTML document around the app. `lang` on `<html>` is set by the i18n context.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/booking.css"/>
+        <I18nContextProvider>
+            <DocumentTitle/>
+            <Router>
+                <Header/>
+                <main class="page">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=StaticSegment("") view=HomePage/>
+                    </Routes>
+                </main>
+                <Footer/>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn DocumentTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || t_string!(i18n, app_name)/> }
+}

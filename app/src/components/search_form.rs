@@ -1,0 +1,118 @@
+use chrono::{Days, Local, NaiveDate};
+use leptos::prelude::*;
+
+use crate::api::hotels::suggest_locations;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// Suggestions start from this many typed characters.
+const SUGGEST_FROM_CHARS: usize = 2;
+
+fn parse_date(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}
+
+fn day_after(date: NaiveDate) -> NaiveDate {
+    date.checked_add_days(Days::new(1)).unwrap_or(date)
+}
+
+/// Location, check-in and check-out. Submits as a plain GET form; once hydrated it shows the
+/// number of nights, keeps check-out after check-in, and suggests places from the catalog.
+#[component]
+pub fn SearchForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let today = Local::now().date_naive();
+    let tomorrow = day_after(today);
+    let location = RwSignal::new(String::new());
+    let check_in = RwSignal::new(tomorrow.to_string());
+    let check_out = RwSignal::new(day_after(tomorrow).to_string());
+
+    // Moving check-in onto or past check-out drags check-out along, as booking sites do.
+    Effect::new(move |_| {
+        if let Some(from) = parse_date(&check_in.get()) {
+            let to = check_out.with_untracked(|to| parse_date(to));
+            if to.is_none_or(|to| to <= from) {
+                check_out.set(day_after(from).to_string());
+            }
+        }
+    });
+
+    let nights = move || {
+        let from = parse_date(&check_in.get())?;
+        let to = parse_date(&check_out.get())?;
+        Some((to - from).num_days())
+    };
+    let nights_text = move || match nights() {
+        Some(count) if count > 0 => t!(i18n, search_nights, count = move || count).into_any(),
+        _ => view! { <span class="field-error">{t!(i18n, search_dates_invalid)}</span> }
+            .into_any(),
+    };
+
+    let suggestions = LocalResource::new(move || {
+        let typed = location.get();
+        async move {
+            if typed.trim().chars().count() < SUGGEST_FROM_CHARS {
+                return Ok(Vec::new());
+            }
+            suggest_locations(typed).await
+        }
+    });
+    let suggestion_options = move || {
+        suggestions
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|place| view! { <option value=place></option> })
+            .collect_view()
+    };
+    let check_out_min = move || parse_date(&check_in.get()).map(|d| day_after(d).to_string());
+
+    view! {
+        <form
+            class="search-form"
+            method="get"
+            action="/search"
+            role="search"
+            aria-label=move || t_string!(i18n, search_form)
+        >
+            <label class="field field-location">
+                <span>{t!(i18n, search_location)}</span>
+                <input
+                    type="search"
+                    name="location"
+                    list="location-suggestions"
+                    autocomplete="off"
+                    maxlength="100"
+                    placeholder=move || t_string!(i18n, search_location_placeholder)
+                    bind:value=location
+                />
+                <datalist
+                    id="location-suggestions"
+                    aria-label=move || t_string!(i18n, search_suggestions)
+                >
+                    {suggestion_options}
+                </datalist>
+            </label>
+            <label class="field">
+                <span>{t!(i18n, search_check_in)}</span>
+                <input
+                    type="date"
+                    name="date_from"
+                    required
+                    min=today.to_string()
+                    bind:value=check_in
+                />
+            </label>
+            <label class="field">
+                <span>{t!(i18n, search_check_out)}</span>
+                <input type="date" name="date_to" required min=check_out_min bind:value=check_out/>
+            </label>
+            <button type="submit" class="button button-primary">
+                {t!(i18n, search_submit)}
+            </button>
+            <p class="search-nights" data-testid="nights" aria-live="polite">
+                {nights_text}
+            </p>
+        </form>
+    }
+}

@@ -1,0 +1,107 @@
+//! The one error type that crosses the wire: server functions return it, pages show it.
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in terms a page can show and an API can map to a status.
+///
+/// Internal causes (SQL errors, I/O) are logged on the server and never serialised:
+/// the browser only learns the category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// Input that failed to parse; `field` names the input, `reason` is a stable code.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    /// A dependency (the database) is down or timed out.
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+    /// The request never reached our code, or its answer could not be read.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, reason: &str) -> Self {
+        AppError::InvalidInput {
+            field: field.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// The HTTP status this error stands for.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::InvalidInput { .. } => 422,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(reason) => AppError::InvalidInput {
+                field: "request".to_owned(),
+                reason,
+            },
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    /// Logs the full cause and keeps only its category for the client.
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = ?other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_match_the_api_contract() {
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::invalid("date_from", "format").status_code(), 422);
+        assert_eq!(AppError::Unauthorized.status_code(), 401);
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+    }
+
+    #[test]
+    fn round_trips_through_the_server_fn_encoding() {
+        let error = AppError::invalid("location", "too_long");
+        assert_eq!(AppError::de(error.ser()), error);
+    }
+
+    #[test]
+    fn undecodable_answers_become_transport_errors() {
+        let error = AppError::de("<html>bad gateway</html>".into());
+        assert!(matches!(error, AppError::Transport(_)));
+    }
+}

@@ -1,0 +1,18 @@
+//! Server-only code: configuration, state, repositories, cache. Compiled only with `ssr`.
+pub mod cache;
+pub mod config;
+pub mod db;
+pub mod state;
+
+use crate::error::AppError;
+
+/// Sets the HTTP status of the current server-function response from `error`, then returns it,
+/// so API clients see 404/422/503 rather than a blanket 500.
+pub fn with_status(error: AppError) -> AppError {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let status = http::StatusCode::from_u16(error.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        response.set_status(status);
+    }
+    error
+}

@@ -1,0 +1,2 @@
+//! Data-mapper repositories: SQL lives here and maps rows to the shared `model` types.
+pub mod hotels;

@@ -1,0 +1,17 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+
+use super::{cache::Cache, config::Config};
+
+/// Everything a request needs, built once at start-up and shared by handlers, pages and
+/// server functions (provided to Leptos as context).
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: PgPool,
+    pub cache: Cache,
+    pub config: Arc<Config>,
+}

@@ -1,0 +1,51 @@
+//! `GET /health`: is the database reachable, is the cache? 200 when the database is, 503 otherwise.
+use std::time::Duration;
+
+use app::server::{cache::CacheStatus, state::AppState};
+use axum::{Json, extract::State, http::StatusCode};
+use serde::Serialize;
+
+const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatabaseStatus {
+    Up,
+    Down,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HealthReport {
+    /// "ok" when everything answers, "degraded" when only the cache is down, "down" without the
+    /// database.
+    pub status: &'static str,
+    pub database: DatabaseStatus,
+    pub redis: CacheStatus,
+    pub version: &'static str,
+}
+
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
+    let ping = sqlx::query("SELECT 1").execute(&state.db);
+    let (database, redis) = tokio::join!(
+        tokio::time::timeout(DATABASE_TIMEOUT, ping),
+        state.cache.status()
+    );
+    let database = match database {
+        Ok(Ok(_)) => DatabaseStatus::Up,
+        _ => DatabaseStatus::Down,
+    };
+    let (code, status) = match (&database, redis) {
+        (DatabaseStatus::Down, _) => (StatusCode::SERVICE_UNAVAILABLE, "down"),
+        (DatabaseStatus::Up, CacheStatus::Down) => (StatusCode::OK, "degraded"),
+        (DatabaseStatus::Up, _) => (StatusCode::OK, "ok"),
+    };
+    (
+        code,
+        Json(HealthReport {
+            status,
+            database,
+            redis,
+            version: env!("CARGO_PKG_VERSION"),
+        }),
+    )
+}

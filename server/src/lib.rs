@@ -1,0 +1,8 @@
+//! The booking server: wiring of the axum app, the database set-up and the command line.
+pub mod cli;
+pub mod db;
+pub mod health;
+pub mod locale;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,38 @@
+use std::process::ExitCode;
+
+use app::server::config::Config;
+use server::{cli::Command, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let command = match Command::parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    // A missing .env is normal; a malformed one is worth one line.
+    if let Err(error) = dotenvy::dotenv()
+        && !error.not_found()
+    {
+        eprintln!("configuration error: .env: {error}");
+        return ExitCode::from(78);
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("configuration error: {error}");
+            return ExitCode::from(78);
+        }
+    };
+    telemetry::init(config.app_env);
+    match command.run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Builds the application: state, routes, middleware, listener.
+use std::{io, net::SocketAddr, sync::Arc, time::Duration};
+
+use app::{
+    app::{App, shell},
+    server::{cache::Cache, config::Config, state::AppState},
+};
+use axum::{
+    Router,
+    http::{HeaderName, Request},
+    routing::{get, post},
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tokio::net::TcpListener;
+use tower_http::{
+    LatencyUnit,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+use crate::{db, health, locale, seed};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("Leptos configuration: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: io::Error },
+    #[error("server: {0}")]
+    Serve(io::Error),
+    #[error("{0}")]
+    Refused(String),
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A bound, ready-to-run server. Port 0 in `site_addr` picks a free port (tests).
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Prepares the database (create, migrate, demo data), connects Redis, and binds the listener.
+    pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartupError> {
+        if config.jwt.secret_generated {
+            tracing::warn!(
+                "JWT_SECRET_KEY is not set: using a random key, so logins end when the server restarts"
+            );
+        }
+        let db = db::prepare(&config).await?;
+        if config.demo_data {
+            seed::load_demo_data(&db).await?;
+        }
+        let cache = Cache::connect(config.redis_url.as_deref(), &config.redis_prefix).await;
+        let addr = leptos_options.site_addr;
+        let state = AppState {
+            leptos_options,
+            db,
+            cache,
+            config: Arc::new(config),
+        };
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        Ok(Application {
+            router: router(state.clone()),
+            listener,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound TCP listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        tracing::info!("listening on http://{}", self.local_addr());
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+/// All routes: health, locale switch, server functions, pages, static files and the 404 page.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide_state = move || provide_context(context_state.clone());
+    let server_fn_state = state.clone();
+    let leptos_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/health", get(health::health))
+        .route(app::components::LOCALE_ENDPOINT, post(locale::set_locale))
+        .route(
+            "/api/{*fn_name}",
+            post(move |request| {
+                let state = server_fn_state.clone();
+                handle_server_fns_with_context(move || provide_context(state.clone()), request)
+            }),
+        )
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), {
+            let leptos_options = leptos_options.clone();
+            move || shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_state,
+            shell,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        id,
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+    // Give the graceful shutdown a bound so a stuck connection cannot hold the process.
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        tracing::warn!("in-flight requests did not finish in 20 s; exiting");
+        std::process::exit(1);
+    });
+}

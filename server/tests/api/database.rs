@@ -1,0 +1,144 @@
+use server::db;
+use sqlx::PgPool;
+
+use crate::helpers::{spawn_app_with, test_config};
+
+const NO_DEMO: &[(&str, &str)] = &[("DEMO_DATA", "false")];
+
+async fn table_count(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_name IN ('users', 'hotels', 'rooms', 'bookings')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// A hotel with one room type and one user, for constraint tests.
+async fn minimal_catalog(pool: &PgPool) {
+    sqlx::raw_sql(
+        "INSERT INTO hotels (id, name, location, rooms_quantity) VALUES (1, 'H', 'Город', 1);
+         INSERT INTO rooms (id, hotel_id, name, price, quantity) VALUES (1, 1, 'R', 1000, 1);
+         INSERT INTO users (id, email, hashed_password) VALUES (1, 'a@b.cd', 'x');",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+fn is_violation(error: &sqlx::Error, code: &str) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some(code))
+}
+
+#[tokio::test]
+async fn migrations_go_down_and_up_again() {
+    let app = spawn_app_with(NO_DEMO).await;
+    assert_eq!(table_count(&app.state.db).await, 4);
+
+    db::migrate_down(&app.state.db, Some(0)).await.unwrap();
+    assert_eq!(table_count(&app.state.db).await, 0);
+
+    db::MIGRATOR.run(&app.state.db).await.unwrap();
+    assert_eq!(table_count(&app.state.db).await, 4);
+}
+
+#[tokio::test]
+async fn ensure_database_creates_it_once() {
+    let config = test_config(NO_DEMO);
+    db::ensure_database(&config.database).await.unwrap();
+    // A second call finds it and does nothing.
+    db::ensure_database(&config.database).await.unwrap();
+    db::drop_database(&config.database).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_booking_must_end_after_it_starts() {
+    let app = spawn_app_with(NO_DEMO).await;
+    minimal_catalog(&app.state.db).await;
+    for (from, to) in [("2030-01-02", "2030-01-02"), ("2030-01-03", "2030-01-02")] {
+        let error = sqlx::query(
+            "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+             VALUES (1, 1, $1::date, $2::date, 1000)",
+        )
+        .bind(from)
+        .bind(to)
+        .execute(&app.state.db)
+        .await
+        .unwrap_err();
+        assert!(is_violation(&error, "23514"), "{from}..{to}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn prices_and_quantities_cannot_be_negative() {
+    let app = spawn_app_with(NO_DEMO).await;
+    minimal_catalog(&app.state.db).await;
+    for statement in [
+        "INSERT INTO rooms (hotel_id, name, price, quantity) VALUES (1, 'R', -1, 1)",
+        "INSERT INTO rooms (hotel_id, name, price, quantity) VALUES (1, 'R', 1, -1)",
+        "INSERT INTO hotels (name, location, rooms_quantity) VALUES ('H', 'L', -1)",
+    ] {
+        let error = sqlx::query(statement)
+            .execute(&app.state.db)
+            .await
+            .unwrap_err();
+        assert!(is_violation(&error, "23514"), "{statement}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn emails_are_unique_in_any_letter_case() {
+    let app = spawn_app_with(NO_DEMO).await;
+    minimal_catalog(&app.state.db).await;
+    // Stored emails are normalised; the check refuses anything else outright.
+    let error = sqlx::query("INSERT INTO users (email, hashed_password) VALUES ('A@B.CD', 'x')")
+        .execute(&app.state.db)
+        .await
+        .unwrap_err();
+    assert!(is_violation(&error, "23514"), "{error}");
+    let error = sqlx::query("INSERT INTO users (email, hashed_password) VALUES ('a@b.cd', 'y')")
+        .execute(&app.state.db)
+        .await
+        .unwrap_err();
+    assert!(is_violation(&error, "23505"), "{error}");
+}
+
+#[tokio::test]
+async fn total_cost_and_days_are_derived() {
+    let app = spawn_app_with(NO_DEMO).await;
+    minimal_catalog(&app.state.db).await;
+    let (days, cost): (i32, i64) = sqlx::query_as(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES (1, 1, '2030-02-27', '2030-03-02', 2500)
+         RETURNING total_days, total_cost",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(days, 3);
+    assert_eq!(cost, 7500);
+}
+
+#[tokio::test]
+async fn deleting_a_hotel_removes_its_rooms_and_bookings() {
+    let app = spawn_app_with(NO_DEMO).await;
+    minimal_catalog(&app.state.db).await;
+    sqlx::query(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES (1, 1, '2030-01-01', '2030-01-02', 1000)",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM hotels WHERE id = 1")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let left: i64 =
+        sqlx::query_scalar("SELECT (SELECT count(*) FROM rooms) + (SELECT count(*) FROM bookings)")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}

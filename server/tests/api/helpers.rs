@@ -1,0 +1,128 @@
+use std::collections::HashMap;
+
+use app::server::{config::Config, state::AppState};
+use leptos::config::LeptosOptions;
+use server::startup::Application;
+
+/// A running app with its own database, dropped (with the database) at the end of the test.
+pub struct TestApp {
+    pub address: String,
+    pub config: Config,
+    pub state: AppState,
+    pub client: reqwest::Client,
+}
+
+/// Variables a developer or CI may set to reach their PostgreSQL and Redis; everything else is
+/// decided by the test.
+const PASSED_THROUGH: &[&str] = &["DB_HOST", "DB_PORT", "DB_USER", "DB_PASS", "REDIS_URL"];
+
+pub fn test_config(overrides: &[(&str, &str)]) -> Config {
+    let database = format!("booking_test_{}", random_suffix());
+    let mut vars: HashMap<String, String> = PASSED_THROUGH
+        .iter()
+        .filter_map(|name| std::env::var(name).ok().map(|value| (name.to_string(), value)))
+        .collect();
+    vars.insert("APP_ENV".into(), "test".into());
+    vars.insert("REDIS_PREFIX".into(), format!("{database}:"));
+    vars.insert("DB_NAME".into(), database);
+    vars.insert("JWT_SECRET_KEY".into(), "integration-test-secret".into());
+    for (name, value) in overrides {
+        vars.insert(name.to_string(), value.to_string());
+    }
+    Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid")
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let value: u64 = rand::rng().random();
+    format!("{value:016x}")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let config = test_config(overrides);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("booking")
+        .site_root("target/site")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build();
+    let app = Application::build(config.clone(), leptos_options)
+        .await
+        .expect("the app starts");
+    let address = format!("http://{}", app.local_addr());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        config,
+        state,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client"),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// Calls a server function the way the browser does (URL-encoded form).
+    pub async fn server_fn(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let body = form
+            .iter()
+            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.client
+            .post(self.url(&format!("/api/{name}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let options = self.config.database.clone();
+        // Drop is synchronous: drop the database from a thread with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(server::db::drop_database(&options))
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {:?}", self.config.database.get_database());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+use crate::helpers::spawn_app;
+
+async fn page(app: &crate::helpers::TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut request = app.client.get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn home_page_is_server_rendered_in_russian_by_default() {
+    let app = spawn_app().await;
+    let (status, html) = page(&app, "/", &[]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Найдите, где остановиться"), "{html}");
+    assert!(html.contains(r#"lang="ru""#));
+    assert!(html.contains(r#"name="date_from""#));
+    assert!(html.contains("/pkg/booking.js"), "the page loads the wasm bundle");
+}
+
+#[tokio::test]
+async fn accept_language_picks_english() {
+    let app = spawn_app().await;
+    let (_, html) = page(&app, "/", &[("accept-language", "en-US,en;q=0.9")]).await;
+    assert!(html.contains("Find a place to stay"));
+    assert!(html.contains(r#"lang="en""#));
+}
+
+#[tokio::test]
+async fn the_locale_cookie_wins_over_accept_language() {
+    let app = spawn_app().await;
+    let (_, html) = page(
+        &app,
+        "/",
+        &[("accept-language", "ru-RU"), ("cookie", "i18n_pref_locale=en")],
+    )
+    .await;
+    assert!(html.contains("Find a place to stay"));
+}
+
+#[tokio::test]
+async fn unknown_paths_get_the_404_page() {
+    let app = spawn_app().await;
+    let (status, html) = page(&app, "/no/such/page", &[]).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Страница не найдена"));
+}
+
+#[tokio::test]
+async fn the_language_form_sets_the_cookie_and_goes_back() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/locale"))
+        .form(&[("locale", "en"), ("return_to", "/some/page?x=1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], "/some/page?x=1");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("i18n_pref_locale=en;"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_language_form_never_redirects_off_site() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/locale"))
+        .form(&[("locale", "ru"), ("return_to", "//evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn an_unknown_locale_is_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/locale"))
+        .form(&[("locale", "xx")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id_and_are_compressed() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().contains_key("x-request-id"));
+    assert_eq!(response.headers()["content-encoding"], "br");
+}
