@@ -4,7 +4,8 @@ use leptos::config::get_configuration;
 
 use crate::{db, seed, startup::Application, startup::StartupError};
 
-pub const USAGE: &str = "usage: server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]
+pub const USAGE: &str =
+    "usage: server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]
   serve              create the database if needed, migrate, load demo data, serve (default)
   migrate up         apply pending migrations
   migrate down [V]   revert the last migration, or every migration after version V (0: all)

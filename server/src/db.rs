@@ -36,11 +36,12 @@ pub async fn migrate_down(pool: &PgPool, target: Option<i64>) -> Result<(), Migr
     let target = match target {
         Some(target) => target,
         None => {
-            let applied: Vec<i64> =
-                sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version DESC LIMIT 2")
-                    .fetch_all(pool)
-                    .await
-                    .map_err(MigrateError::Execute)?;
+            let applied: Vec<i64> = sqlx::query_scalar(
+                "SELECT version FROM _sqlx_migrations ORDER BY version DESC LIMIT 2",
+            )
+            .fetch_all(pool)
+            .await
+            .map_err(MigrateError::Execute)?;
             applied.get(1).copied().unwrap_or(0)
         }
     };

@@ -67,7 +67,12 @@ mod tests {
 
     #[test]
     fn refuses_other_sites() {
-        for path in ["//evil.example", "https://evil.example", "/\\evil.example", "/a\r\nb"] {
+        for path in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/a\r\nb",
+        ] {
             assert_eq!(local_path(Some(path)), "/", "{path}");
         }
         assert_eq!(local_path(None), "/");

@@ -12,8 +12,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A missing .env is normal; a malformed one is worth one line.
-    if let Err(error) = dotenvy::dotenv()
+    // A missing .env is normal; a malformed one is worth one line. Test harnesses set
+    // APP_ENV=test and everything else explicitly: a developer's .env must not redirect them.
+    let under_test = std::env::var("APP_ENV").is_ok_and(|env| env == "test");
+    if !under_test
+        && let Err(error) = dotenvy::dotenv()
         && !error.not_found()
     {
         eprintln!("configuration error: .env: {error}");

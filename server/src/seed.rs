@@ -21,13 +21,12 @@ pub enum SeedOutcome {
 pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     let mut tx = pool.begin().await?;
     // The marker row is taken first: a concurrent loader waits on it, then sees it and stops.
-    let claimed = sqlx::query(
-        "INSERT INTO seed_history (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(SEED_NAME)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let claimed =
+        sqlx::query("INSERT INTO seed_history (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+            .bind(SEED_NAME)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if claimed == 0 {
         tx.rollback().await?;
         return Ok(SeedOutcome::AlreadyLoaded);

@@ -50,7 +50,10 @@ pub struct Application {
 
 impl Application {
     /// Prepares the database (create, migrate, demo data), connects Redis, and binds the listener.
-    pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, StartupError> {
+    pub async fn build(
+        config: Config,
+        leptos_options: LeptosOptions,
+    ) -> Result<Self, StartupError> {
         if config.jwt.secret_generated {
             tracing::warn!(
                 "JWT_SECRET_KEY is not set: using a random key, so logins end when the server restarts"
@@ -124,10 +127,10 @@ pub fn router(state: AppState) -> Router {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            provide_state,
-            shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, shell))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(

@@ -43,8 +43,7 @@ pub fn SearchForm() -> impl IntoView {
     };
     let nights_text = move || match nights() {
         Some(count) if count > 0 => t!(i18n, search_nights, count = move || count).into_any(),
-        _ => view! { <span class="field-error">{t!(i18n, search_dates_invalid)}</span> }
-            .into_any(),
+        _ => view! { <span class="field-error">{t!(i18n, search_dates_invalid)}</span> }.into_any(),
     };
 
     let suggestions = LocalResource::new(move || {

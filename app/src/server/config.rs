@@ -227,7 +227,10 @@ impl Env<'_> {
             .map(|raw| match raw.trim().to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "on" => Ok(true),
                 "0" | "false" | "no" | "off" => Ok(false),
-                other => Err(problem(name, format!("expected true or false, got '{other}'"))),
+                other => Err(problem(
+                    name,
+                    format!("expected true or false, got '{other}'"),
+                )),
             })
             .transpose()
     }
@@ -249,8 +252,9 @@ impl Env<'_> {
 fn database_options(env: &Env) -> Result<PgConnectOptions, ConfigError> {
     let (options, var) = match env.get("DATABASE_URL") {
         Some(url) => (
-            PgConnectOptions::from_str(&url)
-                .map_err(|error| problem("DATABASE_URL", format!("not a PostgreSQL URL: {error}")))?,
+            PgConnectOptions::from_str(&url).map_err(|error| {
+                problem("DATABASE_URL", format!("not a PostgreSQL URL: {error}"))
+            })?,
             "DATABASE_URL",
         ),
         None => {
@@ -306,9 +310,7 @@ fn redis_url(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<String>, 
 }
 
 fn jwt_config(env: &Env, app_env: AppEnv) -> Result<JwtConfig, ConfigError> {
-    let algorithm = env
-        .parsed("JWT_ALGORITHM")?
-        .unwrap_or(JwtAlgorithm::HS256);
+    let algorithm = env.parsed("JWT_ALGORITHM")?.unwrap_or(JwtAlgorithm::HS256);
     let minutes: u64 = env.parsed("ACCESS_TOKEN_EXPIRE_MINUTES")?.unwrap_or(30);
     if !(1..=43_200).contains(&minutes) {
         return Err(problem(
@@ -321,7 +323,9 @@ fn jwt_config(env: &Env, app_env: AppEnv) -> Result<JwtConfig, ConfigError> {
             if app_env.is_production() && secret.chars().count() < MIN_PRODUCTION_SECRET_CHARS {
                 return Err(problem(
                     "JWT_SECRET_KEY",
-                    format!("must be at least {MIN_PRODUCTION_SECRET_CHARS} characters in production"),
+                    format!(
+                        "must be at least {MIN_PRODUCTION_SECRET_CHARS} characters in production"
+                    ),
                 ));
             }
             (Secret::new(secret), false)
@@ -362,15 +366,25 @@ fn smtp_config(env: &Env) -> Result<Option<SmtpConfig>, ConfigError> {
     let user = env.get("SMTP_USER");
     let pass = env.get("SMTP_PASS").map(Secret::new);
     if user.is_some() != pass.is_some() {
-        let missing = if user.is_none() { "SMTP_USER" } else { "SMTP_PASS" };
-        return Err(problem(missing, "SMTP_USER and SMTP_PASS must be set together"));
+        let missing = if user.is_none() {
+            "SMTP_USER"
+        } else {
+            "SMTP_PASS"
+        };
+        return Err(problem(
+            missing,
+            "SMTP_USER and SMTP_PASS must be set together",
+        ));
     }
     let from = env
         .get("SMTP_FROM")
         .or_else(|| user.clone())
         .unwrap_or_else(|| "Booking <noreply@booking.local>".into());
     if !from.contains('@') {
-        return Err(problem("SMTP_FROM", format!("not an email address: '{from}'")));
+        return Err(problem(
+            "SMTP_FROM",
+            format!("not an email address: '{from}'"),
+        ));
     }
     Ok(Some(SmtpConfig {
         host,
@@ -509,7 +523,10 @@ mod tests {
     #[test]
     fn empty_redis_url_switches_caching_off() {
         assert!(load(&[("REDIS_URL", "")]).unwrap().redis_url.is_none());
-        assert_eq!(load(&[("REDIS_URL", "http://x")]).unwrap_err().var, "REDIS_URL");
+        assert_eq!(
+            load(&[("REDIS_URL", "http://x")]).unwrap_err().var,
+            "REDIS_URL"
+        );
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub fn test_config(overrides: &[(&str, &str)]) -> Config {
     let database = format!("booking_test_{}", random_suffix());
     let mut vars: HashMap<String, String> = PASSED_THROUGH
         .iter()
-        .filter_map(|name| std::env::var(name).ok().map(|value| (name.to_string(), value)))
+        .filter_map(|name| {
+            std::env::var(name)
+                .ok()
+                .map(|value| (name.to_string(), value))
+        })
         .collect();
     vars.insert("APP_ENV".into(), "test".into());
     vars.insert("REDIS_PREFIX".into(), format!("{database}:"));
@@ -122,7 +126,10 @@ impl Drop for TestApp {
         })
         .join();
         if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop the test database {:?}", self.config.database.get_database());
+            eprintln!(
+                "could not drop the test database {:?}",
+                self.config.database.get_database()
+            );
         }
     }
 }

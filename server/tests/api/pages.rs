@@ -1,6 +1,10 @@
 use crate::helpers::spawn_app;
 
-async fn page(app: &crate::helpers::TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+async fn page(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
     let mut request = app.client.get(app.url(path));
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -17,7 +21,10 @@ async fn home_page_is_server_rendered_in_russian_by_default() {
     assert!(html.contains("Найдите, где остановиться"), "{html}");
     assert!(html.contains(r#"lang="ru""#));
     assert!(html.contains(r#"name="date_from""#));
-    assert!(html.contains("/pkg/booking.js"), "the page loads the wasm bundle");
+    assert!(
+        html.contains("/pkg/booking.js"),
+        "the page loads the wasm bundle"
+    );
 }
 
 #[tokio::test]
@@ -34,7 +41,10 @@ async fn the_locale_cookie_wins_over_accept_language() {
     let (_, html) = page(
         &app,
         "/",
-        &[("accept-language", "ru-RU"), ("cookie", "i18n_pref_locale=en")],
+        &[
+            ("accept-language", "ru-RU"),
+            ("cookie", "i18n_pref_locale=en"),
+        ],
     )
     .await;
     assert!(html.contains("Find a place to stay"));

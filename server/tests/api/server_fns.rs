@@ -3,7 +3,9 @@ use serde_json::Value;
 use crate::helpers::spawn_app;
 
 async fn suggestions(app: &crate::helpers::TestApp, query: &str) -> (u16, Value) {
-    let response = app.server_fn("suggest_locations", &[("query", query)]).await;
+    let response = app
+        .server_fn("suggest_locations", &[("query", query)])
+        .await;
     let status = response.status().as_u16();
     (status, response.json().await.expect("a JSON answer"))
 }

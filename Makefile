@@ -1,0 +1,79 @@
+# The two commands: `make run` (set up everything, then serve) and `make test` (set up, run every test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# One build cache outside the clone, so CI and fresh clones reuse it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/booking-target
+# Builds never talk to a database: a DATABASE_URL in the environment must not reach sqlx's
+# compile-time checks (those of our dependencies included).
+export SQLX_OFFLINE := true
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# Must equal the wasm-bindgen pinned in Cargo.toml.
+WASM_BINDGEN_VERSION := 0.2.130
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
+E2E_PORT ?= 3100
+# The browser tests' server: its own database and Redis prefix, never the demo database.
+E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=true \
+	JWT_SECRET_KEY=e2e-only-secret-not-for-production \
+	LEPTOS_OUTPUT_NAME=booking LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site LEPTOS_SITE_PKG_DIR=pkg \
+	LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) LEPTOS_ENV=PROD \
+	RUST_LOG=warn SERVER_BIN=$(SERVER_BIN) E2E_PORT=$(E2E_PORT)
+
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build
+
+help:
+	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
+	@echo "make test  - set up, then run lints, unit, integration and browser tests"
+	@echo "make dev   - set up, then cargo leptos watch"
+
+run: setup
+	cargo leptos serve --release
+
+dev: setup
+	cargo leptos watch
+
+test: setup browser lint unit e2e
+
+setup: tools npm-deps
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" \
+		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+npm-deps: node_modules/.installed end2end/node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian's Chromium for Playwright (a browser download is not possible here).
+browser:
+	@command -v chromium >/dev/null \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	env -u DATABASE_URL cargo test -p app -p server
+
+release-build:
+	cargo leptos build --release
+
+e2e: release-build
+	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \
+		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; exit $$status

@@ -1,0 +1,52 @@
+import { defineConfig } from "@playwright/test";
+
+// `make test` sets these (see Makefile: E2E_ENV); the defaults let `npx playwright test` run by hand
+// against a server that is already up.
+const port = process.env.E2E_PORT ?? "3100";
+const serverBin = process.env.SERVER_BIN;
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: "list",
+  use: {
+    baseURL,
+    // The original's users read Russian; Chromium would send en-US otherwise.
+    locale: "ru-RU",
+    trace: "retain-on-failure",
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not possible here.
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "hydrated", testIgnore: /\.nojs\.spec\.ts$/ },
+    { name: "no-javascript", testMatch: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: false } },
+  ],
+  webServer: serverBin
+    ? {
+        // A fresh database with the demo data, then the release server built by `make test`.
+        command: `"${serverBin}" db reset && exec "${serverBin}"`,
+        cwd: "..",
+        url: `${baseURL}/health`,
+        reuseExistingServer: false,
+        timeout: 120_000,
+        stdout: "pipe",
+        stderr: "pipe",
+      }
+    : undefined,
+});
