@@ -31,7 +31,7 @@ help:
 	@echo "make dev   - set up, then cargo leptos watch"
 
 run: setup
-	cargo leptos serve --release
+	cargo leptos serve --release --precompress
 
 dev: setup
 	cargo leptos watch
@@ -72,7 +72,7 @@ unit:
 	env -u DATABASE_URL cargo test -p app -p server
 
 release-build:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \
