@@ -7,6 +7,9 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/booking-target
 # Builds never talk to a database: a DATABASE_URL in the environment must not reach sqlx's
 # compile-time checks (those of our dependencies included).
 export SQLX_OFFLINE := true
+# Incremental caches of this leptos-heavy workspace grow by gigabytes per change; CI and tests
+# gain nothing from them. `make dev` turns them back on.
+export CARGO_INCREMENTAL ?= 0
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.10
@@ -23,7 +26,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) LEPTOS_ENV=PROD \
 	RUST_LOG=warn SERVER_BIN=$(SERVER_BIN) E2E_PORT=$(E2E_PORT)
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build bench-auth
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -34,7 +37,7 @@ run: setup
 	cargo leptos serve --release --precompress
 
 dev: setup
-	cargo leptos watch
+	CARGO_INCREMENTAL=1 cargo leptos watch
 
 test: setup browser lint unit e2e
 
@@ -77,3 +80,8 @@ release-build:
 e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \
 		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; exit $$status
+
+# Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
+bench-auth: release-build
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	server/bench/auth.sh

@@ -1,5 +1,5 @@
 //! Generates the typed `i18n` module from `locales/*.json` (Russian first: it is the default).
-use leptos_i18n_build::{Config, TranslationsInfos};
+use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
 fn main() {
@@ -7,7 +7,9 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let config = Config::new("ru")
         .and_then(|config| config.add_locale("en"))
-        .expect("locale list is valid");
+        .expect("locale list is valid")
+        // Lets `t_string!` fill in values (error messages built outside a view).
+        .parse_options(ParseOptions::new().interpolate_display(true));
     let translations = TranslationsInfos::parse(config).expect("locale files parse");
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();

@@ -1,2 +1,3 @@
 //! Server functions, one module a domain. Each parses its input, then calls server-only code.
+pub mod auth;
 pub mod hotels;

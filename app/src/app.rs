@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::{Footer, Header};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
-use crate::pages::{HomePage, NotFoundPage};
+use crate::pages::{AccountPage, AdminUsersPage, HomePage, LoginPage, NotFoundPage, RegisterPage};
+use crate::session::provide_session;
 
 /// The HTML document around the app. `lang` on `<html>` is set by the i18n context.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -32,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     // Effects run only in the browser, after hydration: mark the page as interactive.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -47,7 +49,17 @@ pub fn App() -> impl IntoView {
                 <Header/>
                 <main class="page">
                     <Routes fallback=NotFoundPage>
-                        <Route path=StaticSegment("") view=HomePage/>
+                        // Async rendering: the whole page, header included, arrives resolved, so
+                        // it works without JavaScript, and protected pages can still redirect.
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("users"))
+                            view=AdminUsersPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </main>
                 <Footer/>

@@ -1,10 +1,16 @@
 //! Reusable pieces of the layout and pages.
+mod account_menu;
+mod error_message;
 mod footer;
 mod header;
 mod language_switch;
+mod require_user;
 mod search_form;
 
+pub use account_menu::AccountMenu;
+pub use error_message::{FieldError, FormError, error_text};
 pub use footer::Footer;
 pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
+pub use require_user::RequireUser;
 pub use search_form::SearchForm;

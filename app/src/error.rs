@@ -14,6 +14,15 @@ pub enum AppError {
     /// Input that failed to parse; `field` names the input, `reason` is a stable code.
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
+    /// Registration with an email that already has an account (in any letter case).
+    #[error("email already registered")]
+    EmailTaken,
+    /// Wrong email or password: one answer for both, so accounts cannot be probed.
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    /// Too many failed logins; try again after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("unauthorized")]
     Unauthorized,
     #[error("forbidden")]
@@ -36,12 +45,72 @@ impl AppError {
         }
     }
 
+    /// A stable code for pages and URLs (the no-JavaScript forms carry it in `?error=`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::InvalidInput { .. } => "invalid_input",
+            AppError::EmailTaken => "email_taken",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "network",
+        }
+    }
+
+    /// Query-string pairs that carry this error to a page after a no-JavaScript form post.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("error", self.code().to_owned())];
+        match self {
+            AppError::InvalidInput { field, reason } => {
+                pairs.push(("field", field.clone()));
+                pairs.push(("reason", reason.clone()));
+            }
+            AppError::TooManyAttempts { retry_after_secs } => {
+                pairs.push(("retry_after", retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        pairs
+    }
+
+    /// The error a page was sent back with (see [`AppError::to_query`]).
+    pub fn from_query(
+        code: &str,
+        field: Option<String>,
+        reason: Option<String>,
+        retry_after: Option<u64>,
+    ) -> Option<Self> {
+        Some(match code {
+            "not_found" => AppError::NotFound,
+            "invalid_input" => AppError::InvalidInput {
+                field: field.unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
+            },
+            "email_taken" => AppError::EmailTaken,
+            "invalid_credentials" => AppError::InvalidCredentials,
+            "too_many_attempts" => AppError::TooManyAttempts {
+                retry_after_secs: retry_after.unwrap_or(60),
+            },
+            "unauthorized" => AppError::Unauthorized,
+            "forbidden" => AppError::Forbidden,
+            "unavailable" => AppError::Unavailable,
+            "internal" => AppError::Internal,
+            _ => return None,
+        })
+    }
+
     /// The HTTP status this error stands for.
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
             AppError::InvalidInput { .. } => 422,
-            AppError::Unauthorized => 401,
+            AppError::EmailTaken => 409,
+            AppError::InvalidCredentials | AppError::Unauthorized => 401,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -97,6 +166,32 @@ mod tests {
     fn round_trips_through_the_server_fn_encoding() {
         let error = AppError::invalid("location", "too_long");
         assert_eq!(AppError::de(error.ser()), error);
+    }
+
+    #[test]
+    fn survives_a_trip_through_the_query_string() {
+        for error in [
+            AppError::invalid("password", "too_short"),
+            AppError::TooManyAttempts {
+                retry_after_secs: 90,
+            },
+            AppError::InvalidCredentials,
+        ] {
+            let pairs = error.to_query();
+            let get = |key: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.clone())
+            };
+            let back = AppError::from_query(
+                &get("error").unwrap(),
+                get("field"),
+                get("reason"),
+                get("retry_after").and_then(|v| v.parse().ok()),
+            );
+            assert_eq!(back, Some(error));
+        }
     }
 
     #[test]

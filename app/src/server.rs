@@ -1,7 +1,10 @@
 //! Server-only code: configuration, state, repositories, cache. Compiled only with `ssr`.
+pub mod accounts;
+pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod db;
+pub mod forms;
 pub mod state;
 
 use crate::error::AppError;

@@ -18,6 +18,16 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 
 export { expect };
 
+/**
+ * Removes the browser's "Failed to load resource" reports for HTTP statuses the test expects
+ * (a 401 for a wrong password is the right answer, not an error of the page).
+ */
+export function allowHttpStatuses(errors: string[], statuses: number[]): void {
+  const expected = (e: string) =>
+    statuses.some((status) => e.startsWith(`Failed to load resource: the server responded with a status of ${status} `));
+  errors.splice(0, errors.length, ...errors.filter((e) => !expected(e)));
+}
+
 /** Waits until the wasm bundle has hydrated the page (the app marks <body> then). */
 export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");

@@ -1,5 +1,8 @@
 //! `server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]`.
-use app::server::config::Config;
+use std::io::BufRead;
+
+use app::model::{Email, Role};
+use app::server::{accounts, config::Config, db::users::UserRepo};
 use leptos::config::get_configuration;
 
 use crate::{db, seed, startup::Application, startup::StartupError};
@@ -11,7 +14,9 @@ pub const USAGE: &str =
   migrate down [V]   revert the last migration, or every migration after version V (0: all)
   seed               load the demo data (once; never with APP_ENV=production)
   db reset           drop and recreate the database, migrate, load demo data
-  db drop            drop the database";
+  db drop            drop the database
+  create-admin EMAIL create an admin (or promote a user); password from ADMIN_PASSWORD or stdin
+  set-role EMAIL R   make a user an admin or a plain user again";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -21,6 +26,8 @@ pub enum Command {
     Seed,
     DbReset,
     DbDrop,
+    CreateAdmin { email: String },
+    SetRole { email: String, role: Role },
 }
 
 impl Command {
@@ -40,6 +47,15 @@ impl Command {
             ["seed"] => Ok(Command::Seed),
             ["db", "reset"] => Ok(Command::DbReset),
             ["db", "drop"] => Ok(Command::DbDrop),
+            ["create-admin", email] => Ok(Command::CreateAdmin {
+                email: email.to_string(),
+            }),
+            ["set-role", email, role] => Role::parse(role)
+                .map(|role| Command::SetRole {
+                    email: email.to_string(),
+                    role,
+                })
+                .ok_or_else(|| format!("set-role: '{role}' is not user or admin\n{USAGE}")),
             ["help" | "--help" | "-h"] => Err(USAGE.to_owned()),
             _ => Err(format!("unknown command: {}\n{USAGE}", words.join(" "))),
         }
@@ -90,6 +106,26 @@ impl Command {
                 pool.close().await;
                 Ok(())
             }
+            Command::CreateAdmin { email } => {
+                let password = admin_password()?;
+                let pool = db::prepare(&config).await?;
+                let admin = accounts::create_admin(&pool, &email, &password)
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("create-admin: {error}")))?;
+                println!("{} is an admin (user {})", admin.email, admin.id);
+                Ok(())
+            }
+            Command::SetRole { email, role } => {
+                let pool = db::prepare(&config).await?;
+                let email = Email::parse(&email)
+                    .map_err(|error| StartupError::Refused(format!("set-role: {error}")))?;
+                let user = UserRepo::new(&pool)
+                    .set_role(&email, role)
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("set-role {email}: {error}")))?;
+                println!("{} is now {}", user.email, user.role.as_str());
+                Ok(())
+            }
             Command::DbDrop => {
                 if config.app_env.is_production() {
                     return Err(StartupError::Refused(
@@ -101,6 +137,21 @@ impl Command {
             }
         }
     }
+}
+
+/// `ADMIN_PASSWORD`, or the first line of standard input (never a command-line argument, which
+/// other users of the machine could see).
+fn admin_password() -> Result<String, StartupError> {
+    if let Ok(password) = std::env::var("ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    eprintln!("password (one line on standard input):");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| StartupError::Refused(format!("cannot read the password: {error}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 #[cfg(test)]
@@ -127,6 +178,18 @@ mod tests {
             Ok(Command::MigrateDown { target: Some(0) })
         );
         assert!(parse("migrate down latest").is_err());
+    }
+
+    #[test]
+    fn set_role_takes_a_known_role() {
+        assert_eq!(
+            parse("set-role a@b.cd admin"),
+            Ok(Command::SetRole {
+                email: "a@b.cd".into(),
+                role: Role::Admin
+            })
+        );
+        assert!(parse("set-role a@b.cd root").is_err());
     }
 
     #[test]

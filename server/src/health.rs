@@ -1,8 +1,10 @@
 //! `GET /health`: is the database reachable, is the cache? 200 when the database is, 503 otherwise.
+//! `GET /auth/session`: does the request carry a valid session token? 204 or 401, no database.
 use std::time::Duration;
 
+use app::server::auth::session::Session;
 use app::server::{cache::CacheStatus, state::AppState};
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::Serialize;
 
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -48,4 +50,14 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
             version: env!("CARGO_PKG_VERSION"),
         }),
     )
+}
+
+/// Lets a client check that its session is still valid (the token's signature and expiry only;
+/// a deleted user's token is caught on the next real request).
+pub async fn session(Extension(session): Extension<Session>) -> StatusCode {
+    if session.has_valid_token() {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::UNAUTHORIZED
+    }
 }

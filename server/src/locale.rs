@@ -1,5 +1,5 @@
 //! `POST /locale`: the language switch for browsers without JavaScript.
-use app::i18n::Locale;
+use app::{i18n::Locale, model::navigation::local_path};
 use axum::{
     Form,
     http::{HeaderValue, StatusCode, header},
@@ -39,42 +39,4 @@ pub async fn set_locale(Form(form): Form<LocaleForm>) -> Response {
         [(header::SET_COOKIE, cookie), (header::LOCATION, target)],
     )
         .into_response()
-}
-
-/// `path` when it stays on this site, "/" otherwise: never an open redirect.
-pub fn local_path(path: Option<&str>) -> &str {
-    match path {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.chars().any(char::is_control) =>
-        {
-            path
-        }
-        _ => "/",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn keeps_local_paths() {
-        assert_eq!(local_path(Some("/search?location=x")), "/search?location=x");
-    }
-
-    #[test]
-    fn refuses_other_sites() {
-        for path in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil.example",
-            "/a\r\nb",
-        ] {
-            assert_eq!(local_path(Some(path)), "/", "{path}");
-        }
-        assert_eq!(local_path(None), "/");
-    }
 }

@@ -3,11 +3,17 @@ use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
     app::{App, shell},
-    server::{cache::Cache, config::Config, state::AppState},
+    server::{
+        auth::{Auth, session::resolve_session},
+        cache::Cache,
+        config::Config,
+        state::AppState,
+    },
 };
 use axum::{
     Router,
     http::{HeaderName, Request},
+    middleware,
     routing::{get, post},
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
@@ -64,12 +70,16 @@ impl Application {
             seed::load_demo_data(&db).await?;
         }
         let cache = Cache::connect(config.redis_url.as_deref(), &config.redis_prefix).await;
+        let auth = Auth::new(&config, cache.clone())
+            .await
+            .map_err(|error| StartupError::Refused(format!("authentication set-up: {error}")))?;
         let addr = leptos_options.site_addr;
         let state = AppState {
             leptos_options,
             db,
             cache,
             config: Arc::new(config),
+            auth: Arc::new(auth),
         };
         let listener = TcpListener::bind(addr)
             .await
@@ -115,6 +125,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/health", get(health::health))
+        .route("/auth/session", get(health::session))
         .route(app::components::LOCALE_ENDPOINT, post(locale::set_locale))
         .route(
             "/api/{*fn_name}",
@@ -131,6 +142,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_state, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            resolve_session,
+        ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::LanguageSwitch;
+use super::{AccountMenu, LanguageSwitch};
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -13,6 +13,7 @@ pub fn Header() -> impl IntoView {
             <nav class="site-nav" aria-label=move || t_string!(i18n, nav_main)>
                 <A href="/">{t!(i18n, nav_home)}</A>
             </nav>
+            <AccountMenu/>
             <LanguageSwitch/>
         </header>
     }

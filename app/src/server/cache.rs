@@ -104,4 +104,72 @@ impl Cache {
             _ => CacheStatus::Down,
         }
     }
+
+    fn connection(&self) -> Option<ConnectionManager> {
+        self.connection.clone()
+    }
+
+    /// Increments a counter that expires `ttl` after its first increment; `None` when Redis is
+    /// off or failed.
+    pub async fn increment(&self, key: &str, ttl: Duration) -> Option<u64> {
+        let mut connection = self.connection()?;
+        let key = self.key(key);
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .incr(&key, 1u64)
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(ttl.as_secs())
+            .arg("NX")
+            .ignore();
+        let result = tokio::time::timeout(
+            RESPONSE_TIMEOUT * 2,
+            pipe.query_async::<(u64,)>(&mut connection),
+        )
+        .await;
+        match result {
+            Ok(Ok((count,))) => Some(count),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "Redis increment failed");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("Redis increment timed out");
+                None
+            }
+        }
+    }
+
+    /// A counter's value and its time to live; `None` when Redis is off or failed.
+    pub async fn counter(&self, key: &str) -> Option<(u32, Duration)> {
+        let mut connection = self.connection()?;
+        let key = self.key(key);
+        let mut pipe = redis::pipe();
+        pipe.get(&key).ttl(&key);
+        let result = tokio::time::timeout(
+            RESPONSE_TIMEOUT * 2,
+            pipe.query_async::<(Option<u32>, i64)>(&mut connection),
+        )
+        .await;
+        match result {
+            Ok(Ok((count, ttl))) => {
+                Some((count.unwrap_or(0), Duration::from_secs(ttl.max(0) as u64)))
+            }
+            _ => None,
+        }
+    }
+
+    pub async fn delete(&self, key: &str) {
+        let Some(mut connection) = self.connection() else {
+            return;
+        };
+        let key = self.key(key);
+        let mut command = redis::cmd("DEL");
+        command.arg(&key);
+        let _ = tokio::time::timeout(
+            RESPONSE_TIMEOUT * 2,
+            command.query_async::<()>(&mut connection),
+        )
+        .await;
+    }
 }

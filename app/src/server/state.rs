@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::{cache::Cache, config::Config};
+use super::{auth::Auth, cache::Cache, config::Config};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and
 /// server functions (provided to Leptos as context).
@@ -14,4 +14,5 @@ pub struct AppState {
     pub db: PgPool,
     pub cache: Cache,
     pub config: Arc<Config>,
+    pub auth: Arc<Auth>,
 }

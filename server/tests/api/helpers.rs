@@ -133,3 +133,62 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The `booking_access_token` value a response sets, if any.
+pub fn access_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookie| cookie.strip_prefix("booking_access_token="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+}
+
+impl TestApp {
+    /// Calls a server function with the session cookie `token`.
+    pub async fn server_fn_as(
+        &self,
+        token: &str,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let body = form
+            .iter()
+            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.client
+            .post(self.url(&format!("/api/{name}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("booking_access_token={token}"))
+            .body(body)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> reqwest::Response {
+        self.server_fn("register", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.server_fn("login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Registers and returns the session token.
+    pub async fn signed_up(&self, email: &str) -> String {
+        let response = self.register(email, "correct horse battery").await;
+        assert_eq!(response.status().as_u16(), 200, "registration of {email}");
+        access_cookie(&response).expect("a session cookie")
+    }
+
+    /// The email of the user the token signs in, or `None`.
+    pub async fn whoami(&self, token: &str) -> Option<String> {
+        let response = self.server_fn_as(token, "current_user", &[]).await;
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        body["email"].as_str().map(String::from)
+    }
+}

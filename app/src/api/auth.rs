@@ -1,0 +1,84 @@
+//! Accounts: register, log in, log out, who am I, and the admin's user list.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::User;
+
+/// Creates an account and signs it in; then goes to `return_to` (a local path) or home.
+#[server(endpoint = "register")]
+pub async fn register(
+    email: String,
+    password: String,
+    return_to: Option<String>,
+) -> Result<User, AppError> {
+    use crate::server::{accounts, auth::session::app_state, forms};
+
+    let state = app_state()?;
+    let result = async {
+        let user = accounts::register(&state, &email, &password).await?;
+        forms::sign_in(&state, &user)?;
+        Ok(user)
+    }
+    .await;
+    forms::finish(result, "/register", &email, return_to.as_deref())
+}
+
+/// Signs in with email and password; then goes to `return_to` (a local path) or home.
+#[server(endpoint = "login")]
+pub async fn login(
+    email: String,
+    password: String,
+    return_to: Option<String>,
+) -> Result<User, AppError> {
+    use crate::server::{
+        accounts,
+        auth::session::{app_state, client_addr},
+        forms,
+    };
+
+    let state = app_state()?;
+    let result = async {
+        let user = accounts::login(&state, &email, &password, client_addr()).await?;
+        forms::sign_in(&state, &user)?;
+        Ok(user)
+    }
+    .await;
+    forms::finish(result, "/login", &email, return_to.as_deref())
+}
+
+/// Signs out (works without a session too) and goes home.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::{auth::session::app_state, forms};
+
+    let state = app_state()?;
+    forms::sign_out(&state);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in user, if any.
+#[server(endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<User>, AppError> {
+    crate::server::auth::session::current_user()
+        .await
+        .map_err(crate::server::with_status)
+}
+
+/// Every user, for admins.
+#[server(endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<User>, AppError> {
+    use crate::server::{
+        auth::session::{app_state, require_admin},
+        db::users::UserRepo,
+        with_status,
+    };
+
+    const PAGE: i64 = 500;
+    require_admin().await.map_err(with_status)?;
+    let state = app_state()?;
+    UserRepo::new(&state.db)
+        .list(PAGE, 0)
+        .await
+        .map_err(with_status)
+}

@@ -1,0 +1,72 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{t_string, use_i18n};
+
+/// The message for `error` in the current language, as plain text.
+pub fn error_text(error: &AppError) -> String {
+    let i18n = use_i18n();
+    let text = match error {
+        AppError::InvalidInput { field, reason } => match (field.as_str(), reason.as_str()) {
+            ("email", "empty") => t_string!(i18n, error_email_empty),
+            ("email", "too_long") => t_string!(i18n, error_email_too_long),
+            ("email", _) => t_string!(i18n, error_email_malformed),
+            ("password", "too_long") => t_string!(i18n, error_password_too_long),
+            ("password", _) => t_string!(i18n, error_password_too_short),
+            _ => t_string!(i18n, error_invalid_input),
+        },
+        AppError::EmailTaken => t_string!(i18n, error_email_taken),
+        AppError::InvalidCredentials => t_string!(i18n, error_invalid_credentials),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60);
+            return t_string!(i18n, error_too_many_attempts, minutes = minutes).to_string();
+        }
+        AppError::Unauthorized => t_string!(i18n, error_unauthorized),
+        AppError::Forbidden => t_string!(i18n, error_forbidden),
+        AppError::NotFound => t_string!(i18n, error_not_found),
+        AppError::Unavailable => t_string!(i18n, error_unavailable),
+        AppError::Internal => t_string!(i18n, error_internal),
+        AppError::Transport(_) => t_string!(i18n, error_network),
+    };
+    text.to_string()
+}
+
+/// The field an error belongs to, if it belongs to one.
+pub fn error_field(error: &AppError) -> Option<&str> {
+    match error {
+        AppError::InvalidInput { field, .. } => Some(field),
+        AppError::EmailTaken => Some("email"),
+        _ => None,
+    }
+}
+
+/// An alert for errors that belong to no single field.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|error| error_field(error).is_none())
+            .map(|error| view! { <p class="form-error" role="alert">{error_text(&error)}</p> })
+    }
+}
+
+/// The message under one input, when the error is about it.
+#[component]
+pub fn FieldError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|error| error_field(error) == Some(field))
+            .map(|error| {
+                view! {
+                    <p class="field-error" id=format!("{field}-error") role="alert">
+                        {error_text(&error)}
+                    </p>
+                }
+            })
+    }
+}

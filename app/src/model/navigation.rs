@@ -1,0 +1,84 @@
+//! Safe in-site navigation targets and query strings, shared by pages and server.
+
+/// `path` when it stays on this site, "/" otherwise: never an open redirect.
+pub fn local_path(path: Option<&str>) -> &str {
+    match path {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(char::is_control) =>
+        {
+            path
+        }
+        _ => "/",
+    }
+}
+
+/// Percent-encodes a query-string component (everything but RFC 3986 unreserved characters).
+pub fn encode_component(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(byte as char)
+            }
+            other => encoded.push_str(&format!("%{other:02X}")),
+        }
+    }
+    encoded
+}
+
+/// `path?k=v&...` with the values encoded; empty values are left out.
+pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode_component(value)))
+        .collect();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// The login page that returns to `return_to` afterwards.
+pub fn login_url(return_to: &str) -> String {
+    with_query("/login", &[("return_to", local_path(Some(return_to)))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_local_paths() {
+        assert_eq!(local_path(Some("/search?location=x")), "/search?location=x");
+    }
+
+    #[test]
+    fn refuses_other_sites() {
+        for path in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/a\r\nb",
+        ] {
+            assert_eq!(local_path(Some(path)), "/", "{path}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn builds_encoded_queries() {
+        assert_eq!(
+            with_query(
+                "/login",
+                &[("return_to", "/a?b=c"), ("email", ""), ("x", "я")]
+            ),
+            "/login?return_to=%2Fa%3Fb%3Dc&x=%D1%8F"
+        );
+        assert_eq!(login_url("//evil"), "/login?return_to=%2F");
+    }
+}

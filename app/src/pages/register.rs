@@ -1,0 +1,58 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::auth_form::{form_query, latest_error};
+use crate::components::{FieldError, FormError};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::navigation::login_url;
+use crate::session::use_session;
+
+/// Sign-up: email and a new password; signs the new account in. Works without JavaScript.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let query = form_query();
+    let error = latest_error(session.register.value(), query.error);
+    let pending = session.register.pending();
+    let login = login_url(&query.return_to);
+    view! {
+        <Title text=move || t_string!(i18n, register_title)/>
+        <section class="auth-card">
+            <h1>{t!(i18n, register_title)}</h1>
+            <ActionForm action=session.register attr:class="auth-form" attr:novalidate=true>
+                <FormError error/>
+                <input type="hidden" name="return_to" value=query.return_to/>
+                <label class="field">
+                    <span>{t!(i18n, field_email)}</span>
+                    <input type="email" name="email" required autocomplete="email" value=query.email/>
+                </label>
+                <FieldError error field="email"/>
+                <label class="field">
+                    <span>{t!(i18n, field_password)}</span>
+                    <input type="password" name="password" required autocomplete="new-password"/>
+                    <small class="field-hint">{t!(i18n, field_password_hint)}</small>
+                </label>
+                <FieldError error field="password"/>
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    disabled=move || pending.get()
+                    aria-busy=move || pending.get().to_string()
+                >
+                    {move || {
+                        if pending.get() {
+                            t!(i18n, register_pending).into_any()
+                        } else {
+                            t!(i18n, register_submit).into_any()
+                        }
+                    }}
+                </button>
+            </ActionForm>
+            <p class="auth-switch">
+                {t!(i18n, register_have_account)} " " <A href=login>{t!(i18n, nav_login)}</A>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,150 @@
+//! Access tokens: `sub` = user id, `iat`, `exp`; signed with the configured HMAC algorithm only.
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::server::config::{JwtAlgorithm, JwtConfig};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    header: Header,
+    validation: Validation,
+    expire: Duration,
+}
+
+impl JwtKeys {
+    pub fn new(config: &JwtConfig) -> Self {
+        let algorithm = match config.algorithm {
+            JwtAlgorithm::HS256 => Algorithm::HS256,
+            JwtAlgorithm::HS384 => Algorithm::HS384,
+            JwtAlgorithm::HS512 => Algorithm::HS512,
+        };
+        // Only the configured algorithm verifies: `alg: none` and algorithm swaps are refused.
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+        let secret = config.secret.expose().as_bytes();
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            header: Header::new(algorithm),
+            validation,
+            expire: config.expire,
+        }
+    }
+
+    pub fn lifetime(&self) -> Duration {
+        self.expire
+    }
+
+    /// A token for `user_id`, valid from now for the configured lifetime.
+    pub fn issue(&self, user_id: i32) -> Result<String, AppError> {
+        self.issue_at(user_id, chrono::Utc::now().timestamp())
+    }
+
+    /// A token as if issued at `issued_at` (Unix seconds).
+    pub fn issue_at(&self, user_id: i32, issued_at: i64) -> Result<String, AppError> {
+        let claims = Claims {
+            sub: user_id.to_string(),
+            iat: issued_at,
+            exp: issued_at + self.expire.as_secs() as i64,
+        };
+        jsonwebtoken::encode(&self.header, &claims, &self.encoding).map_err(|error| {
+            tracing::error!(%error, "cannot sign a token");
+            AppError::Internal
+        })
+    }
+
+    /// The user id of a valid token; `None` for anything expired, tampered or malformed.
+    pub fn verify(&self, token: &str) -> Option<i32> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
+        data.claims.sub.parse().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::Secret;
+
+    fn keys(secret: &str) -> JwtKeys {
+        JwtKeys::new(&JwtConfig {
+            secret: Secret::new(secret),
+            algorithm: JwtAlgorithm::HS256,
+            expire: Duration::from_secs(30 * 60),
+            secret_generated: false,
+        })
+    }
+
+    #[test]
+    fn a_fresh_token_round_trips() {
+        let keys = keys("secret");
+        let token = keys.issue(42).unwrap();
+        assert_eq!(keys.verify(&token), Some(42));
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let keys = keys("secret");
+        let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
+        let token = keys.issue_at(42, an_hour_ago).unwrap();
+        assert_eq!(keys.verify(&token), None);
+    }
+
+    #[test]
+    fn a_token_signed_with_another_key_is_refused() {
+        let token = keys("other").issue(42).unwrap();
+        assert_eq!(keys("secret").verify(&token), None);
+    }
+
+    #[test]
+    fn a_tampered_payload_is_refused() {
+        let keys = keys("secret");
+        let token = keys.issue(42).unwrap();
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        let forged = keys.issue(1).unwrap();
+        parts[1] = forged.split('.').nth(1).unwrap().to_owned();
+        parts[2] = token.split('.').nth(2).unwrap().to_owned();
+        assert_eq!(keys.verify(&parts.join(".")), None);
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        // {"alg":"none","typ":"JWT"} . {"sub":"1","iat":..,"exp":..} . (no signature)
+        let now = chrono::Utc::now().timestamp();
+        let header = b64(r#"{"alg":"none","typ":"JWT"}"#);
+        let claims = b64(&format!(r#"{{"sub":"1","iat":{now},"exp":{}}}"#, now + 600));
+        assert_eq!(keys("secret").verify(&format!("{header}.{claims}.")), None);
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        assert_eq!(keys("secret").verify("not-a-token"), None);
+        assert_eq!(keys("secret").verify(""), None);
+    }
+
+    fn b64(text: &str) -> String {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+}

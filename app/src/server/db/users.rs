@@ -1,0 +1,145 @@
+use sqlx::PgPool;
+
+use crate::error::AppError;
+use crate::model::{Email, Role, User};
+
+/// A `users` row as stored (the hash never leaves this module but through `Credentials`).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i32,
+    email: String,
+    role: String,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = AppError;
+
+    fn try_from(row: UserRow) -> Result<Self, Self::Error> {
+        let role = Role::parse(&row.role).ok_or_else(|| {
+            tracing::error!(
+                user = row.id,
+                role = row.role,
+                "unknown role in the database"
+            );
+            AppError::Internal
+        })?;
+        Ok(User {
+            id: row.id,
+            email: row.email,
+            role,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    hashed_password: String,
+}
+
+/// A user with the stored password hash, for login only.
+pub struct Credentials {
+    pub user: User,
+    pub hashed_password: String,
+}
+
+pub struct UserRepo<'a> {
+    pool: &'a PgPool,
+}
+
+impl<'a> UserRepo<'a> {
+    pub fn new(pool: &'a PgPool) -> Self {
+        UserRepo { pool }
+    }
+
+    /// Adds a user; `EmailTaken` when the email (in any letter case) has an account.
+    pub async fn create(
+        &self,
+        email: &Email,
+        hashed_password: &str,
+        role: Role,
+    ) -> Result<User, AppError> {
+        let row: Result<UserRow, sqlx::Error> = sqlx::query_as(
+            "INSERT INTO users (email, hashed_password, role) VALUES ($1, $2, $3)
+             RETURNING id, email, role",
+        )
+        .bind(email.as_str())
+        .bind(hashed_password)
+        .bind(role.as_str())
+        .fetch_one(self.pool)
+        .await;
+        match row {
+            Ok(row) => row.try_into(),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(AppError::EmailTaken)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub async fn find_by_id(&self, id: i32) -> Result<Option<User>, AppError> {
+        sqlx::query_as::<_, UserRow>("SELECT id, email, role FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool)
+            .await?
+            .map(User::try_from)
+            .transpose()
+    }
+
+    pub async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, AppError> {
+        let row: Option<CredentialsRow> = sqlx::query_as(
+            "SELECT id, email, role, hashed_password FROM users WHERE lower(email) = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Credentials {
+                user: row.user.try_into()?,
+                hashed_password: row.hashed_password,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn update_password_hash(
+        &self,
+        id: i32,
+        hashed_password: &str,
+    ) -> Result<(), AppError> {
+        sqlx::query("UPDATE users SET hashed_password = $2 WHERE id = $1")
+            .bind(id)
+            .bind(hashed_password)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes a user's role; `NotFound` when nobody has that email.
+    pub async fn set_role(&self, email: &Email, role: Role) -> Result<User, AppError> {
+        sqlx::query_as::<_, UserRow>(
+            "UPDATE users SET role = $2 WHERE lower(email) = $1 RETURNING id, email, role",
+        )
+        .bind(email.as_str())
+        .bind(role.as_str())
+        .fetch_optional(self.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_into()
+    }
+
+    /// Users by id, a page at a time.
+    pub async fn list(&self, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {
+        sqlx::query_as::<_, UserRow>(
+            "SELECT id, email, role FROM users ORDER BY id LIMIT $1 OFFSET $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+    }
+}

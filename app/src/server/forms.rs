@@ -1,0 +1,74 @@
+//! Responses of the account server functions: the session cookie, and where the browser goes
+//! next, with or without JavaScript.
+use http::{HeaderValue, header};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use super::{
+    auth::cookie::{cleared_cookie, session_cookie},
+    state::AppState,
+    with_status,
+};
+use crate::error::AppError;
+use crate::model::{
+    User,
+    navigation::{local_path, with_query},
+};
+
+fn set_cookie(value: &str) -> Result<(), AppError> {
+    let value = HeaderValue::from_str(value).map_err(|_| AppError::Internal)?;
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, value);
+    }
+    Ok(())
+}
+
+/// Sets the access-token cookie for `user`.
+pub fn sign_in(state: &AppState, user: &User) -> Result<(), AppError> {
+    let token = state.auth.jwt.issue(user.id)?;
+    let max_age = state.auth.jwt.lifetime().as_secs();
+    set_cookie(&session_cookie(&token, max_age, state.auth.secure_cookies))
+}
+
+pub fn sign_out(state: &AppState) {
+    // A header value we build ourselves is always valid; nothing to report.
+    let _ = set_cookie(&cleared_cookie(state.auth.secure_cookies));
+}
+
+/// A plain HTML form post (JavaScript off) rather than a call from the hydrated page.
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// On success, sends the browser to `return_to`. On failure, a plain form post goes back to
+/// `form_page` with the error and the email in the URL (so the page can show them); a call from
+/// the hydrated page gets the error with its HTTP status.
+pub fn finish<T>(
+    result: Result<T, AppError>,
+    form_page: &str,
+    email: &str,
+    return_to: Option<&str>,
+) -> Result<T, AppError> {
+    let return_to = local_path(return_to);
+    match result {
+        Ok(value) => {
+            leptos_axum::redirect(return_to);
+            Ok(value)
+        }
+        Err(error) if is_plain_form_post() => {
+            let mut pairs = error.to_query();
+            pairs.push(("email", email.trim().to_owned()));
+            pairs.push(("return_to", return_to.to_owned()));
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            leptos_axum::redirect(&with_query(form_page, &pairs));
+            Err(error)
+        }
+        Err(error) => Err(with_status(error)),
+    }
+}

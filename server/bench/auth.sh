@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Load test of authentication with wrk (32 connections, bounded time): the session check (token
+# only) and login (argon2id). Starts the release server on its own database and stops it after.
+# Usage: server/bench/auth.sh   (after `make release-build`; `make bench-auth` does both)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+target=${CARGO_TARGET_DIR:-$HOME/.cache/booking-target}
+bin="$target/release/server"
+port=${BENCH_PORT:-3200}
+duration=${BENCH_SECONDS:-10}
+export APP_ENV=test DB_NAME=booking_bench REDIS_PREFIX=booking_bench: DEMO_DATA=true RUST_LOG=warn \
+  JWT_SECRET_KEY=bench-only-secret-not-for-production \
+  LEPTOS_OUTPUT_NAME=booking LEPTOS_SITE_ROOT="$target/site" LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD
+unset DATABASE_URL
+
+"$bin" db reset >/dev/null
+"$bin" & server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+
+base="http://127.0.0.1:$port"
+curl -fs -o /dev/null -X POST "$base/api/register" \
+  -H 'Content-Type: application/x-www-form-urlencoded' \
+  --data 'email=bench%40example.com&password=correct%20horse%20battery'
+cookie=$(curl -fs -D - -o /dev/null -X POST "$base/api/login" \
+  -H 'Content-Type: application/x-www-form-urlencoded' \
+  --data 'email=bench%40example.com&password=correct%20horse%20battery' \
+  | sed -n 's/^set-cookie: \(booking_access_token=[^;]*\).*/\1/ip')
+
+echo "== session check (GET /auth/session with the cookie), 32 connections, ${duration}s"
+wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$base/auth/session"
+echo "== login (POST /api/login, argon2id m=19MiB t=2), 32 connections, ${duration}s"
+wrk -t2 -c32 -d"${duration}s" --latency -s server/bench/login.lua "$base/api/login"
