@@ -116,13 +116,20 @@ pub fn encode(value: &str) -> String {
 impl Drop for TestApp {
     fn drop(&mut self) {
         let options = self.config.database.clone();
-        // Drop is synchronous: drop the database from a thread with a runtime of its own.
+        let redis = self.config.redis_url.clone();
+        let prefix = self.config.redis_prefix.clone();
+        // Drop is synchronous: clean up from a thread with a runtime of its own.
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a runtime");
-            runtime.block_on(server::db::drop_database(&options))
+            runtime.block_on(async {
+                if let Some(url) = redis {
+                    delete_keys(&url, &prefix).await;
+                }
+                server::db::drop_database(&options).await
+            })
         })
         .join();
         if !matches!(dropped, Ok(Ok(()))) {
@@ -190,5 +197,26 @@ impl TestApp {
         let response = self.server_fn_as(token, "current_user", &[]).await;
         let body: serde_json::Value = response.json().await.expect("JSON");
         body["email"].as_str().map(String::from)
+    }
+}
+
+/// Removes the test's Redis keys (they would expire anyway; tests leave nothing behind).
+async fn delete_keys(url: &str, prefix: &str) {
+    let Ok(client) = redis::Client::open(url) else {
+        return;
+    };
+    let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
+        return;
+    };
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut connection)
+        .await
+        .unwrap_or_default();
+    if !keys.is_empty() {
+        let _: redis::RedisResult<()> = redis::cmd("DEL")
+            .arg(keys)
+            .query_async(&mut connection)
+            .await;
     }
 }
