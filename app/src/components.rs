@@ -1,5 +1,6 @@
 //! Reusable pieces of the layout and pages.
 mod account_menu;
+mod auth_fields;
 mod error_message;
 mod footer;
 mod header;
@@ -8,6 +9,7 @@ mod require_user;
 mod search_form;
 
 pub use account_menu::AccountMenu;
+pub use auth_fields::{EmailField, SubmitButton};
 pub use error_message::{FieldError, FormError, error_text};
 pub use footer::Footer;
 pub use header::Header;

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::auth_form::{form_query, latest_error};
-use crate::components::{FieldError, FormError};
+use crate::components::{EmailField, FieldError, FormError, SubmitButton};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::navigation::login_url;
 use crate::session::use_session;
@@ -24,31 +24,18 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action=session.register attr:class="auth-form" attr:novalidate=true>
                 <FormError error/>
                 <input type="hidden" name="return_to" value=query.return_to/>
-                <label class="field">
-                    <span>{t!(i18n, field_email)}</span>
-                    <input type="email" name="email" required autocomplete="email" value=query.email/>
-                </label>
-                <FieldError error field="email"/>
+                <EmailField error value=query.email/>
                 <label class="field">
                     <span>{t!(i18n, field_password)}</span>
                     <input type="password" name="password" required autocomplete="new-password"/>
                     <small class="field-hint">{t!(i18n, field_password_hint)}</small>
                 </label>
                 <FieldError error field="password"/>
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    disabled=move || pending.get()
-                    aria-busy=move || pending.get().to_string()
-                >
-                    {move || {
-                        if pending.get() {
-                            t!(i18n, register_pending).into_any()
-                        } else {
-                            t!(i18n, register_submit).into_any()
-                        }
-                    }}
-                </button>
+                <SubmitButton
+                    pending
+                    label=Signal::derive(move || t_string!(i18n, register_submit).to_string())
+                    pending_label=Signal::derive(move || t_string!(i18n, register_pending).to_string())
+                />
             </ActionForm>
             <p class="auth-switch">
                 {t!(i18n, register_have_account)} " " <A href=login>{t!(i18n, nav_login)}</A>

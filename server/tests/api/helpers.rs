@@ -85,6 +85,13 @@ impl TestApp {
 
     /// Calls a server function the way the browser does (URL-encoded form).
     pub async fn server_fn(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.server_fn_request(name, form)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    fn server_fn_request(&self, name: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
         let body = form
             .iter()
             .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
@@ -94,9 +101,6 @@ impl TestApp {
             .post(self.url(&format!("/api/{name}")))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
-            .send()
-            .await
-            .expect("request is sent")
     }
 }
 
@@ -160,16 +164,8 @@ impl TestApp {
         name: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
-        let body = form
-            .iter()
-            .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.client
-            .post(self.url(&format!("/api/{name}")))
-            .header("content-type", "application/x-www-form-urlencoded")
+        self.server_fn_request(name, form)
             .header("cookie", format!("booking_access_token={token}"))
-            .body(body)
             .send()
             .await
             .expect("request is sent")
