@@ -1,13 +1,16 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::{Footer, Header};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
-use crate::pages::{AccountPage, AdminUsersPage, HomePage, LoginPage, NotFoundPage, RegisterPage};
+use crate::pages::{
+    AccountPage, AdminUsersPage, HomePage, HotelPage, LoginPage, NotFoundPage, RegisterPage,
+    SearchPage,
+};
 use crate::session::provide_session;
 
 /// The HTML document around the app. `lang` on `<html>` is set by the i18n context.
@@ -52,6 +55,12 @@ pub fn App() -> impl IntoView {
                         // Async rendering: the whole page, header included, arrives resolved, so
                         // it works without JavaScript, and protected pages can still redirect.
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("hotels"), ParamSegment("id"))
+                            view=HotelPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 //! Reusable pieces of the layout and pages.
 mod account_menu;
 mod auth_fields;
+mod catalog;
 mod error_message;
 mod footer;
 mod header;
@@ -10,7 +11,8 @@ mod search_form;
 
 pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, SubmitButton};
-pub use error_message::{FieldError, FormError, error_text};
+pub use catalog::{NightPrice, Picture, RoomsLeft, ServiceList, StayTotal};
+pub use error_message::{FieldError, FormError, error_text, set_status};
 pub use footer::Footer;
 pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};

@@ -3,6 +3,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::model::StayError;
+
 /// What went wrong, in terms a page can show and an API can map to a status.
 ///
 /// Internal causes (SQL errors, I/O) are logged on the server and never serialised:
@@ -14,6 +16,10 @@ pub enum AppError {
     /// Input that failed to parse; `field` names the input, `reason` is a stable code.
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
+    /// The dates break a rule about stays (`reason`: a [`StayError`] code): check-in before
+    /// check-out, at most 30 nights, not in the past.
+    #[error("invalid stay: {reason}")]
+    InvalidStay { reason: String },
     /// Registration with an email that already has an account (in any letter case).
     #[error("email already registered")]
     EmailTaken,
@@ -50,6 +56,7 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::InvalidInput { .. } => "invalid_input",
+            AppError::InvalidStay { .. } => "invalid_stay",
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
@@ -69,6 +76,7 @@ impl AppError {
                 pairs.push(("field", field.clone()));
                 pairs.push(("reason", reason.clone()));
             }
+            AppError::InvalidStay { reason } => pairs.push(("reason", reason.clone())),
             AppError::TooManyAttempts { retry_after_secs } => {
                 pairs.push(("retry_after", retry_after_secs.to_string()));
             }
@@ -90,6 +98,9 @@ impl AppError {
                 field: field.unwrap_or_default(),
                 reason: reason.unwrap_or_default(),
             },
+            "invalid_stay" => AppError::InvalidStay {
+                reason: reason.unwrap_or_default(),
+            },
             "email_taken" => AppError::EmailTaken,
             "invalid_credentials" => AppError::InvalidCredentials,
             "too_many_attempts" => AppError::TooManyAttempts {
@@ -108,12 +119,25 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::InvalidInput { .. } => 422,
+            AppError::InvalidStay { .. } => 400,
             AppError::EmailTaken => 409,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl From<StayError> for AppError {
+    fn from(error: StayError) -> Self {
+        if error.is_malformed() {
+            AppError::invalid(error.field(), error.code())
+        } else {
+            AppError::InvalidStay {
+                reason: error.code().to_owned(),
+            }
         }
     }
 }

@@ -1,7 +1,15 @@
 //! Domain types shared by the wasm client and the server: plain serde types, no database knowledge.
+pub mod hotel;
 pub mod location;
 pub mod navigation;
+pub mod stay;
 pub mod user;
 
+pub use hotel::{
+    Hotel, HotelDetails, HotelOffer, HotelSearch, Room, RoomOffer, SearchParams, SearchResults,
+    SortOrder, format_price, parse_id,
+};
+
 pub use location::{LocationError, LocationQuery};
+pub use stay::{DateField, StayDates, StayError, parse_iso_date};
 pub use user::{Email, EmailError, Password, PasswordError, Role, User};

@@ -2,9 +2,11 @@
 pub mod accounts;
 pub mod auth;
 pub mod cache;
+pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod forms;
+pub mod media;
 pub mod state;
 
 use crate::error::AppError;
@@ -18,4 +20,9 @@ pub fn with_status(error: AppError) -> AppError {
         response.set_status(status);
     }
     error
+}
+
+/// The server's calendar day, which the date rules ("check-in not in the past") use.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }

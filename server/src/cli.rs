@@ -5,6 +5,7 @@ use app::model::{Email, Role};
 use app::server::{accounts, config::Config, db::users::UserRepo};
 use leptos::config::get_configuration;
 
+use crate::generate::{self, CatalogSize};
 use crate::{db, seed, startup::Application, startup::StartupError};
 
 pub const USAGE: &str =
@@ -16,7 +17,9 @@ pub const USAGE: &str =
   db reset           drop and recreate the database, migrate, load demo data
   db drop            drop the database
   create-admin EMAIL create an admin (or promote a user); password from ADMIN_PASSWORD or stdin
-  set-role EMAIL R   make a user an admin or a plain user again";
+  set-role EMAIL R   make a user an admin or a plain user again
+  generate-catalog [HOTELS ROOMS_PER_HOTEL BOOKINGS]
+                     add a generated catalog for load tests (default 10000 10 1000000)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -28,6 +31,7 @@ pub enum Command {
     DbDrop,
     CreateAdmin { email: String },
     SetRole { email: String, role: Role },
+    GenerateCatalog { size: CatalogSize },
 }
 
 impl Command {
@@ -56,6 +60,22 @@ impl Command {
                     role,
                 })
                 .ok_or_else(|| format!("set-role: '{role}' is not user or admin\n{USAGE}")),
+            ["generate-catalog"] => Ok(Command::GenerateCatalog {
+                size: CatalogSize::LARGE,
+            }),
+            ["generate-catalog", hotels, rooms_per_hotel, bookings] => {
+                let number = |raw: &str| {
+                    raw.parse::<u32>()
+                        .map_err(|_| format!("generate-catalog: '{raw}' is not a count\n{USAGE}"))
+                };
+                Ok(Command::GenerateCatalog {
+                    size: CatalogSize {
+                        hotels: number(hotels)?,
+                        rooms_per_hotel: number(rooms_per_hotel)?,
+                        bookings: number(bookings)?,
+                    },
+                })
+            }
             ["help" | "--help" | "-h"] => Err(USAGE.to_owned()),
             _ => Err(format!("unknown command: {}\n{USAGE}", words.join(" "))),
         }
@@ -103,6 +123,25 @@ impl Command {
                 if config.demo_data {
                     seed::load_demo_data(&pool).await?;
                 }
+                pool.close().await;
+                Ok(())
+            }
+            Command::GenerateCatalog { size } => {
+                if config.app_env.is_production() {
+                    return Err(StartupError::Refused(
+                        "generate-catalog is refused when APP_ENV=production".into(),
+                    ));
+                }
+                let pool = db::prepare(&config).await?;
+                let started = std::time::Instant::now();
+                generate::generate_catalog(&pool, size).await?;
+                println!(
+                    "generated {} hotels, {} room types, {} bookings in {:.1} s",
+                    size.hotels,
+                    size.hotels * size.rooms_per_hotel,
+                    size.bookings,
+                    started.elapsed().as_secs_f64()
+                );
                 pool.close().await;
                 Ok(())
             }

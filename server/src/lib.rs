@@ -1,6 +1,7 @@
 //! The booking server: wiring of the axum app, the database set-up and the command line.
 pub mod cli;
 pub mod db;
+pub mod generate;
 pub mod health;
 pub mod locale;
 pub mod seed;

@@ -7,6 +7,7 @@ use app::{
         auth::{Auth, session::resolve_session},
         cache::Cache,
         config::Config,
+        media::Media,
         state::AppState,
     },
 };
@@ -74,12 +75,14 @@ impl Application {
             .await
             .map_err(|error| StartupError::Refused(format!("authentication set-up: {error}")))?;
         let addr = leptos_options.site_addr;
+        let media = Media::scan(std::path::Path::new(leptos_options.site_root.as_ref()));
         let state = AppState {
             leptos_options,
             db,
             cache,
             config: Arc::new(config),
             auth: Arc::new(auth),
+            media: Arc::new(media),
         };
         let listener = TcpListener::bind(addr)
             .await

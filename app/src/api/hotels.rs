@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::model::{HotelDetails, SearchResults};
 
 /// Place names (parts of hotel addresses) that contain `query`, for the search box.
 #[server(endpoint = "suggest_locations")]
@@ -14,6 +15,51 @@ pub async fn suggest_locations(query: String) -> Result<Vec<String>, AppError> {
     let state = use_context::<AppState>().ok_or_else(|| with_status(AppError::Internal))?;
     HotelRepo::new(&state.db)
         .suggest_locations(&query, MAX_SUGGESTIONS)
+        .await
+        .map_err(with_status)
+}
+
+/// Hotels with a room free for the whole stay, optionally in a place; one page of them.
+/// Parameters are the raw query-string values of the search page.
+#[server(endpoint = "search_hotels")]
+pub async fn search_hotels(
+    location: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+) -> Result<SearchResults, AppError> {
+    use crate::model::SearchParams;
+    use crate::server::{catalog, state::AppState, today, with_status};
+
+    let params = SearchParams {
+        location,
+        date_from,
+        date_to,
+        sort,
+        page,
+    };
+    let search = params.parse(today()).map_err(with_status)?;
+    let state = use_context::<AppState>().ok_or_else(|| with_status(AppError::Internal))?;
+    catalog::search(&state, &search).await.map_err(with_status)
+}
+
+/// A hotel and each of its room types with prices and free rooms for the stay.
+#[server(endpoint = "get_hotel")]
+pub async fn get_hotel(
+    hotel_id: String,
+    date_from: Option<String>,
+    date_to: Option<String>,
+) -> Result<HotelDetails, AppError> {
+    use crate::model::{StayDates, parse_id};
+    use crate::server::{catalog, state::AppState, today, with_status};
+
+    // An id that cannot exist is an unknown hotel, as a page address should be.
+    let hotel_id = parse_id(&hotel_id).ok_or_else(|| with_status(AppError::NotFound))?;
+    let stay = StayDates::parse_or_default(date_from.as_deref(), date_to.as_deref(), today())
+        .map_err(|error| with_status(error.into()))?;
+    let state = use_context::<AppState>().ok_or_else(|| with_status(AppError::Internal))?;
+    catalog::hotel_details(&state, hotel_id, stay)
         .await
         .map_err(with_status)
 }

@@ -13,7 +13,16 @@ pub fn error_text(error: &AppError) -> String {
             ("email", _) => t_string!(i18n, error_email_malformed),
             ("password", "too_long") => t_string!(i18n, error_password_too_long),
             ("password", _) => t_string!(i18n, error_password_too_short),
+            ("date_from" | "date_to", _) => t_string!(i18n, error_date_malformed),
+            ("location", "too_long") => t_string!(i18n, error_location_too_long),
+            ("location", _) => t_string!(i18n, error_location_invalid),
+            ("page", _) => t_string!(i18n, error_page_invalid),
             _ => t_string!(i18n, error_invalid_input),
+        },
+        AppError::InvalidStay { reason } => match reason.as_str() {
+            "too_long" => t_string!(i18n, error_stay_too_long),
+            "check_in_past" => t_string!(i18n, error_check_in_past),
+            _ => t_string!(i18n, search_dates_invalid),
         },
         AppError::EmailTaken => t_string!(i18n, error_email_taken),
         AppError::InvalidCredentials => t_string!(i18n, error_invalid_credentials),
@@ -29,6 +38,20 @@ pub fn error_text(error: &AppError) -> String {
         AppError::Transport(_) => t_string!(i18n, error_network),
     };
     text.to_string()
+}
+
+/// Sets the HTTP status of a page rendered on the server to `error`'s (no-op in the browser),
+/// so a page showing an error is not a "200 OK" to crawlers and scripts.
+pub fn set_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
 }
 
 /// The field an error belongs to, if it belongs to one.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_location};
 
-use super::error_text;
+use super::{error_text, set_status};
 use crate::api::auth::get_current_user;
 use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
@@ -50,12 +50,6 @@ where
 }
 
 fn refuse(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(error.status_code())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    set_status(&error);
     view! { <p class="form-error" role="alert">{error_text(&error)}</p> }
 }

@@ -1,5 +1,6 @@
 use chrono::{Days, Local, NaiveDate};
 use leptos::prelude::*;
+use leptos_router::components::Form;
 
 use crate::api::hotels::suggest_locations;
 use crate::i18n::{t, t_string, use_i18n};
@@ -15,16 +16,22 @@ fn day_after(date: NaiveDate) -> NaiveDate {
     date.checked_add_days(Days::new(1)).unwrap_or(date)
 }
 
-/// Location, check-in and check-out. Submits as a plain GET form; once hydrated it shows the
-/// number of nights, keeps check-out after check-in, and suggests places from the catalog.
+/// Location, check-in and check-out, starting from the given values (or tomorrow, one night).
+/// A GET form to `/search`: without JavaScript the browser submits it; once hydrated the router
+/// navigates in place, and the form shows the number of nights, keeps check-out after
+/// check-in, and suggests places from the catalog.
 #[component]
-pub fn SearchForm() -> impl IntoView {
+pub fn SearchForm(
+    #[prop(optional, into)] location: String,
+    #[prop(optional_no_strip)] check_in: Option<String>,
+    #[prop(optional_no_strip)] check_out: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let today = Local::now().date_naive();
     let tomorrow = day_after(today);
-    let location = RwSignal::new(String::new());
-    let check_in = RwSignal::new(tomorrow.to_string());
-    let check_out = RwSignal::new(day_after(tomorrow).to_string());
+    let location = RwSignal::new(location);
+    let check_in = RwSignal::new(check_in.unwrap_or_else(|| tomorrow.to_string()));
+    let check_out = RwSignal::new(check_out.unwrap_or_else(|| day_after(tomorrow).to_string()));
 
     // Moving check-in onto or past check-out drags check-out along, as booking sites do.
     Effect::new(move |_| {
@@ -67,12 +74,12 @@ pub fn SearchForm() -> impl IntoView {
     let check_out_min = move || parse_date(&check_in.get()).map(|d| day_after(d).to_string());
 
     view! {
-        <form
-            class="search-form"
-            method="get"
+        <Form
+            method="GET"
             action="/search"
-            role="search"
-            aria-label=move || t_string!(i18n, search_form)
+            attr:class="search-form"
+            attr:role="search"
+            attr:aria-label=move || t_string!(i18n, search_form)
         >
             <label class="field field-location">
                 <span>{t!(i18n, search_location)}</span>
@@ -112,6 +119,6 @@ pub fn SearchForm() -> impl IntoView {
             <p class="search-nights" data-testid="nights" aria-live="polite">
                 {nights_text}
             </p>
-        </form>
+        </Form>
     }
 }

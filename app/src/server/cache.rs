@@ -1,20 +1,39 @@
-//! The Redis cache in front of hot reads. Optional: without Redis the app serves from the database.
-use std::time::Duration;
+//! The Redis cache in front of hot reads. Optional and never in the way: without Redis, or with
+//! Redis down or slow, every call gives up within [`OP_TIMEOUT`] and the app serves from the
+//! database; the connection comes back by itself.
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{RedisResult, Script};
 use serde::Serialize;
 
-/// How long a cache call may take before we give up and go to the database instead.
-const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long one cache call may take before we go to the database instead. Loopback Redis
+/// answers in well under a millisecond; anything slower is an outage.
+const OP_TIMEOUT: Duration = Duration::from_millis(100);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+/// After a failure the cache is skipped this long, so an outage costs one timeout per second
+/// instead of one per request.
+const BACKOFF: Duration = Duration::from_secs(1);
 
-/// A handle to Redis, cheap to clone; `None` inside when caching is off.
+/// A handle to Redis, cheap to clone.
 #[derive(Clone)]
 pub struct Cache {
-    connection: Option<ConnectionManager>,
-    prefix: String,
-    /// A URL was configured but Redis did not answer: reported as down, not disabled.
-    unreachable: bool,
+    inner: Option<Arc<Inner>>,
+    prefix: Arc<str>,
+}
+
+struct Inner {
+    client: redis::Client,
+    connection: RwLock<Option<ConnectionManager>>,
+    connecting: AtomicBool,
+    /// Unix milliseconds before which calls skip Redis (the backoff after a failure).
+    skip_until_ms: AtomicU64,
+    /// Generation bumps that failed: until they reach Redis, this process neither reads nor
+    /// writes versioned entries, so it never serves what they were meant to invalidate.
+    pending_bumps: Mutex<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,57 +44,103 @@ pub enum CacheStatus {
     Disabled,
 }
 
+/// A versioned entry looked up by [`Cache::get_versioned`]: the key under the current
+/// generations, and the value if one was stored.
+pub struct Versioned {
+    pub key: String,
+    pub value: Option<Vec<u8>>,
+}
+
+/// Reads the generation counters in KEYS (initialising missing ones from the clock, so a
+/// lost counter never restarts at a number old entries used), builds the entry key
+/// `ARGV[1] .. generations .. ARGV[2]` and returns it with the entry's value.
+const LOOKUP_SCRIPT: &str = r"
+local gens = {}
+for i, k in ipairs(KEYS) do
+  local g = redis.call('GET', k)
+  if not g then
+    local t = redis.call('TIME')
+    g = tostring(t[1] * 1000 + math.floor(t[2] / 1000))
+    redis.call('SET', k, g, 'NX')
+    g = redis.call('GET', k)
+  end
+  gens[i] = g
+end
+local key = ARGV[1] .. table.concat(gens, '.') .. ARGV[2]
+return {key, redis.call('GET', key)}
+";
+
+/// Increments each generation counter in KEYS (a missing one starts from the clock).
+const BUMP_SCRIPT: &str = r"
+for _, k in ipairs(KEYS) do
+  if redis.call('EXISTS', k) == 1 then
+    redis.call('INCR', k)
+  else
+    local t = redis.call('TIME')
+    redis.call('SET', k, tostring(t[1] * 1000 + math.floor(t[2] / 1000) + 1))
+  end
+end
+return 1
+";
+
+static LOOKUP: LazyLock<Script> = LazyLock::new(|| Script::new(LOOKUP_SCRIPT));
+static BUMP: LazyLock<Script> = LazyLock::new(|| Script::new(BUMP_SCRIPT));
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+}
+
 impl Cache {
     pub fn disabled() -> Self {
         Cache {
-            connection: None,
-            prefix: String::new(),
-            unreachable: false,
+            inner: None,
+            prefix: Arc::from(""),
         }
     }
 
-    /// Connects to `url`; on failure logs a warning and returns a disabled cache.
+    /// Connects to `url`. Redis being down is not fatal: the cache starts empty-handed and
+    /// keeps trying in the background. An invalid URL disables caching with a warning.
     pub async fn connect(url: Option<&str>, prefix: &str) -> Self {
         let Some(url) = url else {
             tracing::info!("REDIS_URL is empty: caching is off");
             return Cache::disabled();
         };
-        match Self::open(url).await {
-            Ok(connection) => {
-                tracing::info!("connected to Redis");
-                Cache {
-                    connection: Some(connection),
-                    prefix: prefix.to_owned(),
-                    unreachable: false,
-                }
-            }
+        let client = match redis::Client::open(url) {
+            Ok(client) => client,
             Err(error) => {
-                tracing::warn!(%error, "Redis is not reachable: caching is off");
-                Cache {
-                    unreachable: true,
-                    ..Cache::disabled()
+                tracing::warn!(%error, "REDIS_URL is not usable: caching is off");
+                return Cache::disabled();
+            }
+        };
+        let cache = Cache {
+            inner: Some(Arc::new(Inner {
+                client,
+                connection: RwLock::new(None),
+                connecting: AtomicBool::new(false),
+                skip_until_ms: AtomicU64::new(0),
+                pending_bumps: Mutex::new(Vec::new()),
+            })),
+            prefix: Arc::from(prefix),
+        };
+        if let Some(inner) = &cache.inner {
+            match open(&inner.client).await {
+                Ok(connection) => {
+                    tracing::info!("connected to Redis");
+                    *write(&inner.connection) = Some(connection);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "Redis is not reachable: serving without a cache, retrying");
+                    inner.back_off();
                 }
             }
         }
-    }
-
-    async fn open(url: &str) -> redis::RedisResult<ConnectionManager> {
-        let client = redis::Client::open(url)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_number_of_retries(1);
-        // The whole attempt is bounded too: DNS or a half-open socket must not stall start-up.
-        tokio::time::timeout(
-            CONNECT_TIMEOUT * 2,
-            client.get_connection_manager_with_config(config),
-        )
-        .await
-        .map_err(|_| redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::TimedOut)))?
+        cache
     }
 
     pub fn is_enabled(&self) -> bool {
-        self.connection.is_some()
+        self.inner.is_some()
     }
 
     /// The namespaced key for `key`, so tests and several apps can share one Redis.
@@ -83,36 +148,56 @@ impl Cache {
         format!("{}{}", self.prefix, key)
     }
 
-    /// Pings Redis within the response timeout.
+    /// Pings Redis within the timeout.
     pub async fn status(&self) -> CacheStatus {
-        let Some(connection) = &self.connection else {
-            return if self.unreachable {
-                CacheStatus::Down
-            } else {
-                CacheStatus::Disabled
-            };
+        let Some(inner) = &self.inner else {
+            return CacheStatus::Disabled;
         };
-        let mut connection = connection.clone();
+        let Some(mut connection) = inner.connection_or_reconnect() else {
+            return CacheStatus::Down;
+        };
         let ping = redis::cmd("PING");
-        match tokio::time::timeout(
-            RESPONSE_TIMEOUT * 2,
-            ping.query_async::<String>(&mut connection),
-        )
-        .await
+        match tokio::time::timeout(OP_TIMEOUT * 2, ping.query_async::<String>(&mut connection))
+            .await
         {
             Ok(Ok(_)) => CacheStatus::Up,
             _ => CacheStatus::Down,
         }
     }
 
-    fn connection(&self) -> Option<ConnectionManager> {
-        self.connection.clone()
+    /// Runs one Redis operation within the timeout; `None` when Redis is off, backing off,
+    /// failing or slow (logged once per outage).
+    async fn call<T, F, Fut>(&self, what: &'static str, op: F) -> Option<T>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>>,
+    {
+        let inner = self.inner.as_ref()?;
+        if now_ms() < inner.skip_until_ms.load(Ordering::Relaxed) {
+            return None;
+        }
+        let connection = inner.connection_or_reconnect()?;
+        match tokio::time::timeout(OP_TIMEOUT, op(connection)).await {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, operation = what, "Redis failed: skipping the cache for a while");
+                inner.back_off();
+                None
+            }
+            Err(_) => {
+                tracing::warn!(
+                    operation = what,
+                    "Redis timed out: skipping the cache for a while"
+                );
+                inner.back_off();
+                None
+            }
+        }
     }
 
     /// Increments a counter that expires `ttl` after its first increment; `None` when Redis is
-    /// off or failed.
+    /// unavailable.
     pub async fn increment(&self, key: &str, ttl: Duration) -> Option<u64> {
-        let mut connection = self.connection()?;
         let key = self.key(key);
         let mut pipe = redis::pipe();
         pipe.atomic()
@@ -122,54 +207,192 @@ impl Cache {
             .arg(ttl.as_secs())
             .arg("NX")
             .ignore();
-        let result = tokio::time::timeout(
-            RESPONSE_TIMEOUT * 2,
-            pipe.query_async::<(u64,)>(&mut connection),
-        )
-        .await;
-        match result {
-            Ok(Ok((count,))) => Some(count),
-            Ok(Err(error)) => {
-                tracing::warn!(%error, "Redis increment failed");
-                None
-            }
-            Err(_) => {
-                tracing::warn!("Redis increment timed out");
-                None
-            }
-        }
+        self.call("increment", |mut c| async move {
+            pipe.query_async::<(u64,)>(&mut c).await
+        })
+        .await
+        .map(|(count,)| count)
     }
 
-    /// A counter's value and its time to live; `None` when Redis is off or failed.
+    /// A counter's value and its time to live; `None` when Redis is unavailable.
     pub async fn counter(&self, key: &str) -> Option<(u32, Duration)> {
-        let mut connection = self.connection()?;
         let key = self.key(key);
         let mut pipe = redis::pipe();
         pipe.get(&key).ttl(&key);
-        let result = tokio::time::timeout(
-            RESPONSE_TIMEOUT * 2,
-            pipe.query_async::<(Option<u32>, i64)>(&mut connection),
-        )
-        .await;
-        match result {
-            Ok(Ok((count, ttl))) => {
-                Some((count.unwrap_or(0), Duration::from_secs(ttl.max(0) as u64)))
-            }
-            _ => None,
-        }
+        let (count, ttl) = self
+            .call("counter", |mut c| async move {
+                pipe.query_async::<(Option<u32>, i64)>(&mut c).await
+            })
+            .await?;
+        Some((count.unwrap_or(0), Duration::from_secs(ttl.max(0) as u64)))
     }
 
     pub async fn delete(&self, key: &str) {
-        let Some(mut connection) = self.connection() else {
-            return;
-        };
-        let key = self.key(key);
         let mut command = redis::cmd("DEL");
-        command.arg(&key);
-        let _ = tokio::time::timeout(
-            RESPONSE_TIMEOUT * 2,
-            command.query_async::<()>(&mut connection),
-        )
+        command.arg(self.key(key));
+        self.call("delete", |mut c| async move {
+            command.query_async::<()>(&mut c).await
+        })
         .await;
     }
+
+    /// Looks up the entry `name` under the current values of the generation counters `gens`.
+    /// `None` when the cache is unavailable (then nothing should be written either).
+    pub async fn get_versioned(&self, gens: &[String], name: &str) -> Option<Versioned> {
+        if !self.flush_pending_bumps().await {
+            return None;
+        }
+        let mut invocation = LOOKUP.prepare_invoke();
+        for generation in gens {
+            invocation.key(self.key(generation));
+        }
+        invocation.arg(self.key("v:")).arg(format!(":{name}"));
+        let (key, value) = self
+            .call("lookup", |mut c| async move {
+                invocation
+                    .invoke_async::<(String, Option<Vec<u8>>)>(&mut c)
+                    .await
+            })
+            .await?;
+        Some(Versioned { key, value })
+    }
+
+    /// Stores `value` under a key returned by [`Cache::get_versioned`] for `ttl`.
+    pub async fn put(&self, key: String, value: Vec<u8>, ttl: Duration) {
+        if self.has_pending_bumps() {
+            return;
+        }
+        let mut command = redis::cmd("SET");
+        command
+            .arg(key)
+            .arg(value)
+            .arg("EX")
+            .arg(ttl.as_secs().max(1));
+        self.call("put", |mut c| async move {
+            command.query_async::<()>(&mut c).await
+        })
+        .await;
+    }
+
+    /// Moves the generation counters `gens` on, so every entry stored under their old values
+    /// is unreachable at once. If Redis cannot be told, the bump is remembered and retried, and
+    /// this process serves from the database until it lands.
+    pub async fn bump(&self, gens: &[String]) {
+        let Some(inner) = &self.inner else {
+            return;
+        };
+        let keys: Vec<String> = gens.iter().map(|generation| self.key(generation)).collect();
+        if !self.run_bump(keys.clone()).await {
+            let mut pending = lock(&inner.pending_bumps);
+            for key in keys {
+                if !pending.contains(&key) {
+                    pending.push(key);
+                }
+            }
+        }
+    }
+
+    async fn run_bump(&self, keys: Vec<String>) -> bool {
+        let mut invocation = BUMP.prepare_invoke();
+        for key in &keys {
+            invocation.key(key);
+        }
+        self.call("bump", |mut c| async move {
+            invocation.invoke_async::<i64>(&mut c).await
+        })
+        .await
+        .is_some()
+    }
+
+    fn has_pending_bumps(&self) -> bool {
+        self.inner
+            .as_ref()
+            .is_some_and(|inner| !lock(&inner.pending_bumps).is_empty())
+    }
+
+    /// Sends remembered bumps; true when none is left.
+    async fn flush_pending_bumps(&self) -> bool {
+        let Some(inner) = &self.inner else {
+            return true;
+        };
+        let pending = std::mem::take(&mut *lock(&inner.pending_bumps));
+        if pending.is_empty() {
+            return true;
+        }
+        if self.run_bump(pending.clone()).await {
+            tracing::info!(
+                count = pending.len(),
+                "delayed cache invalidations delivered"
+            );
+            return true;
+        }
+        let mut current = lock(&inner.pending_bumps);
+        for key in pending {
+            if !current.contains(&key) {
+                current.push(key);
+            }
+        }
+        false
+    }
+}
+
+impl Inner {
+    fn back_off(&self) {
+        self.skip_until_ms
+            .store(now_ms() + BACKOFF.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// The connection if there is one; otherwise starts (at most one) background attempt and
+    /// answers `None` now, so no request waits for a connect.
+    fn connection_or_reconnect(self: &Arc<Self>) -> Option<ConnectionManager> {
+        if let Some(connection) = read(&self.connection).clone() {
+            return Some(connection);
+        }
+        if now_ms() >= self.skip_until_ms.load(Ordering::Relaxed)
+            && !self.connecting.swap(true, Ordering::AcqRel)
+        {
+            let inner = Arc::clone(self);
+            tokio::spawn(async move {
+                match open(&inner.client).await {
+                    Ok(connection) => {
+                        tracing::info!("reconnected to Redis");
+                        *write(&inner.connection) = Some(connection);
+                    }
+                    Err(_) => inner.back_off(),
+                }
+                inner.connecting.store(false, Ordering::Release);
+            });
+        }
+        None
+    }
+}
+
+async fn open(client: &redis::Client) -> RedisResult<ConnectionManager> {
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(OP_TIMEOUT * 2))
+        .set_number_of_retries(1);
+    // The whole attempt is bounded too: DNS or a half-open socket must not stall anything.
+    tokio::time::timeout(
+        CONNECT_TIMEOUT * 2,
+        client.get_connection_manager_with_config(config),
+    )
+    .await
+    .map_err(|_| redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::TimedOut)))?
+}
+
+// Poisoning only means another thread panicked mid-update of a plain value; keep going.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -1,0 +1,81 @@
+//! Pieces of the catalog pages: pictures, service lists, prices.
+use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::format_price;
+
+/// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
+/// placeholder when there is none.
+#[component]
+pub fn Picture(
+    src: Option<String>,
+    #[prop(into)] alt: String,
+    /// Intrinsic size, for the aspect ratio.
+    width: u32,
+    height: u32,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    match src {
+        Some(src) => view! {
+            <img class="picture" src=src alt=alt width=width height=height loading="lazy" decoding="async"/>
+        }
+        .into_any(),
+        None => view! {
+            <div class="picture picture-missing" role="img" aria-label=move || t_string!(i18n, picture_missing)>
+                <span aria-hidden="true">"🏨"</span>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Amenities as a list of chips.
+#[component]
+pub fn ServiceList(services: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!services.is_empty()).then(|| {
+        view! {
+            <ul class="services" aria-label=move || t_string!(i18n, services_label)>
+                {services.into_iter().map(|service| view! { <li>{service}</li> }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// "5 rooms left", pluralised.
+#[component]
+pub fn RoomsLeft(count: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="rooms-left" data-testid="rooms-left">
+            {t!(i18n, rooms_left, count = move || count)}
+        </p>
+    }
+}
+
+/// "24 500 ₽ a night" (or "from ..." for the cheapest of several).
+#[component]
+pub fn NightPrice(price: i64, #[prop(optional)] from: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let price = format_price(price);
+    if from {
+        view! { <p class="price" data-testid="price">{t!(i18n, price_from, price = price)}</p> }
+            .into_any()
+    } else {
+        view! { <p class="price" data-testid="price">{t!(i18n, price_per_night, price = price)}</p> }
+            .into_any()
+    }
+}
+
+/// The whole stay's price: "49 000 ₽ for 2 nights".
+#[component]
+pub fn StayTotal(total: i64, nights: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="stay-total" data-testid="total">
+            <strong>{format_price(total)}</strong>
+            " "
+            <span>{t!(i18n, stay_for, count = move || nights)}</span>
+        </p>
+    }
+}

@@ -1,0 +1,249 @@
+use serde::{Deserialize, Serialize};
+
+use super::{LocationQuery, StayDates};
+use crate::error::AppError;
+
+/// A hotel as the catalog describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hotel {
+    pub id: i32,
+    pub name: String,
+    pub location: String,
+    pub services: Vec<String>,
+    pub rooms_quantity: i32,
+    pub image_id: Option<i32>,
+}
+
+/// A room type of a hotel: `quantity` identical rooms at `price` (roubles) a night.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    pub id: i32,
+    pub hotel_id: i32,
+    pub name: String,
+    pub description: Option<String>,
+    pub price: i64,
+    pub services: Vec<String>,
+    pub quantity: i32,
+    pub image_id: Option<i32>,
+}
+
+/// A hotel in search results: what is still free there for the stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotelOffer {
+    pub hotel: Hotel,
+    /// Rooms of all types free for the whole stay.
+    pub rooms_left: i64,
+    /// The lowest price a night among the room types still free.
+    pub min_price: i64,
+    /// The picture's URL, when the hotel has one.
+    pub picture: Option<String>,
+}
+
+/// A room type for a stay: its price for the whole stay and how many are free.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomOffer {
+    pub room: Room,
+    pub rooms_left: i64,
+    /// price x nights.
+    pub total_cost: i64,
+    pub picture: Option<String>,
+}
+
+/// A hotel's page: the hotel and every room type for the stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotelDetails {
+    pub hotel: Hotel,
+    pub stay: StayDates,
+    pub rooms: Vec<RoomOffer>,
+    pub picture: Option<String>,
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Lowest price a night first.
+    #[default]
+    Price,
+    Name,
+}
+
+impl SortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Price => "price",
+            SortOrder::Name => "name",
+        }
+    }
+
+    /// Unknown values fall back to the default rather than failing a shared link.
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "name" => SortOrder::Name,
+            _ => SortOrder::Price,
+        }
+    }
+}
+
+/// A hotel search: where (optional), when, order and page (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct HotelSearch {
+    pub location: Option<LocationQuery>,
+    pub stay: StayDates,
+    pub sort: SortOrder,
+    pub page: u32,
+}
+
+impl HotelSearch {
+    /// Results a page; also the most an API caller can ask for.
+    pub const PAGE_SIZE: u32 = 20;
+    /// Deep pages are refused: nobody reads page 500, and OFFSET makes them costly.
+    pub const MAX_PAGE: u32 = 250;
+
+    /// The page number from a query parameter: absent or blank is page 1; anything but
+    /// 1..=MAX_PAGE is an error.
+    pub fn parse_page(raw: Option<&str>) -> Result<u32, &'static str> {
+        match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+            None => Ok(1),
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(page) if (1..=Self::MAX_PAGE).contains(&page) => Ok(page),
+                Ok(_) => Err("out_of_range"),
+                Err(_) => Err("malformed"),
+            },
+        }
+    }
+
+    pub fn offset(&self) -> u32 {
+        (self.page - 1) * Self::PAGE_SIZE
+    }
+
+    /// The query string of this search, for links (sorting, pages, sharing).
+    pub fn to_query(&self) -> String {
+        let mut query = String::new();
+        if let Some(location) = &self.location {
+            query.push_str("location=");
+            query.push_str(&super::navigation::encode_component(location.as_str()));
+            query.push('&');
+        }
+        query.push_str(&self.stay.to_query());
+        if self.sort != SortOrder::default() {
+            query.push_str("&sort=");
+            query.push_str(self.sort.as_str());
+        }
+        if self.page > 1 {
+            query.push_str(&format!("&page={}", self.page));
+        }
+        query
+    }
+}
+
+/// A search as it arrives: raw query-string values, each optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchParams {
+    pub location: Option<String>,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+}
+
+impl SearchParams {
+    /// The search these values ask for. A blank location searches everywhere; absent dates
+    /// mean the default stay; an unknown sort falls back to the default.
+    pub fn parse(&self, today: chrono::NaiveDate) -> Result<HotelSearch, AppError> {
+        let location = match self.location.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(
+                LocationQuery::parse(raw)
+                    .map_err(|error| AppError::invalid("location", error.code()))?,
+            ),
+        };
+        let stay =
+            StayDates::parse_or_default(self.date_from.as_deref(), self.date_to.as_deref(), today)?;
+        let page = HotelSearch::parse_page(self.page.as_deref())
+            .map_err(|reason| AppError::invalid("page", reason))?;
+        Ok(HotelSearch {
+            location,
+            stay,
+            sort: SortOrder::parse(self.sort.as_deref().unwrap_or_default()),
+            page,
+        })
+    }
+}
+
+/// A database id from a path or query parameter: a positive 32-bit integer.
+pub fn parse_id(raw: &str) -> Option<i32> {
+    raw.trim().parse::<i32>().ok().filter(|id| *id > 0)
+}
+
+/// One page of search results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The search as the server understood it (defaults filled in), for links.
+    pub search: HotelSearch,
+    pub hotels: Vec<HotelOffer>,
+    /// Hotels matching the search, over all pages.
+    pub total: i64,
+}
+
+impl SearchResults {
+    pub fn page_count(&self) -> u32 {
+        let size = i64::from(HotelSearch::PAGE_SIZE);
+        u32::try_from((self.total + size - 1) / size).unwrap_or(u32::MAX)
+    }
+}
+
+/// Formats roubles with thin-space thousands: `24 500 ₽`.
+pub fn format_price(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + 8);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(digit);
+    }
+    let sign = if amount < 0 { "-" } else { "" };
+    format!("{sign}{grouped}\u{a0}₽")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_group_thousands() {
+        assert_eq!(format_price(24500), "24\u{202f}500\u{a0}₽");
+        assert_eq!(format_price(999), "999\u{a0}₽");
+        assert_eq!(format_price(1234567), "1\u{202f}234\u{202f}567\u{a0}₽");
+    }
+
+    #[test]
+    fn page_parameter_is_bounded() {
+        assert_eq!(HotelSearch::parse_page(None), Ok(1));
+        assert_eq!(HotelSearch::parse_page(Some("3")), Ok(3));
+        assert_eq!(HotelSearch::parse_page(Some("0")), Err("out_of_range"));
+        assert_eq!(HotelSearch::parse_page(Some("9999")), Err("out_of_range"));
+        assert_eq!(HotelSearch::parse_page(Some("x")), Err("malformed"));
+    }
+
+    #[test]
+    fn page_count_rounds_up() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let search = SearchParams::default().parse(today).unwrap();
+        let results = |total| SearchResults {
+            search: search.clone(),
+            hotels: vec![],
+            total,
+        };
+        assert_eq!(results(0).page_count(), 0);
+        assert_eq!(results(20).page_count(), 1);
+        assert_eq!(results(21).page_count(), 2);
+    }
+
+    #[test]
+    fn unknown_sort_falls_back_to_price() {
+        assert_eq!(SortOrder::parse("name"), SortOrder::Name);
+        assert_eq!(SortOrder::parse("DROP TABLE"), SortOrder::Price);
+    }
+}

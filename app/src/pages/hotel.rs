@@ -1,0 +1,160 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::NotFoundPage;
+use crate::api::hotels::get_hotel;
+use crate::components::{
+    NightPrice, Picture, RoomsLeft, ServiceList, StayTotal, error_text, set_status,
+};
+use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::{HotelDetails, RoomOffer, StayDates};
+
+/// `/hotels/:id?date_from&date_to`: the hotel, and each room type's price, total and free
+/// rooms for the dates, with a way to book the free ones. Unknown hotel: the 404 page.
+#[component]
+pub fn HotelPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let path = use_params_map();
+    let query = use_query_map();
+    let request = Memo::new(move |_| {
+        (
+            path.with(|path| path.get("id").unwrap_or_default()),
+            query.with(|query| query.get("date_from")),
+            query.with(|query| query.get("date_to")),
+        )
+    });
+    let details = Resource::new(
+        move || request.get(),
+        |(id, date_from, date_to)| get_hotel(id, date_from, date_to),
+    );
+
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || {
+                details
+                    .get()
+                    .map(|result| match result {
+                        Ok(details) => hotel_view(details).into_any(),
+                        Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                        Err(error) => {
+                            set_status(&error);
+                            let (hotel_id, date_from, date_to) = request.get_untracked();
+                            view! {
+                                <section class="hotel-page">
+                                    <Title text=move || t_string!(i18n, hotel_title)/>
+                                    <p class="form-error" role="alert" data-testid="hotel-error">
+                                        {error_text(&error)}
+                                    </p>
+                                    <DatesForm
+                                        hotel_id
+                                        date_from=date_from.unwrap_or_default()
+                                        date_to=date_to.unwrap_or_default()
+                                    />
+                                </section>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+fn hotel_view(details: HotelDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let hotel = details.hotel;
+    let stay = details.stay;
+    let title = hotel.name.clone();
+    let search_href = format!("/search?{}", stay.to_query());
+    view! {
+        <Title text=title.clone()/>
+        <article class="hotel-page">
+            <nav class="breadcrumbs">
+                <a href=search_href>{t!(i18n, hotel_back)}</a>
+            </nav>
+            <header class="hotel-header">
+                <div class="hotel-header-text">
+                    <h1 data-testid="hotel-name">{hotel.name.clone()}</h1>
+                    <p class="location">{hotel.location}</p>
+                    <ServiceList services=hotel.services/>
+                </div>
+                <Picture src=details.picture alt=title width=1000 height=500/>
+            </header>
+            <section class="stay-dates" aria-labelledby="stay-dates-title">
+                <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>
+                <DatesForm
+                    hotel_id=hotel.id.to_string()
+                    date_from=stay.check_in().to_string()
+                    date_to=stay.check_out().to_string()
+                />
+            </section>
+            <section class="rooms" aria-labelledby="rooms-title">
+                <h2 id="rooms-title">{t!(i18n, hotel_rooms)}</h2>
+                <ul class="room-list" data-testid="room-list">
+                    {details
+                        .rooms
+                        .into_iter()
+                        .map(|offer| view! { <li><RoomCard offer stay/></li> })
+                        .collect_view()}
+                </ul>
+            </section>
+        </article>
+    }
+}
+
+/// One room type: what it is, what the stay costs, how many are free, and "Book".
+#[component]
+fn RoomCard(offer: RoomOffer, stay: StayDates) -> impl IntoView {
+    let i18n = use_i18n();
+    let room = offer.room;
+    let book_href = format!("/book?room_id={}&{}", room.id, stay.to_query());
+    let free = offer.rooms_left > 0;
+    view! {
+        <article class="room-card" data-testid="room-card" data-room-id=room.id>
+            <Picture src=offer.picture alt=room.name.clone() width=400 height=200/>
+            <div class="room-card-body">
+                <h3>{room.name}</h3>
+                {room.description.map(|text| view! { <p class="description">{text}</p> })}
+                <ServiceList services=room.services/>
+            </div>
+            <div class="room-card-offer">
+                <NightPrice price=room.price/>
+                <StayTotal total=offer.total_cost nights=stay.nights()/>
+                {if free {
+                    view! {
+                        <RoomsLeft count=offer.rooms_left/>
+                        <a class="button button-primary" href=book_href data-testid="book">
+                            {t!(i18n, book)}
+                        </a>
+                    }
+                        .into_any()
+                } else {
+                    view! { <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p> }
+                        .into_any()
+                }}
+            </div>
+        </article>
+    }
+}
+
+/// Check-in and check-out for this hotel; submitting reloads the page for the new dates.
+#[component]
+fn DatesForm(hotel_id: String, date_from: String, date_to: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Form method="GET" action=format!("/hotels/{hotel_id}") attr:class="dates-form">
+            <label class="field">
+                <span>{t!(i18n, search_check_in)}</span>
+                <input type="date" name="date_from" required value=date_from/>
+            </label>
+            <label class="field">
+                <span>{t!(i18n, search_check_out)}</span>
+                <input type="date" name="date_to" required value=date_to/>
+            </label>
+            <button type="submit" class="button">{t!(i18n, hotel_change_dates)}</button>
+        </Form>
+    }
+}

@@ -1,0 +1,204 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::hotels::search_hotels;
+use crate::components::{
+    NightPrice, Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, error_text, set_status,
+};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::{HotelOffer, HotelSearch, SearchParams, SearchResults, SortOrder, StayDates};
+
+/// `/search?location&date_from&date_to&sort&page`: hotels with a room free for the dates.
+/// Everything lives in the URL, so results can be shared and the back button works.
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        query.with(|query| SearchParams {
+            location: query.get("location"),
+            date_from: query.get("date_from"),
+            date_to: query.get("date_to"),
+            sort: query.get("sort"),
+            page: query.get("page"),
+        })
+    });
+    let results = Resource::new(
+        move || params.get(),
+        |params| {
+            search_hotels(
+                params.location,
+                params.date_from,
+                params.date_to,
+                params.sort,
+                params.page,
+            )
+        },
+    );
+
+    view! {
+        <Title text=move || t_string!(i18n, search_title)/>
+        <section class="search-page">
+            {move || {
+                let params = params.get();
+                view! {
+                    <SearchForm
+                        location=params.location.unwrap_or_default()
+                        check_in=params.date_from
+                        check_out=params.date_to
+                    />
+                }
+            }}
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || {
+                    results
+                        .get()
+                        .map(|result| match result {
+                            Ok(found) => results_view(found).into_any(),
+                            Err(error) => {
+                                set_status(&error);
+                                view! {
+                                    <p class="form-error" role="alert" data-testid="search-error">
+                                        {error_text(&error)}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+fn results_view(found: SearchResults) -> impl IntoView {
+    let i18n = use_i18n();
+    let search = found.search.clone();
+    let total = found.total;
+    let page_count = found.page_count();
+    if total == 0 {
+        return view! {
+            <div class="empty-state" data-testid="no-results">
+                <h2>{t!(i18n, search_empty_title)}</h2>
+                <p>{t!(i18n, search_empty_text)}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let stay = search.stay;
+    let hotels = found.hotels;
+    let past_end = hotels.is_empty();
+    view! {
+        <div class="results-bar">
+            <p class="results-count" data-testid="results-count" aria-live="polite">
+                {t!(i18n, search_found, count = move || total)}
+            </p>
+            <SortLinks search=search.clone()/>
+        </div>
+        {if past_end {
+            let first = HotelSearch { page: 1, ..search.clone() };
+            view! {
+                <div class="empty-state">
+                    <p>{t!(i18n, page_past_end)}</p>
+                    <a class="button" href=format!("/search?{}", first.to_query())>
+                        {t!(i18n, page_first)}
+                    </a>
+                </div>
+            }
+                .into_any()
+        } else {
+            view! {
+                <ul class="hotel-list" data-testid="hotel-list">
+                    {hotels
+                        .into_iter()
+                        .map(|offer| view! { <li><HotelCard offer stay/></li> })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+        <Pagination search page_count/>
+    }
+    .into_any()
+}
+
+/// One hotel in the results, linking to its page for the same dates.
+#[component]
+fn HotelCard(offer: HotelOffer, stay: StayDates) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/hotels/{}?{}", offer.hotel.id, stay.to_query());
+    let name = offer.hotel.name.clone();
+    view! {
+        <article class="hotel-card" data-testid="hotel-card">
+            <a class="hotel-card-picture" href=href.clone() tabindex="-1" aria-hidden="true">
+                <Picture src=offer.picture alt="" width=400 height=200/>
+            </a>
+            <div class="hotel-card-body">
+                <h2 class="hotel-card-name">
+                    <a href=href.clone()>{name}</a>
+                </h2>
+                <p class="location">{offer.hotel.location}</p>
+                <ServiceList services=offer.hotel.services/>
+            </div>
+            <div class="hotel-card-offer">
+                <RoomsLeft count=offer.rooms_left/>
+                <NightPrice price=offer.min_price from=true/>
+                <StayTotal total=offer.min_price * stay.nights() nights=stay.nights()/>
+                <a class="button button-primary" href=href>{t!(i18n, choose_room)}</a>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn SortLinks(search: HotelSearch) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = move |sort: SortOrder| {
+        let target = HotelSearch {
+            sort,
+            page: 1,
+            ..search.clone()
+        };
+        let current = (search.sort == sort).then_some("true");
+        (format!("/search?{}", target.to_query()), current)
+    };
+    let (price_href, price_current) = link(SortOrder::Price);
+    let (name_href, name_current) = link(SortOrder::Name);
+    view! {
+        <nav class="sort-links" aria-label=move || t_string!(i18n, sort_label)>
+            <span>{t!(i18n, sort_label)}</span>
+            <a href=price_href aria-current=price_current>{t!(i18n, sort_price)}</a>
+            <a href=name_href aria-current=name_current>{t!(i18n, sort_name)}</a>
+        </nav>
+    }
+}
+
+#[component]
+fn Pagination(search: HotelSearch, page_count: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    if page_count <= 1 {
+        return ().into_any();
+    }
+    let page = search.page;
+    let href = move |page: u32| {
+        format!(
+            "/search?{}",
+            HotelSearch {
+                page,
+                ..search.clone()
+            }
+            .to_query()
+        )
+    };
+    let previous = (page > 1).then(|| href(page - 1));
+    let next = (page < page_count).then(|| href(page + 1));
+    view! {
+        <nav class="pagination" aria-label=move || t_string!(i18n, pagination_label)>
+            {previous.map(|href| view! { <a href=href rel="prev">{t!(i18n, page_prev)}</a> })}
+            <span>{t!(i18n, page_of, page = page, pages = page_count)}</span>
+            {next.map(|href| view! { <a href=href rel="next">{t!(i18n, page_next)}</a> })}
+        </nav>
+    }
+    .into_any()
+}

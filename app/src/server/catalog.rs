@@ -1,0 +1,241 @@
+//! The catalog service: search and hotel pages, computed by the repositories and cached in
+//! Redis. Pages, server functions and the HTTP API all call these functions.
+//!
+//! Cache correctness comes from generation counters, not from expiry: entries are stored under
+//! the current values of the counters they depend on, and a booking change moves those
+//! counters on, so the next read misses and recomputes. Search entries depend on the catalog
+//! and on the calendar months of the stay: a booking is not listed with the hotels it does not
+//! appear in (a cancellation can make a hotel appear), so a change invalidates every search
+//! that touches its months, not just the searches that listed its hotel.
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Serialize, de::DeserializeOwned};
+
+use super::cache::Cache;
+use super::db::hotels::HotelRepo;
+use super::db::rooms::RoomRepo;
+use super::state::AppState;
+use crate::error::AppError;
+use crate::model::{HotelDetails, HotelOffer, HotelSearch, RoomOffer, SearchResults, StayDates};
+
+/// Entries outlive no change (generations see to that); the expiry only bounds memory.
+const ENTRY_TTL: Duration = Duration::from_secs(600);
+
+const CATALOG_GENERATION: &str = "gen:catalog";
+
+fn hotel_generation(hotel_id: i32) -> String {
+    format!("gen:hotel:{hotel_id}")
+}
+
+/// The generation counters of the calendar months `[from, to)` touches (one or two for a stay).
+fn month_generations(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let last_night = to.pred_opt().unwrap_or(to).max(from);
+    let mut months = Vec::new();
+    let (mut year, mut month) = (from.year(), from.month());
+    while (year, month) <= (last_night.year(), last_night.month()) {
+        months.push(format!("gen:month:{year:04}-{month:02}"));
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    months
+}
+
+/// The cache name of a search: every input that changes the answer, normalised (the
+/// location is matched case-insensitively, so it is keyed lower-cased).
+fn search_entry_name(search: &HotelSearch) -> String {
+    let location = search
+        .location
+        .as_ref()
+        .map(|location| location.as_str().to_lowercase())
+        .unwrap_or_default();
+    format!(
+        "search:{}:{}:{}:{}:{location}",
+        search.stay.check_in(),
+        search.stay.check_out(),
+        search.sort.as_str(),
+        search.page,
+    )
+}
+
+/// One page of hotels with a room free for the stay.
+pub async fn search(state: &AppState, search: &HotelSearch) -> Result<SearchResults, AppError> {
+    let mut gens = vec![CATALOG_GENERATION.to_owned()];
+    gens.extend(month_generations(
+        search.stay.check_in(),
+        search.stay.check_out(),
+    ));
+    cached(&state.cache, &gens, &search_entry_name(search), || {
+        search_uncached(state, search)
+    })
+    .await
+}
+
+async fn search_uncached(
+    state: &AppState,
+    search: &HotelSearch,
+) -> Result<SearchResults, AppError> {
+    let repo = HotelRepo::new(&state.db);
+    let mut page = repo.search(search).await?;
+    if page.hotels.is_empty() && search.page > 1 {
+        // Past the last page: still report how many there are, so the page can say so.
+        let first = HotelSearch {
+            page: 1,
+            ..search.clone()
+        };
+        page.total = repo.search(&first).await?.total;
+    }
+    let hotels = page
+        .hotels
+        .into_iter()
+        .map(|found| HotelOffer {
+            picture: state.media.picture_url(found.hotel.image_id),
+            hotel: found.hotel,
+            rooms_left: found.rooms_left,
+            min_price: found.min_price,
+        })
+        .collect();
+    Ok(SearchResults {
+        search: search.clone(),
+        hotels,
+        total: page.total,
+    })
+}
+
+/// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.
+pub async fn hotel_details(
+    state: &AppState,
+    hotel_id: i32,
+    stay: StayDates,
+) -> Result<HotelDetails, AppError> {
+    let gens = [CATALOG_GENERATION.to_owned(), hotel_generation(hotel_id)];
+    let name = format!("hotel:{hotel_id}:{}:{}", stay.check_in(), stay.check_out());
+    cached(&state.cache, &gens, &name, || {
+        hotel_details_uncached(state, hotel_id, stay)
+    })
+    .await
+}
+
+async fn hotel_details_uncached(
+    state: &AppState,
+    hotel_id: i32,
+    stay: StayDates,
+) -> Result<HotelDetails, AppError> {
+    let hotel = HotelRepo::new(&state.db)
+        .find(hotel_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rooms = RoomRepo::new(&state.db)
+        .availability(hotel_id, stay)
+        .await?
+        .into_iter()
+        .map(|available| RoomOffer {
+            total_cost: available.room.price * stay.nights(),
+            picture: state.media.picture_url(available.room.image_id),
+            room: available.room,
+            rooms_left: available.rooms_left,
+        })
+        .collect();
+    Ok(HotelDetails {
+        picture: state.media.picture_url(hotel.image_id),
+        hotel,
+        stay,
+        rooms,
+    })
+}
+
+/// Call after a booking of hotel `hotel_id` for `[from, to)` is committed or cancelled: its
+/// hotel page and every search over those months are recomputed on the next read.
+pub async fn bookings_changed(cache: &Cache, hotel_id: i32, from: NaiveDate, to: NaiveDate) {
+    let mut gens = vec![hotel_generation(hotel_id)];
+    gens.extend(month_generations(from, to));
+    cache.bump(&gens).await;
+}
+
+/// Call after hotels or rooms are added, edited or removed: every entry is recomputed.
+pub async fn catalog_changed(cache: &Cache) {
+    cache.bump(&[CATALOG_GENERATION.to_owned()]).await;
+}
+
+/// The cached value of `name` under `gens`, or `compute`'s (then stored). Errors are not cached.
+async fn cached<T, F, Fut>(
+    cache: &Cache,
+    gens: &[String],
+    name: &str,
+    compute: F,
+) -> Result<T, AppError>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let entry = cache.get_versioned(gens, name).await;
+    if let Some(bytes) = entry.as_ref().and_then(|entry| entry.value.as_deref()) {
+        match serde_json::from_slice(bytes) {
+            Ok(value) => return Ok(value),
+            // An entry from an older build: recompute and overwrite it.
+            Err(error) => tracing::debug!(%error, name, "unreadable cache entry"),
+        }
+    }
+    let value = compute().await?;
+    // The key carries the generations read *before* the database: a change committed since
+    // has moved them on, so this possibly older value is never read back.
+    if let Some(entry) = entry {
+        match serde_json::to_vec(&value) {
+            Ok(bytes) => cache.put(entry.key, bytes, ENTRY_TTL).await,
+            Err(error) => tracing::warn!(%error, name, "cache entry not serialisable"),
+        }
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(raw: &str) -> NaiveDate {
+        crate::model::parse_iso_date(raw).unwrap()
+    }
+
+    #[test]
+    fn a_stay_inside_one_month_has_one_generation() {
+        assert_eq!(
+            month_generations(day("2026-12-01"), day("2026-12-31")),
+            ["gen:month:2026-12"]
+        );
+    }
+
+    #[test]
+    fn check_out_on_the_first_does_not_touch_that_month() {
+        assert_eq!(
+            month_generations(day("2026-11-29"), day("2026-12-01")),
+            ["gen:month:2026-11"]
+        );
+    }
+
+    #[test]
+    fn a_stay_over_new_year_touches_both_months() {
+        assert_eq!(
+            month_generations(day("2026-12-30"), day("2027-01-02")),
+            ["gen:month:2026-12", "gen:month:2027-01"]
+        );
+    }
+
+    #[test]
+    fn search_names_ignore_the_location_case() {
+        let stay = StayDates::new(day("2026-12-01"), day("2026-12-02"), day("2026-11-27")).unwrap();
+        let search = |location: &str| HotelSearch {
+            location: Some(crate::model::LocationQuery::parse(location).unwrap()),
+            stay,
+            sort: Default::default(),
+            page: 1,
+        };
+        assert_eq!(
+            search_entry_name(&search("Алтай")),
+            search_entry_name(&search("АЛТАЙ"))
+        );
+    }
+}

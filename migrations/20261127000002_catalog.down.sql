@@ -1,0 +1,4 @@
+DROP INDEX hotels_name_idx;
+DROP INDEX bookings_room_dates_idx;
+CREATE INDEX bookings_room_dates_idx ON bookings (room_id, date_to, date_from);
+ALTER TABLE bookings DROP COLUMN cancelled_at;

@@ -1,0 +1,12 @@
+-- Cancelled bookings stay (the cancellation email and history need them) but free their room.
+ALTER TABLE bookings ADD COLUMN cancelled_at TIMESTAMPTZ;
+
+-- Availability counts only live bookings: the partial index leaves cancelled ones out, and its
+-- (room_id, date_to, date_from) order answers "bookings of room R ending after my check-in"
+-- with an index-only range scan per room type.
+DROP INDEX bookings_room_dates_idx;
+CREATE INDEX bookings_room_dates_idx ON bookings (room_id, date_to, date_from)
+    WHERE cancelled_at IS NULL;
+
+-- Sorting hotels by name without a sort of the whole table.
+CREATE INDEX hotels_name_idx ON hotels (name, id);

@@ -1,0 +1,422 @@
+//! The catalog: search, hotel pages, availability rules, date rules, the cache.
+use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
+use app::server::catalog;
+use app::server::db::{hotels::HotelRepo, rooms::RoomRepo};
+use chrono::{Days, Local, NaiveDate};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+
+fn day(offset: u64) -> NaiveDate {
+    Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(offset))
+        .unwrap()
+}
+
+fn stay(from: u64, to: u64) -> StayDates {
+    StayDates::new(day(from), day(to), day(0)).unwrap()
+}
+
+/// A hotel in its own town with room types of (price, quantity); returns the hotel and room ids.
+async fn add_hotel(app: &TestApp, name: &str, town: &str, rooms: &[(i32, i32)]) -> (i32, Vec<i32>) {
+    let hotel: i32 = sqlx::query_scalar(
+        "INSERT INTO hotels (name, location, services, rooms_quantity)
+         VALUES ($1, $2, '{Wi-Fi}', 0) RETURNING id",
+    )
+    .bind(name)
+    .bind(format!("{town}, улица Тестовая, 1"))
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for (price, quantity) in rooms {
+        let id: i32 = sqlx::query_scalar(
+            "INSERT INTO rooms (hotel_id, name, price, quantity) VALUES ($1, 'Номер', $2, $3)
+             RETURNING id",
+        )
+        .bind(hotel)
+        .bind(price)
+        .bind(quantity)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    (hotel, ids)
+}
+
+/// Books `room` for `[from, to)` (days from today) as the demo user, behind the app's back.
+async fn add_booking(app: &TestApp, room: i32, from: u64, to: u64) -> i32 {
+    sqlx::query_scalar(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES ($1, 1, $2, $3, 100) RETURNING id",
+    )
+    .bind(room)
+    .bind(day(from))
+    .bind(day(to))
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
+}
+
+async fn rooms_left(app: &TestApp, hotel: i32, stay: StayDates) -> Vec<i64> {
+    RoomRepo::new(&app.state.db)
+        .availability(hotel, stay)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|room| room.rooms_left)
+        .collect()
+}
+
+async fn search(app: &TestApp, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = app.server_fn("search_hotels", form).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
+}
+
+async fn search_for(app: &TestApp, location: &str, from: u64, to: u64) -> Value {
+    let (status, body) = search(
+        app,
+        &[
+            ("location", location),
+            ("date_from", &day(from).to_string()),
+            ("date_to", &day(to).to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn names(results: &Value) -> Vec<String> {
+    results["hotels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|offer| offer["hotel"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn search_matches_cyrillic_places_in_any_case() {
+    let app = spawn_app().await;
+    let results = search_for(&app, "алтай", 10, 12).await;
+    let mut found = names(&results);
+    found.sort();
+    assert_eq!(
+        found,
+        ["Cosmos Collection Altay Resort", "Skala", "Ару-Кёль"]
+    );
+    assert_eq!(results["total"], 3);
+    let upper = search_for(&app, "АЛТАЙ", 10, 12).await;
+    assert_eq!(upper["total"], 3);
+}
+
+#[tokio::test]
+async fn no_location_lists_every_hotel_with_rooms() {
+    let app = spawn_app().await;
+    let (status, results) = search(&app, &[]).await;
+    assert_eq!(status, 200, "{results}");
+    assert_eq!(results["total"], 6, "all demo hotels have rooms tomorrow");
+    assert_eq!(results["search"]["stay"]["check_in"], day(1).to_string());
+}
+
+#[tokio::test]
+async fn a_booking_ending_on_check_in_day_does_not_block() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Край", "Тестоград", &[(1000, 1)]).await;
+    add_booking(&app, rooms[0], 5, 10).await;
+    assert_eq!(rooms_left(&app, hotel, stay(10, 12)).await, [1]);
+    assert_eq!(
+        names(&search_for(&app, "тестоград", 10, 12).await),
+        ["Край"]
+    );
+}
+
+#[tokio::test]
+async fn a_booking_starting_on_check_out_day_does_not_block() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Край", "Тестоград", &[(1000, 1)]).await;
+    add_booking(&app, rooms[0], 12, 15).await;
+    assert_eq!(rooms_left(&app, hotel, stay(10, 12)).await, [1]);
+    assert_eq!(
+        names(&search_for(&app, "тестоград", 10, 12).await),
+        ["Край"]
+    );
+}
+
+#[tokio::test]
+async fn the_same_range_blocks_and_a_full_hotel_is_not_listed() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Край", "Тестоград", &[(1000, 1)]).await;
+    add_booking(&app, rooms[0], 10, 12).await;
+    assert_eq!(rooms_left(&app, hotel, stay(10, 12)).await, [0]);
+    assert_eq!(
+        rooms_left(&app, hotel, stay(11, 13)).await,
+        [0],
+        "partial overlap"
+    );
+    assert_eq!(
+        rooms_left(&app, hotel, stay(9, 14)).await,
+        [0],
+        "stay around it"
+    );
+    let results = search_for(&app, "тестоград", 10, 12).await;
+    assert_eq!(results["total"], 0);
+}
+
+#[tokio::test]
+async fn cancelled_bookings_free_their_room() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Край", "Тестоград", &[(1000, 1)]).await;
+    let booking = add_booking(&app, rooms[0], 10, 12).await;
+    sqlx::query("UPDATE bookings SET cancelled_at = now() WHERE id = $1")
+        .bind(booking)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rooms_left(&app, hotel, stay(10, 12)).await, [1]);
+}
+
+#[tokio::test]
+async fn hotels_sum_rooms_left_and_price_only_free_room_types() {
+    let app = spawn_app().await;
+    let (_, rooms) = add_hotel(&app, "Край", "Тестоград", &[(500, 1), (2000, 3), (900, 2)]).await;
+    add_booking(&app, rooms[0], 10, 12).await; // the cheapest type is full
+    add_booking(&app, rooms[1], 10, 11).await;
+    let results = search_for(&app, "тестоград", 10, 12).await;
+    let offer = &results["hotels"][0];
+    assert_eq!(offer["rooms_left"], 2 + 2);
+    assert_eq!(offer["min_price"], 900);
+}
+
+#[tokio::test]
+async fn results_sort_by_price_or_name() {
+    let app = spawn_app().await;
+    for (name, price) in [("Бета", 3000), ("Альфа", 5000), ("Гамма", 1000)] {
+        add_hotel(&app, name, "Сортоград", &[(price, 1)]).await;
+    }
+    let by_price = search_for(&app, "сортоград", 3, 4).await;
+    assert_eq!(names(&by_price), ["Гамма", "Бета", "Альфа"]);
+    let (_, by_name) = search(&app, &[("location", "Сортоград"), ("sort", "name")]).await;
+    assert_eq!(names(&by_name), ["Альфа", "Бета", "Гамма"]);
+}
+
+#[tokio::test]
+async fn results_come_in_pages_of_twenty() {
+    let app = spawn_app().await;
+    server::generate::generate_catalog(
+        &app.state.db,
+        server::generate::CatalogSize {
+            hotels: 45,
+            rooms_per_hotel: 2,
+            bookings: 0,
+        },
+    )
+    .await
+    .unwrap();
+    // 6 demo hotels and 45 generated ones.
+    let page = async |page: &str| search(&app, &[("page", page)]).await;
+    let (_, third) = page("3").await;
+    assert_eq!(third["total"], 51);
+    assert_eq!(third["hotels"].as_array().unwrap().len(), 11);
+    let (_, past_end) = page("4").await;
+    assert_eq!(past_end["hotels"], Value::Array(vec![]));
+    assert_eq!(
+        past_end["total"], 51,
+        "a page past the end still says how many"
+    );
+    let (status, _) = page("0").await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn date_rules_are_enforced_with_precise_errors() {
+    let app = spawn_app().await;
+    let app = &app;
+    let ask = async |from: String, to: String| {
+        search(app, &[("date_from", &from), ("date_to", &to)]).await
+    };
+    let (status, body) = ask("2027-02-30".into(), "2027-03-02".into()).await;
+    assert_eq!(
+        (status, &body["InvalidInput"]["field"]),
+        (422, &"date_from".into())
+    );
+    let (status, body) = ask(day(5).to_string(), day(5).to_string()).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["InvalidStay"]["reason"],
+        "check_out_not_after_check_in"
+    );
+    let (status, body) = ask(day(5).to_string(), day(36).to_string()).await;
+    assert_eq!(
+        (status, &body["InvalidStay"]["reason"]),
+        (400, &"too_long".into())
+    );
+    let (status, _) = ask(day(5).to_string(), day(35).to_string()).await;
+    assert_eq!(status, 200, "30 nights is allowed");
+    let yesterday = Local::now().date_naive().pred_opt().unwrap();
+    let (status, body) = ask(yesterday.to_string(), day(2).to_string()).await;
+    assert_eq!(
+        (status, &body["InvalidStay"]["reason"]),
+        (400, &"check_in_past".into())
+    );
+}
+
+#[tokio::test]
+async fn hotel_details_price_every_room_type_for_the_stay() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Край", "Тестоград", &[(2500, 2), (1000, 1)]).await;
+    add_booking(&app, rooms[1], 20, 22).await;
+    let response = app
+        .server_fn(
+            "get_hotel",
+            &[
+                ("hotel_id", &hotel.to_string()),
+                ("date_from", &day(20).to_string()),
+                ("date_to", &day(23).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let details: Value = response.json().await.unwrap();
+    let rooms = details["rooms"].as_array().unwrap();
+    assert_eq!(rooms.len(), 2);
+    assert_eq!(rooms[0]["room"]["price"], 1000, "cheapest first");
+    assert_eq!(rooms[0]["rooms_left"], 0);
+    assert_eq!(rooms[1]["total_cost"], 2500 * 3);
+    assert_eq!(rooms[1]["rooms_left"], 2);
+}
+
+#[tokio::test]
+async fn an_unknown_hotel_is_a_404_page() {
+    let app = spawn_app().await;
+    let response = app.get("/hotels/999999").await;
+    assert_eq!(response.status().as_u16(), 404);
+    let response = app.get("/hotels/not-a-number").await;
+    assert_eq!(response.status().as_u16(), 404);
+    let fn_response = app.server_fn("get_hotel", &[("hotel_id", "999999")]).await;
+    assert_eq!(fn_response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn pages_render_results_and_errors_on_the_server() {
+    let app = spawn_app().await;
+    let response = app
+        .get(&format!(
+            "/search?location=%D0%B0%D0%BB%D1%82%D0%B0%D0%B9&{}",
+            stay(3, 5).to_query()
+        ))
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Ару-Кёль"), "results are in the HTML");
+    assert!(html.contains("/hotels/3?"), "links carry the dates");
+
+    let response = app
+        .get("/search?date_from=2027-02-30&date_to=2027-03-02")
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response.text().await.unwrap().contains("ГГГГ-ММ-ДД"));
+
+    let response = app
+        .get(&format!("/hotels/1?{}", stay(3, 5).to_query()))
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Делюкс Плюс"));
+    assert!(html.contains("44\u{202f}900"), "2 nights of 22 450");
+}
+
+/// A search and a hotel page served from the cache: a booking written behind the app's back
+/// is not seen (proof of a hit) until `bookings_changed` moves the generations on.
+#[tokio::test]
+async fn cached_entries_are_invalidated_by_booking_changes() {
+    let app = spawn_app().await;
+    assert!(app.state.cache.is_enabled(), "this test needs Redis");
+    let (hotel, rooms) = add_hotel(&app, "Край", "Кэшоград", &[(1000, 1)]).await;
+    let search = HotelSearch {
+        location: Some(LocationQuery::parse("Кэшоград").unwrap()),
+        stay: stay(10, 12),
+        sort: SortOrder::Price,
+        page: 1,
+    };
+    assert_eq!(catalog::search(&app.state, &search).await.unwrap().total, 1);
+    let details = catalog::hotel_details(&app.state, hotel, stay(10, 12))
+        .await
+        .unwrap();
+    assert_eq!(details.rooms[0].rooms_left, 1);
+
+    add_booking(&app, rooms[0], 10, 12).await;
+    assert_eq!(
+        catalog::search(&app.state, &search).await.unwrap().total,
+        1,
+        "a cache hit"
+    );
+
+    catalog::bookings_changed(&app.state.cache, hotel, day(10), day(12)).await;
+    assert_eq!(catalog::search(&app.state, &search).await.unwrap().total, 0);
+    let details = catalog::hotel_details(&app.state, hotel, stay(10, 12))
+        .await
+        .unwrap();
+    assert_eq!(details.rooms[0].rooms_left, 0);
+}
+
+#[tokio::test]
+async fn bookings_in_other_months_keep_searches_cached() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Край", "Кэшоград", &[(1000, 1)]).await;
+    let search = HotelSearch {
+        location: Some(LocationQuery::parse("Кэшоград").unwrap()),
+        stay: stay(10, 11),
+        sort: SortOrder::Price,
+        page: 1,
+    };
+    catalog::search(&app.state, &search).await.unwrap();
+    add_booking(&app, rooms[0], 10, 11).await;
+    // A change 100 days away touches other months only.
+    catalog::bookings_changed(&app.state.cache, hotel, day(100), day(101)).await;
+    assert_eq!(
+        catalog::search(&app.state, &search).await.unwrap().total,
+        1,
+        "still cached"
+    );
+}
+
+#[tokio::test]
+async fn serves_from_the_database_when_redis_is_unreachable() {
+    let app = spawn_app_with(&[("REDIS_URL", "redis://127.0.0.1:1")]).await;
+    let started = std::time::Instant::now();
+    let results = search_for(&app, "алтай", 10, 12).await;
+    assert_eq!(results["total"], 3);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn the_location_search_does_not_scan_all_bookings() {
+    let app = spawn_app().await;
+    server::generate::generate_catalog(
+        &app.state.db,
+        server::generate::CatalogSize {
+            hotels: 2_000,
+            rooms_per_hotel: 10,
+            bookings: 200_000,
+        },
+    )
+    .await
+    .unwrap();
+    let search = HotelSearch {
+        location: Some(LocationQuery::parse("Казань").unwrap()),
+        stay: stay(30, 32),
+        sort: SortOrder::Price,
+        page: 1,
+    };
+    let plan = HotelRepo::new(&app.state.db)
+        .explain_search(&search)
+        .await
+        .unwrap();
+    assert!(!plan.contains("Seq Scan on bookings"), "{plan}");
+    assert!(plan.contains("bookings_room_dates_idx"), "{plan}");
+}
