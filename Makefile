@@ -26,7 +26,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) LEPTOS_ENV=PROD \
 	RUST_LOG=warn SERVER_BIN=$(SERVER_BIN) E2E_PORT=$(E2E_PORT)
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build bench-auth
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -82,6 +82,13 @@ e2e: release-build
 		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; exit $$status
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench-auth: release-build
+bench: bench-auth bench-catalog
+
+wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+
+bench-auth: release-build wrk
 	server/bench/auth.sh
+
+bench-catalog: release-build wrk
+	server/bench/catalog.sh

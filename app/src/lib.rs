@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The booking app: Leptos components, routes, server functions and the models they share.
 //! Server-only code lives under [`server`] and is compiled with the `ssr` feature only.
 pub mod api;

@@ -1,8 +1,8 @@
 //! `server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]`.
 use std::io::BufRead;
 
-use app::model::{Email, Role};
-use app::server::{accounts, config::Config, db::users::UserRepo};
+use app::model::{Email, Role, SearchParams};
+use app::server::{accounts, config::Config, db::hotels::HotelRepo, db::users::UserRepo};
 use leptos::config::get_configuration;
 
 use crate::generate::{self, CatalogSize};
@@ -19,7 +19,9 @@ pub const USAGE: &str =
   create-admin EMAIL create an admin (or promote a user); password from ADMIN_PASSWORD or stdin
   set-role EMAIL R   make a user an admin or a plain user again
   generate-catalog [HOTELS ROOMS_PER_HOTEL BOOKINGS]
-                     add a generated catalog for load tests (default 10000 10 1000000)";
+                     add a generated catalog for load tests (default 10000 10 1000000)
+  explain-search PLACE DATE_FROM DATE_TO
+                     print the executed plan of a hotel search (PLACE may be empty)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -32,6 +34,7 @@ pub enum Command {
     CreateAdmin { email: String },
     SetRole { email: String, role: Role },
     GenerateCatalog { size: CatalogSize },
+    ExplainSearch { params: SearchParams },
 }
 
 impl Command {
@@ -76,6 +79,14 @@ impl Command {
                     },
                 })
             }
+            ["explain-search", location, date_from, date_to] => Ok(Command::ExplainSearch {
+                params: SearchParams {
+                    location: Some(location.to_string()),
+                    date_from: Some(date_from.to_string()),
+                    date_to: Some(date_to.to_string()),
+                    ..SearchParams::default()
+                },
+            }),
             ["help" | "--help" | "-h"] => Err(USAGE.to_owned()),
             _ => Err(format!("unknown command: {}\n{USAGE}", words.join(" "))),
         }
@@ -142,6 +153,19 @@ impl Command {
                     size.bookings,
                     started.elapsed().as_secs_f64()
                 );
+                pool.close().await;
+                Ok(())
+            }
+            Command::ExplainSearch { params } => {
+                let search = params
+                    .parse(app::server::today())
+                    .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
+                let pool = db::prepare(&config).await?;
+                let plan = HotelRepo::new(&pool)
+                    .explain_search(&search)
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
+                println!("{plan}");
                 pool.close().await;
                 Ok(())
             }

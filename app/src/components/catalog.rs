@@ -22,7 +22,12 @@ pub fn Picture(
         .into_any(),
         None => view! {
             <div class="picture picture-missing" role="img" aria-label=move || t_string!(i18n, picture_missing)>
-                <span aria-hidden="true">"🏨"</span>
+                <svg viewBox="0 0 24 24" width="48" height="48" aria-hidden="true">
+                    <path
+                        fill="currentColor"
+                        d="M4 21V5l8-3 8 3v16h-6v-4h-4v4H4zm4-12h2V7H8v2zm6 0h2V7h-2v2zm-6 4h2v-2H8v2zm6 0h2v-2h-2v2z"
+                    ></path>
+                </svg>
             </div>
         }
         .into_any(),

@@ -138,6 +138,7 @@ fn RoomCard(offer: RoomOffer, stay: StayDates) -> impl IntoView {
             </div>
         </article>
     }
+    .into_any()
 }
 
 /// Check-in and check-out for this hotel; submitting reloads the page for the new dates.

@@ -149,6 +149,7 @@ fn HotelCard(offer: HotelOffer, stay: StayDates) -> impl IntoView {
             </div>
         </article>
     }
+    .into_any()
 }
 
 #[component]

@@ -1,0 +1,78 @@
+import { allowHttpStatuses, dateIn, expect, hydrated, test } from "./fixtures";
+
+test("search Алтай for dates, open a hotel, see room prices and totals", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator('input[name="location"]').fill("Алтай");
+  await page.locator('input[name="date_from"]').fill(dateIn(10));
+  await page.locator('input[name="date_to"]').fill(dateIn(12));
+  await page.getByRole("button", { name: "Найти" }).click();
+
+  await expect(page).toHaveURL(/\/search\?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9&date_from=/);
+  await expect(page.getByTestId("results-count")).toHaveText("Найдено 3 отеля");
+  const cards = page.getByTestId("hotel-card");
+  await expect(cards).toHaveCount(3);
+  // Cheapest first: Skala's cheapest room is 4 350 ₽ a night.
+  await expect(cards.first().getByRole("heading")).toHaveText("Skala");
+  await expect(cards.first().getByTestId("price")).toHaveText(/от 4\s350\s₽ за ночь/);
+  await expect(cards.first().getByTestId("total")).toHaveText(/8\s700\s₽ за 2 ночи/);
+
+  await cards.first().getByRole("link", { name: "Skala" }).click();
+  await expect(page).toHaveURL(new RegExp(`/hotels/2\\?date_from=${dateIn(10)}&date_to=${dateIn(12)}$`));
+  await expect(page.getByTestId("hotel-name")).toHaveText("Skala");
+  const rooms = page.getByTestId("room-card");
+  await expect(rooms).toHaveCount(2);
+  await expect(rooms.nth(0).getByRole("heading")).toHaveText("Номер на 3-х человек");
+  await expect(rooms.nth(0).getByTestId("price")).toHaveText(/4\s350\s₽ за ночь/);
+  await expect(rooms.nth(0).getByTestId("total")).toHaveText(/8\s700\s₽ за 2 ночи/);
+  await expect(rooms.nth(0).getByTestId("rooms-left")).toHaveText("Осталось 8 номеров");
+  await expect(rooms.nth(1).getByTestId("total")).toHaveText(/9\s140\s₽ за 2 ночи/);
+  await expect(rooms.nth(1).getByTestId("book")).toHaveAttribute(
+    "href",
+    `/book?room_id=3&date_from=${dateIn(10)}&date_to=${dateIn(12)}`,
+  );
+
+  // The search lives in the URL: back returns to the same results.
+  await page.goBack();
+  await expect(page.getByTestId("results-count")).toHaveText("Найдено 3 отеля");
+  await expect(page.locator('input[name="location"]')).toHaveValue("Алтай");
+});
+
+test("sorting by name and changing the dates on the hotel page stay in the URL", async ({ page }) => {
+  await page.goto(`/search?location=алтай&date_from=${dateIn(3)}&date_to=${dateIn(4)}`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "По названию" }).click();
+  await expect(page).toHaveURL(/sort=name/);
+  await expect(page.getByTestId("hotel-card").first().getByRole("heading")).toHaveText(
+    "Cosmos Collection Altay Resort",
+  );
+
+  await page.goto(`/hotels/1?date_from=${dateIn(3)}&date_to=${dateIn(4)}`);
+  await hydrated(page);
+  await page.locator('.dates-form input[name="date_to"]').fill(dateIn(6));
+  await page.getByRole("button", { name: "Показать цены" }).click();
+  await expect(page).toHaveURL(new RegExp(`date_to=${dateIn(6)}`));
+  await expect(page.getByTestId("room-card").first().getByTestId("total")).toHaveText(/за 3 ночи/);
+});
+
+test("bad dates and empty results say what happened", async ({ page, consoleErrors }) => {
+  const response = await page.goto(`/search?date_from=${dateIn(5)}&date_to=${dateIn(40)}`);
+  expect(response?.status()).toBe(400);
+  await expect(page.getByTestId("search-error")).toHaveText("Бронировать можно не больше чем на 30 ночей");
+
+  await page.goto(`/search?location=Атлантида&date_from=${dateIn(5)}&date_to=${dateIn(6)}`);
+  await expect(page.getByTestId("no-results")).toContainText("Свободных номеров не нашлось");
+  // The browser reports the document's own 400 status as a console error.
+  allowHttpStatuses(consoleErrors, [400]);
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("results fit the screen without sideways scrolling", async ({ page }) => {
+    await page.goto(`/search?location=алтай&date_from=${dateIn(3)}&date_to=${dateIn(4)}`);
+    await expect(page.getByTestId("hotel-card")).toHaveCount(3);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
