@@ -1,3 +1,5 @@
+ALTER INDEX hotels_location_trgm_idx RESET (fastupdate);
+DROP INDEX rooms_price_idx;
 DROP INDEX hotels_name_idx;
 DROP INDEX bookings_room_dates_idx;
 CREATE INDEX bookings_room_dates_idx ON bookings (room_id, date_to, date_from);

@@ -10,3 +10,10 @@ CREATE INDEX bookings_room_dates_idx ON bookings (room_id, date_to, date_from)
 
 -- Sorting hotels by name without a sort of the whole table.
 CREATE INDEX hotels_name_idx ON hotels (name, id);
+
+-- Searches in price order walk room types cheapest first and stop once a page is full.
+CREATE INDEX rooms_price_idx ON rooms (price, hotel_id, id);
+
+-- Hotels change rarely: index new locations at once rather than through GIN's pending list,
+-- which every search would otherwise scan.
+ALTER INDEX hotels_location_trgm_idx SET (fastupdate = off);

@@ -182,15 +182,9 @@ pub struct SearchResults {
     /// The search as the server understood it (defaults filled in), for links.
     pub search: HotelSearch,
     pub hotels: Vec<HotelOffer>,
-    /// Hotels matching the search, over all pages.
-    pub total: i64,
-}
-
-impl SearchResults {
-    pub fn page_count(&self) -> u32 {
-        let size = i64::from(HotelSearch::PAGE_SIZE);
-        u32::try_from((self.total + size - 1) / size).unwrap_or(u32::MAX)
-    }
+    /// Whether a next page has more hotels. (No total count: counting every match would cost
+    /// far more than finding one page.)
+    pub has_more: bool,
 }
 
 /// Formats roubles with thin-space thousands: `24 500 ₽`.
@@ -225,20 +219,6 @@ mod tests {
         assert_eq!(HotelSearch::parse_page(Some("0")), Err("out_of_range"));
         assert_eq!(HotelSearch::parse_page(Some("9999")), Err("out_of_range"));
         assert_eq!(HotelSearch::parse_page(Some("x")), Err("malformed"));
-    }
-
-    #[test]
-    fn page_count_rounds_up() {
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let search = SearchParams::default().parse(today).unwrap();
-        let results = |total| SearchResults {
-            search: search.clone(),
-            hotels: vec![],
-            total,
-        };
-        assert_eq!(results(0).page_count(), 0);
-        assert_eq!(results(20).page_count(), 1);
-        assert_eq!(results(21).page_count(), 2);
     }
 
     #[test]

@@ -74,51 +74,46 @@ pub fn SearchPage() -> impl IntoView {
 
 fn results_view(found: SearchResults) -> impl IntoView {
     let i18n = use_i18n();
-    let search = found.search.clone();
-    let total = found.total;
-    let page_count = found.page_count();
-    if total == 0 {
+    let search = found.search;
+    let has_more = found.has_more;
+    if found.hotels.is_empty() {
+        if search.page == 1 {
+            return view! {
+                <div class="empty-state" data-testid="no-results">
+                    <h2>{t!(i18n, search_empty_title)}</h2>
+                    <p>{t!(i18n, search_empty_text)}</p>
+                </div>
+            }
+            .into_any();
+        }
+        let first = HotelSearch { page: 1, ..search };
         return view! {
             <div class="empty-state" data-testid="no-results">
-                <h2>{t!(i18n, search_empty_title)}</h2>
-                <p>{t!(i18n, search_empty_text)}</p>
+                <p>{t!(i18n, page_past_end)}</p>
+                <a class="button" href=format!("/search?{}", first.to_query())>
+                    {t!(i18n, page_first)}
+                </a>
             </div>
         }
         .into_any();
     }
     let stay = search.stay;
-    let hotels = found.hotels;
-    let past_end = hotels.is_empty();
+    let nights = stay.nights();
     view! {
         <div class="results-bar">
-            <p class="results-count" data-testid="results-count" aria-live="polite">
-                {t!(i18n, search_found, count = move || total)}
-            </p>
+            <h1 class="results-title" data-testid="results-title">
+                {t!(i18n, search_results_title, count = move || nights)}
+            </h1>
             <SortLinks search=search.clone()/>
         </div>
-        {if past_end {
-            let first = HotelSearch { page: 1, ..search.clone() };
-            view! {
-                <div class="empty-state">
-                    <p>{t!(i18n, page_past_end)}</p>
-                    <a class="button" href=format!("/search?{}", first.to_query())>
-                        {t!(i18n, page_first)}
-                    </a>
-                </div>
-            }
-                .into_any()
-        } else {
-            view! {
-                <ul class="hotel-list" data-testid="hotel-list">
-                    {hotels
-                        .into_iter()
-                        .map(|offer| view! { <li><HotelCard offer stay/></li> })
-                        .collect_view()}
-                </ul>
-            }
-                .into_any()
-        }}
-        <Pagination search page_count/>
+        <ul class="hotel-list" data-testid="hotel-list">
+            {found
+                .hotels
+                .into_iter()
+                .map(|offer| view! { <li><HotelCard offer stay/></li> })
+                .collect_view()}
+        </ul>
+        <Pagination search has_more/>
     }
     .into_any()
 }
@@ -176,9 +171,9 @@ fn SortLinks(search: HotelSearch) -> impl IntoView {
 }
 
 #[component]
-fn Pagination(search: HotelSearch, page_count: u32) -> impl IntoView {
+fn Pagination(search: HotelSearch, has_more: bool) -> impl IntoView {
     let i18n = use_i18n();
-    if page_count <= 1 {
+    if search.page == 1 && !has_more {
         return ().into_any();
     }
     let page = search.page;
@@ -193,11 +188,11 @@ fn Pagination(search: HotelSearch, page_count: u32) -> impl IntoView {
         )
     };
     let previous = (page > 1).then(|| href(page - 1));
-    let next = (page < page_count).then(|| href(page + 1));
+    let next = has_more.then(|| href(page + 1));
     view! {
         <nav class="pagination" aria-label=move || t_string!(i18n, pagination_label)>
             {previous.map(|href| view! { <a href=href rel="prev">{t!(i18n, page_prev)}</a> })}
-            <span>{t!(i18n, page_of, page = page, pages = page_count)}</span>
+            <span data-testid="page-number">{t!(i18n, page_number, page = page)}</span>
             {next.map(|href| view! { <a href=href rel="next">{t!(i18n, page_next)}</a> })}
         </nav>
     }

@@ -78,16 +78,7 @@ async fn search_uncached(
     state: &AppState,
     search: &HotelSearch,
 ) -> Result<SearchResults, AppError> {
-    let repo = HotelRepo::new(&state.db);
-    let mut page = repo.search(search).await?;
-    if page.hotels.is_empty() && search.page > 1 {
-        // Past the last page: still report how many there are, so the page can say so.
-        let first = HotelSearch {
-            page: 1,
-            ..search.clone()
-        };
-        page.total = repo.search(&first).await?.total;
-    }
+    let page = HotelRepo::new(&state.db).search(search).await?;
     let hotels = page
         .hotels
         .into_iter()
@@ -101,7 +92,7 @@ async fn search_uncached(
     Ok(SearchResults {
         search: search.clone(),
         hotels,
-        total: page.total,
+        has_more: page.has_more,
     })
 }
 

@@ -30,14 +30,14 @@ impl From<HotelRow> for Hotel {
     }
 }
 
-/// A search result row: the hotel, what is free there, and the number of matches overall.
+/// A hotel with what is free there for a stay, as the page query returns it.
 #[derive(sqlx::FromRow)]
 struct HotelAvailabilityRow {
     #[sqlx(flatten)]
     hotel: HotelRow,
     rooms_left: i64,
-    min_price: i64,
-    total: i64,
+    /// `None` when every room type filled up between choosing the page and reading it.
+    min_price: Option<i64>,
 }
 
 /// A hotel with rooms free for a stay.
@@ -47,55 +47,96 @@ pub struct HotelAvailability {
     pub min_price: i64,
 }
 
-/// One page of hotels with rooms free, and how many there are over all pages.
+/// One page of hotels with rooms free, and whether more pages follow.
 pub struct HotelAvailabilityPage {
     pub hotels: Vec<HotelAvailability>,
-    pub total: i64,
+    pub has_more: bool,
 }
 
 const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quantity, h.image_id";
 
-/// The search, in one statement: hotels matching `{filter}`, their room types, the live bookings
-/// overlapping the stay per room type (an index range scan each, never all bookings), summed per
-/// hotel; only hotels with a room left; one page, with the total count. `$1` is the location
-/// pattern (unused without a filter), `$2`/`$3` the stay, `$4` true to sort by price.
-fn search_sql(filter: &str) -> String {
+// A search does as little as one page needs. Checking a room type costs an index probe into
+// bookings (see OVERLAPPING_BOOKINGS); a place can match hundreds of hotels with thousands of
+// room types, so the page is chosen first by walking candidates in the page's order and
+// stopping as soon as it is full, and only its hotels are then counted in full.
+// `OFFSET 0` keeps PostgreSQL from checking availability before ordering (it would push the
+// check below the sort and probe every candidate).
+
+/// Price order: room types of the matching hotels, cheapest first, that have a room left; a
+/// hotel's first appearance is its lowest free price. `$1` location pattern, `$2`/`$3` the
+/// stay, `$4` how many room types to read.
+fn rooms_by_price_sql(filter: &str) -> String {
     format!(
-        "WITH free AS (
-             SELECT r.hotel_id,
-                    sum(greatest(r.quantity - b.booked, 0)) AS rooms_left,
-                    min(r.price) FILTER (WHERE r.quantity > b.booked)::bigint AS min_price
-             FROM hotels h
-             JOIN rooms r ON r.hotel_id = h.id
-             CROSS JOIN LATERAL ({OVERLAPPING_BOOKINGS}) b
+        "SELECT r.hotel_id FROM (
+             SELECT r.id, r.hotel_id, r.price, r.quantity
+             FROM rooms r JOIN hotels h ON h.id = r.hotel_id
              WHERE {filter}
-             GROUP BY r.hotel_id
-         )
-         SELECT {HOTEL_COLUMNS}, f.rooms_left::bigint AS rooms_left, f.min_price,
-                count(*) OVER () AS total
-         FROM free f
-         JOIN hotels h ON h.id = f.hotel_id
-         WHERE f.rooms_left > 0
-         ORDER BY CASE WHEN $4 THEN f.min_price END, h.name, h.id
-         LIMIT $5 OFFSET $6"
+             ORDER BY r.price, r.hotel_id, r.id
+             OFFSET 0
+         ) r
+         WHERE r.quantity > ({OVERLAPPING_BOOKINGS})
+         LIMIT $4"
     )
 }
 
-/// The statement for `search` and its location pattern (`$1`).
-fn search_statement(search: &HotelSearch) -> (&'static str, Option<String>) {
-    match &search.location {
-        Some(location) => (
-            SEARCH_IN_LOCATION.as_str(),
-            Some(contains_pattern(location)),
-        ),
-        None => (SEARCH_EVERYWHERE.as_str(), None),
-    }
+/// Name order: matching hotels by name that have a room left. `$4` limit, `$5` offset.
+fn hotels_by_name_sql(filter: &str) -> String {
+    format!(
+        "SELECT h.id FROM (
+             SELECT h.id, h.name FROM hotels h WHERE {filter} ORDER BY h.name, h.id OFFSET 0
+         ) h
+         WHERE EXISTS (
+             SELECT 1 FROM rooms r
+             WHERE r.hotel_id = h.id AND r.quantity > ({OVERLAPPING_BOOKINGS})
+         )
+         LIMIT $4 OFFSET $5"
+    )
 }
 
-static SEARCH_IN_LOCATION: LazyLock<String> =
-    LazyLock::new(|| search_sql("lower(h.location) LIKE $1"));
+const IN_LOCATION: &str = "lower(h.location) LIKE $1";
 // `$1 IS NULL` keeps the parameter list identical; it is always true here.
-static SEARCH_EVERYWHERE: LazyLock<String> = LazyLock::new(|| search_sql("$1::text IS NULL"));
+const EVERYWHERE: &str = "$1::text IS NULL";
+
+static BY_PRICE_IN_LOCATION: LazyLock<String> = LazyLock::new(|| rooms_by_price_sql(IN_LOCATION));
+static BY_PRICE_EVERYWHERE: LazyLock<String> = LazyLock::new(|| rooms_by_price_sql(EVERYWHERE));
+static BY_NAME_IN_LOCATION: LazyLock<String> = LazyLock::new(|| hotels_by_name_sql(IN_LOCATION));
+static BY_NAME_EVERYWHERE: LazyLock<String> = LazyLock::new(|| hotels_by_name_sql(EVERYWHERE));
+
+/// The chosen hotels with their free rooms summed over all room types. `$1` hotel ids.
+static PAGE_DETAILS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {HOTEL_COLUMNS},
+                sum(greatest(r.quantity - b.booked, 0))::bigint AS rooms_left,
+                min(r.price) FILTER (WHERE r.quantity > b.booked)::bigint AS min_price
+         FROM hotels h
+         JOIN rooms r ON r.hotel_id = h.id
+         CROSS JOIN LATERAL ({OVERLAPPING_BOOKINGS}) b
+         WHERE h.id = ANY($1)
+         GROUP BY h.id"
+    )
+});
+
+/// The statement that picks a page for `search`, and its location pattern (`$1`).
+fn page_statement(search: &HotelSearch) -> (&'static str, Option<String>) {
+    let pattern = search.location.as_ref().map(contains_pattern);
+    let sql = match (search.sort, pattern.is_some()) {
+        (SortOrder::Price, true) => &BY_PRICE_IN_LOCATION,
+        (SortOrder::Price, false) => &BY_PRICE_EVERYWHERE,
+        (SortOrder::Name, true) => &BY_NAME_IN_LOCATION,
+        (SortOrder::Name, false) => &BY_NAME_EVERYWHERE,
+    };
+    (sql.as_str(), pattern)
+}
+
+/// The first `count` distinct values of `ids`, in order.
+fn first_distinct(ids: &[i32], count: usize) -> Vec<i32> {
+    let mut seen = std::collections::HashSet::with_capacity(count);
+    ids.iter()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .take(count)
+        .collect()
+}
 
 /// Reads and writes hotels.
 pub struct HotelRepo<'a> {
@@ -120,41 +161,83 @@ impl<'a> HotelRepo<'a> {
     /// Hotels with at least one room free for the whole stay, matching the location if one is
     /// given (case-insensitive substring), one page in the requested order.
     pub async fn search(&self, search: &HotelSearch) -> Result<HotelAvailabilityPage, AppError> {
-        let (sql, pattern) = search_statement(search);
-        let rows: Vec<HotelAvailabilityRow> = sqlx::query_as(sql)
-            .bind(pattern)
+        let size = HotelSearch::PAGE_SIZE as usize;
+        let skip = search.offset() as usize;
+        // One more than the page, to know whether another page follows.
+        let wanted = skip + size + 1;
+        let ids = match search.sort {
+            SortOrder::Name => self.page_ids(search, wanted as i64, skip as i64).await?,
+            SortOrder::Price => {
+                // Room types, not hotels, come back: read more until enough distinct hotels
+                // are seen or the candidates run out.
+                let mut limit = (wanted * 3) as i64;
+                loop {
+                    let rooms = self.page_ids(search, limit, 0).await?;
+                    let hotels = first_distinct(&rooms, wanted);
+                    if hotels.len() == wanted || (rooms.len() as i64) < limit {
+                        break hotels.into_iter().skip(skip).collect();
+                    }
+                    limit *= 4;
+                }
+            }
+        };
+        let has_more = ids.len() > size;
+        let ids = &ids[..ids.len().min(size)];
+        let mut rows: Vec<HotelAvailabilityRow> = sqlx::query_as(PAGE_DETAILS.as_str())
+            .bind(ids)
             .bind(search.stay.check_in())
             .bind(search.stay.check_out())
-            .bind(search.sort == SortOrder::Price)
-            .bind(i64::from(HotelSearch::PAGE_SIZE))
-            .bind(i64::from(search.offset()))
             .fetch_all(self.pool)
             .await?;
-        let total = rows.first().map_or(0, |row| row.total);
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.hotel.id));
         let hotels = rows
             .into_iter()
-            .map(|row| HotelAvailability {
-                hotel: row.hotel.into(),
-                rooms_left: row.rooms_left,
-                min_price: row.min_price,
+            .filter_map(|row| {
+                Some(HotelAvailability {
+                    min_price: row.min_price?,
+                    rooms_left: row.rooms_left,
+                    hotel: row.hotel.into(),
+                })
             })
             .collect();
-        Ok(HotelAvailabilityPage { hotels, total })
+        Ok(HotelAvailabilityPage { hotels, has_more })
     }
 
-    /// The executed plan of [`HotelRepo::search`] (`EXPLAIN ANALYZE`), for checks and tuning.
-    pub async fn explain_search(&self, search: &HotelSearch) -> Result<String, AppError> {
-        let (sql, pattern) = search_statement(search);
-        let explain = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}");
-        let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(explain))
+    /// Runs the page-choosing statement: hotel ids (name order) or the hotel id of each free
+    /// room type (price order).
+    async fn page_ids(
+        &self,
+        search: &HotelSearch,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<i32>, AppError> {
+        let (sql, pattern) = page_statement(search);
+        let mut query = sqlx::query_scalar(sql)
             .bind(pattern)
             .bind(search.stay.check_in())
             .bind(search.stay.check_out())
-            .bind(search.sort == SortOrder::Price)
-            .bind(i64::from(HotelSearch::PAGE_SIZE))
-            .bind(i64::from(search.offset()))
-            .fetch_all(self.pool)
-            .await?;
+            .bind(limit);
+        if search.sort == SortOrder::Name {
+            query = query.bind(offset);
+        }
+        Ok(query.fetch_all(self.pool).await?)
+    }
+
+    /// The executed plan of the statement that chooses a search page (`EXPLAIN ANALYZE`), for
+    /// checks and tuning.
+    pub async fn explain_search(&self, search: &HotelSearch) -> Result<String, AppError> {
+        let (sql, pattern) = page_statement(search);
+        let explain = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}");
+        let limit = i64::from(HotelSearch::PAGE_SIZE + 1) * 3;
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(explain))
+            .bind(pattern)
+            .bind(search.stay.check_in())
+            .bind(search.stay.check_out())
+            .bind(limit);
+        if search.sort == SortOrder::Name {
+            query = query.bind(0i64);
+        }
+        let lines: Vec<String> = query.fetch_all(self.pool).await?;
         Ok(lines.join("\n"))
     }
 
