@@ -13,6 +13,9 @@ CREATE INDEX hotels_name_idx ON hotels (name, id);
 
 -- Searches in price order walk room types cheapest first and stop once a page is full.
 CREATE INDEX rooms_price_idx ON rooms (price, hotel_id, id);
+-- A place's hotels' room types, read from the index alone (no heap visit per room type).
+DROP INDEX rooms_hotel_id_idx;
+CREATE INDEX rooms_hotel_id_idx ON rooms (hotel_id) INCLUDE (id, price, quantity);
 
 -- Hotels change rarely: index new locations at once rather than through GIN's pending list,
 -- which every search would otherwise scan.

@@ -64,14 +64,16 @@ const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quant
 
 /// Price order: room types of the matching hotels, cheapest first, that have a room left; a
 /// hotel's first appearance is its lowest free price. `$1` location pattern, `$2`/`$3` the
-/// stay, `$4` how many room types to read.
-fn rooms_by_price_sql(filter: &str) -> String {
+/// stay, `$4` how many room types to read. `price_key` is `r.price` to walk the price index
+/// (no place: the cheapest room types of the whole catalog come first), or `r.price + 0` to
+/// sort a place's few room types instead of walking the whole index filtering by place.
+fn rooms_by_price_sql(filter: &str, price_key: &str) -> String {
     format!(
         "SELECT r.hotel_id FROM (
              SELECT r.id, r.hotel_id, r.price, r.quantity
              FROM rooms r JOIN hotels h ON h.id = r.hotel_id
              WHERE {filter}
-             ORDER BY r.price, r.hotel_id, r.id
+             ORDER BY {price_key}, r.hotel_id, r.id
              OFFSET 0
          ) r
          WHERE r.quantity > ({OVERLAPPING_BOOKINGS})
@@ -97,8 +99,10 @@ const IN_LOCATION: &str = "lower(h.location) LIKE $1";
 // `$1 IS NULL` keeps the parameter list identical; it is always true here.
 const EVERYWHERE: &str = "$1::text IS NULL";
 
-static BY_PRICE_IN_LOCATION: LazyLock<String> = LazyLock::new(|| rooms_by_price_sql(IN_LOCATION));
-static BY_PRICE_EVERYWHERE: LazyLock<String> = LazyLock::new(|| rooms_by_price_sql(EVERYWHERE));
+static BY_PRICE_IN_LOCATION: LazyLock<String> =
+    LazyLock::new(|| rooms_by_price_sql(IN_LOCATION, "r.price + 0"));
+static BY_PRICE_EVERYWHERE: LazyLock<String> =
+    LazyLock::new(|| rooms_by_price_sql(EVERYWHERE, "r.price"));
 static BY_NAME_IN_LOCATION: LazyLock<String> = LazyLock::new(|| hotels_by_name_sql(IN_LOCATION));
 static BY_NAME_EVERYWHERE: LazyLock<String> = LazyLock::new(|| hotels_by_name_sql(EVERYWHERE));
 
