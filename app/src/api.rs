@@ -1,3 +1,4 @@
 //! Server functions, one module a domain. Each parses its input, then calls server-only code.
 pub mod auth;
+pub mod bookings;
 pub mod hotels;

@@ -8,8 +8,8 @@ use leptos_router::{
 use crate::components::{Footer, Header};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
-    AccountPage, AdminUsersPage, HomePage, HotelPage, LoginPage, NotFoundPage, RegisterPage,
-    SearchPage,
+    AccountPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage, MyBookingsPage,
+    NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -59,6 +59,12 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("hotels"), ParamSegment("id"))
                             view=HotelPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("book") view=BookPage ssr=SsrMode::Async/>
+                        <Route
+                            path=StaticSegment("bookings")
+                            view=MyBookingsPage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>

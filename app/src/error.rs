@@ -20,6 +20,9 @@ pub enum AppError {
     /// check-out, at most 30 nights, not in the past.
     #[error("invalid stay: {reason}")]
     InvalidStay { reason: String },
+    /// Every room of the type is taken for some night of the stay.
+    #[error("no rooms left for these dates")]
+    NoRoomsLeft,
     /// Registration with an email that already has an account (in any letter case).
     #[error("email already registered")]
     EmailTaken,
@@ -57,6 +60,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::InvalidInput { .. } => "invalid_input",
             AppError::InvalidStay { .. } => "invalid_stay",
+            AppError::NoRoomsLeft => "no_rooms_left",
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
@@ -101,6 +105,7 @@ impl AppError {
             "invalid_stay" => AppError::InvalidStay {
                 reason: reason.unwrap_or_default(),
             },
+            "no_rooms_left" => AppError::NoRoomsLeft,
             "email_taken" => AppError::EmailTaken,
             "invalid_credentials" => AppError::InvalidCredentials,
             "too_many_attempts" => AppError::TooManyAttempts {
@@ -120,7 +125,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::InvalidInput { .. } => 422,
             AppError::InvalidStay { .. } => 400,
-            AppError::EmailTaken => 409,
+            AppError::EmailTaken | AppError::NoRoomsLeft => 409,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,

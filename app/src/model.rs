@@ -1,10 +1,12 @@
 //! Domain types shared by the wasm client and the server: plain serde types, no database knowledge.
+pub mod booking;
 pub mod hotel;
 pub mod location;
 pub mod navigation;
 pub mod stay;
 pub mod user;
 
+pub use booking::{Booking, BookingDetails, BookingQuote};
 pub use hotel::{
     Hotel, HotelDetails, HotelOffer, HotelSearch, Room, RoomOffer, SearchParams, SearchResults,
     SortOrder, format_price, parse_id,

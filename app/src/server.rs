@@ -1,6 +1,7 @@
 //! Server-only code: configuration, state, repositories, cache. Compiled only with `ssr`.
 pub mod accounts;
 pub mod auth;
+pub mod bookings;
 pub mod cache;
 pub mod catalog;
 pub mod config;

@@ -32,6 +32,7 @@ pub fn AccountMenu() -> impl IntoView {
                                 view! {
                                     {admin
                                         .then(|| view! { <A href="/admin/users">{t!(i18n, nav_users)}</A> })}
+                                    <A href="/bookings" attr:data-testid="nav-bookings">{t!(i18n, nav_bookings)}</A>
                                     <A href="/account" attr:class="account-email" attr:data-testid="account-email">
                                         {user.email}
                                     </A>

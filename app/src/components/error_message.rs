@@ -24,6 +24,7 @@ pub fn error_text(error: &AppError) -> String {
             "check_in_past" => t_string!(i18n, error_check_in_past),
             _ => t_string!(i18n, search_dates_invalid),
         },
+        AppError::NoRoomsLeft => t_string!(i18n, error_no_rooms_left),
         AppError::EmailTaken => t_string!(i18n, error_email_taken),
         AppError::InvalidCredentials => t_string!(i18n, error_invalid_credentials),
         AppError::TooManyAttempts { retry_after_secs } => {

@@ -1,4 +1,5 @@
 //! Data-mapper repositories: SQL lives here and maps rows to the shared `model` types.
+pub mod bookings;
 pub mod hotels;
 pub mod rooms;
 pub mod users;

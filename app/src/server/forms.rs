@@ -72,3 +72,28 @@ pub fn finish<T>(
         Err(error) => Err(with_status(error)),
     }
 }
+
+/// Like [`finish`] for forms without an email field: on success to `done`; a plain form post
+/// that failed goes back to `form_page` with the error in its query string.
+pub fn finish_form<T>(
+    result: Result<T, AppError>,
+    form_page: &str,
+    done: &str,
+) -> Result<T, AppError> {
+    match result {
+        Ok(value) => {
+            leptos_axum::redirect(local_path(Some(done)));
+            Ok(value)
+        }
+        Err(error) if is_plain_form_post() => {
+            let separator = if form_page.contains('?') { '&' } else { '?' };
+            let pairs = error.to_query();
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let query = with_query("", &pairs);
+            let query = query.trim_start_matches('?');
+            leptos_axum::redirect(&format!("{form_page}{separator}{query}"));
+            Err(error)
+        }
+        Err(error) => Err(with_status(error)),
+    }
+}

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a random port, each test with a database of its own
 //! on the local PostgreSQL (created and dropped by `helpers`), and the local Redis.
 mod auth;
+mod bookings;
 mod cache;
 mod catalog;
 mod database;

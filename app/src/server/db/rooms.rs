@@ -60,6 +60,16 @@ impl<'a> RoomRepo<'a> {
         RoomRepo { pool }
     }
 
+    /// The hotel of room type `room_id`, if it exists.
+    pub async fn hotel_of(&self, room_id: i32) -> Result<Option<i32>, AppError> {
+        Ok(
+            sqlx::query_scalar("SELECT hotel_id FROM rooms WHERE id = $1")
+                .bind(room_id)
+                .fetch_optional(self.pool)
+                .await?,
+        )
+    }
+
     /// Every room type of `hotel_id` with its free count for `stay`, cheapest first, in one query.
     pub async fn availability(
         &self,

@@ -1,0 +1,77 @@
+//! Bookings: the quote before booking, booking, my bookings, cancelling.
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{Booking, BookingDetails, BookingQuote};
+
+/// The price and availability of a room type for a stay, before the guest confirms.
+#[server(endpoint = "booking_quote")]
+pub async fn get_booking_quote(
+    room_id: String,
+    date_from: String,
+    date_to: String,
+) -> Result<BookingQuote, AppError> {
+    use crate::server::{auth::session::app_state, bookings, with_status};
+
+    let state = app_state()?;
+    bookings::quote(&state, &room_id, &date_from, &date_to)
+        .await
+        .map_err(with_status)
+}
+
+/// Books a room for the signed-in user; then goes to "my bookings".
+#[server(endpoint = "create_booking")]
+pub async fn create_booking(
+    room_id: String,
+    date_from: String,
+    date_to: String,
+) -> Result<Booking, AppError> {
+    use crate::model::navigation::with_query;
+    use crate::server::{auth::session::app_state, auth::session::require_user, bookings, forms};
+
+    let result = async {
+        let user = require_user().await?;
+        let state = app_state()?;
+        bookings::book(&state, user.id, &room_id, &date_from, &date_to).await
+    }
+    .await;
+    let form_page = with_query(
+        "/book",
+        &[
+            ("room_id", &room_id),
+            ("date_from", &date_from),
+            ("date_to", &date_to),
+        ],
+    );
+    let done = result
+        .as_ref()
+        .map(|booking| format!("/bookings?booked={}", booking.id))
+        .unwrap_or_default();
+    forms::finish_form(result, &form_page, &done)
+}
+
+/// The signed-in user's bookings, upcoming first.
+#[server(endpoint = "my_bookings")]
+pub async fn my_bookings() -> Result<Vec<BookingDetails>, AppError> {
+    use crate::server::{
+        auth::session::app_state, auth::session::require_user, bookings, with_status,
+    };
+
+    let user = require_user().await.map_err(with_status)?;
+    let state = app_state()?;
+    bookings::list(&state, user.id).await.map_err(with_status)
+}
+
+/// Cancels one of the signed-in user's upcoming bookings; then back to "my bookings".
+#[server(endpoint = "cancel_booking")]
+pub async fn cancel_booking(booking_id: String) -> Result<(), AppError> {
+    use crate::server::{auth::session::app_state, auth::session::require_user, bookings, forms};
+
+    let result = async {
+        let user = require_user().await?;
+        let state = app_state()?;
+        bookings::cancel(&state, user.id, &booking_id).await
+    }
+    .await;
+    forms::finish_form(result, "/bookings", "/bookings?cancelled=1")
+}

@@ -1,0 +1,111 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::auth_form::{form_query, latest_error};
+use crate::api::bookings::{CreateBooking, get_booking_quote};
+use crate::components::{
+    FormError, NightPrice, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text,
+    set_status,
+};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::{BookingQuote, User};
+
+/// `/book?room_id&date_from&date_to`: what the stay costs, and the button that books it.
+/// Signed-out guests log in first and come back here. Works without JavaScript.
+#[component]
+pub fn BookPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let request = move || {
+        query.with(|query| {
+            (
+                query.get("room_id").unwrap_or_default(),
+                query.get("date_from").unwrap_or_default(),
+                query.get("date_to").unwrap_or_default(),
+            )
+        })
+    };
+    let quote = Resource::new(request, |(room_id, date_from, date_to)| {
+        get_booking_quote(room_id, date_from, date_to)
+    });
+    view! {
+        <Title text=move || t_string!(i18n, book_title)/>
+        <RequireUser children=move |_user: User| {
+            view! {
+                <section class="book-page">
+                    <h1>{t!(i18n, book_title)}</h1>
+                    <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                        {move || {
+                            quote
+                                .get()
+                                .map(|result| match result {
+                                    Ok(quote) => quote_view(quote).into_any(),
+                                    Err(error) => {
+                                        set_status(&error);
+                                        view! {
+                                            <p class="form-error" role="alert" data-testid="book-error">
+                                                {error_text(&error)}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
+                                })
+                        }}
+                    </Suspense>
+                </section>
+            }
+        }/>
+    }
+}
+
+fn quote_view(quote: BookingQuote) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CreateBooking>::new();
+    let error = latest_error(action.value(), form_query().error);
+    let pending = action.pending();
+    let stay = quote.stay;
+    let room = quote.offer.room;
+    let free = quote.offer.rooms_left > 0;
+    let hotel_href = format!("/hotels/{}?{}", quote.hotel.id, stay.to_query());
+    view! {
+        <article class="booking-summary" data-testid="booking-summary">
+            <Picture src=quote.offer.picture alt=room.name.clone() width=400 height=200/>
+            <div>
+                <h2>{room.name.clone()}</h2>
+                <p>
+                    <a href=hotel_href>{quote.hotel.name}</a>
+                    ", "
+                    <span class="location">{quote.hotel.location}</span>
+                </p>
+                <ServiceList services=room.services/>
+                <dl class="details">
+                    <dt>{t!(i18n, search_check_in)}</dt>
+                    <dd data-testid="check-in">{stay.check_in().format("%d.%m.%Y").to_string()}</dd>
+                    <dt>{t!(i18n, search_check_out)}</dt>
+                    <dd data-testid="check-out">{stay.check_out().format("%d.%m.%Y").to_string()}</dd>
+                </dl>
+                <NightPrice price=room.price/>
+                <StayTotal total=quote.offer.total_cost nights=stay.nights()/>
+            </div>
+        </article>
+        {if free {
+            view! {
+                <ActionForm action attr:class="book-form">
+                    <FormError error/>
+                    <input type="hidden" name="room_id" value=room.id.to_string()/>
+                    <input type="hidden" name="date_from" value=stay.check_in().to_string()/>
+                    <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
+                    <SubmitButton
+                        pending
+                        label=Signal::derive(move || t_string!(i18n, book_confirm).to_string())
+                        pending_label=Signal::derive(move || t_string!(i18n, book_pending).to_string())
+                    />
+                </ActionForm>
+            }
+                .into_any()
+        } else {
+            view! { <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p> }.into_any()
+        }}
+    }
+}

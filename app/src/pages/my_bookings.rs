@@ -1,0 +1,155 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::auth_form::{form_query, latest_error};
+use crate::api::bookings::{CancelBooking, my_bookings};
+use crate::components::{
+    FormError, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text, set_status,
+};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::{BookingDetails, User, format_price};
+
+/// `/bookings`: the guest's bookings, upcoming first. `?cancel=ID` asks to confirm cancelling
+/// one (a page state, so it works without JavaScript); `?booked=ID` and `?cancelled=1` say
+/// what just happened.
+#[component]
+pub fn MyBookingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    // Refetched on every change of the query: a booking or cancellation lands here.
+    let bookings = Resource::new(move || query.get(), |_| my_bookings());
+    let notice = move || {
+        query.with(|query| {
+            if query.get("booked").is_some() {
+                Some(t_string!(i18n, bookings_booked).to_string())
+            } else if query.get("cancelled").is_some() {
+                Some(t_string!(i18n, bookings_cancelled).to_string())
+            } else {
+                None
+            }
+        })
+    };
+    let confirming =
+        move || query.with(|query| query.get("cancel").and_then(|id| id.parse::<i32>().ok()));
+    view! {
+        <Title text=move || t_string!(i18n, bookings_title)/>
+        <RequireUser children=move |_user: User| {
+            view! {
+                <section class="my-bookings">
+                    <h1>{t!(i18n, bookings_title)}</h1>
+                    {move || notice().map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> })}
+                    <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                        {move || {
+                            bookings
+                                .get()
+                                .map(|result| match result {
+                                    Ok(list) if list.is_empty() => {
+                                        view! {
+                                            <div class="empty-state" data-testid="no-bookings">
+                                                <p>{t!(i18n, bookings_empty)}</p>
+                                                <a class="button button-primary" href="/">{t!(i18n, bookings_find)}</a>
+                                            </div>
+                                        }
+                                            .into_any()
+                                    }
+                                    Ok(list) => {
+                                        let confirming = confirming();
+                                        view! {
+                                            <ul class="booking-list" data-testid="booking-list">
+                                                {list
+                                                    .into_iter()
+                                                    .map(|details| {
+                                                        let asking = confirming == Some(details.booking.id);
+                                                        view! { <li><BookingCard details asking/></li> }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                            .into_any()
+                                    }
+                                    Err(error) => {
+                                        set_status(&error);
+                                        view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
+                                    }
+                                })
+                        }}
+                    </Suspense>
+                </section>
+            }
+        }/>
+    }
+}
+
+/// One booking; its cancel link, or the confirmation step when `asking`.
+#[component]
+fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = chrono::Local::now().date_naive();
+    let cancellable = details.cancellable(today);
+    let booking = details.booking;
+    let status = if booking.cancelled {
+        Some(t_string!(i18n, booking_status_cancelled).to_string())
+    } else if booking.date_to <= today {
+        Some(t_string!(i18n, booking_status_past).to_string())
+    } else {
+        None
+    };
+    let hotel_href = format!("/hotels/{}", details.hotel_id);
+    let id = booking.id;
+    view! {
+        <article class="booking-card" data-testid="booking-card" data-booking-id=id>
+            <Picture src=details.picture alt=details.room_name.clone() width=400 height=200/>
+            <div class="booking-card-body">
+                <h2><a href=hotel_href>{details.hotel_name}</a></h2>
+                <p class="room-name" data-testid="room-name">{details.room_name}</p>
+                <p class="location">{details.hotel_location}</p>
+                <p class="booking-dates" data-testid="booking-dates">
+                    {booking.date_from.format("%d.%m.%Y").to_string()}
+                    " — "
+                    {booking.date_to.format("%d.%m.%Y").to_string()}
+                </p>
+                <ServiceList services=details.services/>
+            </div>
+            <div class="booking-card-offer">
+                {status.map(|text| view! { <p class="booking-status" data-testid="booking-status">{text}</p> })}
+                <p class="price">{t!(i18n, price_per_night, price = format_price(booking.price))}</p>
+                <StayTotal total=booking.total_cost nights=i64::from(booking.total_days)/>
+                {cancellable.then(|| {
+                    if asking {
+                        view! { <CancelConfirmation id/> }.into_any()
+                    } else {
+                        view! {
+                            <a class="button" href=format!("/bookings?cancel={id}") data-testid="cancel">
+                                {t!(i18n, booking_cancel)}
+                            </a>
+                        }
+                            .into_any()
+                    }
+                })}
+            </div>
+        </article>
+    }
+    .into_any()
+}
+
+#[component]
+fn CancelConfirmation(id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CancelBooking>::new();
+    let error = latest_error(action.value(), form_query().error);
+    let pending = action.pending();
+    view! {
+        <ActionForm action attr:class="cancel-form" attr:data-testid="cancel-confirmation">
+            <p role="alert">{t!(i18n, booking_cancel_question)}</p>
+            <FormError error/>
+            <input type="hidden" name="booking_id" value=id.to_string()/>
+            <SubmitButton
+                pending
+                label=Signal::derive(move || t_string!(i18n, booking_cancel_confirm).to_string())
+                pending_label=Signal::derive(move || t_string!(i18n, booking_cancel_pending).to_string())
+            />
+            <a href="/bookings">{t!(i18n, booking_cancel_keep)}</a>
+        </ActionForm>
+    }
+}

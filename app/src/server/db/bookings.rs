@@ -1,0 +1,226 @@
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::error::AppError;
+use crate::model::{Booking, BookingDetails, StayDates};
+
+/// A `bookings` row.
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    id: i32,
+    room_id: i32,
+    user_id: i32,
+    date_from: NaiveDate,
+    date_to: NaiveDate,
+    price: i64,
+    total_cost: i64,
+    total_days: i32,
+    cancelled: bool,
+}
+
+impl From<BookingRow> for Booking {
+    fn from(row: BookingRow) -> Self {
+        Booking {
+            id: row.id,
+            room_id: row.room_id,
+            user_id: row.user_id,
+            date_from: row.date_from,
+            date_to: row.date_to,
+            price: row.price,
+            total_cost: row.total_cost,
+            total_days: row.total_days,
+            cancelled: row.cancelled,
+        }
+    }
+}
+
+/// A booking joined with its room type and hotel.
+#[derive(sqlx::FromRow)]
+struct BookingDetailsRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    hotel_id: i32,
+    hotel_name: String,
+    hotel_location: String,
+    room_name: String,
+    room_description: Option<String>,
+    services: Vec<String>,
+    image_id: Option<i32>,
+}
+
+const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_to,
+    b.price::bigint AS price, b.total_cost, b.total_days, b.cancelled_at IS NOT NULL AS cancelled";
+
+/// A booking made or cancelled, with what the cache and the mail need to know.
+pub struct BookingChange {
+    pub booking: Booking,
+    pub hotel_id: i32,
+}
+
+/// Which email a notification row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationKind {
+    Confirmation,
+    Cancellation,
+}
+
+impl NotificationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Confirmation => "confirmation",
+            NotificationKind::Cancellation => "cancellation",
+        }
+    }
+}
+
+/// Reads and writes bookings. Every change also queues its email in `notifications`, in the
+/// same transaction: the booking and its email exist together or not at all.
+pub struct BookingRepo<'a> {
+    pool: &'a PgPool,
+}
+
+impl<'a> BookingRepo<'a> {
+    pub fn new(pool: &'a PgPool) -> Self {
+        BookingRepo { pool }
+    }
+
+    /// Books one room of type `room_id` for `stay`, at the room's current price.
+    ///
+    /// Overbooking is impossible: the room type's row is locked first (`FOR NO KEY UPDATE`),
+    /// so bookings of one room type run one after another between the count and the insert,
+    /// while other room types book in parallel. (Serializable isolation would also be correct,
+    /// but under contention it aborts and retries most attempts instead of queueing them.)
+    pub async fn create(
+        &self,
+        user_id: i32,
+        room_id: i32,
+        stay: StayDates,
+    ) -> Result<BookingChange, AppError> {
+        let mut tx = self.pool.begin().await?;
+        let room: Option<(i32, i32)> =
+            sqlx::query_as("SELECT hotel_id, quantity FROM rooms WHERE id = $1 FOR NO KEY UPDATE")
+                .bind(room_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (hotel_id, quantity) = room.ok_or(AppError::NotFound)?;
+        let booked: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM bookings
+             WHERE room_id = $1 AND cancelled_at IS NULL AND date_to > $2 AND date_from < $3",
+        )
+        .bind(room_id)
+        .bind(stay.check_in())
+        .bind(stay.check_out())
+        .fetch_one(&mut *tx)
+        .await?;
+        if booked >= i64::from(quantity) {
+            return Err(AppError::NoRoomsLeft);
+        }
+        let row: BookingRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price)
+             SELECT $1, $2, $3, $4, price FROM rooms WHERE id = $1
+             RETURNING {BOOKING_COLUMNS}"
+        )))
+        .bind(room_id)
+        .bind(user_id)
+        .bind(stay.check_in())
+        .bind(stay.check_out())
+        .fetch_one(&mut *tx)
+        .await?;
+        queue_notification(&mut tx, row.id, NotificationKind::Confirmation).await?;
+        tx.commit().await?;
+        Ok(BookingChange {
+            booking: row.into(),
+            hotel_id,
+        })
+    }
+
+    /// Cancels the user's upcoming booking `booking_id`. Someone else's booking, an unknown
+    /// one, a past or already cancelled one: `NotFound` alike, so nothing about it leaks.
+    pub async fn cancel(
+        &self,
+        user_id: i32,
+        booking_id: i32,
+        today: NaiveDate,
+    ) -> Result<BookingChange, AppError> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE bookings AS b SET cancelled_at = now()
+             WHERE b.id = $1 AND b.user_id = $2 AND b.cancelled_at IS NULL
+               AND b.date_from >= $3
+             RETURNING {BOOKING_COLUMNS}"
+        )))
+        .bind(booking_id)
+        .bind(user_id)
+        .bind(today)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let row = row.ok_or(AppError::NotFound)?;
+        let hotel_id: i32 = sqlx::query_scalar("SELECT hotel_id FROM rooms WHERE id = $1")
+            .bind(row.room_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        queue_notification(&mut tx, row.id, NotificationKind::Cancellation).await?;
+        tx.commit().await?;
+        Ok(BookingChange {
+            booking: row.into(),
+            hotel_id,
+        })
+    }
+
+    /// The user's bookings: upcoming and current ones first (soonest first), then past ones
+    /// (latest first); cancelled ones are listed as such.
+    pub async fn list_for_user(
+        &self,
+        user_id: i32,
+        today: NaiveDate,
+    ) -> Result<Vec<(BookingDetails, Option<i32>)>, AppError> {
+        let rows: Vec<BookingDetailsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS}, h.id AS hotel_id, h.name AS hotel_name,
+                    h.location AS hotel_location, r.name AS room_name,
+                    r.description AS room_description, r.services, r.image_id
+             FROM bookings b
+             JOIN rooms r ON r.id = b.room_id
+             JOIN hotels h ON h.id = r.hotel_id
+             WHERE b.user_id = $1
+             ORDER BY b.date_to < $2, b.cancelled_at IS NOT NULL,
+                      CASE WHEN b.date_to >= $2 THEN b.date_from END ASC,
+                      b.date_from DESC, b.id DESC"
+        )))
+        .bind(user_id)
+        .bind(today)
+        .fetch_all(self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let details = BookingDetails {
+                    booking: row.booking.into(),
+                    hotel_id: row.hotel_id,
+                    hotel_name: row.hotel_name,
+                    hotel_location: row.hotel_location,
+                    room_name: row.room_name,
+                    room_description: row.room_description,
+                    services: row.services,
+                    picture: None,
+                };
+                (details, row.image_id)
+            })
+            .collect())
+    }
+}
+
+async fn queue_notification(
+    tx: &mut sqlx::PgConnection,
+    booking_id: i32,
+    kind: NotificationKind,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notifications (booking_id, kind) VALUES ($1, $2)
+         ON CONFLICT (booking_id, kind) DO NOTHING",
+    )
+    .bind(booking_id)
+    .bind(kind.as_str())
+    .execute(tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
+use app::error::AppError;
+use app::server::{bookings, catalog};
+use chrono::{Days, Local, NaiveDate};
+use futures::future::join_all;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn day(offset: u64) -> NaiveDate {
+    Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(offset))
+        .unwrap()
+}
+
+fn date(offset: u64) -> String {
+    day(offset).to_string()
+}
+
+/// A room type with `quantity` rooms at 1000 a night in a hotel of its own; returns its id.
+async fn add_room(app: &TestApp, quantity: i32) -> i32 {
+    sqlx::query_scalar(
+        "WITH h AS (INSERT INTO hotels (name, location, rooms_quantity)
+                    VALUES ('Тест', 'Бронеград', $1) RETURNING id)
+         INSERT INTO rooms (hotel_id, name, price, quantity) SELECT id, 'Номер', 1000, $1 FROM h
+         RETURNING id",
+    )
+    .bind(quantity)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i32 {
+    app.signed_up(email).await;
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str, id: i32) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn twenty_concurrent_bookings_for_three_rooms_never_overbook() {
+    let app = spawn_app().await;
+    let user = user_id(&app, "many@example.com").await;
+    for round in 0..5 {
+        let room = add_room(&app, 3).await;
+        let attempts = (0..20).map(|_| {
+            let state = app.state.clone();
+            let room = room.to_string();
+            tokio::spawn(
+                async move { bookings::book(&state, user, &room, &date(10), &date(12)).await },
+            )
+        });
+        let results: Vec<_> = join_all(attempts)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let booked = results.iter().filter(|result| result.is_ok()).count();
+        let refused = results
+            .iter()
+            .filter(|result| matches!(result, Err(AppError::NoRoomsLeft)))
+            .count();
+        assert_eq!((booked, refused), (3, 17), "round {round}: {results:?}");
+        let stored = count(
+            &app,
+            "SELECT count(*) FROM bookings WHERE room_id = $1",
+            room,
+        )
+        .await;
+        assert_eq!(stored, 3, "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_http_bookings_get_409_once_full() {
+    let app = spawn_app().await;
+    let token = app.signed_up("http@example.com").await;
+    let room = add_room(&app, 2).await.to_string();
+    let form = [
+        ("room_id", room.as_str()),
+        ("date_from", &date(5)),
+        ("date_to", &date(7)),
+    ];
+    let requests = (0..10).map(|_| app.server_fn_as(&token, "create_booking", &form));
+    let statuses: Vec<u16> = join_all(requests)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        8,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
+    let app = spawn_app().await;
+    let user = user_id(&app, "mail@example.com").await;
+    let room = add_room(&app, 1).await;
+    let booking = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4))
+        .await
+        .unwrap();
+    assert_eq!(booking.price, 1000);
+    assert_eq!((booking.total_days, booking.total_cost), (1, 1000));
+    let refused = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4)).await;
+    assert_eq!(refused, Err(AppError::NoRoomsLeft));
+    let queued = count(
+        &app,
+        "SELECT count(*) FROM notifications n JOIN bookings b ON b.id = n.booking_id
+         WHERE b.room_id = $1 AND n.kind = 'confirmation'",
+        room,
+    )
+    .await;
+    assert_eq!(queued, 1);
+}
+
+/// If queueing the email fails, the booking is rolled back with it: never a booking without
+/// its email, never an email for a booking that does not exist.
+#[tokio::test]
+async fn a_failed_enqueue_rolls_the_booking_back() {
+    let app = spawn_app().await;
+    let user = user_id(&app, "atomic@example.com").await;
+    let room = add_room(&app, 5).await;
+    sqlx::query("ALTER TABLE notifications ADD CONSTRAINT refuse_all CHECK (false) NOT VALID")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let result = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4)).await;
+    assert_eq!(result, Err(AppError::Internal));
+    let stored = count(
+        &app,
+        "SELECT count(*) FROM bookings WHERE room_id = $1",
+        room,
+    )
+    .await;
+    assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn booking_applies_the_date_rules_and_knows_its_rooms() {
+    let app = spawn_app().await;
+    let user = user_id(&app, "dates@example.com").await;
+    let room = add_room(&app, 5).await.to_string();
+    let book =
+        async |from: String, to: String| bookings::book(&app.state, user, &room, &from, &to).await;
+    assert!(matches!(
+        book(date(5), date(5)).await,
+        Err(AppError::InvalidStay { .. })
+    ));
+    assert!(matches!(
+        book(date(5), date(40)).await,
+        Err(AppError::InvalidStay { .. })
+    ));
+    assert!(matches!(
+        book("2027-02-30".into(), date(5)).await,
+        Err(AppError::InvalidInput { .. })
+    ));
+    let yesterday = Local::now().date_naive().pred_opt().unwrap().to_string();
+    assert!(matches!(
+        book(yesterday, date(2)).await,
+        Err(AppError::InvalidStay { .. })
+    ));
+    let unknown = bookings::book(&app.state, user, "999999", &date(3), &date(4)).await;
+    assert_eq!(unknown, Err(AppError::NotFound));
+}
+
+#[tokio::test]
+async fn booking_needs_a_session() {
+    let app = spawn_app().await;
+    let response = app
+        .server_fn(
+            "create_booking",
+            &[
+                ("room_id", "1"),
+                ("date_from", &date(3)),
+                ("date_to", &date(4)),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn nobody_sees_or_cancels_another_guests_booking() {
+    let app = spawn_app().await;
+    let owner = user_id(&app, "owner@example.com").await;
+    let stranger_token = app.signed_up("stranger@example.com").await;
+    let room = add_room(&app, 2).await;
+    let booking = bookings::book(&app.state, owner, &room.to_string(), &date(8), &date(9))
+        .await
+        .unwrap();
+
+    let response = app.server_fn_as(&stranger_token, "my_bookings", &[]).await;
+    let listed: Value = response.json().await.unwrap();
+    assert_eq!(listed, Value::Array(vec![]));
+
+    let response = app
+        .server_fn_as(
+            &stranger_token,
+            "cancel_booking",
+            &[("booking_id", &booking.id.to_string())],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 404);
+    let unknown = app
+        .server_fn_as(
+            &stranger_token,
+            "cancel_booking",
+            &[("booking_id", "999999")],
+        )
+        .await;
+    assert_eq!(
+        unknown.status().as_u16(),
+        404,
+        "the same answer as for an unknown id"
+    );
+    let live = count(
+        &app,
+        "SELECT count(*) FROM bookings WHERE id = $1 AND cancelled_at IS NULL",
+        booking.id,
+    )
+    .await;
+    assert_eq!(live, 1);
+}
+
+#[tokio::test]
+async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
+    let app = spawn_app().await;
+    let owner = user_id(&app, "cancel@example.com").await;
+    let room = add_room(&app, 1).await;
+    let hotel: i32 = count(
+        &app,
+        "SELECT hotel_id::bigint FROM rooms WHERE id = $1",
+        room,
+    )
+    .await as i32;
+    let stay = app::model::StayDates::new(day(8), day(9), day(0)).unwrap();
+    let booking = bookings::book(&app.state, owner, &room.to_string(), &date(8), &date(9))
+        .await
+        .unwrap();
+    let full = catalog::hotel_details(&app.state, hotel, stay)
+        .await
+        .unwrap();
+    assert_eq!(
+        full.rooms[0].rooms_left, 0,
+        "the booking refreshed the cached page"
+    );
+
+    bookings::cancel(&app.state, owner, &booking.id.to_string())
+        .await
+        .unwrap();
+    let free = catalog::hotel_details(&app.state, hotel, stay)
+        .await
+        .unwrap();
+    assert_eq!(free.rooms[0].rooms_left, 1);
+    let again = bookings::cancel(&app.state, owner, &booking.id.to_string()).await;
+    assert_eq!(again, Err(AppError::NotFound), "cancelled once");
+    let mails = count(
+        &app,
+        "SELECT count(*) FROM notifications WHERE booking_id = $1 AND kind = 'cancellation'",
+        booking.id,
+    )
+    .await;
+    assert_eq!(mails, 1);
+    let listed = bookings::list(&app.state, owner).await.unwrap();
+    assert!(listed[0].booking.cancelled);
+}
+
+#[tokio::test]
+async fn my_bookings_lists_upcoming_first() {
+    let app = spawn_app().await;
+    let owner = user_id(&app, "order@example.com").await;
+    let room = add_room(&app, 5).await.to_string();
+    let later = bookings::book(&app.state, owner, &room, &date(20), &date(22))
+        .await
+        .unwrap();
+    let sooner = bookings::book(&app.state, owner, &room, &date(2), &date(3))
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES ($1, $2, $3, $4, 1000)",
+    )
+    .bind(room.parse::<i32>().unwrap())
+    .bind(owner)
+    .bind(Local::now().date_naive() - chrono::Days::new(10))
+    .bind(Local::now().date_naive() - chrono::Days::new(8))
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let listed = bookings::list(&app.state, owner).await.unwrap();
+    let ids: Vec<i32> = listed.iter().map(|details| details.booking.id).collect();
+    assert_eq!(&ids[..2], &[sooner.id, later.id]);
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0].hotel_name, "Тест");
+}
