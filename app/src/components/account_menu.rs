@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::navigation::{login_url, with_query};
+use crate::model::navigation::{login_url, path_and_query, with_query};
 use crate::session::use_session;
 
 /// The signed-in user's email and a logout button, or links to log in and sign up.
@@ -11,7 +11,7 @@ pub fn AccountMenu() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let location = use_location();
-    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let here = move || path_and_query(&location.pathname.get(), &location.search.get());
     let signed_out = move || {
         let register = with_query("/register", &[("return_to", &here())]);
         view! {

@@ -13,7 +13,9 @@ pub const LOCALE_ENDPOINT: &str = "/locale";
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let return_to = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let return_to = move || {
+        crate::model::navigation::path_and_query(&location.pathname.get(), &location.search.get())
+    };
     let choose = move |event: leptos::ev::SubmitEvent| {
         let chosen = event
             .submitter()

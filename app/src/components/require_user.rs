@@ -5,7 +5,10 @@ use super::{error_text, set_status};
 use crate::api::auth::get_current_user;
 use crate::error::AppError;
 use crate::i18n::{t, use_i18n};
-use crate::model::{User, navigation::login_url};
+use crate::model::{
+    User,
+    navigation::{login_url, path_and_query},
+};
 
 /// Renders `children` for a signed-in user (an admin when `admin`); sends anyone else to the
 /// login page, which brings them back here afterwards. Routes using it render with
@@ -22,10 +25,9 @@ where
     let user = Resource::new(|| (), |_| get_current_user());
     let location = use_location();
     let here = move || {
-        format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked()
+        path_and_query(
+            &location.pathname.get_untracked(),
+            &location.search.get_untracked(),
         )
     };
     view! {

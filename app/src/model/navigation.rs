@@ -43,6 +43,16 @@ pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
     }
 }
 
+/// `path?search` as the browser shows it; the router's `search` comes without the `?`.
+pub fn path_and_query(path: &str, search: &str) -> String {
+    let search = search.trim_start_matches('?');
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 /// The login page that returns to `return_to` afterwards.
 pub fn login_url(return_to: &str) -> String {
     with_query("/login", &[("return_to", local_path(Some(return_to)))])
@@ -51,6 +61,13 @@ pub fn login_url(return_to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joins_path_and_query_with_one_question_mark() {
+        assert_eq!(path_and_query("/book", "room_id=9"), "/book?room_id=9");
+        assert_eq!(path_and_query("/book", "?room_id=9"), "/book?room_id=9");
+        assert_eq!(path_and_query("/account", ""), "/account");
+    }
 
     #[test]
     fn keeps_local_paths() {

@@ -68,7 +68,8 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
     let room = quote.offer.room;
     let free = quote.offer.rooms_left > 0;
     let hotel_href = format!("/hotels/{}?{}", quote.hotel.id, stay.to_query());
-    view! {
+    // Type-erased: the summary's nested view type is too deep for the wasm build otherwise.
+    let summary = view! {
         <article class="booking-summary" data-testid="booking-summary">
             <Picture src=quote.offer.picture alt=room.name.clone() width=400 height=200/>
             <div>
@@ -89,6 +90,10 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                 <StayTotal total=quote.offer.total_cost nights=stay.nights()/>
             </div>
         </article>
+    }
+    .into_any();
+    view! {
+        {summary}
         {if free {
             view! {
                 <ActionForm action attr:class="book-form">
