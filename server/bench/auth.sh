@@ -5,22 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-target=${CARGO_TARGET_DIR:-$HOME/.cache/booking-target}
-bin="$target/release/server"
-port=${BENCH_PORT:-3200}
-duration=${BENCH_SECONDS:-10}
-export APP_ENV=test DB_NAME=booking_bench REDIS_PREFIX=booking_bench: DEMO_DATA=true RUST_LOG=warn \
-  JWT_SECRET_KEY=bench-only-secret-not-for-production \
-  LEPTOS_OUTPUT_NAME=booking LEPTOS_SITE_ROOT="$target/site" LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD
-unset DATABASE_URL
+. server/bench/env.sh
 
 "$bin" db reset >/dev/null
 "$bin" & server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
 
-base="http://127.0.0.1:$port"
 curl -fs -o /dev/null -X POST "$base/api/register" \
   -H 'Content-Type: application/x-www-form-urlencoded' \
   --data 'email=bench%40example.com&password=correct%20horse%20battery'

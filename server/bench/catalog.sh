@@ -7,17 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-target=${CARGO_TARGET_DIR:-$HOME/.cache/booking-target}
-bin="$target/release/server"
-port=${BENCH_PORT:-3200}
-duration=${BENCH_SECONDS:-10}
+. server/bench/env.sh
 which=${1:-all}
-export APP_ENV=test DB_NAME=booking_bench REDIS_PREFIX=booking_bench: DEMO_DATA=true RUST_LOG=warn,sqlx::query=error \
-  JWT_SECRET_KEY=bench-only-secret-not-for-production \
-  LEPTOS_OUTPUT_NAME=booking LEPTOS_SITE_ROOT="$target/site" LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD
-unset DATABASE_URL
-base="http://127.0.0.1:$port"
 
 day() { date -d "+$1 days" +%F; }
 export BENCH_FROM BENCH_TO BENCH_STAYS

@@ -149,7 +149,7 @@ impl Command {
                 println!(
                     "generated {} hotels, {} room types, {} bookings in {:.1} s",
                     size.hotels,
-                    size.hotels * size.rooms_per_hotel,
+                    u64::from(size.hotels) * u64::from(size.rooms_per_hotel),
                     size.bookings,
                     started.elapsed().as_secs_f64()
                 );

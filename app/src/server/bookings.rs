@@ -2,7 +2,7 @@
 //! book or cancel through the repository (which queues the email in the same transaction),
 //! then move the catalog cache on so nobody sees the old availability.
 use super::catalog;
-use super::db::bookings::BookingRepo;
+use super::db::bookings::{BookingChange, BookingRepo};
 use super::db::rooms::RoomRepo;
 use super::state::AppState;
 use super::today;
@@ -54,13 +54,7 @@ pub async fn book(
     let change = BookingRepo::new(&state.db)
         .create(user_id, room_id, stay)
         .await?;
-    catalog::bookings_changed(
-        &state.cache,
-        change.hotel_id,
-        change.booking.date_from,
-        change.booking.date_to,
-    )
-    .await;
+    refresh_catalog(state, &change).await;
     tracing::info!(
         booking = change.booking.id,
         room = room_id,
@@ -76,15 +70,21 @@ pub async fn cancel(state: &AppState, user_id: i32, booking_id_raw: &str) -> Res
     let change = BookingRepo::new(&state.db)
         .cancel(user_id, booking_id, today())
         .await?;
+    refresh_catalog(state, &change).await;
+    tracing::info!(booking = booking_id, user = user_id, "booking cancelled");
+    Ok(())
+}
+
+/// After a committed change: the hotel's cached pages and searches over its dates are stale.
+async fn refresh_catalog(state: &AppState, change: &BookingChange) {
+    let booking = &change.booking;
     catalog::bookings_changed(
         &state.cache,
         change.hotel_id,
-        change.booking.date_from,
-        change.booking.date_to,
+        booking.date_from,
+        booking.date_to,
     )
     .await;
-    tracing::info!(booking = booking_id, user = user_id, "booking cancelled");
-    Ok(())
 }
 
 /// The user's bookings, upcoming first.

@@ -292,6 +292,28 @@ impl Cache {
         }
     }
 
+    /// Sends remembered bumps; true when none is left. They stay remembered until Redis has
+    /// them, so a concurrent read never sees an empty list while they are still in flight.
+    async fn flush_pending_bumps(&self) -> bool {
+        let Some(inner) = &self.inner else {
+            return true;
+        };
+        let pending = lock(&inner.pending_bumps).clone();
+        if pending.is_empty() {
+            return true;
+        }
+        if !self.run_bump(pending.clone()).await {
+            return false;
+        }
+        tracing::info!(
+            count = pending.len(),
+            "delayed cache invalidations delivered"
+        );
+        let mut current = lock(&inner.pending_bumps);
+        current.retain(|key| !pending.contains(key));
+        current.is_empty()
+    }
+
     async fn run_bump(&self, keys: Vec<String>) -> bool {
         let mut invocation = BUMP.prepare_invoke();
         for key in &keys {
@@ -308,31 +330,6 @@ impl Cache {
         self.inner
             .as_ref()
             .is_some_and(|inner| !lock(&inner.pending_bumps).is_empty())
-    }
-
-    /// Sends remembered bumps; true when none is left.
-    async fn flush_pending_bumps(&self) -> bool {
-        let Some(inner) = &self.inner else {
-            return true;
-        };
-        let pending = std::mem::take(&mut *lock(&inner.pending_bumps));
-        if pending.is_empty() {
-            return true;
-        }
-        if self.run_bump(pending.clone()).await {
-            tracing::info!(
-                count = pending.len(),
-                "delayed cache invalidations delivered"
-            );
-            return true;
-        }
-        let mut current = lock(&inner.pending_bumps);
-        for key in pending {
-            if !current.contains(&key) {
-                current.push(key);
-            }
-        }
-        false
     }
 }
 

@@ -62,11 +62,11 @@ pub fn finish<T>(
             Ok(value)
         }
         Err(error) if is_plain_form_post() => {
-            let mut pairs = error.to_query();
-            pairs.push(("email", email.trim().to_owned()));
-            pairs.push(("return_to", return_to.to_owned()));
-            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            leptos_axum::redirect(&with_query(form_page, &pairs));
+            back_to_form(
+                form_page,
+                &error,
+                &[("email", email.trim()), ("return_to", return_to)],
+            );
             Err(error)
         }
         Err(error) => Err(with_status(error)),
@@ -86,14 +86,23 @@ pub fn finish_form<T>(
             Ok(value)
         }
         Err(error) if is_plain_form_post() => {
-            let separator = if form_page.contains('?') { '&' } else { '?' };
-            let pairs = error.to_query();
-            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let query = with_query("", &pairs);
-            let query = query.trim_start_matches('?');
-            leptos_axum::redirect(&format!("{form_page}{separator}{query}"));
+            back_to_form(form_page, &error, &[]);
             Err(error)
         }
         Err(error) => Err(with_status(error)),
     }
+}
+
+/// Sends a plain form post back to `form_page` (which may have a query already) with `error`
+/// and `extra` values in its query string, so the page can show them.
+fn back_to_form(form_page: &str, error: &AppError, extra: &[(&str, &str)]) {
+    let pairs = error.to_query();
+    let mut pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.extend_from_slice(extra);
+    let query = with_query("", &pairs);
+    let separator = if form_page.contains('?') { "&" } else { "?" };
+    leptos_axum::redirect(&format!(
+        "{form_page}{separator}{}",
+        query.trim_start_matches('?')
+    ));
 }

@@ -34,6 +34,14 @@ impl From<BookingRow> for Booking {
     }
 }
 
+/// A booking and its hotel, as a cancellation returns them.
+#[derive(sqlx::FromRow)]
+struct BookingChangeRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    hotel_id: i32,
+}
+
 /// A booking joined with its room type and hotel.
 #[derive(sqlx::FromRow)]
 struct BookingDetailsRow {
@@ -143,22 +151,22 @@ impl<'a> BookingRepo<'a> {
         today: NaiveDate,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let row: Option<BookingChangeRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE bookings AS b SET cancelled_at = now()
+             FROM rooms r
              WHERE b.id = $1 AND b.user_id = $2 AND b.cancelled_at IS NULL
-               AND b.date_from >= $3
-             RETURNING {BOOKING_COLUMNS}"
+               AND b.date_from >= $3 AND r.id = b.room_id
+             RETURNING {BOOKING_COLUMNS}, r.hotel_id"
         )))
         .bind(booking_id)
         .bind(user_id)
         .bind(today)
         .fetch_optional(&mut *tx)
         .await?;
-        let row = row.ok_or(AppError::NotFound)?;
-        let hotel_id: i32 = sqlx::query_scalar("SELECT hotel_id FROM rooms WHERE id = $1")
-            .bind(row.room_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let BookingChangeRow {
+            booking: row,
+            hotel_id,
+        } = row.ok_or(AppError::NotFound)?;
         queue_notification(&mut tx, row.id, NotificationKind::Cancellation).await?;
         tx.commit().await?;
         Ok(BookingChange {

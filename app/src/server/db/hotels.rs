@@ -153,12 +153,12 @@ impl<'a> HotelRepo<'a> {
     }
 
     pub async fn find(&self, id: i32) -> Result<Option<Hotel>, AppError> {
-        let row: Option<HotelRow> = sqlx::query_as(
-            "SELECT id, name, location, services, rooms_quantity, image_id FROM hotels WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool)
-        .await?;
+        static FIND: LazyLock<String> =
+            LazyLock::new(|| format!("SELECT {HOTEL_COLUMNS} FROM hotels h WHERE h.id = $1"));
+        let row: Option<HotelRow> = sqlx::query_as(FIND.as_str())
+            .bind(id)
+            .fetch_optional(self.pool)
+            .await?;
         Ok(row.map(Hotel::from))
     }
 
