@@ -6,11 +6,16 @@ use app::server::{accounts, config::Config, db::hotels::HotelRepo, db::users::Us
 use leptos::config::get_configuration;
 
 use crate::generate::{self, CatalogSize};
+use crate::jobs::{self, JobContext};
+use crate::mail::Mailer;
+use crate::startup::shutdown_signal;
 use crate::{db, seed, startup::Application, startup::StartupError};
 
 pub const USAGE: &str =
     "usage: server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]
-  serve              create the database if needed, migrate, load demo data, serve (default)
+  serve [--no-worker] create the database if needed, migrate, load demo data, serve, and run
+                     the email worker in the same process (default) unless --no-worker
+  worker             run only the email worker (outbox and reminders), for scale
   migrate up         apply pending migrations
   migrate down [V]   revert the last migration, or every migration after version V (0: all)
   seed               load the demo data (once; never with APP_ENV=production)
@@ -25,7 +30,8 @@ pub const USAGE: &str =
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Serve,
+    Serve { worker: bool },
+    Worker,
     MigrateUp,
     MigrateDown { target: Option<i64> },
     Seed,
@@ -42,7 +48,9 @@ impl Command {
         let args: Vec<String> = args.into_iter().collect();
         let words: Vec<&str> = args.iter().map(String::as_str).collect();
         match words.as_slice() {
-            [] | ["serve"] => Ok(Command::Serve),
+            [] | ["serve"] => Ok(Command::Serve { worker: true }),
+            ["serve", "--no-worker"] => Ok(Command::Serve { worker: false }),
+            ["worker"] => Ok(Command::Worker),
             ["migrate"] | ["migrate", "up"] => Ok(Command::MigrateUp),
             ["migrate", "down"] => Ok(Command::MigrateDown { target: None }),
             ["migrate", "down", version] => version
@@ -94,12 +102,29 @@ impl Command {
 
     pub async fn run(self, config: Config) -> Result<(), StartupError> {
         match self {
-            Command::Serve => {
+            Command::Serve { worker } => {
                 let leptos_options = get_configuration(None)
                     .map_err(|error| StartupError::Leptos(error.to_string()))?
                     .leptos_options;
-                let app = Application::build(config, leptos_options).await?;
-                app.run_until_stopped().await.map_err(StartupError::Serve)
+                let app = Application::build(config.clone(), leptos_options).await?;
+                if !worker {
+                    return app.run_until_stopped().await.map_err(StartupError::Serve);
+                }
+                let jobs = job_context(app.state().db.clone(), &config)?;
+                let stop = Stop::on_signal();
+                let (served, worked) =
+                    tokio::join!(app.run_until(stop.wait()), jobs::run(jobs, stop.wait()));
+                worked.map_err(|error| StartupError::Refused(format!("worker: {error}")))?;
+                served.map_err(StartupError::Serve)
+            }
+            Command::Worker => {
+                let pool = db::prepare(&config).await?;
+                let jobs = job_context(pool.clone(), &config)?;
+                jobs::run(jobs, Stop::on_signal().wait())
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("worker: {error}")))?;
+                pool.close().await;
+                Ok(())
             }
             Command::MigrateUp => {
                 let pool = db::prepare(&config).await?;
@@ -226,8 +251,13 @@ mod tests {
     }
 
     #[test]
-    fn no_arguments_serve() {
-        assert_eq!(parse(""), Ok(Command::Serve));
+    fn no_arguments_serve_with_the_worker() {
+        assert_eq!(parse(""), Ok(Command::Serve { worker: true }));
+        assert_eq!(
+            parse("serve --no-worker"),
+            Ok(Command::Serve { worker: false })
+        );
+        assert_eq!(parse("worker"), Ok(Command::Worker));
     }
 
     #[test]
@@ -260,5 +290,37 @@ mod tests {
         let error = parse("frobnicate").unwrap_err();
         assert!(error.contains("unknown command: frobnicate"));
         assert!(error.contains("usage:"));
+    }
+}
+
+fn job_context(db: sqlx::PgPool, config: &Config) -> Result<JobContext, StartupError> {
+    let mailer = Mailer::from_config(config)
+        .map_err(|error| StartupError::Refused(format!("mail: {error}")))?;
+    Ok(JobContext {
+        db,
+        mailer,
+        app_url: config.app_url.as_str().into(),
+    })
+}
+
+/// One SIGINT/SIGTERM shared by the HTTP server and the worker.
+#[derive(Clone)]
+struct Stop(tokio::sync::watch::Receiver<bool>);
+
+impl Stop {
+    fn on_signal() -> Self {
+        let (sender, receiver) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = sender.send(true);
+        });
+        Stop(receiver)
+    }
+
+    fn wait(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut receiver = self.0.clone();
+        async move {
+            let _ = receiver.wait_for(|stopped| *stopped).await;
+        }
     }
 }

@@ -106,12 +106,20 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` resolves, then lets in-flight requests finish.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
         tracing::info!("listening on http://{}", self.local_addr());
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(stop)
             .await?;
         self.state.db.close().await;
         Ok(())
@@ -176,7 +184,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn shutdown_signal() {
+/// SIGINT or SIGTERM; afterwards the process exits within 20 s whatever still runs.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

@@ -1,5 +1,6 @@
 //! Data-mapper repositories: SQL lives here and maps rows to the shared `model` types.
 pub mod bookings;
 pub mod hotels;
+pub mod notifications;
 pub mod rooms;
 pub mod users;

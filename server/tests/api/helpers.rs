@@ -65,6 +65,8 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         state,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request that hangs fails its test instead of stalling the whole run.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("an HTTP client"),
     }

@@ -7,6 +7,7 @@ mod catalog;
 mod database;
 mod health;
 mod helpers;
+mod mail;
 mod pages;
 mod seed;
 mod server_fns;

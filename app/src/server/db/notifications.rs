@@ -1,0 +1,138 @@
+//! The email outbox: rows written with booking changes (and by the reminder schedule), claimed
+//! and marked by the worker.
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::error::AppError;
+
+/// A notification the worker has claimed, with everything its email says.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub attempts: i32,
+    pub booking_id: i32,
+    pub email: String,
+    pub hotel_name: String,
+    pub hotel_location: String,
+    pub room_name: String,
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+    pub total_days: i32,
+    pub total_cost: i64,
+    pub cancelled: bool,
+}
+
+/// How many emails wait and how many were given up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub failed: i64,
+}
+
+pub struct NotificationRepo<'a> {
+    pool: &'a PgPool,
+}
+
+impl<'a> NotificationRepo<'a> {
+    pub fn new(pool: &'a PgPool) -> Self {
+        NotificationRepo { pool }
+    }
+
+    /// Claims up to `limit` due notifications for `lease_secs` (other workers skip them; a
+    /// crashed worker's claim runs out) and counts the attempt; one query, with the booking,
+    /// room, hotel and guest each email needs.
+    pub async fn claim_due(
+        &self,
+        limit: i64,
+        lease_secs: i64,
+    ) -> Result<Vec<Notification>, AppError> {
+        Ok(sqlx::query_as(
+            "WITH claimed AS (
+                 UPDATE notifications SET
+                     locked_until = now() + make_interval(secs => $2),
+                     attempts = attempts + 1
+                 WHERE id IN (
+                     SELECT id FROM notifications
+                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                       AND (locked_until IS NULL OR locked_until < now())
+                     ORDER BY next_attempt_at
+                     LIMIT $1
+                     FOR UPDATE SKIP LOCKED
+                 )
+                 RETURNING id, kind, attempts, booking_id
+             )
+             SELECT c.id, c.kind, c.attempts, c.booking_id, u.email, h.name AS hotel_name,
+                    h.location AS hotel_location, r.name AS room_name, b.date_from, b.date_to,
+                    b.total_days, b.total_cost, b.cancelled_at IS NOT NULL AS cancelled
+             FROM claimed c
+             JOIN bookings b ON b.id = c.booking_id
+             JOIN users u ON u.id = b.user_id
+             JOIN rooms r ON r.id = b.room_id
+             JOIN hotels h ON h.id = r.hotel_id
+             ORDER BY c.id",
+        )
+        .bind(limit)
+        .bind(lease_secs as f64)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Records that the email left (or was rightly skipped), so it is never sent again.
+    pub async fn mark_sent(&self, id: i64) -> Result<(), AppError> {
+        sqlx::query("UPDATE notifications SET sent_at = now(), locked_until = NULL WHERE id = $1")
+            .bind(id)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried after `retry_in_secs`, or given up on when `None`.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_in_secs: Option<i64>,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "UPDATE notifications SET locked_until = NULL, last_error = $2,
+                 next_attempt_at = now() + make_interval(secs => coalesce($3, 0)),
+                 failed_at = CASE WHEN $3 IS NULL THEN now() END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(retry_in_secs.map(|secs| secs as f64))
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Queues the reminders due on `today`: 3 days and 1 day before check-in, for live bookings.
+    /// Idempotent: each reminder exists at most once per booking. Returns how many were added.
+    pub async fn queue_reminders(&self, today: NaiveDate) -> Result<u64, AppError> {
+        let done = sqlx::query(
+            "INSERT INTO notifications (booking_id, kind)
+             SELECT id, CASE WHEN date_from = $1 + 1 THEN 'reminder_1_day'
+                             ELSE 'reminder_3_days' END
+             FROM bookings
+             WHERE cancelled_at IS NULL AND date_from IN ($1 + 1, $1 + 3)
+             ON CONFLICT (booking_id, kind) DO NOTHING",
+        )
+        .bind(today)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    pub async fn counts(&self) -> Result<OutboxCounts, AppError> {
+        let (pending, failed): (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL),
+                    count(*) FILTER (WHERE failed_at IS NOT NULL)
+             FROM notifications",
+        )
+        .fetch_one(self.pool)
+        .await?;
+        Ok(OutboxCounts { pending, failed })
+    }
+}

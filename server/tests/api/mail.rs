@@ -1,0 +1,254 @@
+//! The email worker against a real SMTP server (maildev from npm, started per test): the
+//! confirmation arrives once, SMTP down then up delivers after recovery, give-up is recorded,
+//! reminders are chosen by date, and without SMTP the outbox gets `.eml` files.
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use app::server::bookings;
+use app::server::db::notifications::NotificationRepo;
+use chrono::{Days, Local, NaiveDate};
+use serde_json::Value;
+use server::jobs::{self, JobContext, MAX_ATTEMPTS};
+use server::mail::Mailer;
+
+use crate::helpers::{TestApp, spawn_app, test_config};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// A maildev process on its own ports, killed when dropped.
+struct MailDev {
+    process: Child,
+    smtp_port: u16,
+    web_port: u16,
+}
+
+impl MailDev {
+    fn start_on(smtp_port: u16) -> Self {
+        let binary = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../end2end/node_modules/.bin/maildev"
+        );
+        let web_port = free_port();
+        let process = Command::new(binary)
+            .args(["--ip", "127.0.0.1", "--smtp", &smtp_port.to_string()])
+            .args(["--web", &web_port.to_string(), "--silent"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("maildev ({binary}) starts (run `make npm-deps`): {error}")
+            });
+        let maildev = MailDev {
+            process,
+            smtp_port,
+            web_port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", smtp_port)).is_err()
+            || std::net::TcpStream::connect(("127.0.0.1", web_port)).is_err()
+        {
+            assert!(Instant::now() < deadline, "maildev did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        maildev
+    }
+
+    async fn emails(&self) -> Vec<Value> {
+        reqwest::get(format!("http://127.0.0.1:{}/email", self.web_port))
+            .await
+            .expect("maildev answers")
+            .json()
+            .await
+            .expect("a JSON list")
+    }
+}
+
+impl Drop for MailDev {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn jobs_for(app: &TestApp, smtp_port: Option<u16>, outbox: Option<&std::path::Path>) -> JobContext {
+    let port = smtp_port.map(|port| port.to_string());
+    let outbox = outbox.map(|dir| dir.display().to_string());
+    let mut vars = vec![];
+    if let Some(port) = &port {
+        vars.extend([
+            ("SMTP_HOST", "127.0.0.1"),
+            ("SMTP_PORT", port.as_str()),
+            ("SMTP_TLS", "none"),
+        ]);
+    }
+    if let Some(outbox) = &outbox {
+        vars.push(("MAIL_OUTBOX_DIR", outbox.as_str()));
+    }
+    let config = test_config(&vars);
+    JobContext {
+        db: app.state.db.clone(),
+        mailer: Mailer::from_config(&config).expect("a mailer"),
+        app_url: "http://booking.test".into(),
+    }
+}
+
+fn day(offset: u64) -> NaiveDate {
+    Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(offset))
+        .unwrap()
+}
+
+/// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
+async fn booked(app: &TestApp, email: &str, from: u64) -> i32 {
+    app.signed_up(email).await;
+    let user: i32 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    bookings::book(
+        &app.state,
+        user,
+        "9",
+        &day(from).to_string(),
+        &day(from + 2).to_string(),
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn the_confirmation_arrives_once_with_the_booking_details() {
+    let app = spawn_app().await;
+    let maildev = MailDev::start_on(free_port());
+    let jobs = jobs_for(&app, Some(maildev.smtp_port), None);
+    booked(&app, "guest@example.com", 10).await;
+
+    let report = jobs::drain_outbox(&jobs).await.unwrap();
+    assert_eq!(report.sent, 1);
+    let emails = maildev.emails().await;
+    assert_eq!(emails.len(), 1);
+    let email = &emails[0];
+    assert_eq!(email["subject"], "Подтверждение бронирования");
+    assert_eq!(email["to"][0]["address"], "guest@example.com");
+    let text = email["text"].as_str().unwrap();
+    let from = day(10).format("%d.%m.%Y").to_string();
+    let to = day(12).format("%d.%m.%Y").to_string();
+    assert!(text.contains(&format!("с {from} по {to}")), "{text}");
+    assert!(text.contains("Palace"), "{text}");
+    assert!(
+        text.contains("Номер стандарт с 2 односпальными кроватями"),
+        "{text}"
+    );
+    assert!(text.contains("Ночей: 2"), "{text}");
+    assert!(text.contains("10\u{202f}000"), "{text}");
+    assert!(text.contains("http://booking.test/bookings"), "{text}");
+    assert!(email["html"].as_str().unwrap().contains("<table>"));
+
+    let again = jobs::drain_outbox(&jobs).await.unwrap();
+    assert_eq!(again.sent, 0, "sent state is recorded: never twice");
+    assert_eq!(maildev.emails().await.len(), 1);
+}
+
+#[tokio::test]
+async fn smtp_down_then_up_delivers_after_recovery() {
+    let app = spawn_app().await;
+    let port = free_port();
+    let jobs = jobs_for(&app, Some(port), None);
+    booked(&app, "later@example.com", 10).await;
+
+    let report = jobs::drain_outbox(&jobs).await.unwrap();
+    assert_eq!((report.sent, report.retried), (0, 1), "nothing listens yet");
+    let counts = NotificationRepo::new(&app.state.db).counts().await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (1, 0));
+
+    let maildev = MailDev::start_on(port);
+    // Skip the backoff wait rather than sleeping through it.
+    sqlx::query("UPDATE notifications SET next_attempt_at = now()")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let report = jobs::drain_outbox(&jobs).await.unwrap();
+    assert_eq!(report.sent, 1);
+    assert_eq!(maildev.emails().await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_email_is_given_up_after_the_last_attempt_and_counted() {
+    let app = spawn_app().await;
+    let jobs = jobs_for(&app, Some(free_port()), None);
+    booked(&app, "never@example.com", 10).await;
+    for _ in 0..MAX_ATTEMPTS {
+        sqlx::query("UPDATE notifications SET next_attempt_at = now()")
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+        jobs::drain_outbox(&jobs).await.unwrap();
+    }
+    let counts = NotificationRepo::new(&app.state.db).counts().await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (0, 1));
+    let error: Option<String> = sqlx::query_scalar("SELECT last_error FROM notifications")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert!(error.is_some_and(|error| error.contains("delivery failed")));
+}
+
+#[tokio::test]
+async fn reminders_are_chosen_by_check_in_day_once_and_never_for_cancelled_bookings() {
+    let app = spawn_app().await;
+    let tomorrow = booked(&app, "one@example.com", 1).await;
+    let in_three_days = booked(&app, "three@example.com", 3).await;
+    booked(&app, "two@example.com", 2).await;
+    let cancelled = booked(&app, "cancel@example.com", 1).await;
+    sqlx::query("UPDATE bookings SET cancelled_at = now() WHERE id = $1")
+        .bind(cancelled)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+
+    let repo = NotificationRepo::new(&app.state.db);
+    assert_eq!(repo.queue_reminders(day(0)).await.unwrap(), 2);
+    assert_eq!(repo.queue_reminders(day(0)).await.unwrap(), 0, "idempotent");
+    let mut reminders: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT booking_id, kind FROM notifications WHERE kind LIKE 'reminder%' ORDER BY kind",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    reminders.sort();
+    let mut expected = vec![
+        (tomorrow, "reminder_1_day".to_owned()),
+        (in_three_days, "reminder_3_days".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(reminders, expected);
+}
+
+#[tokio::test]
+async fn without_smtp_the_emails_become_eml_files() {
+    let app = spawn_app().await;
+    let dir = std::env::temp_dir().join(format!("booking-outbox-{}", free_port()));
+    let jobs = jobs_for(&app, None, Some(&dir));
+    booked(&app, "files@example.com", 10).await;
+    let report = jobs::drain_outbox(&jobs).await.unwrap();
+    assert_eq!(report.sent, 1);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(files.len(), 1);
+    let name = files[0].file_name().into_string().unwrap();
+    assert!(name.ends_with("-confirmation.eml"), "{name}");
+    let raw = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(raw.contains("To: files@example.com"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
