@@ -5,6 +5,9 @@ import { defineConfig } from "@playwright/test";
 const port = process.env.E2E_PORT ?? "3100";
 const serverBin = process.env.SERVER_BIN;
 const baseURL = `http://127.0.0.1:${port}`;
+// maildev (npm): the real SMTP server the app sends to in the browser tests, read via its API.
+const mailApi = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "1180"}`;
+const smtpPort = process.env.SMTP_PORT ?? "1125";
 
 export default defineConfig({
   testDir: "./tests",
@@ -38,15 +41,24 @@ export default defineConfig({
     { name: "no-javascript", testMatch: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: false } },
   ],
   webServer: serverBin
-    ? {
-        // A fresh database with the demo data, then the release server built by `make test`.
-        command: `"${serverBin}" db reset && exec "${serverBin}"`,
-        cwd: "..",
-        url: `${baseURL}/health`,
-        reuseExistingServer: false,
-        timeout: 120_000,
-        stdout: "pipe",
-        stderr: "pipe",
-      }
+    ? [
+        {
+          command: `npx maildev --ip 127.0.0.1 --smtp ${smtpPort} --web ${new URL(mailApi).port} --silent`,
+          url: `${mailApi}/email`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+        },
+        {
+          // A fresh database with the demo data, then the release server (and its email
+          // worker) built by `make test`.
+          command: `"${serverBin}" db reset && exec "${serverBin}"`,
+          cwd: "..",
+          url: `${baseURL}/health`,
+          reuseExistingServer: false,
+          timeout: 120_000,
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      ]
     : undefined,
 });

@@ -40,3 +40,30 @@ export function dateIn(days: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
+/** maildev's REST API: the real SMTP server the app sends to during the browser tests. */
+const mailApi = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "1180"}`;
+
+export interface Email {
+  subject: string;
+  text: string;
+  html: string;
+  to: { address: string }[];
+}
+
+/** Waits (up to 20 s) for the email with `subject` sent to `address`, and returns it. */
+export async function emailTo(address: string, subject: string): Promise<Email> {
+  let found: Email | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${mailApi}/email`);
+        const emails = (await response.json()) as Email[];
+        found = emails.find((email) => email.subject === subject && email.to.some((to) => to.address === address));
+        return found !== undefined;
+      },
+      { timeout: 20_000, message: `an email "${subject}" to ${address}` },
+    )
+    .toBe(true);
+  return found as Email;
+}
