@@ -28,7 +28,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT)
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog bench-bookings
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -84,7 +84,7 @@ e2e: release-build
 		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; exit $$status
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench: bench-auth bench-catalog
+bench: bench-auth bench-catalog bench-bookings
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
@@ -94,3 +94,6 @@ bench-auth: release-build wrk
 
 bench-catalog: release-build wrk
 	server/bench/catalog.sh
+
+bench-bookings: release-build wrk
+	server/bench/bookings.sh
