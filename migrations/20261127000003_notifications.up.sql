@@ -19,3 +19,5 @@ CREATE TABLE notifications (
 -- What the worker looks for: unsent, not given up, due.
 CREATE INDEX notifications_due_idx ON notifications (next_attempt_at)
     WHERE sent_at IS NULL AND failed_at IS NULL;
+-- Emails given up on, counted by /health.
+CREATE INDEX notifications_failed_idx ON notifications (id) WHERE failed_at IS NOT NULL;

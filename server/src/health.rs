@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use app::server::auth::session::Session;
+use app::server::db::notifications::{NotificationRepo, OutboxCounts};
 use app::server::{cache::CacheStatus, state::AppState};
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::Serialize;
@@ -23,18 +24,24 @@ pub struct HealthReport {
     pub status: &'static str,
     pub database: DatabaseStatus,
     pub redis: CacheStatus,
+    /// Emails waiting in the outbox, and emails given up on after every retry (`null` when the
+    /// database does not answer).
+    pub emails: Option<OutboxCounts>,
     pub version: &'static str,
 }
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
-    let ping = sqlx::query("SELECT 1").execute(&state.db);
-    let (database, redis) = tokio::join!(
-        tokio::time::timeout(DATABASE_TIMEOUT, ping),
+    // Counting the outbox doubles as the database ping.
+    let outbox = NotificationRepo::new(&state.db);
+    let (emails, redis) = tokio::join!(
+        tokio::time::timeout(DATABASE_TIMEOUT, outbox.counts()),
         state.cache.status()
     );
-    let database = match database {
-        Ok(Ok(_)) => DatabaseStatus::Up,
-        _ => DatabaseStatus::Down,
+    let emails = emails.ok().and_then(Result::ok);
+    let database = if emails.is_some() {
+        DatabaseStatus::Up
+    } else {
+        DatabaseStatus::Down
     };
     let (code, status) = match (&database, redis) {
         (DatabaseStatus::Down, _) => (StatusCode::SERVICE_UNAVAILABLE, "down"),
@@ -47,6 +54,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
             status,
             database,
             redis,
+            emails,
             version: env!("CARGO_PKG_VERSION"),
         }),
     )

@@ -16,6 +16,8 @@ async fn reports_database_and_redis_up() {
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], "up");
     assert_eq!(body["redis"], "up");
+    assert_eq!(body["emails"]["pending"], 0);
+    assert_eq!(body["emails"]["failed"], 0);
 }
 
 #[tokio::test]

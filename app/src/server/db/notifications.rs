@@ -127,9 +127,10 @@ impl<'a> NotificationRepo<'a> {
 
     pub async fn counts(&self) -> Result<OutboxCounts, AppError> {
         let (pending, failed): (i64, i64) = sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL),
-                    count(*) FILTER (WHERE failed_at IS NOT NULL)
-             FROM notifications",
+            // Each count reads a partial index, not the (growing) table of sent emails.
+            "SELECT (SELECT count(*) FROM notifications
+                     WHERE sent_at IS NULL AND failed_at IS NULL),
+                    (SELECT count(*) FROM notifications WHERE failed_at IS NOT NULL)",
         )
         .fetch_one(self.pool)
         .await?;
