@@ -252,3 +252,32 @@ async fn without_smtp_the_emails_become_eml_files() {
     assert!(raw.contains("To: files@example.com"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The apalis workers themselves (what `server` and `server worker` run): the outbox is drained
+/// on schedule, and a shutdown stops them.
+#[tokio::test]
+async fn the_worker_sends_on_its_schedule_and_stops_on_shutdown() {
+    let app = spawn_app().await;
+    let maildev = MailDev::start_on(free_port());
+    let jobs = jobs_for(&app, Some(maildev.smtp_port), None);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(jobs::run(jobs, async move {
+        let _ = stopped.await;
+    }));
+    booked(&app, "scheduled@example.com", 10).await;
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while maildev.emails().await.is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not send the email"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    stop.send(()).unwrap();
+    let finished = tokio::time::timeout(Duration::from_secs(25), worker).await;
+    assert!(
+        matches!(finished, Ok(Ok(Ok(())))),
+        "the worker stops cleanly"
+    );
+}
