@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod forms;
 pub mod media;
+pub mod search_index;
 pub mod state;
 
 use crate::error::AppError;

@@ -2,7 +2,7 @@
 use std::io::BufRead;
 
 use app::model::{Email, Role, SearchParams};
-use app::server::{accounts, config::Config, db::hotels::HotelRepo, db::users::UserRepo};
+use app::server::{accounts, config::Config, db::users::UserRepo};
 use leptos::config::get_configuration;
 
 use crate::generate::{self, CatalogSize};
@@ -186,8 +186,7 @@ impl Command {
                     .parse(app::server::today())
                     .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
                 let pool = db::prepare(&config).await?;
-                let plan = HotelRepo::new(&pool)
-                    .explain_search(&search)
+                let plan = app::server::search_index::explain_search(&pool, &search)
                     .await
                     .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
                 println!("{plan}");

@@ -83,6 +83,7 @@ impl Application {
             config: Arc::new(config),
             auth: Arc::new(auth),
             media: Arc::new(media),
+            search_index: Arc::default(),
         };
         let listener = TcpListener::bind(addr)
             .await

@@ -78,7 +78,7 @@ async fn search_uncached(
     state: &AppState,
     search: &HotelSearch,
 ) -> Result<SearchResults, AppError> {
-    let page = HotelRepo::new(&state.db).search(search).await?;
+    let page = state.search_index.search(&state.db, search).await?;
     let hotels = page
         .hotels
         .into_iter()

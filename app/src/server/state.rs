@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::{auth::Auth, cache::Cache, config::Config, media::Media};
+use super::{auth::Auth, cache::Cache, config::Config, media::Media, search_index::SearchIndex};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and
 /// server functions (provided to Leptos as context).
@@ -16,4 +16,5 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub auth: Arc<Auth>,
     pub media: Arc<Media>,
+    pub search_index: Arc<SearchIndex>,
 }

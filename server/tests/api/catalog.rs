@@ -1,7 +1,7 @@
 //! The catalog: search, hotel pages, availability rules, date rules, the cache.
 use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
 use app::server::catalog;
-use app::server::db::{hotels::HotelRepo, rooms::RoomRepo};
+use app::server::db::rooms::RoomRepo;
 use chrono::{Days, Local, NaiveDate};
 use serde_json::Value;
 
@@ -430,6 +430,32 @@ async fn serves_from_the_database_when_redis_is_unreachable() {
 }
 
 #[tokio::test]
+async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
+    // Without Redis every search goes through the index, so this sees the index alone.
+    let app = spawn_app_with(&[("REDIS_URL", "redis://127.0.0.1:1")]).await;
+    assert!(names(&search_for(&app, "Новоград", 10, 12).await).is_empty());
+    let (hotel, rooms) = add_hotel(&app, "Новый", "Новоград", &[(4_000, 1)]).await;
+    let results = search_for(&app, "новоград", 10, 12).await;
+    assert_eq!(names(&results), ["Новый"]);
+    assert_eq!(results["hotels"][0]["min_price"], 4_000);
+
+    sqlx::query("UPDATE rooms SET price = 3500 WHERE id = $1")
+        .bind(rooms[0])
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let results = search_for(&app, "Новоград", 10, 12).await;
+    assert_eq!(results["hotels"][0]["min_price"], 3_500);
+
+    sqlx::query("DELETE FROM hotels WHERE id = $1")
+        .bind(hotel)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert!(names(&search_for(&app, "Новоград", 10, 12).await).is_empty());
+}
+
+#[tokio::test]
 async fn the_location_search_does_not_scan_all_bookings() {
     let app = spawn_app().await;
     server::generate::generate_catalog(
@@ -455,8 +481,7 @@ async fn the_location_search_does_not_scan_all_bookings() {
                 location,
                 ..search.clone()
             };
-            let plan = HotelRepo::new(&app.state.db)
-                .explain_search(&search)
+            let plan = app::server::search_index::explain_search(&app.state.db, &search)
                 .await
                 .unwrap();
             assert!(!plan.contains("Seq Scan on bookings"), "{plan}");

@@ -2,9 +2,8 @@ use std::sync::LazyLock;
 
 use sqlx::PgPool;
 
-use super::rooms::OVERLAPPING_BOOKINGS;
 use crate::error::AppError;
-use crate::model::{Hotel, HotelSearch, LocationQuery, SortOrder};
+use crate::model::{Hotel, LocationQuery};
 
 /// A `hotels` row.
 #[derive(sqlx::FromRow)]
@@ -30,117 +29,67 @@ impl From<HotelRow> for Hotel {
     }
 }
 
-/// A hotel with what is free there for a stay, as the page query returns it.
+/// A matching hotel with its room types, as the search-candidates query returns it.
 #[derive(sqlx::FromRow)]
-struct HotelAvailabilityRow {
+struct CandidateRow {
     #[sqlx(flatten)]
     hotel: HotelRow,
-    rooms_left: i64,
-    /// `None` when every room type filled up between choosing the page and reading it.
-    min_price: Option<i64>,
+    room_ids: Vec<i32>,
+    room_prices: Vec<i64>,
+    room_quantities: Vec<i32>,
 }
 
-/// A hotel with rooms free for a stay.
-pub struct HotelAvailability {
+/// A room type as the search needs it: what it costs and how many rooms it has.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CandidateRoom {
+    pub id: i32,
+    pub price: i64,
+    pub quantity: i32,
+}
+
+/// A hotel that matches a search's place, with its room types cheapest first.
+#[derive(Debug, Clone)]
+pub struct CandidateHotel {
     pub hotel: Hotel,
-    pub rooms_left: i64,
-    pub min_price: i64,
+    pub rooms: Vec<CandidateRoom>,
 }
 
-/// One page of hotels with rooms free, and whether more pages follow.
-pub struct HotelAvailabilityPage {
-    pub hotels: Vec<HotelAvailability>,
-    pub has_more: bool,
+impl From<CandidateRow> for CandidateHotel {
+    fn from(row: CandidateRow) -> Self {
+        let rooms = row
+            .room_ids
+            .into_iter()
+            .zip(row.room_prices)
+            .zip(row.room_quantities)
+            .map(|((id, price), quantity)| CandidateRoom {
+                id,
+                price,
+                quantity,
+            })
+            .collect();
+        CandidateHotel {
+            hotel: row.hotel.into(),
+            rooms,
+        }
+    }
 }
 
 const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quantity, h.image_id";
 
-// A search does as little as one page needs. Checking a room type costs an index probe into
-// bookings (see OVERLAPPING_BOOKINGS); a place can match hundreds of hotels with thousands of
-// room types, so the page is chosen first by walking candidates in the page's order and
-// stopping as soon as it is full, and only its hotels are then counted in full.
-// `OFFSET 0` keeps PostgreSQL from checking availability before ordering (it would push the
-// check below the sort and probe every candidate).
-
-/// Price order: room types of the matching hotels, cheapest first, that have a room left; a
-/// hotel's first appearance is its lowest free price. `$1` location pattern, `$2`/`$3` the
-/// stay, `$4` how many room types to read. `price_key` is `r.price` to walk the price index
-/// (no place: the cheapest room types of the whole catalog come first), or `r.price + 0` to
-/// sort a place's few room types instead of walking the whole index filtering by place.
-fn rooms_by_price_sql(filter: &str, price_key: &str) -> String {
-    format!(
-        "SELECT r.hotel_id FROM (
-             SELECT r.id, r.hotel_id, r.price, r.quantity
-             FROM rooms r JOIN hotels h ON h.id = r.hotel_id
-             WHERE {filter}
-             ORDER BY {price_key}, r.hotel_id, r.id
-             OFFSET 0
-         ) r
-         WHERE r.quantity > ({OVERLAPPING_BOOKINGS})
-         LIMIT $4"
-    )
-}
-
-/// Name order: matching hotels by name that have a room left. `$4` limit, `$5` offset.
-fn hotels_by_name_sql(filter: &str) -> String {
-    format!(
-        "SELECT h.id FROM (
-             SELECT h.id, h.name FROM hotels h WHERE {filter} ORDER BY h.name, h.id OFFSET 0
-         ) h
-         WHERE EXISTS (
-             SELECT 1 FROM rooms r
-             WHERE r.hotel_id = h.id AND r.quantity > ({OVERLAPPING_BOOKINGS})
-         )
-         LIMIT $4 OFFSET $5"
-    )
-}
-
-const IN_LOCATION: &str = "lower(h.location) LIKE $1";
-// `$1 IS NULL` keeps the parameter list identical; it is always true here.
-const EVERYWHERE: &str = "$1::text IS NULL";
-
-static BY_PRICE_IN_LOCATION: LazyLock<String> =
-    LazyLock::new(|| rooms_by_price_sql(IN_LOCATION, "r.price + 0"));
-static BY_PRICE_EVERYWHERE: LazyLock<String> =
-    LazyLock::new(|| rooms_by_price_sql(EVERYWHERE, "r.price"));
-static BY_NAME_IN_LOCATION: LazyLock<String> = LazyLock::new(|| hotels_by_name_sql(IN_LOCATION));
-static BY_NAME_EVERYWHERE: LazyLock<String> = LazyLock::new(|| hotels_by_name_sql(EVERYWHERE));
-
-/// The chosen hotels with their free rooms summed over all room types. `$1` hotel ids.
-static PAGE_DETAILS: LazyLock<String> = LazyLock::new(|| {
+/// Hotels matching `$1` (a location pattern, or NULL for all) that have room types, by name,
+/// each with its room types cheapest first.
+static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {HOTEL_COLUMNS},
-                sum(greatest(r.quantity - b.booked, 0))::bigint AS rooms_left,
-                min(r.price) FILTER (WHERE r.quantity > b.booked)::bigint AS min_price
-         FROM hotels h
-         JOIN rooms r ON r.hotel_id = h.id
-         CROSS JOIN LATERAL ({OVERLAPPING_BOOKINGS}) b
-         WHERE h.id = ANY($1)
-         GROUP BY h.id"
+                array_agg(r.id ORDER BY r.price, r.id) AS room_ids,
+                array_agg(r.price::bigint ORDER BY r.price, r.id) AS room_prices,
+                array_agg(r.quantity ORDER BY r.price, r.id) AS room_quantities
+         FROM hotels h JOIN rooms r ON r.hotel_id = h.id
+         WHERE $1::text IS NULL OR lower(h.location) LIKE $1
+         GROUP BY h.id
+         ORDER BY h.name, h.id"
     )
 });
-
-/// The statement that picks a page for `search`, and its location pattern (`$1`).
-fn page_statement(search: &HotelSearch) -> (&'static str, Option<String>) {
-    let pattern = search.location.as_ref().map(contains_pattern);
-    let sql = match (search.sort, pattern.is_some()) {
-        (SortOrder::Price, true) => &BY_PRICE_IN_LOCATION,
-        (SortOrder::Price, false) => &BY_PRICE_EVERYWHERE,
-        (SortOrder::Name, true) => &BY_NAME_IN_LOCATION,
-        (SortOrder::Name, false) => &BY_NAME_EVERYWHERE,
-    };
-    (sql.as_str(), pattern)
-}
-
-/// The first `count` distinct values of `ids`, in order.
-fn first_distinct(ids: &[i32], count: usize) -> Vec<i32> {
-    let mut seen = std::collections::HashSet::with_capacity(count);
-    ids.iter()
-        .copied()
-        .filter(|id| seen.insert(*id))
-        .take(count)
-        .collect()
-}
 
 /// Reads and writes hotels.
 pub struct HotelRepo<'a> {
@@ -162,87 +111,26 @@ impl<'a> HotelRepo<'a> {
         Ok(row.map(Hotel::from))
     }
 
-    /// Hotels with at least one room free for the whole stay, matching the location if one is
-    /// given (case-insensitive substring), one page in the requested order.
-    pub async fn search(&self, search: &HotelSearch) -> Result<HotelAvailabilityPage, AppError> {
-        let size = HotelSearch::PAGE_SIZE as usize;
-        let skip = search.offset() as usize;
-        // One more than the page, to know whether another page follows.
-        let wanted = skip + size + 1;
-        let ids = match search.sort {
-            SortOrder::Name => self.page_ids(search, wanted as i64, skip as i64).await?,
-            SortOrder::Price => {
-                // Room types, not hotels, come back: read more until enough distinct hotels
-                // are seen or the candidates run out.
-                let mut limit = (wanted * 3) as i64;
-                loop {
-                    let rooms = self.page_ids(search, limit, 0).await?;
-                    let hotels = first_distinct(&rooms, wanted);
-                    if hotels.len() == wanted || (rooms.len() as i64) < limit {
-                        break hotels.into_iter().skip(skip).collect();
-                    }
-                    limit *= 4;
-                }
-            }
-        };
-        let has_more = ids.len() > size;
-        let ids = &ids[..ids.len().min(size)];
-        let mut rows: Vec<HotelAvailabilityRow> = sqlx::query_as(PAGE_DETAILS.as_str())
-            .bind(ids)
-            .bind(search.stay.check_in())
-            .bind(search.stay.check_out())
+    /// The catalog's version: it moves whenever hotels or room types change (a trigger sees to
+    /// it), so anything kept from them in memory knows when to reload.
+    pub async fn catalog_version(&self) -> Result<i64, AppError> {
+        Ok(sqlx::query_scalar("SELECT version FROM catalog_version")
+            .fetch_one(self.pool)
+            .await?)
+    }
+
+    /// Hotels whose location contains `query` (all hotels without one), by name, each with its
+    /// room types: what a search walks through, availability aside. Hotels without room types
+    /// are left out: they never have a room free.
+    pub async fn search_candidates(
+        &self,
+        query: Option<&LocationQuery>,
+    ) -> Result<Vec<CandidateHotel>, AppError> {
+        let rows: Vec<CandidateRow> = sqlx::query_as(CANDIDATES.as_str())
+            .bind(query.map(contains_pattern))
             .fetch_all(self.pool)
             .await?;
-        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.hotel.id));
-        let hotels = rows
-            .into_iter()
-            .filter_map(|row| {
-                Some(HotelAvailability {
-                    min_price: row.min_price?,
-                    rooms_left: row.rooms_left,
-                    hotel: row.hotel.into(),
-                })
-            })
-            .collect();
-        Ok(HotelAvailabilityPage { hotels, has_more })
-    }
-
-    /// Runs the page-choosing statement: hotel ids (name order) or the hotel id of each free
-    /// room type (price order).
-    async fn page_ids(
-        &self,
-        search: &HotelSearch,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<i32>, AppError> {
-        let (sql, pattern) = page_statement(search);
-        let mut query = sqlx::query_scalar(sql)
-            .bind(pattern)
-            .bind(search.stay.check_in())
-            .bind(search.stay.check_out())
-            .bind(limit);
-        if search.sort == SortOrder::Name {
-            query = query.bind(offset);
-        }
-        Ok(query.fetch_all(self.pool).await?)
-    }
-
-    /// The executed plan of the statement that chooses a search page (`EXPLAIN ANALYZE`), for
-    /// checks and tuning.
-    pub async fn explain_search(&self, search: &HotelSearch) -> Result<String, AppError> {
-        let (sql, pattern) = page_statement(search);
-        let explain = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}");
-        let limit = i64::from(HotelSearch::PAGE_SIZE + 1) * 3;
-        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(explain))
-            .bind(pattern)
-            .bind(search.stay.check_in())
-            .bind(search.stay.check_out())
-            .bind(limit);
-        if search.sort == SortOrder::Name {
-            query = query.bind(0i64);
-        }
-        let lines: Vec<String> = query.fetch_all(self.pool).await?;
-        Ok(lines.join("\n"))
+        Ok(rows.into_iter().map(CandidateHotel::from).collect())
     }
 
     /// Distinct comma-separated parts of hotel locations ("Республика Алтай", "Сыктывкар") that

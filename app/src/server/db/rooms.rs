@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use sqlx::PgPool;
 
 use crate::error::AppError;
@@ -14,7 +17,7 @@ struct RoomAvailabilityRow {
     services: Vec<String>,
     quantity: i32,
     image_id: Option<i32>,
-    rooms_left: i64,
+    booked: i64,
 }
 
 /// A room type and how many of it are free for a stay.
@@ -36,19 +39,40 @@ impl From<RoomAvailabilityRow> for RoomAvailability {
                 quantity: row.quantity,
                 image_id: row.image_id,
             },
-            rooms_left: row.rooms_left,
+            rooms_left: rooms_left(row.quantity, row.booked),
         }
     }
 }
 
-/// Live bookings of room `r` that share a night with the stay `[$2, $3)`.
-///
 /// The availability rule of the whole app (search, hotel page, booking): a room type has
-/// `quantity - overlapping bookings` rooms left. Stays are half-open, so a booking ending on
-/// check-in day or starting on check-out day does not count. It is the original's conservative
-/// rule: it never overbooks, even if two short bookings could share one room.
-pub const OVERLAPPING_BOOKINGS: &str = "SELECT count(*) AS booked FROM bookings b
-     WHERE b.room_id = r.id AND b.cancelled_at IS NULL AND b.date_to > $2 AND b.date_from < $3";
+/// `quantity - overlapping bookings` rooms left. A booking overlaps the stay `[$2, $3)` when it
+/// is live and shares a night with it. Stays are half-open, so a booking ending on check-in day
+/// or starting on check-out day does not count. It is the original's conservative rule: it
+/// never overbooks, even if two short bookings could share one room.
+macro_rules! overlaps_stay {
+    () => {
+        "b.cancelled_at IS NULL AND b.date_to > $2 AND b.date_from < $3"
+    };
+}
+
+/// Live bookings of room `r` that share a night with the stay `[$2, $3)`.
+pub const OVERLAPPING_BOOKINGS: &str = concat!(
+    "SELECT count(*) AS booked FROM bookings b WHERE b.room_id = r.id AND ",
+    overlaps_stay!()
+);
+
+/// Per room type of `$1` that has any, the live bookings sharing a night with `[$2, $3)`: one
+/// index scan for a whole batch of room types.
+const BOOKED_COUNTS: &str = concat!(
+    "SELECT b.room_id, count(*) AS booked FROM bookings b WHERE b.room_id = ANY($1) AND ",
+    overlaps_stay!(),
+    " GROUP BY b.room_id"
+);
+
+/// Rooms left of a room type with `quantity` rooms and `booked` overlapping bookings.
+pub fn rooms_left(quantity: i32, booked: i64) -> i64 {
+    (i64::from(quantity) - booked).max(0)
+}
 
 /// Reads room types.
 pub struct RoomRepo<'a> {
@@ -76,11 +100,10 @@ impl<'a> RoomRepo<'a> {
         hotel_id: i32,
         stay: StayDates,
     ) -> Result<Vec<RoomAvailability>, AppError> {
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
             format!(
                 "SELECT r.id, r.hotel_id, r.name, r.description, r.price::bigint AS price,
-                        r.services, r.quantity, r.image_id,
-                        greatest(r.quantity - b.booked, 0) AS rooms_left
+                        r.services, r.quantity, r.image_id, b.booked
                  FROM rooms r
                  CROSS JOIN LATERAL ({OVERLAPPING_BOOKINGS}) b
                  WHERE r.hotel_id = $1
@@ -94,5 +117,37 @@ impl<'a> RoomRepo<'a> {
             .fetch_all(self.pool)
             .await?;
         Ok(rows.into_iter().map(RoomAvailability::from).collect())
+    }
+
+    /// How many live bookings overlap `stay`, for each of `room_ids` that has any.
+    pub async fn booked_counts(
+        &self,
+        room_ids: &[i32],
+        stay: StayDates,
+    ) -> Result<HashMap<i32, i64>, AppError> {
+        let rows: Vec<(i32, i64)> = sqlx::query_as(BOOKED_COUNTS)
+            .bind(room_ids)
+            .bind(stay.check_in())
+            .bind(stay.check_out())
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The executed plan of `booked_counts` (`EXPLAIN ANALYZE`), for checks and tuning.
+    pub async fn explain_booked_counts(
+        &self,
+        room_ids: &[i32],
+        stay: StayDates,
+    ) -> Result<String, AppError> {
+        static EXPLAIN: LazyLock<String> =
+            LazyLock::new(|| format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {BOOKED_COUNTS}"));
+        let lines: Vec<String> = sqlx::query_scalar(EXPLAIN.as_str())
+            .bind(room_ids)
+            .bind(stay.check_in())
+            .bind(stay.check_out())
+            .fetch_all(self.pool)
+            .await?;
+        Ok(lines.join("\n"))
     }
 }

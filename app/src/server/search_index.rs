@@ -1,0 +1,452 @@
+//! Search without the cache: the catalog's static part (which hotels match a place, their room
+//! types, prices and capacities) is kept in memory per place, and only availability (bookings,
+//! which change all the time) is read from the database, a batch of hotels at a time.
+//!
+//! Before, PostgreSQL matched the place, sorted its room types and probed them one by one on
+//! every search; that was most of a search's cost. The static part changes only when an admin
+//! edits the catalog, and the `catalog_version` counter (moved by a trigger) tells every
+//! process when to reload it, so nothing stale is used.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::OnceCell;
+
+use super::db::hotels::{CandidateHotel, HotelRepo};
+use super::db::rooms::{RoomRepo, rooms_left};
+use crate::error::AppError;
+use crate::model::{Hotel, HotelSearch, LocationQuery, SortOrder, StayDates};
+
+/// Places kept at once; past it the index starts afresh (places are few; this bounds memory).
+const MAX_PLACES: usize = 512;
+
+/// Hotels probed per query at most: a page needs about as many hotels as it shows.
+const MAX_BATCH: usize = 64;
+
+/// The hotels of one place and the order in which a search by price visits them.
+#[derive(Debug)]
+pub struct Candidates {
+    /// By name, then id: the name order itself.
+    hotels: Vec<CandidateHotel>,
+    /// Every room type as `(price, hotel index, room index)`, by price, hotel id, room id.
+    by_price: Vec<(i64, usize, usize)>,
+}
+
+impl Candidates {
+    pub fn new(hotels: Vec<CandidateHotel>) -> Self {
+        let mut by_price: Vec<(i64, usize, usize)> = hotels
+            .iter()
+            .enumerate()
+            .flat_map(|(h, hotel)| {
+                hotel
+                    .rooms
+                    .iter()
+                    .enumerate()
+                    .map(move |(r, room)| (room.price, h, r))
+            })
+            .collect();
+        by_price.sort_unstable_by_key(|&(price, h, r)| {
+            (price, hotels[h].hotel.id, hotels[h].rooms[r].id)
+        });
+        Candidates { hotels, by_price }
+    }
+
+    fn room_ids(&self, batch: &[usize]) -> Vec<i32> {
+        batch
+            .iter()
+            .flat_map(|&h| self.hotels[h].rooms.iter().map(|room| room.id))
+            .collect()
+    }
+}
+
+/// A hotel with a room free for the stay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub hotel: Hotel,
+    /// Rooms left over all its room types.
+    pub rooms_left: i64,
+    /// The lowest price a night among its free room types.
+    pub min_price: i64,
+}
+
+/// Walks a place's hotels in a search's order, learning availability a batch of hotels at a
+/// time, until it has found `wanted` hotels with a room free or run out of hotels.
+///
+/// Price order is the order of each hotel's cheapest *free* room type: the walk goes through
+/// room types by price and a hotel takes its place at the first one of its that is free.
+pub struct PageWalk<'a> {
+    candidates: &'a Candidates,
+    sort: SortOrder,
+    wanted: usize,
+    /// Position in the hotels (name order) or in `by_price` (price order).
+    cursor: usize,
+    /// Rooms left per room type, once a hotel is probed.
+    left: Vec<Option<Vec<i64>>>,
+    placed: Vec<bool>,
+    found: Vec<Found>,
+}
+
+impl<'a> PageWalk<'a> {
+    pub fn new(candidates: &'a Candidates, sort: SortOrder, wanted: usize) -> Self {
+        let count = candidates.hotels.len();
+        PageWalk {
+            candidates,
+            sort,
+            wanted,
+            cursor: 0,
+            left: vec![None; count],
+            placed: vec![false; count],
+            found: Vec::with_capacity(wanted),
+        }
+    }
+
+    /// Goes as far as what is known allows; returns the hotels (indices) to probe next, or
+    /// nothing when the walk is over.
+    pub fn advance(&mut self) -> Vec<usize> {
+        while self.found.len() < self.wanted {
+            let Some((hotel, free)) = self.current() else {
+                break;
+            };
+            match free {
+                None => return self.next_batch(),
+                Some(true) if !self.placed[hotel] => self.place(hotel),
+                Some(_) => {}
+            }
+            self.cursor += 1;
+        }
+        Vec::new()
+    }
+
+    /// Records availability: `booked[room id]` live bookings overlapping the stay (absent: 0)
+    /// for every room type of the hotels in `batch`.
+    pub fn record(&mut self, batch: &[usize], booked: &HashMap<i32, i64>) {
+        for &h in batch {
+            let left = self.candidates.hotels[h]
+                .rooms
+                .iter()
+                .map(|room| rooms_left(room.quantity, booked.get(&room.id).copied().unwrap_or(0)))
+                .collect();
+            self.left[h] = Some(left);
+        }
+    }
+
+    /// The hotels found, in order.
+    pub fn into_found(self) -> Vec<Found> {
+        self.found
+    }
+
+    /// The hotel at the cursor, and whether the cursor makes it free (`None`: not probed yet).
+    /// By name, a hotel is free when any room type is; by price, when the cursor's room type is.
+    fn current(&self) -> Option<(usize, Option<bool>)> {
+        let (hotel, room) = match self.sort {
+            SortOrder::Name => {
+                (self.cursor < self.candidates.hotels.len()).then_some((self.cursor, None))?
+            }
+            SortOrder::Price => {
+                let &(_, hotel, room) = self.candidates.by_price.get(self.cursor)?;
+                (hotel, Some(room))
+            }
+        };
+        let free = self.left[hotel].as_ref().map(|left| match room {
+            Some(room) => left[room] > 0,
+            None => left.iter().any(|&n| n > 0),
+        });
+        Some((hotel, free))
+    }
+
+    fn place(&mut self, h: usize) {
+        let candidate = &self.candidates.hotels[h];
+        let left = self.left[h].as_deref().unwrap_or_default();
+        // Room types are cheapest first, so the first free one has the lowest price.
+        let Some(min_price) = candidate
+            .rooms
+            .iter()
+            .zip(left)
+            .find(|(_, left)| **left > 0)
+            .map(|(room, _)| room.price)
+        else {
+            return;
+        };
+        self.placed[h] = true;
+        self.found.push(Found {
+            hotel: candidate.hotel.clone(),
+            rooms_left: left.iter().sum(),
+            min_price,
+        });
+    }
+
+    /// The next hotels not yet probed, in the walk's order from the cursor: about as many as
+    /// are still wanted, with some to spare for hotels that turn out to be full.
+    fn next_batch(&self) -> Vec<usize> {
+        let still_wanted = self.wanted - self.found.len();
+        let size = (still_wanted + still_wanted / 2 + 4).min(MAX_BATCH);
+        let unprobed = |h: &usize| self.left[*h].is_none();
+        let mut batch = Vec::with_capacity(size);
+        let mut take = |h: usize| {
+            if unprobed(&h) && !batch.contains(&h) {
+                batch.push(h);
+            }
+            batch.len() < size
+        };
+        match self.sort {
+            SortOrder::Name => {
+                for h in self.cursor..self.candidates.hotels.len() {
+                    if !take(h) {
+                        break;
+                    }
+                }
+            }
+            SortOrder::Price => {
+                for &(_, h, _) in &self.candidates.by_price[self.cursor..] {
+                    if !take(h) {
+                        break;
+                    }
+                }
+            }
+        }
+        batch
+    }
+}
+
+/// One page of hotels with a room free, and whether more pages follow.
+pub struct SearchPage {
+    pub hotels: Vec<Found>,
+    pub has_more: bool,
+}
+
+type Slot = Arc<OnceCell<Arc<Candidates>>>;
+
+#[derive(Default)]
+struct Places {
+    version: i64,
+    by_place: HashMap<Option<String>, Slot>,
+}
+
+/// The in-memory candidates of every place searched lately, for the current catalog version.
+#[derive(Default)]
+pub struct SearchIndex {
+    places: Mutex<Places>,
+}
+
+impl SearchIndex {
+    /// One page of `search`: candidates from memory, availability from the database.
+    pub async fn search(
+        &self,
+        db: &sqlx::PgPool,
+        search: &HotelSearch,
+    ) -> Result<SearchPage, AppError> {
+        let size = HotelSearch::PAGE_SIZE as usize;
+        let skip = search.offset() as usize;
+        let candidates = self.candidates(db, search.location.as_ref()).await?;
+        // One more than the page, to know whether another page follows.
+        let found = walk(db, &candidates, search.sort, search.stay, skip + size + 1).await?;
+        let has_more = found.len() > skip + size;
+        let hotels = found.into_iter().skip(skip).take(size).collect();
+        Ok(SearchPage { hotels, has_more })
+    }
+
+    /// The candidates of a place, loaded once per catalog version (concurrent searches of a
+    /// place not loaded yet wait for one load).
+    pub async fn candidates(
+        &self,
+        db: &sqlx::PgPool,
+        location: Option<&LocationQuery>,
+    ) -> Result<Arc<Candidates>, AppError> {
+        let repo = HotelRepo::new(db);
+        let version = repo.catalog_version().await?;
+        let load = || async {
+            let hotels = repo.search_candidates(location).await?;
+            Ok::<_, AppError>(Arc::new(Candidates::new(hotels)))
+        };
+        // Keyed like the query matches: case-insensitively.
+        let place = location.map(|location| location.as_str().to_lowercase());
+        let Some(slot) = self.slot(version, place) else {
+            // This search read an older version than another one already did: serve it, but
+            // keep nothing from it.
+            return load().await;
+        };
+        slot.get_or_try_init(load).await.cloned()
+    }
+
+    fn slot(&self, version: i64, place: Option<String>) -> Option<Slot> {
+        let mut places = self.places.lock().unwrap_or_else(PoisonError::into_inner);
+        if version < places.version {
+            return None;
+        }
+        if version > places.version
+            || (places.by_place.len() >= MAX_PLACES && !places.by_place.contains_key(&place))
+        {
+            places.by_place.clear();
+            places.version = version;
+        }
+        Some(places.by_place.entry(place).or_default().clone())
+    }
+}
+
+/// Walks `candidates` until `wanted` hotels with a room free for `stay` are found.
+async fn walk(
+    db: &sqlx::PgPool,
+    candidates: &Candidates,
+    sort: SortOrder,
+    stay: StayDates,
+    wanted: usize,
+) -> Result<Vec<Found>, AppError> {
+    let rooms = RoomRepo::new(db);
+    let mut walk = PageWalk::new(candidates, sort, wanted);
+    loop {
+        let batch = walk.advance();
+        if batch.is_empty() {
+            return Ok(walk.into_found());
+        }
+        let booked = rooms
+            .booked_counts(&candidates.room_ids(&batch), stay)
+            .await?;
+        walk.record(&batch, &booked);
+    }
+}
+
+/// The executed plan of the availability query for a search's first batch, for checks and
+/// tuning.
+pub async fn explain_search(db: &sqlx::PgPool, search: &HotelSearch) -> Result<String, AppError> {
+    let candidates = SearchIndex::default()
+        .candidates(db, search.location.as_ref())
+        .await?;
+    let mut walk = PageWalk::new(
+        &candidates,
+        search.sort,
+        HotelSearch::PAGE_SIZE as usize + 1,
+    );
+    let batch = walk.advance();
+    RoomRepo::new(db)
+        .explain_booked_counts(&candidates.room_ids(&batch), search.stay)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::db::hotels::CandidateRoom;
+
+    /// Hotel `id` named `name` with room types `(room id, price, quantity)`.
+    fn hotel(id: i32, name: &str, rooms: &[(i32, i64, i32)]) -> CandidateHotel {
+        let mut rooms: Vec<CandidateRoom> = rooms
+            .iter()
+            .map(|&(id, price, quantity)| CandidateRoom {
+                id,
+                price,
+                quantity,
+            })
+            .collect();
+        rooms.sort_by_key(|room| (room.price, room.id));
+        CandidateHotel {
+            hotel: Hotel {
+                id,
+                name: name.into(),
+                location: "Алтай".into(),
+                services: vec![],
+                rooms_quantity: rooms.iter().map(|room| room.quantity).sum(),
+                image_id: None,
+            },
+            rooms,
+        }
+    }
+
+    /// Runs a walk to the end against `booked`, counting the probes.
+    fn run(
+        candidates: &Candidates,
+        sort: SortOrder,
+        wanted: usize,
+        booked: &HashMap<i32, i64>,
+    ) -> (Vec<(i32, i64, i64)>, usize) {
+        let mut walk = PageWalk::new(candidates, sort, wanted);
+        let mut probes = 0;
+        loop {
+            let batch = walk.advance();
+            if batch.is_empty() {
+                break;
+            }
+            probes += 1;
+            walk.record(&batch, booked);
+        }
+        let found = walk
+            .into_found()
+            .into_iter()
+            .map(|found| (found.hotel.id, found.min_price, found.rooms_left))
+            .collect();
+        (found, probes)
+    }
+
+    fn catalog() -> Candidates {
+        // By name: Альфа(1), Бета(2), Гамма(3), Дельта(4).
+        Candidates::new(vec![
+            hotel(1, "Альфа", &[(10, 5_000, 1), (11, 9_000, 2)]),
+            hotel(2, "Бета", &[(20, 3_000, 1)]),
+            hotel(3, "Гамма", &[(30, 4_000, 2), (31, 2_000, 1)]),
+            hotel(4, "Дельта", &[(40, 6_000, 3)]),
+        ])
+    }
+
+    #[test]
+    fn price_order_goes_by_the_cheapest_free_room() {
+        // Гамма's 2,000 room is full, so it is placed at 4,000, after Бета's 3,000.
+        let booked = HashMap::from([(31, 1)]);
+        let (found, _) = run(&catalog(), SortOrder::Price, 10, &booked);
+        assert_eq!(
+            found,
+            [(2, 3_000, 1), (3, 4_000, 2), (1, 5_000, 3), (4, 6_000, 3)]
+        );
+    }
+
+    #[test]
+    fn full_hotels_are_left_out_in_either_order() {
+        let booked = HashMap::from([(20, 1), (40, 5)]);
+        let (by_price, _) = run(&catalog(), SortOrder::Price, 10, &booked);
+        let (by_name, _) = run(&catalog(), SortOrder::Name, 10, &booked);
+        assert_eq!(by_price, [(3, 2_000, 3), (1, 5_000, 3)]);
+        assert_eq!(by_name, [(1, 5_000, 3), (3, 2_000, 3)]);
+    }
+
+    #[test]
+    fn rooms_left_counts_every_free_room_type() {
+        let booked = HashMap::from([(10, 1), (11, 1)]);
+        let (found, _) = run(&catalog(), SortOrder::Name, 1, &booked);
+        assert_eq!(found, [(1, 9_000, 1)]);
+    }
+
+    #[test]
+    fn a_walk_stops_when_it_has_enough() {
+        let many: Vec<CandidateHotel> = (1..=1_000)
+            .map(|id| hotel(id, &format!("Отель {id:04}"), &[(id, i64::from(id), 1)]))
+            .collect();
+        let candidates = Candidates::new(many);
+        let (found, probes) = run(&candidates, SortOrder::Price, 21, &HashMap::new());
+        assert_eq!(found.len(), 21);
+        assert_eq!(probes, 1, "one batch is enough when nothing is booked");
+        assert_eq!(found[0], (1, 1, 1));
+    }
+
+    #[test]
+    fn a_walk_probes_further_when_hotels_are_full() {
+        let many: Vec<CandidateHotel> = (1..=100)
+            .map(|id| hotel(id, &format!("Отель {id:03}"), &[(id, i64::from(id), 1)]))
+            .collect();
+        let candidates = Candidates::new(many);
+        // The first 50 hotels are full.
+        let booked: HashMap<i32, i64> = (1..=50).map(|id| (id, 1)).collect();
+        let (found, probes) = run(&candidates, SortOrder::Name, 21, &booked);
+        assert_eq!(found.first().map(|f| f.0), Some(51));
+        assert_eq!(found.len(), 21);
+        assert!(probes > 1);
+    }
+
+    #[test]
+    fn an_empty_place_finds_nothing_without_probing() {
+        let (found, probes) = run(
+            &Candidates::new(vec![]),
+            SortOrder::Price,
+            21,
+            &HashMap::new(),
+        );
+        assert!(found.is_empty());
+        assert_eq!(probes, 0);
+    }
+}
