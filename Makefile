@@ -26,9 +26,9 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	LEPTOS_SITE_ADDR=127.0.0.1:$(E2E_PORT) LEPTOS_ENV=PROD \
 	RUST_LOG=warn SERVER_BIN=$(SERVER_BIN) E2E_PORT=$(E2E_PORT) \
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
-	APP_URL=http://127.0.0.1:$(E2E_PORT)
+	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog bench-bookings
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -81,10 +81,11 @@ release-build:
 
 e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \
-		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; exit $$status
+		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; \
+		rm -rf $(CARGO_TARGET_DIR)/e2e-media; exit $$status
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench: bench-auth bench-catalog bench-bookings
+bench: bench-auth bench-catalog bench-bookings bench-pictures
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
@@ -97,3 +98,6 @@ bench-catalog: release-build wrk
 
 bench-bookings: release-build wrk
 	server/bench/bookings.sh
+
+bench-pictures: release-build
+	server/bench/pictures.sh

@@ -8,6 +8,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 // maildev (npm): the real SMTP server the app sends to in the browser tests, read via its API.
 const mailApi = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "1180"}`;
 const smtpPort = process.env.SMTP_PORT ?? "1125";
+// The admin the pictures test signs in as (tests/pictures.spec.ts reads the same variable).
+const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 
 export default defineConfig({
   testDir: "./tests",
@@ -49,9 +51,12 @@ export default defineConfig({
           timeout: 60_000,
         },
         {
-          // A fresh database with the demo data, then the release server (and its email
+          // A fresh database with the demo data and an admin, then the release server (and its
           // worker) built by `make test`.
-          command: `"${serverBin}" db reset && exec "${serverBin}"`,
+          command:
+            `"${serverBin}" db reset && ` +
+            `ADMIN_PASSWORD="${adminPassword}" "${serverBin}" create-admin admin@example.com && ` +
+            `exec "${serverBin}"`,
           cwd: "..",
           url: `${baseURL}/health`,
           reuseExistingServer: false,

@@ -2,3 +2,4 @@
 pub mod auth;
 pub mod bookings;
 pub mod hotels;
+pub mod pictures;

@@ -8,8 +8,8 @@ use leptos_router::{
 use crate::components::{Footer, Header};
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
-    AccountPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage, MyBookingsPage,
-    NotFoundPage, RegisterPage, SearchPage,
+    AccountPage, AdminPicturesPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
+    MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -73,6 +73,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("users"))
                             view=AdminUsersPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(
+                                StaticSegment("admin"),
+                                StaticSegment("hotels"),
+                                ParamSegment("id"),
+                                StaticSegment("pictures"),
+                            )
+                            view=AdminPicturesPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

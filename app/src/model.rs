@@ -3,6 +3,7 @@ pub mod booking;
 pub mod hotel;
 pub mod location;
 pub mod navigation;
+pub mod picture;
 pub mod stay;
 pub mod user;
 
@@ -13,5 +14,9 @@ pub use hotel::{
 };
 
 pub use location::{LocationError, LocationQuery};
+pub use picture::{
+    HotelPictures, PictureOwner, PictureRef, PictureState, PictureStatus, UploadRefusal,
+    VariantFormat,
+};
 pub use stay::{DateField, StayDates, StayError, parse_iso_date};
 pub use user::{Email, EmailError, Password, PasswordError, Role, User};

@@ -1,5 +1,6 @@
 //! One module a page; each component's name ends in `Page`.
 mod account;
+mod admin_pictures;
 mod admin_users;
 mod auth_form;
 mod book;
@@ -12,6 +13,7 @@ mod register;
 mod search;
 
 pub use account::AccountPage;
+pub use admin_pictures::AdminPicturesPage;
 pub use admin_users::AdminUsersPage;
 pub use book::BookPage;
 pub use home::HomePage;

@@ -2,12 +2,13 @@
 use std::io::BufRead;
 
 use app::model::{Email, Role, SearchParams};
-use app::server::{accounts, config::Config, db::users::UserRepo};
+use app::server::{accounts, cache::Cache, config::Config, db::users::UserRepo};
 use leptos::config::get_configuration;
 
 use crate::generate::{self, CatalogSize};
 use crate::jobs::{self, JobContext};
 use crate::mail::Mailer;
+use crate::pictures::Pictures;
 use crate::startup::shutdown_signal;
 use crate::{db, seed, startup::Application, startup::StartupError};
 
@@ -26,7 +27,9 @@ pub const USAGE: &str =
   generate-catalog [HOTELS ROOMS_PER_HOTEL BOOKINGS]
                      add a generated catalog for load tests (default 10000 10 1000000)
   explain-search PLACE DATE_FROM DATE_TO
-                     print the executed plan of a hotel search (PLACE may be empty)";
+                     print the executed plan of a hotel search (PLACE may be empty)
+  bench-pictures [RUNS]
+                     time making every size of a 4000x3000 JPEG (median of RUNS, default 7)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -41,6 +44,7 @@ pub enum Command {
     SetRole { email: String, role: Role },
     GenerateCatalog { size: CatalogSize },
     ExplainSearch { params: SearchParams },
+    BenchPictures { runs: usize },
 }
 
 impl Command {
@@ -95,6 +99,11 @@ impl Command {
                     ..SearchParams::default()
                 },
             }),
+            ["bench-pictures"] => Ok(Command::BenchPictures { runs: 7 }),
+            ["bench-pictures", runs] => match runs.parse::<usize>() {
+                Ok(runs) if runs > 0 => Ok(Command::BenchPictures { runs }),
+                _ => Err(format!("bench-pictures: '{runs}' is not a count\n{USAGE}")),
+            },
             ["help" | "--help" | "-h"] => Err(USAGE.to_owned()),
             _ => Err(format!("unknown command: {}\n{USAGE}", words.join(" "))),
         }
@@ -110,7 +119,7 @@ impl Command {
                 if !worker {
                     return app.run_until_stopped().await.map_err(StartupError::Serve);
                 }
-                let jobs = job_context(app.state().db.clone(), &config)?;
+                let jobs = job_context(app.state().db.clone(), app.pictures().clone(), &config)?;
                 let stop = Stop::on_signal();
                 let (served, worked) =
                     tokio::join!(app.run_until(stop.wait()), jobs::run(jobs, stop.wait()));
@@ -119,7 +128,9 @@ impl Command {
             }
             Command::Worker => {
                 let pool = db::prepare(&config).await?;
-                let jobs = job_context(pool.clone(), &config)?;
+                let cache = Cache::connect(config.redis_url.as_deref(), &config.redis_prefix).await;
+                let pictures = Pictures::from_config(pool.clone(), cache, &config)?;
+                let jobs = job_context(pool.clone(), pictures, &config)?;
                 jobs::run(jobs, Stop::on_signal().wait())
                     .await
                     .map_err(|error| StartupError::Refused(format!("worker: {error}")))?;
@@ -179,6 +190,27 @@ impl Command {
                     started.elapsed().as_secs_f64()
                 );
                 pool.close().await;
+                Ok(())
+            }
+            Command::BenchPictures { runs } => {
+                let report = tokio::task::spawn_blocking(move || crate::pictures::bench::run(runs))
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("bench-pictures: {error}")))?
+                    .map_err(|error| StartupError::Refused(format!("bench-pictures: {error}")))?;
+                let millis: Vec<String> = report
+                    .runs
+                    .iter()
+                    .map(|run| format!("{:.0}", run.as_secs_f64() * 1000.0))
+                    .collect();
+                println!(
+                    "4000x3000 JPEG ({} KiB) -> 4 sizes x WebP+JPEG: median {:.0} ms (runs: {} ms); peak RSS {} MiB",
+                    report.source_bytes / 1024,
+                    report.median().as_secs_f64() * 1000.0,
+                    millis.join(", "),
+                    report
+                        .peak_rss_kib
+                        .map_or("?".into(), |kib| (kib / 1024).to_string()),
+                );
                 Ok(())
             }
             Command::ExplainSearch { params } => {
@@ -292,13 +324,18 @@ mod tests {
     }
 }
 
-fn job_context(db: sqlx::PgPool, config: &Config) -> Result<JobContext, StartupError> {
+fn job_context(
+    db: sqlx::PgPool,
+    pictures: Pictures,
+    config: &Config,
+) -> Result<JobContext, StartupError> {
     let mailer = Mailer::from_config(config)
         .map_err(|error| StartupError::Refused(format!("mail: {error}")))?;
     Ok(JobContext {
         db,
         mailer,
         app_url: config.app_url.as_str().into(),
+        pictures,
     })
 }
 

@@ -1,5 +1,6 @@
-//! The apalis worker: drains the email outbox (`notifications`) every few seconds and queues
-//! the check-in reminders every few minutes. It runs inside the server process by default and
+//! The apalis worker: drains the email outbox (`notifications`) every second, queues the
+//! check-in reminders every few minutes, makes the sizes of uploaded pictures (every second)
+//! and sweeps picture files nothing names (hourly). It runs inside the server process by default and
 //! alone with `server worker`; both run this code.
 //!
 //! Delivery is at least once, and once under normal operation: a claimed row is leased, the
@@ -16,6 +17,7 @@ use app::server::db::notifications::{Notification, NotificationRepo};
 use sqlx::PgPool;
 
 use crate::mail::{MailError, Mailer};
+use crate::pictures::Pictures;
 
 /// Attempts before an email is given up on.
 pub const MAX_ATTEMPTS: i32 = 6;
@@ -26,6 +28,9 @@ const LEASE_SECS: i64 = 120;
 /// The outbox is looked at every second; reminders are queued every five minutes.
 const DRAIN_SCHEDULE: &str = "* * * * * *";
 const REMINDER_SCHEDULE: &str = "0 */5 * * * *";
+/// Uploaded pictures are looked for every second; unreferenced files are swept every hour.
+const PICTURES_SCHEDULE: &str = "* * * * * *";
+const SWEEP_SCHEDULE: &str = "0 17 * * * *";
 
 /// What the jobs need.
 #[derive(Clone)]
@@ -33,6 +38,7 @@ pub struct JobContext {
     pub db: PgPool,
     pub mailer: Mailer,
     pub app_url: Arc<str>,
+    pub pictures: Pictures,
 }
 
 /// The wait before retry `attempt` (1-based): 2, 4, 8, 16, 32 s; `None` when attempts are used up.
@@ -124,6 +130,19 @@ async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), Bo
     Ok(())
 }
 
+async fn pictures_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
+    context.pictures.process_due().await?;
+    Ok(())
+}
+
+async fn sweep_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
+    let removed = context.pictures.sweep().await?;
+    if removed > 0 {
+        tracing::info!(removed, "unreferenced picture files removed");
+    }
+    Ok(())
+}
+
 fn schedule(expression: &str) -> cron::Schedule {
     // The expressions are constants of this file; a test parses them.
     cron::Schedule::from_str(expression).expect("a valid cron expression")
@@ -136,6 +155,8 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), BoxDynError> {
     let drain_context = context.clone();
+    let pictures_context = context.clone();
+    let sweep_context = context.clone();
     Monitor::new()
         .register(move |_| {
             WorkerBuilder::new("email-outbox")
@@ -148,6 +169,18 @@ pub async fn run(
                 .backend(CronScheduler::new(schedule(REMINDER_SCHEDULE)))
                 .data(context.clone())
                 .build(reminders_tick)
+        })
+        .register(move |_| {
+            WorkerBuilder::new("picture-sizes")
+                .backend(CronScheduler::new(schedule(PICTURES_SCHEDULE)))
+                .data(pictures_context.clone())
+                .build(pictures_tick)
+        })
+        .register(move |_| {
+            WorkerBuilder::new("picture-sweep")
+                .backend(CronScheduler::new(schedule(SWEEP_SCHEDULE)))
+                .data(sweep_context.clone())
+                .build(sweep_tick)
         })
         .shutdown_timeout(Duration::from_secs(20))
         .run_with_signal(async move {
@@ -166,6 +199,8 @@ mod tests {
     fn schedules_parse() {
         schedule(DRAIN_SCHEDULE);
         schedule(REMINDER_SCHEDULE);
+        schedule(PICTURES_SCHEDULE);
+        schedule(SWEEP_SCHEDULE);
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod health;
 pub mod jobs;
 pub mod locale;
 pub mod mail;
+pub mod pictures;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

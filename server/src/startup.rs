@@ -28,6 +28,7 @@ use tower_http::{
 };
 use tracing::Level;
 
+use crate::pictures::{self, Pictures};
 use crate::{db, health, locale, seed};
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +54,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    pictures: Pictures,
 }
 
 impl Application {
@@ -74,6 +76,7 @@ impl Application {
         let auth = Auth::new(&config, cache.clone())
             .await
             .map_err(|error| StartupError::Refused(format!("authentication set-up: {error}")))?;
+        let pictures = Pictures::from_config(db.clone(), cache.clone(), &config)?;
         let addr = leptos_options.site_addr;
         let media = Media::scan(std::path::Path::new(leptos_options.site_root.as_ref()));
         let state = AppState {
@@ -89,9 +92,10 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
         Ok(Application {
-            router: router(state.clone()),
+            router: router(state.clone(), pictures.clone()),
             listener,
             state,
+            pictures,
         })
     }
 
@@ -103,6 +107,10 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    pub fn pictures(&self) -> &Pictures {
+        &self.pictures
     }
 
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
@@ -128,7 +136,7 @@ impl Application {
 }
 
 /// All routes: health, locale switch, server functions, pages, static files and the 404 page.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, pictures: Pictures) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
@@ -145,6 +153,11 @@ pub fn router(state: AppState) -> Router {
                 let state = server_fn_state.clone();
                 handle_server_fns_with_context(move || provide_context(state.clone()), request)
             }),
+        )
+        .merge(pictures::upload::routes(state.clone(), pictures.clone()))
+        .nest_service(
+            app::model::picture::PICTURES_URL_PATH,
+            pictures::store::serve(pictures.store.pictures_dir()),
         )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let leptos_options = leptos_options.clone();

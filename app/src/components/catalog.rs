@@ -2,22 +2,45 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::format_price;
+use crate::model::{PictureRef, VariantFormat, format_price};
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
-/// placeholder when there is none.
+/// placeholder when there is none. Uploaded pictures come in every size, WebP first, and the
+/// browser picks by `sizes` (the width the picture takes on the page).
 #[component]
 pub fn Picture(
-    src: Option<String>,
+    src: Option<PictureRef>,
     #[prop(into)] alt: String,
     /// Intrinsic size, for the aspect ratio.
     width: u32,
     height: u32,
+    /// The `sizes` attribute: how wide the picture is shown.
+    #[prop(default = "(max-width: 640px) 100vw, 400px")]
+    sizes: &'static str,
+    /// Load at once (the main picture of a page) rather than when scrolled near.
+    #[prop(optional)]
+    eager: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let loading = if eager { "eager" } else { "lazy" };
     match src {
-        Some(src) => view! {
-            <img class="picture" src=src alt=alt width=width height=height loading="lazy" decoding="async"/>
+        Some(picture) => view! {
+            <picture>
+                {picture
+                    .srcset(VariantFormat::WebP)
+                    .map(|srcset| view! { <source type="image/webp" srcset=srcset sizes=sizes/> })}
+                <img
+                    class="picture"
+                    src=picture.src()
+                    srcset=picture.srcset(VariantFormat::Jpeg)
+                    sizes=picture.srcset(VariantFormat::Jpeg).map(|_| sizes)
+                    alt=alt
+                    width=width
+                    height=height
+                    loading=loading
+                    decoding="async"
+                />
+            </picture>
         }
         .into_any(),
         None => view! {

@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::PictureRef;
+
 /// A booking: one room of a room type for `[date_from, date_to)`, at the price a night it had
 /// when booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +28,7 @@ pub struct BookingDetails {
     pub room_name: String,
     pub room_description: Option<String>,
     pub services: Vec<String>,
-    pub picture: Option<String>,
+    pub picture: Option<PictureRef>,
 }
 
 impl BookingDetails {

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{LocationQuery, StayDates};
+use super::{LocationQuery, PictureRef, StayDates};
 use crate::error::AppError;
 
 /// A hotel as the catalog describes it.
@@ -12,6 +12,9 @@ pub struct Hotel {
     pub services: Vec<String>,
     pub rooms_quantity: i32,
     pub image_id: Option<i32>,
+    /// The digest of its uploaded picture, once the sizes are made.
+    #[serde(default)]
+    pub picture_digest: Option<String>,
 }
 
 /// A room type of a hotel: `quantity` identical rooms at `price` (roubles) a night.
@@ -25,6 +28,9 @@ pub struct Room {
     pub services: Vec<String>,
     pub quantity: i32,
     pub image_id: Option<i32>,
+    /// The digest of its uploaded picture, once the sizes are made.
+    #[serde(default)]
+    pub picture_digest: Option<String>,
 }
 
 /// A hotel in search results: what is still free there for the stay.
@@ -35,8 +41,8 @@ pub struct HotelOffer {
     pub rooms_left: i64,
     /// The lowest price a night among the room types still free.
     pub min_price: i64,
-    /// The picture's URL, when the hotel has one.
-    pub picture: Option<String>,
+    /// The hotel's picture, when it has one.
+    pub picture: Option<PictureRef>,
 }
 
 /// A room type for a stay: its price for the whole stay and how many are free.
@@ -46,7 +52,7 @@ pub struct RoomOffer {
     pub rooms_left: i64,
     /// price x nights.
     pub total_cost: i64,
-    pub picture: Option<String>,
+    pub picture: Option<PictureRef>,
 }
 
 /// A hotel's page: the hotel and every room type for the stay.
@@ -55,7 +61,7 @@ pub struct HotelDetails {
     pub hotel: Hotel,
     pub stay: StayDates,
     pub rooms: Vec<RoomOffer>,
-    pub picture: Option<String>,
+    pub picture: Option<PictureRef>,
 }
 
 /// How search results are ordered.

@@ -63,6 +63,31 @@ pub fn HotelPage() -> impl IntoView {
     }
 }
 
+/// For admins: the way to this hotel's pictures.
+#[component]
+fn AdminPicturesLink(hotel_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::session::use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                session
+                    .user
+                    .get()
+                    .and_then(|user| user.ok().flatten())
+                    .filter(|user| user.is_admin())
+                    .map(|_| {
+                        view! {
+                            <a href=format!("/admin/hotels/{hotel_id}/pictures") data-testid="edit-pictures">
+                                {t!(i18n, pictures_edit)}
+                            </a>
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
 fn hotel_view(details: HotelDetails) -> impl IntoView {
     let i18n = use_i18n();
     let hotel = details.hotel;
@@ -80,8 +105,16 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
                     <h1 data-testid="hotel-name">{hotel.name.clone()}</h1>
                     <p class="location">{hotel.location}</p>
                     <ServiceList services=hotel.services/>
+                    <AdminPicturesLink hotel_id=hotel.id/>
                 </div>
-                <Picture src=details.picture alt=title width=1000 height=500/>
+                <Picture
+                    src=details.picture
+                    alt=title
+                    width=1000
+                    height=500
+                    sizes="(max-width: 1040px) 100vw, 1000px"
+                    eager=true
+                />
             </header>
             <section class="stay-dates" aria-labelledby="stay-dates-title">
                 <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>

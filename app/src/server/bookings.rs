@@ -94,8 +94,8 @@ pub async fn list(state: &AppState, user_id: i32) -> Result<Vec<BookingDetails>,
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(mut details, image_id)| {
-            details.picture = state.media.picture_url(image_id);
+        .map(|(mut details, image_id, digest)| {
+            details.picture = state.media.picture(image_id, digest);
             details
         })
         .collect())

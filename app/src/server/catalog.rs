@@ -83,7 +83,9 @@ async fn search_uncached(
         .hotels
         .into_iter()
         .map(|found| HotelOffer {
-            picture: state.media.picture_url(found.hotel.image_id),
+            picture: state
+                .media
+                .picture(found.hotel.image_id, found.hotel.picture_digest.clone()),
             hotel: found.hotel,
             rooms_left: found.rooms_left,
             min_price: found.min_price,
@@ -125,13 +127,18 @@ async fn hotel_details_uncached(
         .into_iter()
         .map(|available| RoomOffer {
             total_cost: available.room.price * stay.nights(),
-            picture: state.media.picture_url(available.room.image_id),
+            picture: state.media.picture(
+                available.room.image_id,
+                available.room.picture_digest.clone(),
+            ),
             room: available.room,
             rooms_left: available.rooms_left,
         })
         .collect();
     Ok(HotelDetails {
-        picture: state.media.picture_url(hotel.image_id),
+        picture: state
+            .media
+            .picture(hotel.image_id, hotel.picture_digest.clone()),
         hotel,
         stay,
         rooms,

@@ -150,6 +150,13 @@ pub struct Config {
     /// Base URL for links in emails.
     pub app_url: String,
     pub demo_data: bool,
+    /// Uploaded pictures and their sizes.
+    pub media_dir: PathBuf,
+    /// The largest picture upload, in bytes.
+    pub upload_max_bytes: u64,
+    /// The most pixels (width x height) an uploaded picture may have: larger ones are refused
+    /// before they are decoded (decompression bombs).
+    pub upload_max_pixels: u64,
 }
 
 const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
@@ -192,12 +199,25 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             demo_data,
+            media_dir: env
+                .get("MEDIA_DIR")
+                .map_or_else(|| PathBuf::from("media"), PathBuf::from),
+            upload_max_bytes: positive(&env, "UPLOAD_MAX_BYTES")?.unwrap_or(10 * 1024 * 1024),
+            upload_max_pixels: positive(&env, "UPLOAD_MAX_PIXELS")?.unwrap_or(40_000_000),
         })
     }
 
     /// The database name the options point at.
     pub fn database_name(&self) -> &str {
         self.database.get_database().unwrap_or("postgres")
+    }
+}
+
+/// A positive number from `name`, if set.
+fn positive(env: &Env<'_>, name: &'static str) -> Result<Option<u64>, ConfigError> {
+    match env.parsed::<u64>(name)? {
+        Some(0) => Err(problem(name, "must be more than 0")),
+        value => Ok(value),
     }
 }
 

@@ -2,5 +2,6 @@
 pub mod bookings;
 pub mod hotels;
 pub mod notifications;
+pub mod pictures;
 pub mod rooms;
 pub mod users;

@@ -1,6 +1,9 @@
-//! Which catalog pictures exist, so pages link only to pictures that will load.
+//! Which picture a page shows: an uploaded one once its sizes exist, else a demo-data picture
+//! that exists, so pages link only to pictures that will load.
 use std::collections::HashSet;
 use std::path::Path;
+
+use crate::model::PictureRef;
 
 /// The pictures under `<site root>/images`, named `<image_id>.webp` (the demo data's layout).
 #[derive(Debug, Default)]
@@ -25,10 +28,16 @@ impl Media {
         Media { image_ids }
     }
 
-    /// The URL of picture `image_id`, if it exists.
-    pub fn picture_url(&self, image_id: Option<i32>) -> Option<String> {
+    /// What to show for a hotel or room type: its uploaded picture once the sizes are made
+    /// (`digest`), else its demo-data picture `image_id` if that file exists.
+    pub fn picture(&self, image_id: Option<i32>, digest: Option<String>) -> Option<PictureRef> {
+        if let Some(digest) = digest {
+            return Some(PictureRef::Sized { digest });
+        }
         image_id
             .filter(|id| self.image_ids.contains(id))
-            .map(|id| format!("/images/{id}.webp"))
+            .map(|id| PictureRef::Single {
+                url: format!("/images/{id}.webp"),
+            })
     }
 }

@@ -345,6 +345,7 @@ mod tests {
                 services: vec![],
                 rooms_quantity: rooms.iter().map(|room| room.quantity).sum(),
                 image_id: None,
+                picture_digest: None,
             },
             rooms,
         }

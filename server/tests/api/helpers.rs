@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use app::server::{config::Config, state::AppState};
 use leptos::config::LeptosOptions;
+use server::pictures::Pictures;
 use server::startup::Application;
 
 /// A running app with its own database, dropped (with the database) at the end of the test.
@@ -9,6 +10,7 @@ pub struct TestApp {
     pub address: String,
     pub config: Config,
     pub state: AppState,
+    pub pictures: Pictures,
     pub client: reqwest::Client,
 }
 
@@ -28,6 +30,8 @@ pub fn test_config(overrides: &[(&str, &str)]) -> Config {
         .collect();
     vars.insert("APP_ENV".into(), "test".into());
     vars.insert("REDIS_PREFIX".into(), format!("{database}:"));
+    let media = std::env::temp_dir().join(format!("{database}_media"));
+    vars.insert("MEDIA_DIR".into(), media.display().to_string());
     vars.insert("DB_NAME".into(), database);
     vars.insert("JWT_SECRET_KEY".into(), "integration-test-secret".into());
     for (name, value) in overrides {
@@ -58,11 +62,13 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         .expect("the app starts");
     let address = format!("http://{}", app.local_addr());
     let state = app.state().clone();
+    let pictures = app.pictures().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         config,
         state,
+        pictures,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // A request that hangs fails its test instead of stalling the whole run.
@@ -121,6 +127,7 @@ pub fn encode(value: &str) -> String {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.config.media_dir);
         let options = self.config.database.clone();
         let redis = self.config.redis_url.clone();
         let prefix = self.config.redis_prefix.clone();

@@ -95,6 +95,7 @@ fn jobs_for(app: &TestApp, smtp_port: Option<u16>, outbox: Option<&std::path::Pa
         db: app.state.db.clone(),
         mailer: Mailer::from_config(&config).expect("a mailer"),
         app_url: "http://booking.test".into(),
+        pictures: app.pictures.clone(),
     }
 }
 

@@ -9,5 +9,6 @@ mod health;
 mod helpers;
 mod mail;
 mod pages;
+mod pictures;
 mod seed;
 mod server_fns;

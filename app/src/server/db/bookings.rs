@@ -54,6 +54,7 @@ struct BookingDetailsRow {
     room_description: Option<String>,
     services: Vec<String>,
     image_id: Option<i32>,
+    picture_digest: Option<String>,
 }
 
 const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_to,
@@ -181,14 +182,16 @@ impl<'a> BookingRepo<'a> {
         &self,
         user_id: i32,
         today: NaiveDate,
-    ) -> Result<Vec<(BookingDetails, Option<i32>)>, AppError> {
+    ) -> Result<Vec<(BookingDetails, Option<i32>, Option<String>)>, AppError> {
         let rows: Vec<BookingDetailsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {BOOKING_COLUMNS}, h.id AS hotel_id, h.name AS hotel_name,
                     h.location AS hotel_location, r.name AS room_name,
-                    r.description AS room_description, r.services, r.image_id
+                    r.description AS room_description, r.services, r.image_id,
+                    rp.digest AS picture_digest
              FROM bookings b
              JOIN rooms r ON r.id = b.room_id
              JOIN hotels h ON h.id = r.hotel_id
+             LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
              WHERE b.user_id = $1
              ORDER BY b.date_to < $2, b.cancelled_at IS NOT NULL,
                       CASE WHEN b.date_to >= $2 THEN b.date_from END ASC,
@@ -211,7 +214,7 @@ impl<'a> BookingRepo<'a> {
                     services: row.services,
                     picture: None,
                 };
-                (details, row.image_id)
+                (details, row.image_id, row.picture_digest)
             })
             .collect())
     }

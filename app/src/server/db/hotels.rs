@@ -14,6 +14,7 @@ struct HotelRow {
     services: Vec<String>,
     rooms_quantity: i32,
     image_id: Option<i32>,
+    picture_digest: Option<String>,
 }
 
 impl From<HotelRow> for Hotel {
@@ -25,6 +26,7 @@ impl From<HotelRow> for Hotel {
             services: row.services,
             rooms_quantity: row.rooms_quantity,
             image_id: row.image_id,
+            picture_digest: row.picture_digest,
         }
     }
 }
@@ -74,7 +76,10 @@ impl From<CandidateRow> for CandidateHotel {
     }
 }
 
-const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quantity, h.image_id";
+const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quantity, h.image_id,
+     hp.digest AS picture_digest";
+/// The hotel's picture, if its sizes are ready (`hp`).
+const HOTEL_PICTURE: &str = "LEFT JOIN pictures hp ON hp.hotel_id = h.id AND hp.state = 'ready'";
 
 /// Hotels matching `$1` (a location pattern, or NULL for all) that have room types, by name,
 /// each with its room types cheapest first.
@@ -84,9 +89,9 @@ static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
                 array_agg(r.id ORDER BY r.price, r.id) AS room_ids,
                 array_agg(r.price::bigint ORDER BY r.price, r.id) AS room_prices,
                 array_agg(r.quantity ORDER BY r.price, r.id) AS room_quantities
-         FROM hotels h JOIN rooms r ON r.hotel_id = h.id
+         FROM hotels h JOIN rooms r ON r.hotel_id = h.id {HOTEL_PICTURE}
          WHERE $1::text IS NULL OR lower(h.location) LIKE $1
-         GROUP BY h.id
+         GROUP BY h.id, hp.digest
          ORDER BY h.name, h.id"
     )
 });
@@ -102,8 +107,9 @@ impl<'a> HotelRepo<'a> {
     }
 
     pub async fn find(&self, id: i32) -> Result<Option<Hotel>, AppError> {
-        static FIND: LazyLock<String> =
-            LazyLock::new(|| format!("SELECT {HOTEL_COLUMNS} FROM hotels h WHERE h.id = $1"));
+        static FIND: LazyLock<String> = LazyLock::new(|| {
+            format!("SELECT {HOTEL_COLUMNS} FROM hotels h {HOTEL_PICTURE} WHERE h.id = $1")
+        });
         let row: Option<HotelRow> = sqlx::query_as(FIND.as_str())
             .bind(id)
             .fetch_optional(self.pool)

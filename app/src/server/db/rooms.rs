@@ -17,6 +17,7 @@ struct RoomAvailabilityRow {
     services: Vec<String>,
     quantity: i32,
     image_id: Option<i32>,
+    picture_digest: Option<String>,
     booked: i64,
 }
 
@@ -38,6 +39,7 @@ impl From<RoomAvailabilityRow> for RoomAvailability {
                 services: row.services,
                 quantity: row.quantity,
                 image_id: row.image_id,
+                picture_digest: row.picture_digest,
             },
             rooms_left: rooms_left(row.quantity, row.booked),
         }
@@ -94,6 +96,25 @@ impl<'a> RoomRepo<'a> {
         )
     }
 
+    /// Every room type of `hotel_id`, cheapest first (availability aside).
+    pub async fn for_hotel(&self, hotel_id: i32) -> Result<Vec<Room>, AppError> {
+        const SQL: &str = "SELECT r.id, r.hotel_id, r.name, r.description,
+                    r.price::bigint AS price, r.services, r.quantity, r.image_id,
+                    rp.digest AS picture_digest, 0::bigint AS booked
+             FROM rooms r
+             LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
+             WHERE r.hotel_id = $1
+             ORDER BY r.price, r.id";
+        let rows: Vec<RoomAvailabilityRow> = sqlx::query_as(SQL)
+            .bind(hotel_id)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| RoomAvailability::from(row).room)
+            .collect())
+    }
+
     /// Every room type of `hotel_id` with its free count for `stay`, cheapest first, in one query.
     pub async fn availability(
         &self,
@@ -103,8 +124,10 @@ impl<'a> RoomRepo<'a> {
         static SQL: LazyLock<String> = LazyLock::new(|| {
             format!(
                 "SELECT r.id, r.hotel_id, r.name, r.description, r.price::bigint AS price,
-                        r.services, r.quantity, r.image_id, b.booked
+                        r.services, r.quantity, r.image_id, rp.digest AS picture_digest,
+                        b.booked
                  FROM rooms r
+                 LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
                  CROSS JOIN LATERAL ({OVERLAPPING_BOOKINGS}) b
                  WHERE r.hotel_id = $1
                  ORDER BY r.price, r.id"

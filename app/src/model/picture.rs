@@ -1,0 +1,307 @@
+//! Pictures of hotels and room types: whose they are, how far their processing got, why an
+//! upload was refused, and the URLs of the sizes pages show.
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The widths every upload is made into: the original project's 200x100 and 1000x500, each
+/// also at twice the pixels for dense screens. Every size is 2:1, cropped to cover.
+pub const PICTURE_WIDTHS: [u32; 4] = [200, 400, 1000, 2000];
+
+/// The height of the `width` size.
+pub fn picture_height(width: u32) -> u32 {
+    width / 2
+}
+
+/// The file formats of every size: WebP for browsers that take it, JPEG for the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantFormat {
+    WebP,
+    Jpeg,
+}
+
+impl VariantFormat {
+    pub const ALL: [VariantFormat; 2] = [VariantFormat::WebP, VariantFormat::Jpeg];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            VariantFormat::WebP => "webp",
+            VariantFormat::Jpeg => "jpg",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            VariantFormat::WebP => "image/webp",
+            VariantFormat::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// The file name of one size of a processed picture. Names carry the digest of the uploaded
+/// bytes, so a file never changes once written and can be cached for good.
+pub fn variant_file_name(digest: &str, width: u32, format: VariantFormat) -> String {
+    format!(
+        "{digest}-{width}x{}.{}",
+        picture_height(width),
+        format.extension()
+    )
+}
+
+/// Where processed pictures are served.
+pub const PICTURES_URL_PATH: &str = "/media/pictures";
+
+/// A picture a page can show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PictureRef {
+    /// An uploaded picture, processed into every size and format; named by its digest.
+    Sized { digest: String },
+    /// A demo-data picture: one file at `url`.
+    Single { url: String },
+}
+
+impl PictureRef {
+    /// `srcset` of every size in `format` (`None` for a single file).
+    pub fn srcset(&self, format: VariantFormat) -> Option<String> {
+        let PictureRef::Sized { digest } = self else {
+            return None;
+        };
+        let sizes: Vec<String> = PICTURE_WIDTHS
+            .iter()
+            .map(|&width| {
+                format!(
+                    "{PICTURES_URL_PATH}/{} {width}w",
+                    variant_file_name(digest, width, format)
+                )
+            })
+            .collect();
+        Some(sizes.join(", "))
+    }
+
+    /// The fallback `src`: the 1000-pixel JPEG, or the single file.
+    pub fn src(&self) -> String {
+        match self {
+            PictureRef::Sized { digest } => format!(
+                "{PICTURES_URL_PATH}/{}",
+                variant_file_name(digest, 1000, VariantFormat::Jpeg)
+            ),
+            PictureRef::Single { url } => url.clone(),
+        }
+    }
+}
+
+/// Whose picture it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PictureOwner {
+    Hotel(i32),
+    Room(i32),
+}
+
+impl PictureOwner {
+    /// The owner from a URL segment (`hotels` / `rooms`) and an id.
+    pub fn parse(kind: &str, id: &str) -> Option<Self> {
+        let id = super::parse_id(id)?;
+        match kind {
+            "hotels" => Some(PictureOwner::Hotel(id)),
+            "rooms" => Some(PictureOwner::Room(id)),
+            _ => None,
+        }
+    }
+
+    /// The URL path of this owner's upload endpoint.
+    pub fn upload_path(self) -> String {
+        match self {
+            PictureOwner::Hotel(id) => format!("/admin/pictures/hotels/{id}"),
+            PictureOwner::Room(id) => format!("/admin/pictures/rooms/{id}"),
+        }
+    }
+}
+
+/// How far an upload got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PictureState {
+    /// Stored; the worker has not made its sizes yet.
+    Processing,
+    Ready,
+    /// The worker could not make the sizes (`error` says why).
+    Failed,
+}
+
+impl PictureState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PictureState::Processing => "processing",
+            PictureState::Ready => "ready",
+            PictureState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "processing" => Some(PictureState::Processing),
+            "ready" => Some(PictureState::Ready),
+            "failed" => Some(PictureState::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// An uploaded picture as an admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PictureStatus {
+    pub id: i32,
+    pub owner: PictureOwner,
+    pub state: PictureState,
+    pub error: Option<String>,
+    pub digest: String,
+    /// The uploaded picture's size, in pixels.
+    pub width: i32,
+    pub height: i32,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl PictureStatus {
+    /// What pages show, once the sizes exist.
+    pub fn picture(&self) -> Option<PictureRef> {
+        (self.state == PictureState::Ready).then(|| PictureRef::Sized {
+            digest: self.digest.clone(),
+        })
+    }
+}
+
+/// A hotel's pictures page for admins: the hotel, its room types, the picture of each that
+/// has one, and the upload size limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotelPictures {
+    pub hotel: super::Hotel,
+    pub rooms: Vec<super::Room>,
+    pub pictures: Vec<PictureStatus>,
+    pub max_upload_bytes: u64,
+}
+
+impl HotelPictures {
+    /// The picture of `owner`, if it has one.
+    pub fn picture_of(&self, owner: PictureOwner) -> Option<&PictureStatus> {
+        self.pictures.iter().find(|picture| picture.owner == owner)
+    }
+
+    /// Whether the worker still has sizes to make.
+    pub fn processing(&self) -> bool {
+        self.pictures
+            .iter()
+            .any(|picture| picture.state == PictureState::Processing)
+    }
+}
+
+/// Why an upload was refused. Nothing of a refused upload is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum UploadRefusal {
+    #[error("the request has no file")]
+    NoFile,
+    #[error("the file is larger than the limit")]
+    TooLarge,
+    #[error("the file is not a JPEG, PNG or WebP picture")]
+    NotAPicture,
+    #[error("the picture has more pixels than the limit")]
+    TooManyPixels,
+    #[error("the picture is damaged or incomplete")]
+    Damaged,
+}
+
+impl UploadRefusal {
+    pub const ALL: [UploadRefusal; 5] = [
+        UploadRefusal::NoFile,
+        UploadRefusal::TooLarge,
+        UploadRefusal::NotAPicture,
+        UploadRefusal::TooManyPixels,
+        UploadRefusal::Damaged,
+    ];
+
+    /// A stable code, for URLs (`?error=`) and JSON answers.
+    pub fn code(self) -> &'static str {
+        match self {
+            UploadRefusal::NoFile => "no_file",
+            UploadRefusal::TooLarge => "too_large",
+            UploadRefusal::NotAPicture => "not_a_picture",
+            UploadRefusal::TooManyPixels => "too_many_pixels",
+            UploadRefusal::Damaged => "damaged",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|refusal| refusal.code() == code)
+    }
+
+    /// The HTTP status of the refusal.
+    pub fn status(self) -> u16 {
+        match self {
+            UploadRefusal::TooLarge => 413,
+            UploadRefusal::NotAPicture => 415,
+            UploadRefusal::NoFile | UploadRefusal::TooManyPixels | UploadRefusal::Damaged => 422,
+        }
+    }
+}
+
+impl fmt::Display for PictureOwner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PictureOwner::Hotel(id) => write!(f, "hotel {id}"),
+            PictureOwner::Room(id) => write!(f, "room type {id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sized_pictures_list_every_width_in_both_formats() {
+        let picture = PictureRef::Sized {
+            digest: "ab12".into(),
+        };
+        assert_eq!(
+            picture.srcset(VariantFormat::WebP).unwrap(),
+            "/media/pictures/ab12-200x100.webp 200w, /media/pictures/ab12-400x200.webp 400w, \
+             /media/pictures/ab12-1000x500.webp 1000w, /media/pictures/ab12-2000x1000.webp 2000w"
+        );
+        assert_eq!(picture.src(), "/media/pictures/ab12-1000x500.jpg");
+    }
+
+    #[test]
+    fn single_pictures_have_no_srcset() {
+        let picture = PictureRef::Single {
+            url: "/images/1.webp".into(),
+        };
+        assert_eq!(picture.srcset(VariantFormat::Jpeg), None);
+        assert_eq!(picture.src(), "/images/1.webp");
+    }
+
+    #[test]
+    fn owners_parse_from_url_segments() {
+        assert_eq!(
+            PictureOwner::parse("hotels", "7"),
+            Some(PictureOwner::Hotel(7))
+        );
+        assert_eq!(
+            PictureOwner::parse("rooms", "3"),
+            Some(PictureOwner::Room(3))
+        );
+        assert_eq!(PictureOwner::parse("users", "3"), None);
+        assert_eq!(PictureOwner::parse("hotels", "../3"), None);
+        assert_eq!(
+            PictureOwner::Room(3).upload_path(),
+            "/admin/pictures/rooms/3"
+        );
+    }
+
+    #[test]
+    fn refusal_codes_round_trip() {
+        for refusal in UploadRefusal::ALL {
+            assert_eq!(UploadRefusal::from_code(refusal.code()), Some(refusal));
+        }
+        assert_eq!(UploadRefusal::TooLarge.status(), 413);
+    }
+}

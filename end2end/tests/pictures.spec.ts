@@ -1,0 +1,37 @@
+import path from "node:path";
+
+import { test, expect, hydrated } from "./fixtures";
+
+// Created by the Playwright harness before the server starts (see playwright.config.ts).
+const ADMIN_EMAIL = "admin@example.com";
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
+
+// A demo-data picture shipped with the app; hotel 6 has none of its own yet.
+const PHOTO = path.join(__dirname, "..", "..", "public", "images", "3.webp");
+
+test("an admin uploads a hotel picture and sees it on the hotel page", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Электронная почта").fill(ADMIN_EMAIL);
+  await page.getByLabel("Пароль").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Войти" }).last().click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  await page.goto("/admin/hotels/6/pictures");
+  await hydrated(page);
+  const hotel = page.getByTestId("picture-owner").first();
+  await expect(hotel.getByTestId("picture-state")).toHaveText("Фото ещё не загружено");
+  await hotel.locator('input[type="file"]').setInputFiles(PHOTO);
+  await hotel.getByRole("button", { name: "Загрузить" }).click();
+  await expect(page.getByTestId("upload-outcome")).toContainText("Фото загружено");
+  // The page follows the worker: processing, then ready.
+  await expect(hotel.getByTestId("picture-state")).toHaveAttribute("data-state", "ready", { timeout: 20_000 });
+
+  await page.goto("/hotels/6");
+  const picture = page.locator(".hotel-page picture img, main picture img").first();
+  await expect(picture).toHaveAttribute("srcset", /\/media\/pictures\/[0-9a-f]{32}-2000x1000\.jpg 2000w/);
+  await expect(page.locator("main picture source").first()).toHaveAttribute("type", "image/webp");
+  await expect
+    .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
+});

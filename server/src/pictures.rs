@@ -1,0 +1,271 @@
+//! Pictures of hotels and room types: an upload is validated and stored with its row in one
+//! step, the worker makes the sizes, and files no row names any more are removed.
+//!
+//! Files of one digest are only ever created or removed under that digest's advisory lock,
+//! taken in the same transaction that writes or checks the rows naming it, so a removal never
+//! races an upload of the same content.
+pub mod bench;
+pub mod imaging;
+pub mod store;
+pub mod upload;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use app::error::AppError;
+use app::model::{PictureOwner, PictureStatus, UploadRefusal};
+use app::server::cache::Cache;
+use app::server::catalog;
+use app::server::db::pictures::{NewPicture, PictureJob, PictureRepo};
+use sqlx::PgPool;
+
+use imaging::{Inspected, SourceFormat};
+use store::MediaStore;
+
+/// Attempts at making the sizes before a picture is marked failed (only file errors are
+/// retried; a picture that cannot be decoded fails at once).
+const MAX_ATTEMPTS: i32 = 3;
+/// How long a claim holds before another worker may take the picture.
+const LEASE_SECS: i64 = 300;
+/// Uploads cut off by a crash are removed after this long.
+const STALE_UPLOAD: Duration = Duration::from_secs(3600);
+
+/// Upload limits: bytes, and pixels (width x height) of the picture.
+#[derive(Debug, Clone, Copy)]
+pub struct PictureLimits {
+    pub max_bytes: u64,
+    pub max_pixels: u64,
+}
+
+/// Why an upload did not become a picture.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error(transparent)]
+    Refused(#[from] UploadRefusal),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<std::io::Error> for UploadError {
+    fn from(error: std::io::Error) -> Self {
+        tracing::error!(%error, "picture file error");
+        UploadError::App(AppError::Internal)
+    }
+}
+
+/// What a pass over the processing queue did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessReport {
+    pub ready: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+/// The pictures service, shared by the upload endpoint and the worker.
+#[derive(Clone)]
+pub struct Pictures {
+    pub db: PgPool,
+    pub cache: Cache,
+    pub store: MediaStore,
+    pub limits: PictureLimits,
+}
+
+impl Pictures {
+    /// The service as configured (`MEDIA_DIR`, `UPLOAD_MAX_BYTES`, `UPLOAD_MAX_PIXELS`).
+    pub fn from_config(
+        db: PgPool,
+        cache: Cache,
+        config: &app::server::config::Config,
+    ) -> Result<Self, crate::startup::StartupError> {
+        let store = MediaStore::open(&config.media_dir).map_err(|error| {
+            crate::startup::StartupError::Refused(format!(
+                "MEDIA_DIR {}: {error}",
+                config.media_dir.display()
+            ))
+        })?;
+        Ok(Pictures {
+            db,
+            cache,
+            store,
+            limits: PictureLimits {
+                max_bytes: config.upload_max_bytes,
+                max_pixels: config.upload_max_pixels,
+            },
+        })
+    }
+
+    /// Checks the received file at `upload` (removed in every case) and, if it is a picture
+    /// within the limits, makes it `owner`'s picture, replacing the previous one.
+    pub async fn accept(
+        &self,
+        owner: PictureOwner,
+        upload: PathBuf,
+        digest: String,
+    ) -> Result<PictureStatus, UploadError> {
+        let inspected = self.inspect(&upload).await;
+        let stored = match inspected {
+            Ok(inspected) => {
+                self.store_original(owner, &upload, &digest, inspected)
+                    .await
+            }
+            Err(refusal) => Err(refusal.into()),
+        };
+        // Gone already when it became the original.
+        let _ = tokio::fs::remove_file(&upload).await;
+        stored
+    }
+
+    async fn inspect(&self, upload: &Path) -> Result<Inspected, UploadRefusal> {
+        let path = upload.to_owned();
+        let max_pixels = self.limits.max_pixels;
+        tokio::task::spawn_blocking(move || imaging::inspect(&path, max_pixels))
+            .await
+            .map_err(|_| UploadRefusal::Damaged)?
+    }
+
+    async fn store_original(
+        &self,
+        owner: PictureOwner,
+        upload: &Path,
+        digest: &str,
+        inspected: Inspected,
+    ) -> Result<PictureStatus, UploadError> {
+        let picture = NewPicture {
+            owner,
+            digest: digest.to_owned(),
+            format: inspected.format.as_str(),
+            width: inspected.width,
+            height: inspected.height,
+        };
+        let mut tx = self.db.begin().await.map_err(AppError::from)?;
+        PictureRepo::lock_digest(&mut tx, digest).await?;
+        tokio::fs::rename(upload, self.store.original_path(digest, inspected.format)).await?;
+        let (status, replaced) = match PictureRepo::replace(&mut tx, &picture).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                drop(tx);
+                self.remove_if_unreferenced(digest).await;
+                return Err(error.into());
+            }
+        };
+        tx.commit().await.map_err(AppError::from)?;
+        tracing::info!(%owner, picture = status.id, digest, "picture uploaded");
+        // Pages must stop showing the replaced picture, whose files go now.
+        catalog::catalog_changed(&self.cache).await;
+        if let Some(replaced) = replaced {
+            self.remove_if_unreferenced(&replaced).await;
+        }
+        Ok(status)
+    }
+
+    /// Makes the sizes of every picture waiting for them.
+    pub async fn process_due(&self) -> Result<ProcessReport, AppError> {
+        let repo = PictureRepo::new(&self.db);
+        let mut report = ProcessReport::default();
+        loop {
+            let jobs = repo.claim_due(2, LEASE_SECS).await?;
+            if jobs.is_empty() {
+                return Ok(report);
+            }
+            for job in &jobs {
+                self.process(&repo, job, &mut report).await?;
+            }
+        }
+    }
+
+    async fn process(
+        &self,
+        repo: &PictureRepo<'_>,
+        job: &PictureJob,
+        report: &mut ProcessReport,
+    ) -> Result<(), AppError> {
+        let Some(format) = SourceFormat::parse(&job.format) else {
+            return repo.finish(job, Some("unknown format"), false).await;
+        };
+        let (store, digest, max_pixels) = (
+            self.store.clone(),
+            job.digest.clone(),
+            self.limits.max_pixels,
+        );
+        let started = Instant::now();
+        let rendered = tokio::task::spawn_blocking(move || {
+            imaging::render_all(&store, &digest, format, max_pixels)
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
+        match rendered {
+            Ok(()) => {
+                tracing::info!(picture = job.id, digest = %job.digest, millis = started.elapsed().as_millis() as u64, "picture sizes made");
+                repo.finish(job, None, false).await?;
+                report.ready += 1;
+                catalog::catalog_changed(&self.cache).await;
+            }
+            Err(error) => {
+                let retry = !error.is_permanent() && job.attempts < MAX_ATTEMPTS;
+                tracing::warn!(picture = job.id, attempts = job.attempts, retry, %error, "picture sizes not made");
+                repo.finish(job, Some(&error.to_string()), retry).await?;
+                if retry {
+                    report.retried += 1;
+                } else {
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the files of every digest no picture names (a replaced picture whose removal
+    /// was interrupted, a deleted hotel or room type) and uploads cut off by a crash.
+    pub async fn sweep(&self) -> Result<usize, AppError> {
+        let store = self.store.clone();
+        let on_disk = tokio::task::spawn_blocking(move || {
+            let _ = store.remove_stale_uploads(STALE_UPLOAD);
+            store.digests_on_disk()
+        })
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|error| {
+            tracing::error!(%error, "cannot list the media directory");
+            AppError::Internal
+        })?;
+        let on_disk: Vec<String> = on_disk.into_iter().collect();
+        let referenced = PictureRepo::new(&self.db).referenced(&on_disk).await?;
+        let mut removed = 0;
+        for digest in on_disk
+            .iter()
+            .filter(|digest| !referenced.contains(*digest))
+        {
+            if self.remove_if_unreferenced(digest).await {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Removes the files of `digest` if no picture names it; whether it did. Failures are
+    /// logged: the next sweep tries again.
+    async fn remove_if_unreferenced(&self, digest: &str) -> bool {
+        let removed = async {
+            let mut tx = self.db.begin().await?;
+            PictureRepo::lock_digest(&mut tx, digest).await?;
+            if PictureRepo::is_referenced(&mut tx, digest).await? {
+                return Ok(false);
+            }
+            let (store, digest) = (self.store.clone(), digest.to_owned());
+            let files = tokio::task::spawn_blocking(move || store.remove_digest(&digest))
+                .await
+                .map_err(|_| AppError::Internal)?
+                .map_err(|_| AppError::Internal)?;
+            tx.commit().await?;
+            Ok::<_, AppError>(files > 0)
+        }
+        .await;
+        match removed {
+            Ok(removed) => removed,
+            Err(error) => {
+                tracing::warn!(%error, digest, "picture files not removed yet");
+                false
+            }
+        }
+    }
+}

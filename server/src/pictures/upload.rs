@@ -1,0 +1,183 @@
+//! `POST /admin/pictures/{hotels|rooms}/{id}`, multipart field `file`: an admin's picture
+//! upload. The file streams to disk with a size cap and is hashed on the way; nothing of a
+//! refused upload is kept.
+//!
+//! Answers JSON (`201` with the picture's status, or `{"detail", "code"}` with the refusal's
+//! status) to clients that accept it, such as the page's script; a plain form post (no
+//! JavaScript) is sent back to the admin page, with `?error=<code>` on refusal.
+use std::path::{Path, PathBuf};
+
+use app::error::AppError;
+use app::model::{PictureOwner, UploadRefusal};
+use app::server::auth::session::Session;
+use app::server::db::rooms::RoomRepo;
+use app::server::state::AppState;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Extension, Json, Router};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use super::{Pictures, UploadError};
+
+/// Room for the multipart framing around the file within the body limit.
+const FRAMING_BYTES: u64 = 64 * 1024;
+
+#[derive(Clone)]
+struct UploadContext {
+    app: AppState,
+    pictures: Pictures,
+}
+
+/// The upload route, with its own body limit.
+pub fn routes(app: AppState, pictures: Pictures) -> Router<AppState> {
+    let limit = pictures.limits.max_bytes.saturating_add(FRAMING_BYTES);
+    Router::new()
+        .route("/admin/pictures/{kind}/{id}", post(upload))
+        .layer(DefaultBodyLimit::max(
+            usize::try_from(limit).unwrap_or(usize::MAX),
+        ))
+        .with_state(UploadContext { app, pictures })
+}
+
+async fn upload(
+    State(context): State<UploadContext>,
+    Extension(session): Extension<Session>,
+    UrlPath((kind, id)): UrlPath<(String, String)>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"));
+    let Some(owner) = PictureOwner::parse(&kind, &id) else {
+        return answer_error(wants_json, None, UploadError::App(AppError::NotFound));
+    };
+    let back = admin_page(&context.app, owner).await;
+    match receive_and_accept(&context, &session, owner, multipart).await {
+        Ok(status) if wants_json => (StatusCode::CREATED, Json(status)).into_response(),
+        Ok(_) => match back {
+            Some(page) => Redirect::to(&format!("{page}?uploaded=1")).into_response(),
+            None => StatusCode::CREATED.into_response(),
+        },
+        Err(error) => answer_error(wants_json, back, error),
+    }
+}
+
+async fn receive_and_accept(
+    context: &UploadContext,
+    session: &Session,
+    owner: PictureOwner,
+    multipart: Multipart,
+) -> Result<app::model::PictureStatus, UploadError> {
+    // Who and where first: a stranger's upload is not read at all.
+    let user = session
+        .user(&context.app)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !user.is_admin() {
+        return Err(AppError::Forbidden.into());
+    }
+    let pictures = &context.pictures;
+    if !app::server::db::pictures::PictureRepo::new(&pictures.db)
+        .owner_exists(owner)
+        .await?
+    {
+        return Err(AppError::NotFound.into());
+    }
+    let (path, digest) = receive(multipart, pictures).await?;
+    pictures.accept(owner, path, digest).await
+}
+
+/// Streams the `file` field to a fresh upload path; returns it with the content's digest.
+async fn receive(
+    mut multipart: Multipart,
+    pictures: &Pictures,
+) -> Result<(PathBuf, String), UploadError> {
+    while let Some(field) = multipart.next_field().await.map_err(refusal)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let path = pictures.store.new_upload_path();
+        return match stream_to(field, &path, pictures.limits.max_bytes).await {
+            Ok(digest) => Ok((path, digest)),
+            Err(error) => {
+                let _ = tokio::fs::remove_file(&path).await;
+                Err(error)
+            }
+        };
+    }
+    Err(UploadRefusal::NoFile.into())
+}
+
+async fn stream_to(
+    mut field: Field<'_>,
+    path: &Path,
+    max_bytes: u64,
+) -> Result<String, UploadError> {
+    let mut file = tokio::fs::File::create(path).await?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    while let Some(chunk) = field.chunk().await.map_err(refusal)? {
+        size += chunk.len() as u64;
+        if size > max_bytes {
+            return Err(UploadRefusal::TooLarge.into());
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await?;
+    }
+    if size == 0 {
+        return Err(UploadRefusal::NoFile.into());
+    }
+    file.sync_all().await?;
+    // 128 bits name the content well enough; 32 hex digits keep file names short.
+    let digest = hasher.finalize();
+    Ok(digest[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
+}
+
+/// A broken or over-long multipart body.
+fn refusal(error: MultipartError) -> UploadError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        UploadRefusal::TooLarge.into()
+    } else {
+        UploadRefusal::NoFile.into()
+    }
+}
+
+/// The admin page that lists `owner`'s picture.
+async fn admin_page(app: &AppState, owner: PictureOwner) -> Option<String> {
+    let hotel = match owner {
+        PictureOwner::Hotel(id) => id,
+        PictureOwner::Room(id) => RoomRepo::new(&app.db).hotel_of(id).await.ok()??,
+    };
+    Some(format!("/admin/hotels/{hotel}/pictures"))
+}
+
+fn answer_error(wants_json: bool, back: Option<String>, error: UploadError) -> Response {
+    let (status, code, detail) = match &error {
+        UploadError::Refused(refusal) => (
+            StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+            refusal.code(),
+            refusal.to_string(),
+        ),
+        UploadError::App(error) => (
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            error.code(),
+            error.to_string(),
+        ),
+    };
+    match back {
+        Some(page) if !wants_json && status != StatusCode::UNAUTHORIZED => {
+            Redirect::to(&format!("{page}?error={code}")).into_response()
+        }
+        _ => (status, Json(json!({ "detail": detail, "code": code }))).into_response(),
+    }
+}

@@ -1,0 +1,453 @@
+//! Pictures: uploads refused or accepted, the sizes the worker makes, serving, replacing and
+//! removing. Pictures are made here with the `image` crate; refusals use hand-made bad files.
+use std::io::Cursor;
+use std::path::Path;
+
+use app::model::picture::{PICTURE_WIDTHS, picture_height};
+use app::server::accounts;
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, access_cookie, spawn_app, spawn_app_with};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn admin_token(app: &TestApp) -> String {
+    accounts::create_admin(&app.state.db, "boss@example.com", PASSWORD)
+        .await
+        .unwrap();
+    access_cookie(&app.login("boss@example.com", PASSWORD).await).unwrap()
+}
+
+/// Posts `bytes` as the `file` field to `path`, as the page's script does (JSON answers).
+async fn upload(app: &TestApp, token: Option<&str>, path: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg"),
+    );
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .header("accept", "application/json")
+        .multipart(form);
+    if let Some(token) = token {
+        request = request.header("cookie", format!("booking_access_token={token}"));
+    }
+    let response = request.send().await.expect("request is sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// An `width` x `height` picture, left half red and right half blue, encoded as `format`.
+fn picture(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+    let image = RgbImage::from_fn(width, height, |x, _| {
+        if x < width / 2 {
+            Rgb([220, 20, 20])
+        } else {
+            Rgb([20, 20, 220])
+        }
+    });
+    let mut bytes = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(image)
+        .write_to(&mut bytes, format)
+        .unwrap();
+    bytes.into_inner()
+}
+
+/// A JPEG whose EXIF says "rotate 90° clockwise to display" (orientation 6).
+fn rotated_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let jpeg = picture(width, height, ImageFormat::Jpeg);
+    // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend([1, 0]); // one entry
+    tiff.extend([0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]); // tag, SHORT, count 1, value 6
+    tiff.extend([0, 0, 0, 0]); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let length = (app1.len() + 2) as u16;
+    let mut bytes = jpeg[..2].to_vec(); // SOI
+    bytes.extend([0xFF, 0xE1]);
+    bytes.extend(length.to_be_bytes());
+    bytes.extend(app1);
+    bytes.extend(&jpeg[2..]);
+    bytes
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A small PNG whose header claims 100,000 x 100,000 pixels (a decompression bomb's header).
+fn png_bomb() -> Vec<u8> {
+    let mut png = picture(8, 8, ImageFormat::Png);
+    // IHDR data starts at byte 16 (8 signature + 4 length + 4 type); its CRC follows 13 bytes on.
+    png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+/// Every file under the media directory (uploads, originals, sizes).
+fn media_files(app: &TestApp) -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in ["uploads", "originals", "pictures"] {
+        let Ok(entries) = std::fs::read_dir(app.config.media_dir.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            files.push(format!(
+                "{dir}/{}",
+                entry.unwrap().file_name().to_string_lossy()
+            ));
+        }
+    }
+    files.sort();
+    files
+}
+
+async fn picture_state(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("SELECT state FROM pictures WHERE id = $1")
+        .bind(id as i32)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// Checks every size of `digest` exists with the right dimensions and format.
+fn assert_every_size(media: &Path, digest: &str) {
+    for width in PICTURE_WIDTHS {
+        for (extension, format) in [("webp", ImageFormat::WebP), ("jpg", ImageFormat::Jpeg)] {
+            let path = media.join(format!(
+                "pictures/{digest}-{width}x{}.{extension}",
+                picture_height(width)
+            ));
+            let bytes =
+                std::fs::read(&path).unwrap_or_else(|_| panic!("{} exists", path.display()));
+            assert_eq!(
+                image::guess_format(&bytes).unwrap(),
+                format,
+                "{}",
+                path.display()
+            );
+            let decoded = image::load_from_memory(&bytes).unwrap();
+            assert_eq!(
+                (decoded.width(), decoded.height()),
+                (width, picture_height(width))
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn jpeg_png_and_webp_uploads_become_every_size() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    let uploads = [
+        (
+            "/admin/pictures/hotels/1",
+            picture(1600, 1200, ImageFormat::Jpeg),
+        ),
+        (
+            "/admin/pictures/hotels/2",
+            picture(640, 480, ImageFormat::Png),
+        ),
+        (
+            "/admin/pictures/rooms/1",
+            picture(900, 300, ImageFormat::WebP),
+        ),
+    ];
+    let mut digests = Vec::new();
+    for (path, bytes) in uploads {
+        let (status, body) = upload(&app, Some(&token), path, bytes).await;
+        assert_eq!(status, 201, "{path}: {body}");
+        assert_eq!(body["state"], "processing");
+        digests.push((
+            body["id"].as_i64().unwrap(),
+            body["digest"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let report = app.pictures.process_due().await.unwrap();
+    assert_eq!(report.ready, 3);
+    for (id, digest) in &digests {
+        assert_eq!(picture_state(&app, *id).await, "ready");
+        assert_every_size(&app.config.media_dir, digest);
+    }
+    // Processing the same uploads again changes nothing.
+    sqlx::query("UPDATE pictures SET state = 'processing'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let files = media_files(&app);
+    assert_eq!(app.pictures.process_due().await.unwrap().ready, 3);
+    assert_eq!(media_files(&app), files);
+}
+
+#[tokio::test]
+async fn exif_orientation_is_applied() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    let (status, body) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/1",
+        rotated_jpeg(600, 200),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    // Displayed upright the picture is 200 x 600 with red on top and blue below.
+    assert_eq!(
+        (body["width"].as_i64(), body["height"].as_i64()),
+        (Some(600), Some(200))
+    );
+    app.pictures.process_due().await.unwrap();
+    let digest = body["digest"].as_str().unwrap();
+    let small = image::open(
+        app.config
+            .media_dir
+            .join(format!("pictures/{digest}-200x100.jpg")),
+    )
+    .unwrap()
+    .to_rgb8();
+    let (top, bottom) = (small.get_pixel(100, 5), small.get_pixel(100, 95));
+    assert!(top[0] > 150 && top[2] < 100, "top is red: {top:?}");
+    assert!(
+        bottom[2] > 150 && bottom[0] < 100,
+        "bottom is blue: {bottom:?}"
+    );
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_and_nothing_is_kept() {
+    let app = spawn_app_with(&[("UPLOAD_MAX_BYTES", "200000")]).await;
+    let token = admin_token(&app).await;
+    let jpeg = picture(400, 300, ImageFormat::Jpeg);
+    let noise: Vec<u8> = (0..300_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let cases: [(&str, Vec<u8>, u16, &str); 5] = [
+        (
+            "text named .jpg",
+            b"not a picture at all, just text".to_vec(),
+            415,
+            "not_a_picture",
+        ),
+        (
+            "truncated JPEG",
+            jpeg[..jpeg.len() / 2].to_vec(),
+            422,
+            "damaged",
+        ),
+        ("PNG bomb", png_bomb(), 422, "too_many_pixels"),
+        ("over the size limit", noise, 413, "too_large"),
+        ("empty file", Vec::new(), 422, "no_file"),
+    ];
+    for (case, bytes, expected, code) in cases {
+        let (status, body) = upload(&app, Some(&token), "/admin/pictures/hotels/1", bytes).await;
+        assert_eq!(status, expected, "{case}: {body}");
+        assert_eq!(body["code"], code, "{case}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|detail| !detail.is_empty())
+        );
+    }
+    assert_eq!(media_files(&app), Vec::<String>::new());
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM pictures")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test]
+async fn only_admins_upload() {
+    let app = spawn_app().await;
+    let jpeg = picture(400, 300, ImageFormat::Jpeg);
+    let (status, _) = upload(&app, None, "/admin/pictures/hotels/1", jpeg.clone()).await;
+    assert_eq!(status, 401);
+    let guest = app.signed_up("guest@example.com").await;
+    let (status, body) = upload(&app, Some(&guest), "/admin/pictures/hotels/1", jpeg.clone()).await;
+    assert_eq!(status, 403, "{body}");
+    let admin = admin_token(&app).await;
+    let (status, _) = upload(
+        &app,
+        Some(&admin),
+        "/admin/pictures/hotels/999",
+        jpeg.clone(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = upload(&app, Some(&admin), "/admin/pictures/users/1", jpeg).await;
+    assert_eq!(status, 404);
+    assert_eq!(media_files(&app), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_plain_form_post_returns_to_the_admin_page() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    let post = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("x.png"),
+        );
+        app.client
+            .post(app.url("/admin/pictures/rooms/3"))
+            .header("cookie", format!("booking_access_token={token}"))
+            .multipart(form)
+            .send()
+    };
+    let accepted = post(picture(300, 200, ImageFormat::Png)).await.unwrap();
+    assert_eq!(accepted.status().as_u16(), 303);
+    assert_eq!(
+        accepted.headers()["location"],
+        "/admin/hotels/2/pictures?uploaded=1"
+    );
+    let refused = post(b"text".to_vec()).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 303);
+    assert_eq!(
+        refused.headers()["location"],
+        "/admin/hotels/2/pictures?error=not_a_picture"
+    );
+}
+
+#[tokio::test]
+async fn pages_show_ready_pictures_in_every_size_served_for_good() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    let (_, body) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/1",
+        picture(1200, 600, ImageFormat::Jpeg),
+    )
+    .await;
+    let digest = body["digest"].as_str().unwrap().to_owned();
+    let page = app.get("/hotels/1").await.text().await.unwrap();
+    assert!(!page.contains(&digest), "not shown while processing");
+
+    app.pictures.process_due().await.unwrap();
+    let page = app.get("/hotels/1").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("/media/pictures/{digest}-2000x1000.webp 2000w")),
+        "srcset on the hotel page"
+    );
+    assert!(page.contains(r#"width="1000" height="500""#));
+    let search = app
+        .get("/search?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(search.contains(&format!("/media/pictures/{digest}-400x200.webp 400w")));
+    assert!(search.contains(r#"loading="lazy""#));
+
+    let served = app
+        .get(&format!("/media/pictures/{digest}-1000x500.webp"))
+        .await;
+    assert_eq!(served.status().as_u16(), 200);
+    assert_eq!(served.headers()["content-type"], "image/webp");
+    assert_eq!(
+        served.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let jpeg = app
+        .get(&format!("/media/pictures/{digest}-200x100.jpg"))
+        .await;
+    assert_eq!(jpeg.headers()["content-type"], "image/jpeg");
+    assert_eq!(app.get("/media/originals/x").await.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn replaced_and_deleted_pictures_leave_no_files() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    let (_, first) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/1",
+        picture(800, 400, ImageFormat::Png),
+    )
+    .await;
+    app.pictures.process_due().await.unwrap();
+    let first = first["digest"].as_str().unwrap().to_owned();
+    // The same content for a room: the files are shared, and must survive the hotel's change.
+    let (_, shared) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/rooms/1",
+        picture(800, 400, ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(shared["digest"], first.as_str());
+
+    let (_, second) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/1",
+        picture(800, 400, ImageFormat::Jpeg),
+    )
+    .await;
+    let second = second["digest"].as_str().unwrap().to_owned();
+    app.pictures.process_due().await.unwrap();
+    let has = |digest: &str| media_files(&app).iter().any(|file| file.contains(digest));
+    assert!(has(&first), "still the room's picture");
+    assert!(has(&second));
+
+    let (_, third) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/rooms/1",
+        picture(800, 400, ImageFormat::WebP),
+    )
+    .await;
+    assert!(!has(&first), "nothing names the first picture any more");
+    let third = third["digest"].as_str().unwrap().to_owned();
+
+    // Deleting a hotel deletes its rows (cascade); the sweep removes the files.
+    sqlx::query("DELETE FROM hotels WHERE id = 1")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(app.pictures.sweep().await.unwrap(), 2);
+    assert!(!has(&second) && !has(&third));
+    assert_eq!(media_files(&app), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn the_admin_page_lists_pictures_and_their_state() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/2",
+        picture(500, 250, ImageFormat::Png),
+    )
+    .await;
+    let response = app
+        .server_fn_as(&token, "hotel_pictures", &[("hotel_id", "2")])
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["pictures"][0]["state"], "processing");
+    assert_eq!(body["pictures"][0]["owner"]["Hotel"], 2);
+    assert!(!body["rooms"].as_array().unwrap().is_empty());
+    let guest = app.signed_up("guest@example.com").await;
+    let refused = app
+        .server_fn_as(&guest, "hotel_pictures", &[("hotel_id", "2")])
+        .await;
+    assert_eq!(refused.status().as_u16(), 403);
+}
