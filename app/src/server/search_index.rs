@@ -50,11 +50,8 @@ impl Candidates {
         Candidates { hotels, by_price }
     }
 
-    fn room_ids(&self, batch: &[usize]) -> Vec<i32> {
-        batch
-            .iter()
-            .flat_map(|&h| self.hotels[h].rooms.iter().map(|room| room.id))
-            .collect()
+    fn hotel_ids(&self, batch: &[usize]) -> Vec<i32> {
+        batch.iter().map(|&h| self.hotels[h].hotel.id).collect()
     }
 }
 
@@ -178,7 +175,7 @@ impl<'a> PageWalk<'a> {
     /// are still wanted, with some to spare for hotels that turn out to be full.
     fn next_batch(&self) -> Vec<usize> {
         let still_wanted = self.wanted - self.found.len();
-        let size = (still_wanted + still_wanted / 2 + 4).min(MAX_BATCH);
+        let size = (still_wanted + still_wanted / 4 + 2).min(MAX_BATCH);
         let unprobed = |h: &usize| self.left[*h].is_none();
         let mut batch = Vec::with_capacity(size);
         let mut take = |h: usize| {
@@ -298,7 +295,7 @@ async fn walk(
             return Ok(walk.into_found());
         }
         let booked = rooms
-            .booked_counts(&candidates.room_ids(&batch), stay)
+            .booked_counts(&candidates.hotel_ids(&batch), stay)
             .await?;
         walk.record(&batch, &booked);
     }
@@ -317,7 +314,7 @@ pub async fn explain_search(db: &sqlx::PgPool, search: &HotelSearch) -> Result<S
     );
     let batch = walk.advance();
     RoomRepo::new(db)
-        .explain_booked_counts(&candidates.room_ids(&batch), search.stay)
+        .explain_booked_counts(&candidates.hotel_ids(&batch), search.stay)
         .await
 }
 

@@ -485,7 +485,7 @@ async fn the_location_search_does_not_scan_all_bookings() {
                 .await
                 .unwrap();
             assert!(!plan.contains("Seq Scan on bookings"), "{plan}");
-            assert!(plan.contains("bookings_room_dates_idx"), "{plan}");
+            assert!(plan.contains("bookings_hotel_dates_idx"), "{plan}");
         }
     }
 }

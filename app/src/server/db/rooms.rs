@@ -63,10 +63,10 @@ pub const OVERLAPPING_BOOKINGS: &str = concat!(
     overlaps_stay!()
 );
 
-/// Per room type of `$1` that has any, the live bookings sharing a night with `[$2, $3)`: one
-/// index scan for a whole batch of room types.
+/// Per room type of the hotels `$1` that has any, the live bookings sharing a night with
+/// `[$2, $3)`: one index range per hotel, for a whole batch of hotels.
 const BOOKED_COUNTS: &str = concat!(
-    "SELECT b.room_id, count(*) AS booked FROM bookings b WHERE b.room_id = ANY($1) AND ",
+    "SELECT b.room_id, count(*) AS booked FROM bookings b WHERE b.hotel_id = ANY($1) AND ",
     overlaps_stay!(),
     " GROUP BY b.room_id"
 );
@@ -142,14 +142,14 @@ impl<'a> RoomRepo<'a> {
         Ok(rows.into_iter().map(RoomAvailability::from).collect())
     }
 
-    /// How many live bookings overlap `stay`, for each of `room_ids` that has any.
+    /// How many live bookings overlap `stay`, for each room type of `hotel_ids` that has any.
     pub async fn booked_counts(
         &self,
-        room_ids: &[i32],
+        hotel_ids: &[i32],
         stay: StayDates,
     ) -> Result<HashMap<i32, i64>, AppError> {
         let rows: Vec<(i32, i64)> = sqlx::query_as(BOOKED_COUNTS)
-            .bind(room_ids)
+            .bind(hotel_ids)
             .bind(stay.check_in())
             .bind(stay.check_out())
             .fetch_all(self.pool)
@@ -160,13 +160,13 @@ impl<'a> RoomRepo<'a> {
     /// The executed plan of `booked_counts` (`EXPLAIN ANALYZE`), for checks and tuning.
     pub async fn explain_booked_counts(
         &self,
-        room_ids: &[i32],
+        hotel_ids: &[i32],
         stay: StayDates,
     ) -> Result<String, AppError> {
         static EXPLAIN: LazyLock<String> =
             LazyLock::new(|| format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {BOOKED_COUNTS}"));
         let lines: Vec<String> = sqlx::query_scalar(EXPLAIN.as_str())
-            .bind(room_ids)
+            .bind(hotel_ids)
             .bind(stay.check_in())
             .bind(stay.check_out())
             .fetch_all(self.pool)
