@@ -16,6 +16,11 @@ CREATE TRIGGER bookings_hotel
     BEFORE INSERT OR UPDATE OF room_id ON bookings
     FOR EACH ROW EXECUTE FUNCTION set_booking_hotel();
 
--- Live bookings of a hotel that end after a check-in day, read from the index alone.
-CREATE INDEX bookings_hotel_dates_idx ON bookings (hotel_id, date_to) INCLUDE (date_from, room_id)
+-- The stay rule of the app (StayDates::MAX_NIGHTS), kept by the database too: with it, the
+-- bookings that can overlap a stay start at most 30 days before check-in, which bounds the
+-- index range below (a hotel's whole future otherwise).
+ALTER TABLE bookings ADD CONSTRAINT bookings_max_nights CHECK (date_to - date_from <= 30);
+
+-- Live bookings of a hotel by check-in day, read from the index alone.
+CREATE INDEX bookings_hotel_dates_idx ON bookings (hotel_id, date_from) INCLUDE (date_to, room_id)
     WHERE cancelled_at IS NULL;

@@ -172,6 +172,31 @@ async fn the_same_range_blocks_and_a_full_hotel_is_not_listed() {
 }
 
 #[tokio::test]
+async fn a_thirty_night_booking_begun_weeks_before_check_in_still_blocks() {
+    let app = spawn_app().await;
+    let (hotel, rooms) = add_hotel(&app, "Долгий", "Долгоград", &[(1000, 1)]).await;
+    // Check-in on day 30; the booking started 29 days before and ends the day after check-in.
+    add_booking(&app, rooms[0], 1, 31).await;
+    assert_eq!(rooms_left(&app, hotel, stay(30, 32)).await, [0]);
+    assert!(names(&search_for(&app, "Долгоград", 30, 32).await).is_empty());
+    assert_eq!(
+        names(&search_for(&app, "Долгоград", 31, 32).await),
+        ["Долгий"]
+    );
+    // Longer bookings than the stay rule allows cannot exist (the search relies on it).
+    let too_long = sqlx::query(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES ($1, 1, $2, $3, 100)",
+    )
+    .bind(rooms[0])
+    .bind(day(1))
+    .bind(day(32))
+    .execute(&app.state.db)
+    .await;
+    assert!(too_long.is_err());
+}
+
+#[tokio::test]
 async fn cancelled_bookings_free_their_room() {
     let app = spawn_app().await;
     let (hotel, rooms) = add_hotel(&app, "Край", "Тестоград", &[(1000, 1)]).await;

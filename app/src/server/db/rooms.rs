@@ -64,11 +64,13 @@ pub const OVERLAPPING_BOOKINGS: &str = concat!(
 );
 
 /// Per room type of the hotels `$1` that has any, the live bookings sharing a night with
-/// `[$2, $3)`: one index range per hotel, for a whole batch of hotels.
+/// `[$2, $3)`: one index range per hotel, for a whole batch of hotels. A booking lasts at most
+/// 30 nights (`StayDates::MAX_NIGHTS`, a CHECK in the database), so one that overlaps starts
+/// less than 30 days before check-in: that bounds the range.
 const BOOKED_COUNTS: &str = concat!(
     "SELECT b.room_id, count(*) AS booked FROM bookings b WHERE b.hotel_id = ANY($1) AND ",
     overlaps_stay!(),
-    " GROUP BY b.room_id"
+    " AND b.date_from > $2 - 30 GROUP BY b.room_id"
 );
 
 /// Rooms left of a room type with `quantity` rooms and `booked` overlapping bookings.
@@ -172,5 +174,16 @@ impl<'a> RoomRepo<'a> {
             .fetch_all(self.pool)
             .await?;
         Ok(lines.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_bound_follows_the_longest_stay() {
+        let bound = format!("b.date_from > $2 - {}", crate::model::StayDates::MAX_NIGHTS);
+        assert!(BOOKED_COUNTS.contains(&bound), "{BOOKED_COUNTS}");
     }
 }
