@@ -1,4 +1,5 @@
 //! The booking server: wiring of the axum app, the database set-up and the command line.
+pub mod api_v1;
 pub mod cli;
 pub mod db;
 pub mod generate;

@@ -29,7 +29,7 @@ use tower_http::{
 use tracing::Level;
 
 use crate::pictures::{self, Pictures};
-use crate::{db, health, locale, seed};
+use crate::{api_v1, db, health, locale, seed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -154,6 +154,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
                 handle_server_fns_with_context(move || provide_context(state.clone()), request)
             }),
         )
+        .nest("/api/v1", api_v1::routes())
         .merge(pictures::upload::routes(state.clone(), pictures.clone()))
         .nest_service(
             app::model::picture::PICTURES_URL_PATH,

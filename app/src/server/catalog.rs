@@ -15,9 +15,12 @@ use serde::{Serialize, de::DeserializeOwned};
 use super::cache::Cache;
 use super::db::hotels::HotelRepo;
 use super::db::rooms::RoomRepo;
+use super::search_index::Found;
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::{HotelDetails, HotelOffer, HotelSearch, RoomOffer, SearchResults, StayDates};
+use crate::model::{
+    HotelDetails, HotelOffer, HotelSearch, LocationQuery, RoomOffer, SearchResults, StayDates,
+};
 
 /// Entries outlive no change (generations see to that); the expiry only bounds memory.
 const ENTRY_TTL: Duration = Duration::from_secs(600);
@@ -82,20 +85,38 @@ async fn search_uncached(
     let hotels = page
         .hotels
         .into_iter()
-        .map(|found| HotelOffer {
-            picture: state
-                .media
-                .picture(found.hotel.image_id, found.hotel.picture_digest.clone()),
-            hotel: found.hotel,
-            rooms_left: found.rooms_left,
-            min_price: found.min_price,
-        })
+        .map(|found| offer(state, found))
         .collect();
     Ok(SearchResults {
         search: search.clone(),
         hotels,
         has_more: page.has_more,
     })
+}
+
+/// Every hotel with a room free for `stay` (in a place, if given), cheapest first, not paged
+/// (the HTTP API's list, as the original's).
+pub async fn available_hotels(
+    state: &AppState,
+    location: Option<&LocationQuery>,
+    stay: StayDates,
+) -> Result<Vec<HotelOffer>, AppError> {
+    let found = state
+        .search_index
+        .search_all(&state.db, location, stay)
+        .await?;
+    Ok(found.into_iter().map(|found| offer(state, found)).collect())
+}
+
+fn offer(state: &AppState, found: Found) -> HotelOffer {
+    HotelOffer {
+        picture: state
+            .media
+            .picture(found.hotel.image_id, found.hotel.picture_digest.clone()),
+        hotel: found.hotel,
+        rooms_left: found.rooms_left,
+        min_price: found.min_price,
+    }
 }
 
 /// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.

@@ -92,7 +92,7 @@ impl<'a> PageWalk<'a> {
             cursor: 0,
             left: vec![None; count],
             placed: vec![false; count],
-            found: Vec::with_capacity(wanted),
+            found: Vec::with_capacity(wanted.min(count)),
         }
     }
 
@@ -175,7 +175,9 @@ impl<'a> PageWalk<'a> {
     /// are still wanted, with some to spare for hotels that turn out to be full.
     fn next_batch(&self) -> Vec<usize> {
         let still_wanted = self.wanted - self.found.len();
-        let size = (still_wanted + still_wanted / 4 + 2).min(MAX_BATCH);
+        let size = still_wanted
+            .saturating_add(still_wanted / 4 + 2)
+            .min(MAX_BATCH);
         let unprobed = |h: &usize| self.left[*h].is_none();
         let mut batch = Vec::with_capacity(size);
         let mut take = |h: usize| {
@@ -239,6 +241,18 @@ impl SearchIndex {
         let has_more = found.len() > skip + size;
         let hotels = found.into_iter().skip(skip).take(size).collect();
         Ok(SearchPage { hotels, has_more })
+    }
+
+    /// Every hotel with a room free for `stay` (in a place, if given), cheapest first: the
+    /// HTTP API lists them all, as the original did.
+    pub async fn search_all(
+        &self,
+        db: &sqlx::PgPool,
+        location: Option<&LocationQuery>,
+        stay: StayDates,
+    ) -> Result<Vec<Found>, AppError> {
+        let candidates = self.candidates(db, location).await?;
+        walk(db, &candidates, SortOrder::Price, stay, usize::MAX).await
     }
 
     /// The candidates of a place, loaded once per catalog version (concurrent searches of a
@@ -434,6 +448,13 @@ mod tests {
         assert_eq!(found.first().map(|f| f.0), Some(51));
         assert_eq!(found.len(), 21);
         assert!(probes > 1);
+    }
+
+    #[test]
+    fn a_walk_for_everything_lists_every_free_hotel() {
+        let booked = HashMap::from([(20, 1)]);
+        let (found, _) = run(&catalog(), SortOrder::Price, usize::MAX, &booked);
+        assert_eq!(found.len(), 3);
     }
 
     #[test]

@@ -1,0 +1,29 @@
+//! The original project's REST contract under `/api/v1` (see `../shared/api-contract.md` and the
+//! README): thin handlers over the same services as the pages and server functions. So far:
+//! accounts, hotels and rooms, bookings.
+pub mod auth;
+pub mod bookings;
+pub mod errors;
+pub mod hotels;
+
+use app::server::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+
+/// Routes relative to `/api/v1`. Path segments share one name where the contract's paths
+/// overlap (`/hotels/{location}` and `/hotels/{hotel_id}/rooms`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/hotels/id/{hotel_id}", get(hotels::get))
+        .route("/hotels/{key}", get(hotels::search))
+        .route("/hotels/{key}/rooms", get(hotels::rooms))
+        .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .route("/bookings", get(bookings::list).post(bookings::book))
+        .route("/bookings/{booking_id}", delete(bookings::cancel))
+        // Every request body of this API is a small JSON object.
+        .layer(DefaultBodyLimit::max(16 * 1024))
+}

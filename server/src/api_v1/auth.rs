@@ -1,0 +1,136 @@
+//! Accounts of the original's contract: register, log in (JWT in the response and in the
+//! `booking_access_token` cookie), log out, who am I. Thin handlers over `accounts`.
+use std::net::SocketAddr;
+
+use app::error::AppError;
+use app::model::User;
+use app::server::accounts;
+use app::server::auth::cookie::{cleared_cookie, session_cookie};
+use app::server::auth::session::Session;
+use app::server::state::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{Extensions, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde_json::{Value, json};
+
+use super::errors::{ApiError, Problem};
+
+/// `{email, password}` from a JSON body, every problem reported at once.
+fn credentials(body: Result<Json<Value>, JsonRejection>) -> Result<(String, String), ApiError> {
+    let Ok(Json(body)) = body else {
+        return Err(Problem {
+            kind: "json_invalid",
+            loc: ["body", "json"],
+            msg: "A JSON object with email and password is required".into(),
+            input: Value::Null,
+        }
+        .into());
+    };
+    let field = |name: &'static str| match body.get(name) {
+        Some(Value::String(value)) => Ok(value.clone()),
+        None | Some(Value::Null) => Err(Problem::missing("body", name)),
+        Some(other) => Err(Problem {
+            kind: "string_type",
+            loc: ["body", name],
+            msg: "Input should be a valid string".into(),
+            input: other.clone(),
+        }),
+    };
+    match (field("email"), field("password")) {
+        (Ok(email), Ok(password)) => Ok((email, password)),
+        (email, password) => Err(ApiError::Invalid(
+            [email.err(), password.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )),
+    }
+}
+
+/// An input rule of `accounts` broken by a body field: 422 on that field.
+fn body_error(error: AppError, email: &str) -> ApiError {
+    match &error {
+        AppError::InvalidInput { field, reason } => {
+            let name = if field == "email" {
+                "email"
+            } else {
+                "password"
+            };
+            Problem {
+                kind: "value_error",
+                loc: ["body", name],
+                msg: reason.replace('_', " "),
+                input: if name == "email" {
+                    email.into()
+                } else {
+                    Value::Null
+                },
+            }
+            .into()
+        }
+        _ => error.into(),
+    }
+}
+
+fn with_cookie(cookie: &str, body: Value) -> Response {
+    match HeaderValue::from_str(cookie) {
+        Ok(cookie) => ([(header::SET_COOKIE, cookie)], Json(body)).into_response(),
+        Err(_) => ApiError::App(AppError::Internal).into_response(),
+    }
+}
+
+/// `POST /auth/register`: 200 `null`; 409 taken (any letter case); 422 bad email or password.
+pub async fn register(
+    State(state): State<AppState>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let (email, password) = credentials(body)?;
+    accounts::register(&state, &email, &password)
+        .await
+        .map_err(|error| body_error(error, &email))?;
+    Ok(Json(Value::Null))
+}
+
+/// `POST /auth/login`: `{"access_token"}` and the session cookie; 401 for a wrong email or
+/// password alike.
+pub async fn login(
+    State(state): State<AppState>,
+    extensions: Extensions,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let (email, password) = credentials(body)?;
+    // The peer address, for throttling (present when served with connect info).
+    let client = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let user = accounts::login(&state, &email, &password, client).await?;
+    let token = state.auth.jwt.issue(user.id)?;
+    let max_age = state.auth.jwt.lifetime().as_secs();
+    let cookie = session_cookie(&token, max_age, state.auth.secure_cookies);
+    Ok(with_cookie(&cookie, json!({ "access_token": token })))
+}
+
+/// `POST /auth/logout`: clears the cookie; works signed out too.
+pub async fn logout(State(state): State<AppState>) -> Response {
+    with_cookie(&cleared_cookie(state.auth.secure_cookies), Value::Null)
+}
+
+/// The signed-in user of an API request, or 401.
+pub async fn signed_in(state: &AppState, session: &Session) -> Result<User, ApiError> {
+    Ok(session.user(state).await?.ok_or(AppError::Unauthorized)?)
+}
+
+/// `GET /auth/me`: `{id, email, role}` (never the password hash, which the original returned).
+pub async fn me(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> Result<Json<Value>, ApiError> {
+    let user = signed_in(&state, &session).await?;
+    Ok(Json(json!({
+        "id": user.id,
+        "email": user.email,
+        "role": user.role.as_str(),
+    })))
+}

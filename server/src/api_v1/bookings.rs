@@ -1,0 +1,144 @@
+//! Bookings of the original's contract (the session cookie or a Bearer token required): list,
+//! book, cancel. Thin handlers over `bookings`, which never overbooks.
+use app::model::{Booking, BookingDetails};
+use app::server::auth::session::Session;
+use app::server::bookings;
+use app::server::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::auth::signed_in;
+use super::errors::{ApiError, Problem};
+
+/// A booking as the original answered it, plus the room's name and picture (welcome extras).
+#[derive(Debug, Serialize)]
+pub struct BookingOut {
+    id: i32,
+    room_id: i32,
+    user_id: i32,
+    date_from: NaiveDate,
+    date_to: NaiveDate,
+    price: i64,
+    total_cost: i64,
+    total_days: i32,
+}
+
+impl From<Booking> for BookingOut {
+    fn from(booking: Booking) -> Self {
+        BookingOut {
+            id: booking.id,
+            room_id: booking.room_id,
+            user_id: booking.user_id,
+            date_from: booking.date_from,
+            date_to: booking.date_to,
+            price: booking.price,
+            total_cost: booking.total_cost,
+            total_days: booking.total_days,
+        }
+    }
+}
+
+/// A booking in the guest's list, with the room type's name, description and services.
+#[derive(Debug, Serialize)]
+pub struct BookingWithRoom {
+    #[serde(flatten)]
+    booking: BookingOut,
+    name: String,
+    description: Option<String>,
+    services: Vec<String>,
+    cancelled: bool,
+}
+
+impl From<BookingDetails> for BookingWithRoom {
+    fn from(details: BookingDetails) -> Self {
+        BookingWithRoom {
+            cancelled: details.booking.cancelled,
+            booking: details.booking.into(),
+            name: details.room_name,
+            description: details.room_description,
+            services: details.services,
+        }
+    }
+}
+
+/// `GET /bookings`: the caller's bookings, upcoming first.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> Result<Json<Vec<BookingWithRoom>>, ApiError> {
+    let user = signed_in(&state, &session).await?;
+    let list = bookings::list(&state, user.id).await?;
+    Ok(Json(list.into_iter().map(BookingWithRoom::from).collect()))
+}
+
+/// `?room_id&date_from&date_to`, all required.
+#[derive(Debug, Deserialize)]
+pub struct BookQuery {
+    room_id: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+}
+
+/// `POST /bookings?room_id&date_from&date_to`: 200 the booking; 409 no rooms left; 400 / 422
+/// dates as in search; 404 unknown room.
+pub async fn book(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    query: Result<Query<BookQuery>, QueryRejection>,
+) -> Result<Json<BookingOut>, ApiError> {
+    let user = signed_in(&state, &session).await?;
+    let query = query.map(|Query(query)| query).unwrap_or(BookQuery {
+        room_id: None,
+        date_from: None,
+        date_to: None,
+    });
+    let missing: Vec<Problem> = [
+        ("room_id", &query.room_id),
+        ("date_from", &query.date_from),
+        ("date_to", &query.date_to),
+    ]
+    .into_iter()
+    .filter(|(_, value)| value.is_none())
+    .map(|(name, _)| Problem::missing("query", name))
+    .collect();
+    let (Some(room_id), Some(date_from), Some(date_to)) =
+        (&query.room_id, &query.date_from, &query.date_to)
+    else {
+        return Err(ApiError::Invalid(missing));
+    };
+    if app::model::parse_id(room_id).is_none() {
+        return Err(Problem {
+            kind: "int_parsing",
+            loc: ["query", "room_id"],
+            msg: "Input should be a valid positive integer".into(),
+            input: room_id.as_str().into(),
+        }
+        .into());
+    }
+    // The date rules are the search's: check them here for the API's error shapes.
+    if let Err(error) = app::model::StayDates::parse(date_from, date_to, app::server::today()) {
+        let input = if error.field() == "date_from" {
+            date_from
+        } else {
+            date_to
+        };
+        return Err(ApiError::stay(error, input));
+    }
+    let booking = bookings::book(&state, user.id, room_id, date_from, date_to).await?;
+    Ok(Json(booking.into()))
+}
+
+/// `DELETE /bookings/{booking_id}`: 204; 404 for unknown ids and other guests' bookings alike.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path(booking_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let user = signed_in(&state, &session).await?;
+    bookings::cancel(&state, user.id, &booking_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,106 @@
+//! Error answers of the HTTP API in the original's shape: `{"detail": "<text>"}` for rule
+//! errors, and FastAPI's 422 list `{"detail": [{"type", "loc", "msg", "input"}]}` for input
+//! that does not parse.
+use app::error::AppError;
+use app::model::StayError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// One input problem, as FastAPI reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Where: `["query", "date_from"]`, `["path", "hotel_id"]`, `["body", "email"]`.
+    pub loc: [&'static str; 2],
+    pub msg: String,
+    pub input: Value,
+}
+
+impl Problem {
+    pub fn missing(place: &'static str, name: &'static str) -> Self {
+        Problem {
+            kind: "missing",
+            loc: [place, name],
+            msg: "Field required".into(),
+            input: Value::Null,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    App(AppError),
+    Invalid(Vec<Problem>),
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError::App(error)
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError::Invalid(vec![problem])
+    }
+}
+
+impl ApiError {
+    /// A stay that breaks a date rule (400), or a date that does not parse (422 on `input`).
+    pub fn stay(error: StayError, input: &str) -> Self {
+        if error.is_malformed() {
+            return Problem {
+                kind: "date_from_datetime_parsing",
+                loc: ["query", error.field()],
+                msg: "Input should be a valid date in the format YYYY-MM-DD".into(),
+                input: input.into(),
+            }
+            .into();
+        }
+        ApiError::App(error.into())
+    }
+}
+
+/// The text of a rule error, in English as the original's.
+fn detail(error: &AppError) -> String {
+    match error {
+        AppError::NotFound => "Not found".into(),
+        AppError::InvalidStay { reason } => match reason.as_str() {
+            "too_long" => format!(
+                "A stay is at most {} nights",
+                app::model::StayDates::MAX_NIGHTS
+            ),
+            "check_in_past" => "date_from is in the past".into(),
+            _ => "date_from must be before date_to".into(),
+        },
+        AppError::NoRoomsLeft => "No rooms left for these dates".into(),
+        AppError::EmailTaken => "This email is already registered".into(),
+        AppError::InvalidCredentials => "Wrong email or password".into(),
+        AppError::Unauthorized => "Not authenticated".into(),
+        AppError::Forbidden => "Not allowed".into(),
+        AppError::TooManyAttempts { .. } => "Too many attempts, try again later".into(),
+        AppError::Unavailable => "Service unavailable".into(),
+        other => other.to_string(),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Invalid(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({ "detail": problems })),
+            )
+                .into_response(),
+            ApiError::App(error) => {
+                let status = StatusCode::from_u16(error.status_code())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (status, Json(json!({ "detail": detail(&error) }))).into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Hotels and rooms of the original's contract: thin handlers over the catalog service.
+use app::model::{Hotel, LocationQuery, StayDates, parse_id};
+use app::server::{catalog, db::hotels::HotelRepo, state::AppState, today};
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+
+use super::errors::{ApiError, Problem};
+
+/// `?date_from&date_to`, both required by the contract.
+#[derive(Debug, Deserialize)]
+pub struct StayQuery {
+    date_from: Option<String>,
+    date_to: Option<String>,
+}
+
+impl StayQuery {
+    /// The stay, or every missing or malformed date at once (422), or the broken rule (400).
+    fn parse(query: Result<Query<StayQuery>, QueryRejection>) -> Result<StayDates, ApiError> {
+        let Ok(Query(query)) = query else {
+            return Err(ApiError::Invalid(vec![
+                Problem::missing("query", "date_from"),
+                Problem::missing("query", "date_to"),
+            ]));
+        };
+        let mut missing = Vec::new();
+        if query.date_from.is_none() {
+            missing.push(Problem::missing("query", "date_from"));
+        }
+        if query.date_to.is_none() {
+            missing.push(Problem::missing("query", "date_to"));
+        }
+        let (Some(date_from), Some(date_to)) = (query.date_from, query.date_to) else {
+            return Err(ApiError::Invalid(missing));
+        };
+        StayDates::parse(&date_from, &date_to, today()).map_err(|error| {
+            let input = if error.field() == "date_from" {
+                &date_from
+            } else {
+                &date_to
+            };
+            ApiError::stay(error, input)
+        })
+    }
+}
+
+/// A hotel id from the path: a positive integer, or 422 as FastAPI answers.
+fn hotel_id(raw: &str) -> Result<i32, ApiError> {
+    parse_id(raw).ok_or_else(|| {
+        Problem {
+            kind: "int_parsing",
+            loc: ["path", "hotel_id"],
+            msg: "Input should be a valid positive integer".into(),
+            input: raw.into(),
+        }
+        .into()
+    })
+}
+
+/// A hotel in the search list.
+#[derive(Debug, Serialize)]
+pub struct HotelWithRoomsLeft {
+    #[serde(flatten)]
+    hotel: HotelInfo,
+    rooms_left: i64,
+}
+
+/// A hotel as the original described it.
+#[derive(Debug, Serialize)]
+pub struct HotelInfo {
+    id: i32,
+    name: String,
+    location: String,
+    services: Vec<String>,
+    rooms_quantity: i32,
+    image_id: Option<i32>,
+}
+
+impl From<Hotel> for HotelInfo {
+    fn from(hotel: Hotel) -> Self {
+        HotelInfo {
+            id: hotel.id,
+            name: hotel.name,
+            location: hotel.location,
+            services: hotel.services,
+            rooms_quantity: hotel.rooms_quantity,
+            image_id: hotel.image_id,
+        }
+    }
+}
+
+/// A room type for a stay.
+#[derive(Debug, Serialize)]
+pub struct RoomForStay {
+    id: i32,
+    hotel_id: i32,
+    name: String,
+    description: Option<String>,
+    price: i64,
+    services: Vec<String>,
+    quantity: i32,
+    image_id: Option<i32>,
+    total_cost: i64,
+    rooms_left: i64,
+}
+
+/// `GET /hotels/{location}?date_from&date_to`: every hotel there with a room free for the whole
+/// stay (case-insensitive, unlike the original), cheapest first.
+pub async fn search(
+    State(state): State<AppState>,
+    Path(location): Path<String>,
+    query: Result<Query<StayQuery>, QueryRejection>,
+) -> Result<Json<Vec<HotelWithRoomsLeft>>, ApiError> {
+    let stay = StayQuery::parse(query)?;
+    let location = LocationQuery::parse(&location).map_err(|error| Problem {
+        kind: "string_type",
+        loc: ["path", "location"],
+        msg: error.to_string(),
+        input: location.clone().into(),
+    })?;
+    let offers = catalog::available_hotels(&state, Some(&location), stay).await?;
+    Ok(Json(
+        offers
+            .into_iter()
+            .map(|offer| HotelWithRoomsLeft {
+                hotel: offer.hotel.into(),
+                rooms_left: offer.rooms_left,
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /hotels/id/{hotel_id}`: one hotel; 404 if unknown (the original answered `null`).
+pub async fn get(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+) -> Result<Json<HotelInfo>, ApiError> {
+    let id = hotel_id(&raw_id)?;
+    let hotel = HotelRepo::new(&state.db)
+        .find(id)
+        .await?
+        .ok_or(app::error::AppError::NotFound)?;
+    Ok(Json(hotel.into()))
+}
+
+/// `GET /hotels/{hotel_id}/rooms?date_from&date_to`: every room type with its total and rooms
+/// left for the stay; 404 for an unknown hotel.
+pub async fn rooms(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+    query: Result<Query<StayQuery>, QueryRejection>,
+) -> Result<Json<Vec<RoomForStay>>, ApiError> {
+    let id = hotel_id(&raw_id)?;
+    let stay = StayQuery::parse(query)?;
+    let details = catalog::hotel_details(&state, id, stay).await?;
+    Ok(Json(
+        details
+            .rooms
+            .into_iter()
+            .map(|offer| RoomForStay {
+                id: offer.room.id,
+                hotel_id: offer.room.hotel_id,
+                name: offer.room.name,
+                description: offer.room.description,
+                price: offer.room.price,
+                services: offer.room.services,
+                quantity: offer.room.quantity,
+                image_id: offer.room.image_id,
+                total_cost: offer.total_cost,
+                rooms_left: offer.rooms_left,
+            })
+            .collect(),
+    ))
+}

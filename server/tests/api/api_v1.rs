@@ -1,0 +1,334 @@
+//! The original's REST contract under /api/v1: field names, statuses and error shapes.
+use chrono::{Days, Local};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn day(offset: u64) -> String {
+    Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(offset))
+        .unwrap()
+        .to_string()
+}
+
+async fn get(app: &TestApp, path: &str) -> (u16, Value) {
+    let response = app.get(&format!("/api/v1{path}")).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
+}
+
+#[tokio::test]
+async fn hotels_in_a_place_list_rooms_left_with_the_original_fields() {
+    let app = spawn_app().await;
+    let (status, body) = get(
+        &app,
+        &format!("/hotels/алтай?date_from={}&date_to={}", day(10), day(12)),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let hotels = body.as_array().unwrap();
+    assert_eq!(hotels.len(), 3, "case-insensitive, unlike the original");
+    let mut keys: Vec<&str> = hotels[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "image_id",
+            "location",
+            "name",
+            "rooms_left",
+            "rooms_quantity",
+            "services"
+        ]
+    );
+    assert!(
+        hotels
+            .iter()
+            .all(|hotel| hotel["rooms_left"].as_i64() > Some(0))
+    );
+    let (status, body) = get(
+        &app,
+        &format!("/hotels/Нигде?date_from={}&date_to={}", day(10), day(12)),
+    )
+    .await;
+    assert_eq!((status, body), (200, Value::Array(vec![])));
+}
+
+#[tokio::test]
+async fn bad_dates_get_the_original_statuses_and_error_shapes() {
+    let app = spawn_app().await;
+    let (status, body) = get(&app, "/hotels/Алтай").await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["type"], "missing");
+    assert_eq!(
+        body["detail"][0]["loc"],
+        serde_json::json!(["query", "date_from"])
+    );
+    assert_eq!(
+        body["detail"][1]["loc"],
+        serde_json::json!(["query", "date_to"])
+    );
+
+    let (status, body) = get(
+        &app,
+        "/hotels/Алтай?date_from=2024-02-30&date_to=2024-03-02",
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        body["detail"][0]["loc"],
+        serde_json::json!(["query", "date_from"])
+    );
+    assert_eq!(body["detail"][0]["input"], "2024-02-30");
+
+    let reversed = format!("/hotels/Алтай?date_from={}&date_to={}", day(12), day(10));
+    let (status, body) = get(&app, &reversed).await;
+    assert_eq!(status, 400);
+    assert!(body["detail"].is_string(), "{body}");
+
+    let too_long = format!("/hotels/Алтай?date_from={}&date_to={}", day(1), day(40));
+    assert_eq!(get(&app, &too_long).await.0, 400);
+}
+
+#[tokio::test]
+async fn one_hotel_and_its_rooms_for_a_stay() {
+    let app = spawn_app().await;
+    let (status, hotel) = get(&app, "/hotels/id/1").await;
+    assert_eq!(status, 200);
+    assert_eq!(hotel["id"], 1);
+    assert!(hotel.get("rooms_left").is_none());
+    assert_eq!(
+        get(&app, "/hotels/id/999").await,
+        (404, serde_json::json!({"detail": "Not found"}))
+    );
+    let (status, body) = get(&app, "/hotels/id/abc").await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        body["detail"][0]["loc"],
+        serde_json::json!(["path", "hotel_id"])
+    );
+
+    let (status, rooms) = get(
+        &app,
+        &format!("/hotels/1/rooms?date_from={}&date_to={}", day(10), day(13)),
+    )
+    .await;
+    assert_eq!(status, 200, "{rooms}");
+    for room in rooms.as_array().unwrap() {
+        assert_eq!(room["hotel_id"], 1);
+        assert_eq!(
+            room["total_cost"].as_i64(),
+            room["price"].as_i64().map(|price| price * 3)
+        );
+        assert!(room["rooms_left"].as_i64() <= room["quantity"].as_i64());
+    }
+    let unknown = format!(
+        "/hotels/999/rooms?date_from={}&date_to={}",
+        day(10),
+        day(13)
+    );
+    assert_eq!(get(&app, &unknown).await.0, 404);
+}
+
+async fn post_json(app: &TestApp, path: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1{path}")))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("request is sent")
+}
+
+/// Registers through the API and returns the access token of a login.
+async fn api_user(app: &TestApp, email: &str) -> String {
+    let body = format!(r#"{{"email": "{email}", "password": "correct horse battery"}}"#);
+    assert_eq!(post_json(app, "/auth/register", &body).await.status(), 200);
+    let login = post_json(app, "/auth/login", &body).await;
+    assert_eq!(login.status(), 200);
+    let json: Value = login.json().await.unwrap();
+    json["access_token"].as_str().unwrap().to_owned()
+}
+
+fn authed(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+) -> reqwest::RequestBuilder {
+    app.client
+        .request(method, app.url(&format!("/api/v1{path}")))
+        .header("cookie", format!("booking_access_token={token}"))
+}
+
+#[tokio::test]
+async fn register_login_me_logout_follow_the_contract() {
+    let app = spawn_app().await;
+    let body = r#"{"email": "api@example.com", "password": "correct horse battery"}"#;
+    let registered = post_json(&app, "/auth/register", body).await;
+    assert_eq!(registered.status(), 200);
+    assert_eq!(registered.json::<Value>().await.unwrap(), Value::Null);
+    let again = post_json(&app, "/auth/register", &body.replace("api@", "API@")).await;
+    assert_eq!(again.status(), 409);
+    assert!(again.json::<Value>().await.unwrap()["detail"].is_string());
+
+    let bad = post_json(
+        &app,
+        "/auth/register",
+        r#"{"email": "nope", "password": "short"}"#,
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let detail = bad.json::<Value>().await.unwrap()["detail"].clone();
+    assert_eq!(detail[0]["loc"], serde_json::json!(["body", "email"]));
+    let missing = post_json(&app, "/auth/register", "{}").await;
+    let detail = missing.json::<Value>().await.unwrap()["detail"].clone();
+    assert_eq!(detail.as_array().unwrap().len(), 2);
+    assert_eq!(detail[1]["loc"], serde_json::json!(["body", "password"]));
+    assert_eq!(
+        post_json(&app, "/auth/register", "{not json")
+            .await
+            .status(),
+        422
+    );
+    let typed = post_json(&app, "/auth/login", r#"{"email": 5, "password": "x"}"#).await;
+    assert_eq!(typed.status(), 422);
+
+    let login = post_json(&app, "/auth/login", body).await;
+    assert_eq!(login.status(), 200);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("booking_access_token=") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let token = login.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = post_json(&app, "/auth/login", &body.replace("battery", "staple")).await;
+    assert_eq!(wrong.status(), 401);
+
+    let me = authed(&app, reqwest::Method::GET, "/auth/me", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["email"], "api@example.com");
+    assert!(me.get("hashed_password").is_none());
+    let bearer = app
+        .client
+        .get(app.url("/api/v1/auth/me"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 200);
+    assert_eq!(app.get("/api/v1/auth/me").await.status(), 401);
+    let logout = post_json(&app, "/auth/logout", "").await;
+    assert_eq!(logout.status(), 200);
+    assert!(
+        logout.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+}
+
+#[tokio::test]
+async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
+    let app = spawn_app().await;
+    let guest = api_user(&app, "guest@example.com").await;
+    let other = api_user(&app, "other@example.com").await;
+    let book = |token: &str, query: String| {
+        authed(
+            &app,
+            reqwest::Method::POST,
+            &format!("/bookings?{query}"),
+            token,
+        )
+        .send()
+    };
+    let stay = format!("date_from={}&date_to={}", day(20), day(22));
+    // Room 4 has 8 rooms: the 9th booking of the same nights is refused (the original's test).
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        let response = book(&guest, format!("room_id=4&{stay}")).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let booking: Value = response.json().await.unwrap();
+        assert_eq!(booking["total_days"], 2);
+        assert_eq!(
+            booking["total_cost"].as_i64(),
+            booking["price"].as_i64().map(|p| p * 2)
+        );
+        ids.push(booking["id"].as_i64().unwrap());
+    }
+    let full = book(&other, format!("room_id=4&{stay}")).await.unwrap();
+    assert_eq!(full.status(), 409);
+    assert_eq!(
+        book(&guest, format!("room_id=999&{stay}"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let reversed = format!("room_id=4&date_from={}&date_to={}", day(22), day(20));
+    assert_eq!(book(&guest, reversed).await.unwrap().status(), 400);
+    let missing = book(&guest, "room_id=4".into()).await.unwrap();
+    assert_eq!(missing.status(), 422);
+    assert_eq!(
+        missing.json::<Value>().await.unwrap()["detail"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let signed_out = app
+        .client
+        .post(app.url(&format!("/api/v1/bookings?room_id=4&{stay}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 401);
+
+    let list: Value = authed(&app, reqwest::Method::GET, "/bookings", &guest)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 8);
+    assert!(list[0]["name"].is_string());
+
+    let id = ids[0];
+    let others = authed(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/bookings/{id}"),
+        &other,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(others.status(), 404, "someone else's booking is not found");
+    let cancelled = authed(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/bookings/{id}"),
+        &guest,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(cancelled.status(), 204);
+    let now_free = book(&other, format!("room_id=4&{stay}")).await.unwrap();
+    assert_eq!(now_free.status(), 200);
+}
