@@ -57,6 +57,9 @@ npm-deps: node_modules/.installed end2end/node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@# The API docs page (/docs) ships Swagger UI with the app: nothing from a CDN.
+	mkdir -p public/docs
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js public/docs/
 	@touch $@
 
 end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json

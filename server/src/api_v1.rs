@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bookings;
 pub mod errors;
 pub mod hotels;
+pub mod openapi;
 
 use app::server::state::AppState;
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/me", get(auth::me))
         .route("/bookings", get(bookings::list).post(bookings::book))
         .route("/bookings/{booking_id}", delete(bookings::cancel))
+        .route("/openapi.json", get(openapi::document))
         // Every request body of this API is a small JSON object.
         .layer(DefaultBodyLimit::max(16 * 1024))
 }

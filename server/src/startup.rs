@@ -155,6 +155,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
             }),
         )
         .nest("/api/v1", api_v1::routes())
+        .route("/docs", get(api_v1::openapi::docs_page))
         .merge(pictures::upload::routes(state.clone(), pictures.clone()))
         .nest_service(
             app::model::picture::PICTURES_URL_PATH,

@@ -82,6 +82,12 @@ fn with_cookie(cookie: &str, body: Value) -> Response {
 }
 
 /// `POST /auth/register`: 200 `null`; 409 taken (any letter case); 422 bad email or password.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = super::openapi::Credentials,
+    responses(
+        (status = 200, description = "Registered (body null)"),
+        (status = 409, description = "The email is registered already, in any letter case", body = super::openapi::Detail),
+        (status = 422, description = "Malformed body, invalid email, password shorter than 8", body = super::openapi::ValidationError),
+    ))]
 pub async fn register(
     State(state): State<AppState>,
     body: Result<Json<Value>, JsonRejection>,
@@ -95,6 +101,13 @@ pub async fn register(
 
 /// `POST /auth/login`: `{"access_token"}` and the session cookie; 401 for a wrong email or
 /// password alike.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = super::openapi::Credentials,
+    responses(
+        (status = 200, description = "Signed in; also sets the booking_access_token cookie", body = super::openapi::AccessToken),
+        (status = 401, description = "Wrong email or password (one answer for both)", body = super::openapi::Detail),
+        (status = 422, description = "Malformed body", body = super::openapi::ValidationError),
+        (status = 429, description = "Too many failed attempts", body = super::openapi::Detail),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     extensions: Extensions,
@@ -113,6 +126,8 @@ pub async fn login(
 }
 
 /// `POST /auth/logout`: clears the cookie; works signed out too.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 200, description = "Cookie cleared (body null)")))]
 pub async fn logout(State(state): State<AppState>) -> Response {
     with_cookie(&cleared_cookie(state.auth.secure_cookies), Value::Null)
 }
@@ -123,6 +138,11 @@ pub async fn signed_in(state: &AppState, session: &Session) -> Result<User, ApiE
 }
 
 /// `GET /auth/me`: `{id, email, role}` (never the password hash, which the original returned).
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("cookie" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = super::openapi::Me),
+        (status = 401, description = "Missing, malformed, badly signed or expired token", body = super::openapi::Detail),
+    ))]
 pub async fn me(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,

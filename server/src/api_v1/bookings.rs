@@ -15,7 +15,7 @@ use super::auth::signed_in;
 use super::errors::{ApiError, Problem};
 
 /// A booking as the original answered it, plus the room's name and picture (welcome extras).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BookingOut {
     id: i32,
     room_id: i32,
@@ -43,7 +43,7 @@ impl From<Booking> for BookingOut {
 }
 
 /// A booking in the guest's list, with the room type's name, description and services.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BookingWithRoom {
     #[serde(flatten)]
     booking: BookingOut,
@@ -66,6 +66,11 @@ impl From<BookingDetails> for BookingWithRoom {
 }
 
 /// `GET /bookings`: the caller's bookings, upcoming first.
+#[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's bookings, upcoming first", body = Vec<BookingWithRoom>),
+        (status = 401, description = "Not signed in", body = super::openapi::Detail),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -85,6 +90,16 @@ pub struct BookQuery {
 
 /// `POST /bookings?room_id&date_from&date_to`: 200 the booking; 409 no rooms left; 400 / 422
 /// dates as in search; 404 unknown room.
+#[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
+    params(("room_id" = i32, Query), ("date_from" = String, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = String, Query, description = "Check-out, YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "Booked; the price a night is copied from the room", body = BookingOut),
+        (status = 400, description = "Check-out not after check-in, check-in past, or longer than 30 nights (the original stored them)", body = super::openapi::Detail),
+        (status = 401, description = "Not signed in", body = super::openapi::Detail),
+        (status = 404, description = "No such room type", body = super::openapi::Detail),
+        (status = 409, description = "No rooms left for these dates (never overbooked, unlike the original)", body = super::openapi::Detail),
+        (status = 422, description = "Missing or malformed parameters", body = super::openapi::ValidationError),
+    ))]
 pub async fn book(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -133,6 +148,13 @@ pub async fn book(
 }
 
 /// `DELETE /bookings/{booking_id}`: 204; 404 for unknown ids and other guests' bookings alike.
+#[utoipa::path(delete, path = "/api/v1/bookings/{booking_id}", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
+    params(("booking_id" = i32, Path)),
+    responses(
+        (status = 204, description = "Cancelled"),
+        (status = 401, description = "Not signed in", body = super::openapi::Detail),
+        (status = 404, description = "Unknown, someone else's, or past (the original answered 200 and did nothing)", body = super::openapi::Detail),
+    ))]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,

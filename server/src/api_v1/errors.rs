@@ -10,13 +10,17 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// One input problem, as FastAPI reports it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
+    #[schema(value_type = String, example = "missing")]
     pub kind: &'static str,
     /// Where: `["query", "date_from"]`, `["path", "hotel_id"]`, `["body", "email"]`.
+    #[schema(value_type = Vec<String>)]
     pub loc: [&'static str; 2],
     pub msg: String,
+    /// The value as received (`null` when missing).
+    #[schema(value_type = Option<String>)]
     pub input: Value,
 }
 

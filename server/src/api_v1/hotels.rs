@@ -59,7 +59,7 @@ fn hotel_id(raw: &str) -> Result<i32, ApiError> {
 }
 
 /// A hotel in the search list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HotelWithRoomsLeft {
     #[serde(flatten)]
     hotel: HotelInfo,
@@ -67,7 +67,7 @@ pub struct HotelWithRoomsLeft {
 }
 
 /// A hotel as the original described it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HotelInfo {
     id: i32,
     name: String,
@@ -91,7 +91,7 @@ impl From<Hotel> for HotelInfo {
 }
 
 /// A room type for a stay.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RoomForStay {
     id: i32,
     hotel_id: i32,
@@ -107,6 +107,13 @@ pub struct RoomForStay {
 
 /// `GET /hotels/{location}?date_from&date_to`: every hotel there with a room free for the whole
 /// stay (case-insensitive, unlike the original), cheapest first.
+#[utoipa::path(get, path = "/api/v1/hotels/{location}", tag = "hotels",
+    params(("location" = String, Path, description = "Part of the address, any letter case"), ("date_from" = String, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = String, Query, description = "Check-out, YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "Hotels with a room free for the whole stay", body = Vec<HotelWithRoomsLeft>),
+        (status = 400, description = "Check-out not after check-in, or longer than 30 nights", body = super::openapi::Detail),
+        (status = 422, description = "Missing or malformed dates", body = super::openapi::ValidationError),
+    ))]
 pub async fn search(
     State(state): State<AppState>,
     Path(location): Path<String>,
@@ -132,6 +139,13 @@ pub async fn search(
 }
 
 /// `GET /hotels/id/{hotel_id}`: one hotel; 404 if unknown (the original answered `null`).
+#[utoipa::path(get, path = "/api/v1/hotels/id/{hotel_id}", tag = "hotels",
+    params(("hotel_id" = i32, Path)),
+    responses(
+        (status = 200, description = "The hotel", body = HotelInfo),
+        (status = 404, description = "No such hotel (the original answered 200 null)", body = super::openapi::Detail),
+        (status = 422, description = "Not a positive integer", body = super::openapi::ValidationError),
+    ))]
 pub async fn get(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
@@ -146,6 +160,14 @@ pub async fn get(
 
 /// `GET /hotels/{hotel_id}/rooms?date_from&date_to`: every room type with its total and rooms
 /// left for the stay; 404 for an unknown hotel.
+#[utoipa::path(get, path = "/api/v1/hotels/{hotel_id}/rooms", tag = "hotels",
+    params(("hotel_id" = i32, Path), ("date_from" = String, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = String, Query, description = "Check-out, YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "Every room type with its total and rooms left", body = Vec<RoomForStay>),
+        (status = 400, description = "Check-out not after check-in, or longer than 30 nights (the original did not check)", body = super::openapi::Detail),
+        (status = 404, description = "No such hotel", body = super::openapi::Detail),
+        (status = 422, description = "Missing or malformed dates or id", body = super::openapi::ValidationError),
+    ))]
 pub async fn rooms(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,

@@ -332,3 +332,71 @@ async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
     let now_free = book(&other, format!("room_id=4&{stay}")).await.unwrap();
     assert_eq!(now_free.status(), 200);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route() {
+    let app = spawn_app().await;
+    let (status, doc) = get(&app, "/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let mut routes: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    routes.sort();
+    assert_eq!(
+        routes,
+        [
+            "DELETE /api/v1/bookings/{booking_id}",
+            "GET /api/v1/auth/me",
+            "GET /api/v1/bookings",
+            "GET /api/v1/hotels/id/{hotel_id}",
+            "GET /api/v1/hotels/{hotel_id}/rooms",
+            "GET /api/v1/hotels/{location}",
+            "POST /api/v1/auth/login",
+            "POST /api/v1/auth/logout",
+            "POST /api/v1/auth/register",
+            "POST /api/v1/bookings",
+        ]
+    );
+    // Every referenced schema is defined.
+    let text = doc.to_string();
+    for name in [
+        "HotelInfo",
+        "HotelWithRoomsLeft",
+        "RoomForStay",
+        "BookingOut",
+        "Problem",
+        "Detail",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "{name} in {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_docs_page_uses_the_document_and_assets_shipped_with_the_app() {
+    let app = spawn_app().await;
+    let page = app.get("/docs").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"url: "/api/v1/openapi.json""#));
+    assert!(html.contains(r#"src="/docs/swagger-ui-bundle.js""#));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from elsewhere"
+    );
+}

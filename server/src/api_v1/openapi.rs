@@ -1,0 +1,127 @@
+//! The OpenAPI 3.1 document of the HTTP API, generated from the handlers' annotations and the
+//! answer types, served at `/api/v1/openapi.json`.
+use std::sync::LazyLock;
+
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::{auth, bookings, errors, hotels};
+
+/// A rule error: `{"detail": "<text>"}`.
+#[derive(ToSchema)]
+pub struct Detail {
+    #[allow(dead_code)]
+    detail: String,
+}
+
+/// Input that does not parse: FastAPI's list of problems.
+#[derive(ToSchema)]
+pub struct ValidationError {
+    #[allow(dead_code)]
+    detail: Vec<errors::Problem>,
+}
+
+/// `{email, password}`.
+#[derive(ToSchema)]
+pub struct Credentials {
+    #[allow(dead_code)]
+    #[schema(example = "test@test.com")]
+    email: String,
+    #[allow(dead_code)]
+    password: String,
+}
+
+/// The session token (also set as the `booking_access_token` cookie).
+#[derive(ToSchema)]
+pub struct AccessToken {
+    #[allow(dead_code)]
+    access_token: String,
+}
+
+/// The signed-in user.
+#[derive(ToSchema)]
+pub struct Me {
+    #[allow(dead_code)]
+    id: i32,
+    #[allow(dead_code)]
+    email: String,
+    #[allow(dead_code)]
+    #[schema(example = "user")]
+    role: String,
+}
+
+struct SessionSchemes;
+
+impl Modify for SessionSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("booking_access_token"))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Бронирование отелей: HTTP API v1",
+        description = "The original FastAPI project's contract under /api/v1, answering correctly where the original did not (see each route)."
+    ),
+    paths(
+        auth::register, auth::login, auth::logout, auth::me,
+        hotels::search, hotels::get, hotels::rooms,
+        bookings::list, bookings::book, bookings::cancel,
+    ),
+    modifiers(&SessionSchemes),
+    tags((name = "auth"), (name = "hotels"), (name = "bookings"))
+)]
+pub struct ApiDoc;
+
+/// The document, built once.
+pub static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(&DOCUMENT)
+}
+
+/// `GET /docs`: Swagger UI over the document, as FastAPI's users know it. Its script and styles
+/// ship with the app (`public/docs/`, from npm's swagger-ui-dist), so it works offline; the
+/// online validator badge is off.
+pub async fn docs_page() -> axum::response::Html<&'static str> {
+    axum::response::Html(DOCS_PAGE)
+}
+
+const DOCS_PAGE: &str = r##"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Бронирование отелей: HTTP API v1</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({
+  url: "/api/v1/openapi.json",
+  dom_id: "#swagger-ui",
+  validatorUrl: null,
+  deepLinking: true
+});
+</script>
+</body>
+</html>
+"##;
