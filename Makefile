@@ -28,7 +28,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -88,7 +88,7 @@ e2e: release-build
 		rm -rf $(CARGO_TARGET_DIR)/e2e-media; exit $$status
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench: bench-auth bench-catalog bench-bookings bench-pictures
+bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
@@ -104,3 +104,6 @@ bench-bookings: release-build wrk
 
 bench-pictures: release-build
 	server/bench/pictures.sh
+
+bench-api: release-build wrk
+	server/bench/api.sh

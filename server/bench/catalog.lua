@@ -1,5 +1,6 @@
 -- wrk: catalog requests as the hydrated pages send them (form-encoded server functions).
--- BENCH_KIND: search | hotel. BENCH_ROTATE=1 varies place, dates and hotel per request (so a
+-- BENCH_KIND: search | hotel (server functions) | api-search | api-rooms (GET /api/v1/...).
+-- BENCH_ROTATE=1 varies place, dates and hotel per request (so a
 -- cache would rarely hit); otherwise every request is the same (a warm cache always hits).
 -- BENCH_FROM / BENCH_TO: the stay; BENCH_HOTELS: how many hotel ids exist.
 local kind = os.getenv("BENCH_KIND") or "search"
@@ -16,9 +17,12 @@ local places = {
 local dates = {}
 for line in (os.getenv("BENCH_STAYS") or ""):gmatch("[^ ]+") do table.insert(dates, line) end
 
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.path = kind == "search" and "/api/search_hotels" or "/api/get_hotel"
+local api = kind == "api-search" or kind == "api-rooms"
+if not api then
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.path = kind == "search" and "/api/search_hotels" or "/api/get_hotel"
+end
 
 local function stay()
   if rotate and #dates > 0 then
@@ -31,6 +35,15 @@ end
 
 request = function()
   local date_from, date_to = stay()
+  if api then
+    local dates = "?date_from=" .. date_from .. "&date_to=" .. date_to
+    if kind == "api-search" then
+      local place = rotate and places[math.random(#places)] or places[1]
+      return wrk.format("GET", "/api/v1/hotels/" .. place .. dates)
+    end
+    local id = rotate and math.random(hotels) or 1
+    return wrk.format("GET", "/api/v1/hotels/" .. id .. "/rooms" .. dates)
+  end
   local body
   if kind == "search" then
     local place = rotate and places[math.random(#places)] or places[1]
