@@ -66,15 +66,18 @@ fn search_entry_name(search: &HotelSearch) -> String {
 
 /// One page of hotels with a room free for the stay.
 pub async fn search(state: &AppState, search: &HotelSearch) -> Result<SearchResults, AppError> {
-    let mut gens = vec![CATALOG_GENERATION.to_owned()];
-    gens.extend(month_generations(
-        search.stay.check_in(),
-        search.stay.check_out(),
-    ));
+    let gens = search_generations(search.stay);
     cached(&state.cache, &gens, &search_entry_name(search), || {
         search_uncached(state, search)
     })
     .await
+}
+
+/// What every search over `stay` depends on: the catalog and the months of the stay.
+fn search_generations(stay: StayDates) -> Vec<String> {
+    let mut gens = vec![CATALOG_GENERATION.to_owned()];
+    gens.extend(month_generations(stay.check_in(), stay.check_out()));
+    gens
 }
 
 async fn search_uncached(
@@ -101,11 +104,18 @@ pub async fn available_hotels(
     location: Option<&LocationQuery>,
     stay: StayDates,
 ) -> Result<Vec<HotelOffer>, AppError> {
-    let found = state
-        .search_index
-        .search_all(&state.db, location, stay)
-        .await?;
-    Ok(found.into_iter().map(|found| offer(state, found)).collect())
+    let place = location
+        .map(|location| location.as_str().to_lowercase())
+        .unwrap_or_default();
+    let name = format!("all:{}:{}:{place}", stay.check_in(), stay.check_out());
+    cached(&state.cache, &search_generations(stay), &name, || async {
+        let found = state
+            .search_index
+            .search_all(&state.db, location, stay)
+            .await?;
+        Ok(found.into_iter().map(|found| offer(state, found)).collect())
+    })
+    .await
 }
 
 fn offer(state: &AppState, found: Found) -> HotelOffer {

@@ -39,6 +39,14 @@ pub struct AccessToken {
     access_token: String,
 }
 
+/// A picture upload: the file in the multipart field `file`.
+#[derive(ToSchema)]
+pub struct UploadForm {
+    #[allow(dead_code)]
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// The signed-in user.
 #[derive(ToSchema)]
 pub struct Me {
@@ -82,9 +90,10 @@ impl Modify for SessionSchemes {
         auth::register, auth::login, auth::logout, auth::me,
         hotels::search, hotels::get, hotels::rooms,
         bookings::list, bookings::book, bookings::cancel,
+        crate::pictures::upload::api_upload,
     ),
     modifiers(&SessionSchemes),
-    tags((name = "auth"), (name = "hotels"), (name = "bookings"))
+    tags((name = "auth"), (name = "hotels"), (name = "bookings"), (name = "admin"))
 )]
 pub struct ApiDoc;
 

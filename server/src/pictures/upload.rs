@@ -28,7 +28,7 @@ use super::{Pictures, UploadError};
 const FRAMING_BYTES: u64 = 64 * 1024;
 
 #[derive(Clone)]
-struct UploadContext {
+pub struct UploadContext {
     app: AppState,
     pictures: Pictures,
 }
@@ -38,6 +38,7 @@ pub fn routes(app: AppState, pictures: Pictures) -> Router<AppState> {
     let limit = pictures.limits.max_bytes.saturating_add(FRAMING_BYTES);
     Router::new()
         .route("/admin/pictures/{kind}/{id}", post(upload))
+        .route("/api/v1/images/hotels", post(api_upload))
         .layer(DefaultBodyLimit::max(
             usize::try_from(limit).unwrap_or(usize::MAX),
         ))
@@ -66,6 +67,53 @@ async fn upload(
             None => StatusCode::CREATED.into_response(),
         },
         Err(error) => answer_error(wants_json, back, error),
+    }
+}
+
+/// `?name=<hotel id>`, as the original named it.
+#[derive(Debug, serde::Deserialize)]
+pub struct ImageQuery {
+    name: Option<String>,
+}
+
+/// `POST /api/v1/images/hotels?name=<hotel id>`, multipart field `file`: the original's upload
+/// route (which had no auth; ours is admin-only), answering 201 with the picture's status.
+#[utoipa::path(post, path = "/api/v1/images/hotels", tag = "admin",
+    security(("cookie" = []), ("bearer" = [])),
+    params(("name" = i32, Query, description = "The hotel's id")),
+    request_body(content_type = "multipart/form-data", content = crate::api_v1::openapi::UploadForm),
+    responses(
+        (status = 201, description = "Stored; the sizes are being made"),
+        (status = 401, description = "Not signed in (the original needed no auth)", body = crate::api_v1::openapi::Detail),
+        (status = 403, description = "Not an admin", body = crate::api_v1::openapi::Detail),
+        (status = 404, description = "No such hotel", body = crate::api_v1::openapi::Detail),
+        (status = 413, description = "Larger than UPLOAD_MAX_BYTES", body = crate::api_v1::openapi::Detail),
+        (status = 415, description = "Not a JPEG, PNG or WebP picture", body = crate::api_v1::openapi::Detail),
+        (status = 422, description = "No hotel id, no file, damaged, or too many pixels", body = crate::api_v1::openapi::Detail),
+    ))]
+pub async fn api_upload(
+    State(context): State<UploadContext>,
+    Extension(session): Extension<Session>,
+    query: Result<axum::extract::Query<ImageQuery>, axum::extract::rejection::QueryRejection>,
+    multipart: Multipart,
+) -> Response {
+    let raw = query.ok().and_then(|query| query.0.name);
+    let Some(hotel) = raw.as_deref().and_then(app::model::parse_id) else {
+        return crate::api_v1::errors::ApiError::from(crate::api_v1::errors::Problem {
+            kind: if raw.is_none() {
+                "missing"
+            } else {
+                "int_parsing"
+            },
+            loc: ["query", "name"],
+            msg: "The hotel's id is required, a positive integer".into(),
+            input: raw.map_or(serde_json::Value::Null, Into::into),
+        })
+        .into_response();
+    };
+    match receive_and_accept(&context, &session, PictureOwner::Hotel(hotel), multipart).await {
+        Ok(status) => (StatusCode::CREATED, Json(status)).into_response(),
+        Err(error) => answer_error(true, None, error),
     }
 }
 

@@ -368,6 +368,7 @@ async fn the_openapi_document_lists_every_route() {
             "POST /api/v1/auth/logout",
             "POST /api/v1/auth/register",
             "POST /api/v1/bookings",
+            "POST /api/v1/images/hotels",
         ]
     );
     // Every referenced schema is defined.
@@ -398,5 +399,41 @@ async fn the_docs_page_uses_the_document_and_assets_shipped_with_the_app() {
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "nothing from elsewhere"
+    );
+}
+
+#[tokio::test]
+async fn the_cached_hotel_list_follows_bookings_at_once() {
+    let app = spawn_app().await;
+    let guest = api_user(&app, "list@example.com").await;
+    let path = format!("/hotels/Алтай?date_from={}&date_to={}", day(40), day(42));
+    let rooms_left = |list: &Value, id: i64| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|hotel| hotel["id"] == id)
+            .map(|hotel| hotel["rooms_left"].as_i64().unwrap())
+    };
+    let (_, before) = get(&app, &path).await;
+    let (_, cached) = get(&app, &path).await;
+    assert_eq!(before, cached);
+    let booked = authed(
+        &app,
+        reqwest::Method::POST,
+        &format!(
+            "/bookings?room_id=4&date_from={}&date_to={}",
+            day(40),
+            day(42)
+        ),
+        &guest,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(booked.status(), 200);
+    let (_, after) = get(&app, &path).await;
+    assert_eq!(
+        rooms_left(&after, 2),
+        rooms_left(&before, 2).map(|left| left - 1)
     );
 }

@@ -451,3 +451,29 @@ async fn the_admin_page_lists_pictures_and_their_state() {
         .await;
     assert_eq!(refused.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn the_original_upload_route_is_served_for_admins_only() {
+    let app = spawn_app().await;
+    let token = admin_token(&app).await;
+    let jpeg = picture(800, 600, ImageFormat::Jpeg);
+    let (status, body) = upload(
+        &app,
+        Some(&token),
+        "/api/v1/images/hotels?name=2",
+        jpeg.clone(),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["owner"]["Hotel"], 2);
+    let (status, _) = upload(&app, None, "/api/v1/images/hotels?name=2", jpeg.clone()).await;
+    assert_eq!(status, 401, "the original needed no auth; we do");
+    let (status, body) = upload(&app, Some(&token), "/api/v1/images/hotels", jpeg.clone()).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        body["detail"][0]["loc"],
+        serde_json::json!(["query", "name"])
+    );
+    let (status, _) = upload(&app, Some(&token), "/api/v1/images/hotels?name=999", jpeg).await;
+    assert_eq!(status, 404);
+}
