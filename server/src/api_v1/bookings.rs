@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::auth::signed_in;
-use super::errors::{ApiError, Problem};
+use super::errors::{ApiError, Problem, positive_id, stay};
 
 /// A booking as the original answered it, plus the room's name and picture (welcome extras).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -125,24 +125,9 @@ pub async fn book(
     else {
         return Err(ApiError::Invalid(missing));
     };
-    if app::model::parse_id(room_id).is_none() {
-        return Err(Problem {
-            kind: "int_parsing",
-            loc: ["query", "room_id"],
-            msg: "Input should be a valid positive integer".into(),
-            input: room_id.as_str().into(),
-        }
-        .into());
-    }
-    // The date rules are the search's: check them here for the API's error shapes.
-    if let Err(error) = app::model::StayDates::parse(date_from, date_to, app::server::today()) {
-        let input = if error.field() == "date_from" {
-            date_from
-        } else {
-            date_to
-        };
-        return Err(ApiError::stay(error, input));
-    }
+    // Checked here for the API's error shapes; `bookings::book` applies the same rules.
+    positive_id(room_id, ["query", "room_id"])?;
+    stay(date_from, date_to)?;
     let booking = bookings::book(&state, user.id, room_id, date_from, date_to).await?;
     Ok(Json(booking.into()))
 }
@@ -154,6 +139,7 @@ pub async fn book(
         (status = 204, description = "Cancelled"),
         (status = 401, description = "Not signed in", body = super::openapi::Detail),
         (status = 404, description = "Unknown, someone else's, or past (the original answered 200 and did nothing)", body = super::openapi::Detail),
+        (status = 422, description = "Not a positive integer", body = super::openapi::ValidationError),
     ))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -161,6 +147,7 @@ pub async fn cancel(
     Path(booking_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let user = signed_in(&state, &session).await?;
+    positive_id(&booking_id, ["path", "booking_id"])?;
     bookings::cancel(&state, user.id, &booking_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,7 +2,7 @@
 //! errors, and FastAPI's 422 list `{"detail": [{"type", "loc", "msg", "input"}]}` for input
 //! that does not parse.
 use app::error::AppError;
-use app::model::StayError;
+use app::model::{StayDates, StayError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -53,9 +53,34 @@ impl From<Problem> for ApiError {
     }
 }
 
+/// An id parameter at `loc`: a positive integer, or 422 as FastAPI answers.
+pub fn positive_id(raw: &str, loc: [&'static str; 2]) -> Result<i32, ApiError> {
+    app::model::parse_id(raw).ok_or_else(|| {
+        Problem {
+            kind: "int_parsing",
+            loc,
+            msg: "Input should be a valid positive integer".into(),
+            input: raw.into(),
+        }
+        .into()
+    })
+}
+
+/// The stay of `?date_from&date_to`, with the date rules of the whole app.
+pub fn stay(date_from: &str, date_to: &str) -> Result<StayDates, ApiError> {
+    StayDates::parse(date_from, date_to, app::server::today()).map_err(|error| {
+        let input = if error.field() == "date_from" {
+            date_from
+        } else {
+            date_to
+        };
+        ApiError::stay(error, input)
+    })
+}
+
 impl ApiError {
     /// A stay that breaks a date rule (400), or a date that does not parse (422 on `input`).
-    pub fn stay(error: StayError, input: &str) -> Self {
+    fn stay(error: StayError, input: &str) -> Self {
         if error.is_malformed() {
             return Problem {
                 kind: "date_from_datetime_parsing",

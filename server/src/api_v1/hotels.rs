@@ -1,12 +1,12 @@
 //! Hotels and rooms of the original's contract: thin handlers over the catalog service.
-use app::model::{Hotel, LocationQuery, StayDates, parse_id};
-use app::server::{catalog, db::hotels::HotelRepo, state::AppState, today};
+use app::model::{Hotel, LocationQuery, StayDates};
+use app::server::{catalog, db::hotels::HotelRepo, state::AppState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
-use super::errors::{ApiError, Problem};
+use super::errors::{ApiError, Problem, positive_id, stay};
 
 /// `?date_from&date_to`, both required by the contract.
 #[derive(Debug, Deserialize)]
@@ -34,28 +34,13 @@ impl StayQuery {
         let (Some(date_from), Some(date_to)) = (query.date_from, query.date_to) else {
             return Err(ApiError::Invalid(missing));
         };
-        StayDates::parse(&date_from, &date_to, today()).map_err(|error| {
-            let input = if error.field() == "date_from" {
-                &date_from
-            } else {
-                &date_to
-            };
-            ApiError::stay(error, input)
-        })
+        stay(&date_from, &date_to)
     }
 }
 
-/// A hotel id from the path: a positive integer, or 422 as FastAPI answers.
+/// A hotel id from the path.
 fn hotel_id(raw: &str) -> Result<i32, ApiError> {
-    parse_id(raw).ok_or_else(|| {
-        Problem {
-            kind: "int_parsing",
-            loc: ["path", "hotel_id"],
-            msg: "Input should be a valid positive integer".into(),
-            input: raw.into(),
-        }
-        .into()
-    })
+    positive_id(raw, ["path", "hotel_id"])
 }
 
 /// A hotel in the search list.

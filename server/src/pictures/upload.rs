@@ -59,8 +59,14 @@ async fn upload(
     let Some(owner) = PictureOwner::parse(&kind, &id) else {
         return answer_error(wants_json, None, UploadError::App(AppError::NotFound));
     };
-    let back = admin_page(&context.app, owner).await;
-    match receive_and_accept(&context, &session, owner, multipart).await {
+    let result = receive_and_accept(&context, &session, owner, multipart).await;
+    // Only a plain form post is sent back to a page.
+    let back = if wants_json {
+        None
+    } else {
+        admin_page(&context.app, owner).await
+    };
+    match result {
         Ok(status) if wants_json => (StatusCode::CREATED, Json(status)).into_response(),
         Ok(_) => match back {
             Some(page) => Redirect::to(&format!("{page}?uploaded=1")).into_response(),

@@ -308,6 +308,11 @@ async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
     assert_eq!(list.as_array().unwrap().len(), 8);
     assert!(list[0]["name"].is_string());
 
+    let malformed = authed(&app, reqwest::Method::DELETE, "/bookings/abc", &guest)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 422);
     let id = ids[0];
     let others = authed(
         &app,
