@@ -18,6 +18,9 @@ WASM_BINDGEN_VERSION := 0.2.130
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
+# schemathesis (PyPI) for the API's property-based run, in a virtualenv outside the clone.
+SCHEMATHESIS_VERSION := 4.32.5
+VENV ?= $(HOME)/.cache/booking-venv
 E2E_PORT ?= 3100
 # The browser tests' server: its own database and Redis prefix, never the demo database.
 E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=true \
@@ -28,7 +31,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e fuzz schemathesis release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -41,7 +44,7 @@ run: setup
 dev: setup
 	CARGO_INCREMENTAL=1 cargo leptos watch
 
-test: setup browser lint unit e2e
+test: setup browser lint unit e2e fuzz
 
 setup: tools npm-deps
 
@@ -86,6 +89,14 @@ e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \
 		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; \
 		rm -rf $(CARGO_TARGET_DIR)/e2e-media; exit $$status
+
+# The HTTP API from its OpenAPI document: generated requests, bounded time, no 5xx allowed.
+fuzz: release-build schemathesis
+	SCHEMATHESIS=$(VENV)/bin/st server/fuzz/api.sh
+
+schemathesis:
+	@$(VENV)/bin/st --version 2>/dev/null | grep -qF "$(SCHEMATHESIS_VERSION)" \
+		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet "schemathesis==$(SCHEMATHESIS_VERSION)"; }
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
 bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api

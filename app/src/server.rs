@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod forms;
+pub mod imports;
 pub mod media;
 pub mod search_index;
 pub mod state;

@@ -1,9 +1,12 @@
--- wrk: POST /api/create_booking as the hydrated page does, signed in (BENCH_COOKIE), for a
--- random room type among BENCH_ROOMS (ids from BENCH_FIRST_ROOM) and one of BENCH_STAYS.
+-- wrk: POST /api/create_booking as the hydrated page does (or, with BENCH_API=1, the HTTP API's
+-- POST /api/v1/bookings?room_id&date_from&date_to), signed in (BENCH_COOKIE), for a random room
+-- type among BENCH_ROOMS (ids from BENCH_FIRST_ROOM) and one of BENCH_STAYS.
 local first = tonumber(os.getenv("BENCH_FIRST_ROOM") or "1")
 local rooms = tonumber(os.getenv("BENCH_ROOMS") or "11")
 local stays = {}
 for pair in (os.getenv("BENCH_STAYS") or ""):gmatch("[^ ]+") do table.insert(stays, pair) end
+
+local api = os.getenv("BENCH_API") == "1"
 
 wrk.method = "POST"
 wrk.path = "/api/create_booking"
@@ -12,8 +15,11 @@ wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
 
 request = function()
   local from, to = stays[math.random(#stays)]:match("([^,]+),([^,]+)")
-  local body = "room_id=" .. (first + math.random(rooms) - 1) .. "&date_from=" .. from .. "&date_to=" .. to
-  return wrk.format(nil, nil, nil, body)
+  local params = "room_id=" .. (first + math.random(rooms) - 1) .. "&date_from=" .. from .. "&date_to=" .. to
+  if api then
+    return wrk.format(nil, "/api/v1/bookings?" .. params, nil, "")
+  end
+  return wrk.format(nil, nil, nil, params)
 end
 
 done = function(summary, latency, requests)

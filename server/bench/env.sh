@@ -9,3 +9,23 @@ export APP_ENV=test DB_NAME=booking_bench REDIS_PREFIX=booking_bench: DEMO_DATA=
   LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD
 unset DATABASE_URL
 base="http://127.0.0.1:$port"
+
+psql_q() { psql -h "${DB_HOST:-127.0.0.1}" -U "${DB_USER:-postgres}" -d booking_bench -tAc "$1"; }
+
+# Room-type nights with more live bookings than rooms: must always be 0.
+overbooked_nights() {
+  psql_q "
+    SELECT count(*) FROM (
+      SELECT b.room_id, night, count(*) AS taken
+      FROM bookings b, generate_series(b.date_from, b.date_to - 1, interval '1 day') AS night
+      WHERE b.cancelled_at IS NULL GROUP BY 1, 2) n
+    JOIN rooms r ON r.id = n.room_id WHERE n.taken > r.quantity"
+}
+
+# Registers a guest through the server function and prints its session cookie.
+guest_cookie() {
+  curl -fs -D - -o /dev/null -X POST "$base/api/register" \
+    -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data "email=$1&password=correct%20horse%20battery" \
+    | sed -n 's/^set-cookie: \(booking_access_token=[^;]*\).*/\1/ip'
+}

@@ -1,10 +1,12 @@
 //! The original project's REST contract under `/api/v1` (see `../shared/api-contract.md` and the
 //! README): thin handlers over the same services as the pages and server functions. So far:
-//! accounts, hotels and rooms, bookings.
+//! accounts, hotels and rooms, bookings, the admin's CSV import (the picture upload lives with
+//! the pictures).
 pub mod auth;
 pub mod bookings;
 pub mod errors;
 pub mod hotels;
+pub mod imports;
 pub mod openapi;
 
 use app::server::state::AppState;
@@ -26,6 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(bookings::list).post(bookings::book))
         .route("/bookings/{booking_id}", delete(bookings::cancel))
         .route("/openapi.json", get(openapi::document))
-        // Every request body of this API is a small JSON object.
+        // Every other request body of this API is a small JSON object.
         .layer(DefaultBodyLimit::max(16 * 1024))
+        .merge(
+            Router::new()
+                .route("/import/{table}", post(imports::import))
+                .layer(DefaultBodyLimit::max(imports::MAX_FILE_BYTES)),
+        )
 }

@@ -137,6 +137,15 @@ pub async fn signed_in(state: &AppState, session: &Session) -> Result<User, ApiE
     Ok(session.user(state).await?.ok_or(AppError::Unauthorized)?)
 }
 
+/// The signed-in admin; 401 for nobody, 403 for anyone else.
+pub async fn admin(state: &AppState, session: &Session) -> Result<User, ApiError> {
+    let user = signed_in(state, session).await?;
+    if !user.is_admin() {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(user)
+}
+
 /// `GET /auth/me`: `{id, email, role}` (never the password hash, which the original returned).
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("cookie" = []), ("bearer" = [])),
     responses(

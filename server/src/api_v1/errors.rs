@@ -3,6 +3,7 @@
 //! that does not parse.
 use app::error::AppError;
 use app::model::{StayDates, StayError};
+use app::server::imports::{ImportError, RowError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -39,6 +40,33 @@ impl Problem {
 pub enum ApiError {
     App(AppError),
     Invalid(Vec<Problem>),
+    /// An import file's problems, each with its line.
+    Rows(Vec<RowError>),
+    /// A request body over the route's limit.
+    TooLarge {
+        limit_bytes: usize,
+    },
+}
+
+impl From<ImportError> for ApiError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Rows(problems) => ApiError::Rows(problems),
+            ImportError::App(error) => ApiError::App(error),
+        }
+    }
+}
+
+/// A file's problem in FastAPI's shape: `loc` is `["body", "file", <line>, <column>]`.
+fn row_problem(problem: &RowError) -> Value {
+    let mut loc = vec![json!("body"), json!("file"), json!(problem.line)];
+    loc.extend(problem.column.map(|column| json!(column)));
+    json!({
+        "type": "csv_row",
+        "loc": loc,
+        "msg": problem.to_string(),
+        "input": problem.input,
+    })
 }
 
 impl From<AppError> for ApiError {
@@ -123,6 +151,16 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(json!({ "detail": problems })),
+            )
+                .into_response(),
+            ApiError::Rows(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({ "detail": problems.iter().map(row_problem).collect::<Vec<_>>() })),
+            )
+                .into_response(),
+            ApiError::TooLarge { limit_bytes } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(json!({ "detail": format!("The body is larger than {limit_bytes} bytes") })),
             )
                 .into_response(),
             ApiError::App(error) => {

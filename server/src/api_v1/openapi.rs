@@ -6,7 +6,7 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{auth, bookings, errors, hotels};
+use super::{auth, bookings, errors, hotels, imports};
 
 /// A rule error: `{"detail": "<text>"}`.
 #[derive(ToSchema)]
@@ -45,6 +45,44 @@ pub struct UploadForm {
     #[allow(dead_code)]
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
+}
+
+/// A stored import file.
+#[derive(ToSchema)]
+pub struct ImportDone {
+    #[allow(dead_code)]
+    #[schema(example = "hotels")]
+    table: String,
+    /// How many rows were stored.
+    #[allow(dead_code)]
+    imported: u32,
+    /// The new rows' ids, in file order.
+    #[allow(dead_code)]
+    ids: Vec<i32>,
+}
+
+/// One problem of an import file.
+#[derive(ToSchema)]
+pub struct RowProblem {
+    #[allow(dead_code)]
+    #[schema(rename = "type", example = "csv_row")]
+    kind: String,
+    /// `["body", "file", <line>, <column>]`; the header is line 1.
+    #[allow(dead_code)]
+    #[schema(value_type = Vec<Object>)]
+    loc: Vec<serde_json::Value>,
+    #[allow(dead_code)]
+    #[schema(example = "line 3, price: expected a whole number from 0 to 100000000")]
+    msg: String,
+    #[allow(dead_code)]
+    input: Option<String>,
+}
+
+/// An import file's problems, or the request's.
+#[derive(ToSchema)]
+pub struct RowProblems {
+    #[allow(dead_code)]
+    detail: Vec<RowProblem>,
 }
 
 /// The signed-in user.
@@ -90,7 +128,7 @@ impl Modify for SessionSchemes {
         auth::register, auth::login, auth::logout, auth::me,
         hotels::search, hotels::get, hotels::rooms,
         bookings::list, bookings::book, bookings::cancel,
-        crate::pictures::upload::api_upload,
+        crate::pictures::upload::api_upload, imports::import,
     ),
     modifiers(&SessionSchemes),
     tags((name = "auth"), (name = "hotels"), (name = "bookings"), (name = "admin"))

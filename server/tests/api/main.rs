@@ -8,6 +8,7 @@ mod catalog;
 mod database;
 mod health;
 mod helpers;
+mod imports;
 mod mail;
 mod pages;
 mod pictures;

@@ -1,0 +1,106 @@
+//! Bulk import of hotels, room types and bookings from CSV files (the original's
+//! `POST /import/{table}`): every row is parsed and checked, references and room capacity
+//! included, and a file goes in whole, in one transaction, or not at all.
+pub mod rows;
+
+use serde::Serialize;
+
+use super::catalog;
+use super::db::imports::ImportRepo;
+use super::state::AppState;
+use crate::error::AppError;
+use rows::{NewBooking, NewHotel, NewRoom, parse};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Hotels,
+    Rooms,
+    Bookings,
+}
+
+impl Table {
+    pub const ALL: [Table; 3] = [Table::Hotels, Table::Rooms, Table::Bookings];
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|table| table.as_str() == raw)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Hotels => "hotels",
+            Table::Rooms => "rooms",
+            Table::Bookings => "bookings",
+        }
+    }
+}
+
+/// One problem in a file: its line (the header is line 1), the column when it is about one
+/// field, and the field as found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowError {
+    pub line: u64,
+    pub column: Option<&'static str>,
+    pub message: String,
+    pub input: Option<String>,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.column {
+            Some(column) => write!(f, "line {}, {column}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file was refused; nothing of it was stored.
+    #[error("{} problem(s) in the file", .0.len())]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<Vec<RowError>> for ImportError {
+    fn from(problems: Vec<RowError>) -> Self {
+        ImportError::Rows(problems)
+    }
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(error: sqlx::Error) -> Self {
+        ImportError::App(error.into())
+    }
+}
+
+/// A stored file: how many rows, and their new ids in file order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub table: &'static str,
+    pub imported: usize,
+    pub ids: Vec<i32>,
+}
+
+/// Imports `file` into `table`. The caller has checked that the user is an admin.
+pub async fn import(
+    state: &AppState,
+    table: Table,
+    file: &[u8],
+) -> Result<ImportReport, ImportError> {
+    let repo = ImportRepo::new(&state.db);
+    let ids = match table {
+        Table::Hotels => repo.hotels(&parse::<NewHotel>(file)?).await?,
+        Table::Rooms => repo.rooms(&parse::<NewRoom>(file)?).await?,
+        Table::Bookings => repo.bookings(&parse::<NewBooking>(file)?).await?,
+    };
+    // Imports are rare and may touch any hotel and month: every cached entry is recomputed.
+    catalog::catalog_changed(&state.cache).await;
+    tracing::info!(table = table.as_str(), rows = ids.len(), "imported a file");
+    Ok(ImportReport {
+        table: table.as_str(),
+        imported: ids.len(),
+        ids,
+    })
+}
