@@ -18,9 +18,12 @@ WASM_BINDGEN_VERSION := 0.2.130
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
-# schemathesis (PyPI) for the API's property-based run, in a virtualenv outside the clone.
+# schemathesis and openapi-spec-validator (PyPI) for the API's checks, in a virtualenv outside
+# the clone.
 SCHEMATHESIS_VERSION := 4.32.5
+OPENAPI_SPEC_VALIDATOR_VERSION := 0.9.0
 VENV ?= $(HOME)/.cache/booking-venv
+VENV_STAMP := $(VENV)/.installed-$(SCHEMATHESIS_VERSION)-$(OPENAPI_SPEC_VALIDATOR_VERSION)
 E2E_PORT ?= 3100
 # The browser tests' server: its own database and Redis prefix, never the demo database.
 E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=true \
@@ -31,7 +34,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e fuzz schemathesis release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
+.PHONY: help run dev test setup tools npm-deps browser lint unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -88,15 +91,19 @@ release-build:
 e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \
 		env -u DATABASE_URL $(E2E_ENV) $(SERVER_BIN) db drop >/dev/null; \
+		redis-cli EVAL "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end" \
+			0 'booking_e2e:*' >/dev/null 2>&1; \
 		rm -rf $(CARGO_TARGET_DIR)/e2e-media; exit $$status
 
 # The HTTP API from its OpenAPI document: generated requests, bounded time, no 5xx allowed.
-fuzz: release-build schemathesis
-	SCHEMATHESIS=$(VENV)/bin/st server/fuzz/api.sh
+fuzz: release-build $(VENV_STAMP)
+	PYTHON_BIN=$(VENV)/bin server/fuzz/api.sh
 
-schemathesis:
-	@$(VENV)/bin/st --version 2>/dev/null | grep -qF "$(SCHEMATHESIS_VERSION)" \
-		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet "schemathesis==$(SCHEMATHESIS_VERSION)"; }
+$(VENV_STAMP):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet "schemathesis==$(SCHEMATHESIS_VERSION)" \
+		"openapi-spec-validator==$(OPENAPI_SPEC_VALIDATOR_VERSION)"
+	@touch $@
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
 bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api

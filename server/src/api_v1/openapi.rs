@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use axum::Json;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -69,13 +70,31 @@ pub struct RowProblem {
     kind: String,
     /// `["body", "file", <line>, <column>]`; the header is line 1.
     #[allow(dead_code)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(schema_with = names_and_lines)]
     loc: Vec<serde_json::Value>,
     #[allow(dead_code)]
     #[schema(example = "line 3, price: expected a whole number from 0 to 100000000")]
     msg: String,
     #[allow(dead_code)]
     input: Option<String>,
+}
+
+/// A list of names and line numbers.
+fn names_and_lines() -> Schema {
+    let item = OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .item(ObjectBuilder::new().schema_type(Type::Integer));
+    Schema::Array(ArrayBuilder::new().items(item).build())
+}
+
+/// What an import file holds.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ImportTable {
+    Hotels,
+    Rooms,
+    Bookings,
 }
 
 /// An import file's problems, or the request's.
@@ -130,6 +149,8 @@ impl Modify for SessionSchemes {
         bookings::list, bookings::book, bookings::cancel,
         crate::pictures::upload::api_upload, imports::import,
     ),
+    // Schemas that only parameters name are not collected from the paths.
+    components(schemas(ImportTable)),
     modifiers(&SessionSchemes),
     tags((name = "auth"), (name = "hotels"), (name = "bookings"), (name = "admin"))
 )]

@@ -388,6 +388,7 @@ async fn the_openapi_document_lists_every_route() {
         "Detail",
         "ImportDone",
         "RowProblems",
+        "ImportTable",
     ] {
         assert!(
             doc["components"]["schemas"].get(name).is_some(),
