@@ -37,4 +37,5 @@ rooms=$(psql_q "SELECT count(*) FROM rooms WHERE hotel_id > 6")
 printf '%-44s ' "POST /api/v1/bookings ($rooms room types)"
 BENCH_API=1 BENCH_COOKIE=$cookie BENCH_STAYS=$BENCH_STAYS BENCH_FIRST_ROOM=$first_room BENCH_ROOMS=$rooms \
   wrk -t2 -c32 -d"${duration}s" -s server/bench/booking.lua "$base" | grep '^RESULT' | sed 's/^RESULT //'
-echo "room-type nights over capacity (must be 0): $(overbooked_nights)"
+echo "bookings stored: $(psql_q "SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'bench-api-booker@example.com'")"
+echo "nights of its bookings over capacity (must be 0): $(overbooked_nights bench-api-booker@example.com)"

@@ -197,6 +197,15 @@ impl TestApp {
         access_cookie(&response).expect("a session cookie")
     }
 
+    /// Creates the admin `email` (see `server create-admin`) and returns its session token.
+    pub async fn admin_token(&self, email: &str) -> String {
+        let password = "correct horse battery";
+        app::server::accounts::create_admin(&self.state.db, email, password)
+            .await
+            .expect("the admin is created");
+        access_cookie(&self.login(email, password).await).expect("a session cookie")
+    }
+
     /// The email of the user the token signs in, or `None`.
     pub async fn whoami(&self, token: &str) -> Option<String> {
         let response = self.server_fn_as(token, "current_user", &[]).await;

@@ -1,18 +1,8 @@
 //! The admin's CSV import, `POST /api/v1/import/{hotels|rooms|bookings}`: every row checked, the
 //! failing lines named, a file stored whole or not at all, and no overbooking.
-use app::server::accounts;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, access_cookie, spawn_app};
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn admin_token(app: &TestApp) -> String {
-    accounts::create_admin(&app.state.db, "importer@example.com", PASSWORD)
-        .await
-        .unwrap();
-    access_cookie(&app.login("importer@example.com", PASSWORD).await).unwrap()
-}
+use crate::helpers::{TestApp, spawn_app};
 
 async fn import_bytes(
     app: &TestApp,
@@ -83,7 +73,7 @@ async fn hotels_in(app: &TestApp, place: &str, from: &str, to: &str) -> Vec<(i64
 #[tokio::test]
 async fn hotels_rooms_and_bookings_import_in_file_order_and_show_at_once() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("importer@example.com").await;
     let (from, to) = ("2031-03-10", "2031-03-12");
     assert!(hotels_in(&app, "Выдуманск", from, to).await.is_empty());
 
@@ -151,7 +141,7 @@ async fn hotels_rooms_and_bookings_import_in_file_order_and_show_at_once() {
 #[tokio::test]
 async fn a_file_with_bad_rows_is_refused_whole_with_every_line_named() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("importer@example.com").await;
     let before = counts(&app).await;
     let (status, body) = import(
         &app,
@@ -210,7 +200,7 @@ async fn a_file_with_bad_rows_is_refused_whole_with_every_line_named() {
 #[tokio::test]
 async fn rows_must_name_existing_hotels_rooms_and_users() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("importer@example.com").await;
     let before = counts(&app).await;
     let (status, body) = import(
         &app,
@@ -249,7 +239,7 @@ async fn rows_must_name_existing_hotels_rooms_and_users() {
 #[tokio::test]
 async fn imported_bookings_never_overbook() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("importer@example.com").await;
     let (status, body) = import(
         &app,
         &token,
@@ -318,7 +308,7 @@ async fn only_admins_import_and_bad_requests_get_precise_statuses() {
     let (status, _) = import_bytes(&app, Some(&guest), "hotels", csv.clone()).await;
     assert_eq!(status, 403);
 
-    let token = admin_token(&app).await;
+    let token = app.admin_token("importer@example.com").await;
     let (status, body) = import_bytes(&app, Some(&token), "users", csv.clone()).await;
     assert_eq!((status, locs(&body)), (422, vec![json!(["path", "table"])]));
 

@@ -4,20 +4,10 @@ use std::io::Cursor;
 use std::path::Path;
 
 use app::model::picture::{PICTURE_WIDTHS, picture_height};
-use app::server::accounts;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, access_cookie, spawn_app, spawn_app_with};
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn admin_token(app: &TestApp) -> String {
-    accounts::create_admin(&app.state.db, "boss@example.com", PASSWORD)
-        .await
-        .unwrap();
-    access_cookie(&app.login("boss@example.com", PASSWORD).await).unwrap()
-}
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 /// Posts `bytes` as the `file` field to `path`, as the page's script does (JSON answers).
 async fn upload(app: &TestApp, token: Option<&str>, path: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -153,7 +143,7 @@ fn assert_every_size(media: &Path, digest: &str) {
 #[tokio::test]
 async fn jpeg_png_and_webp_uploads_become_every_size() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let uploads = [
         (
             "/admin/pictures/hotels/1",
@@ -197,7 +187,7 @@ async fn jpeg_png_and_webp_uploads_become_every_size() {
 #[tokio::test]
 async fn exif_orientation_is_applied() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let (status, body) = upload(
         &app,
         Some(&token),
@@ -231,7 +221,7 @@ async fn exif_orientation_is_applied() {
 #[tokio::test]
 async fn bad_files_are_refused_and_nothing_is_kept() {
     let app = spawn_app_with(&[("UPLOAD_MAX_BYTES", "200000")]).await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let jpeg = picture(400, 300, ImageFormat::Jpeg);
     let noise: Vec<u8> = (0..300_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -280,7 +270,7 @@ async fn only_admins_upload() {
     let guest = app.signed_up("guest@example.com").await;
     let (status, body) = upload(&app, Some(&guest), "/admin/pictures/hotels/1", jpeg.clone()).await;
     assert_eq!(status, 403, "{body}");
-    let admin = admin_token(&app).await;
+    let admin = app.admin_token("boss@example.com").await;
     let (status, _) = upload(
         &app,
         Some(&admin),
@@ -297,7 +287,7 @@ async fn only_admins_upload() {
 #[tokio::test]
 async fn a_plain_form_post_returns_to_the_admin_page() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let post = |bytes: Vec<u8>| {
         let form = reqwest::multipart::Form::new().part(
             "file",
@@ -326,7 +316,7 @@ async fn a_plain_form_post_returns_to_the_admin_page() {
 #[tokio::test]
 async fn pages_show_ready_pictures_in_every_size_served_for_good() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let (_, body) = upload(
         &app,
         Some(&token),
@@ -373,7 +363,7 @@ async fn pages_show_ready_pictures_in_every_size_served_for_good() {
 #[tokio::test]
 async fn replaced_and_deleted_pictures_leave_no_files() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let (_, first) = upload(
         &app,
         Some(&token),
@@ -429,7 +419,7 @@ async fn replaced_and_deleted_pictures_leave_no_files() {
 #[tokio::test]
 async fn the_admin_page_lists_pictures_and_their_state() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     upload(
         &app,
         Some(&token),
@@ -455,7 +445,7 @@ async fn the_admin_page_lists_pictures_and_their_state() {
 #[tokio::test]
 async fn the_original_upload_route_is_served_for_admins_only() {
     let app = spawn_app().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token("boss@example.com").await;
     let jpeg = picture(800, 600, ImageFormat::Jpeg);
     let (status, body) = upload(
         &app,
