@@ -11,7 +11,10 @@ cd "$(dirname "$0")/../.."
 
 target=${CARGO_TARGET_DIR:-$HOME/.cache/booking-target}
 bin="$target/release/server"
-tools=${PYTHON_BIN:+$PYTHON_BIN/}
+# Where `st` and `openapi-spec-validator` are; absolute, as schemathesis runs from the scratch
+# directory (it keeps its state, .schemathesis/, where it runs).
+tools=""
+if [ -n "${PYTHON_BIN:-}" ]; then tools="$(cd "$PYTHON_BIN" && pwd)/"; fi
 port=${FUZZ_PORT:-3300}
 seconds=${FUZZ_SECONDS:-90}
 scratch=$(mktemp -d)
@@ -47,12 +50,12 @@ curl -fsS "$base/api/v1/openapi.json" -o "$scratch/openapi.json"
 "${tools}openapi-spec-validator" "$scratch/openapi.json"
 
 status=0
-"${tools}st" run "$base/api/v1/openapi.json" --url "$base" \
+(cd "$scratch" && "${tools}st" run "$base/api/v1/openapi.json" --url "$base" \
   --checks not_a_server_error \
   --header "Authorization: Bearer $token" \
   --phases examples,coverage,fuzzing \
   --max-time "$seconds" --request-timeout 10 --seed 20261127 --workers 2 \
-  --warnings off --report junit --report-dir "$target/schemathesis" || status=$?
+  --warnings off --report junit --report-dir "$target/schemathesis") || status=$?
 if [ "$status" -ne 0 ] && [ -s "$scratch/server.log" ]; then
   echo "--- server log ---"; tail -n 50 "$scratch/server.log"
 fi
