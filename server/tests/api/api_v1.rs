@@ -2,7 +2,7 @@
 use chrono::{Days, Local};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 fn day(offset: u64) -> String {
     Local::now()
@@ -445,4 +445,74 @@ async fn the_cached_hotel_list_follows_bookings_at_once() {
         rooms_left(&after, 2),
         rooms_left(&before, 2).map(|left| left - 1)
     );
+}
+
+#[tokio::test]
+async fn signed_out_callers_bad_tokens_and_repeated_failures_get_the_documented_statuses() {
+    let app = spawn_app().await;
+    let token = api_user(&app, "tokens@example.com").await;
+    let user_id = app.state.auth.jwt.verify(&token).unwrap();
+    let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
+    let expired = app.state.auth.jwt.issue_at(user_id, an_hour_ago).unwrap();
+    let mut tampered = token.clone();
+    tampered.replace_range(tampered.len() - 3.., "AAA");
+    for bad in [expired.as_str(), tampered.as_str(), "garbage"] {
+        let me = authed(&app, reqwest::Method::GET, "/auth/me", bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 401, "{bad}");
+        assert!(me.json::<Value>().await.unwrap()["detail"].is_string());
+    }
+    for (method, path) in [
+        (reqwest::Method::GET, "/bookings"),
+        (reqwest::Method::DELETE, "/bookings/1"),
+    ] {
+        let response = app
+            .client
+            .request(method, app.url(&format!("/api/v1{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{path}");
+    }
+
+    let wrong = r#"{"email": "tokens@example.com", "password": "not the password"}"#;
+    for _ in 0..10 {
+        assert_eq!(post_json(&app, "/auth/login", wrong).await.status(), 401);
+    }
+    let right = r#"{"email": "tokens@example.com", "password": "correct horse battery"}"#;
+    let refused = post_json(&app, "/auth/login", right).await;
+    assert_eq!(
+        refused.status(),
+        429,
+        "even the right password, for a while"
+    );
+    assert!(refused.json::<Value>().await.unwrap()["detail"].is_string());
+}
+
+#[tokio::test]
+async fn the_picture_upload_route_refuses_guests_and_non_pictures() {
+    let app = spawn_app_with(&[("UPLOAD_MAX_BYTES", "1000")]).await;
+    let upload = |token: String, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg"),
+        );
+        app.client
+            .post(app.url("/api/v1/images/hotels?name=1"))
+            .header("cookie", format!("booking_access_token={token}"))
+            .multipart(form)
+            .send()
+    };
+    let guest = api_user(&app, "guest@example.com").await;
+    let status = |response: reqwest::Response| response.status().as_u16();
+    assert_eq!(status(upload(guest, b"x".to_vec()).await.unwrap()), 403);
+    let admin = app.admin_token("boss@example.com").await;
+    let text = upload(admin.clone(), b"not a picture".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(text.status(), 415);
+    assert!(text.json::<Value>().await.unwrap()["detail"].is_string());
+    assert_eq!(status(upload(admin, vec![0xFF; 5000]).await.unwrap()), 413);
 }
