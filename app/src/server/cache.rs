@@ -17,6 +17,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 /// After a failure the cache is skipped this long, so an outage costs one timeout per second
 /// instead of one per request.
 const BACKOFF: Duration = Duration::from_secs(1);
+/// Generation counters expire a day after their last bump, so counters of deleted hotels and
+/// past months do not stay forever. Safe because a missing counter restarts from the clock
+/// (never a number old entries used), and entries live far shorter than a day.
+const GENERATION_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A handle to Redis, cheap to clone.
 #[derive(Clone)]
@@ -61,7 +65,7 @@ for i, k in ipairs(KEYS) do
   if not g then
     local t = redis.call('TIME')
     g = tostring(t[1] * 1000 + math.floor(t[2] / 1000))
-    redis.call('SET', k, g, 'NX')
+    redis.call('SET', k, g, 'NX', 'EX', ARGV[3])
     g = redis.call('GET', k)
   end
   gens[i] = g
@@ -70,7 +74,8 @@ local key = ARGV[1] .. table.concat(gens, '.') .. ARGV[2]
 return {key, redis.call('GET', key)}
 ";
 
-/// Increments each generation counter in KEYS (a missing one starts from the clock).
+/// Increments each generation counter in KEYS (a missing one starts from the clock) and keeps
+/// it for ARGV[1] more seconds.
 const BUMP_SCRIPT: &str = r"
 for _, k in ipairs(KEYS) do
   if redis.call('EXISTS', k) == 1 then
@@ -79,6 +84,7 @@ for _, k in ipairs(KEYS) do
     local t = redis.call('TIME')
     redis.call('SET', k, tostring(t[1] * 1000 + math.floor(t[2] / 1000) + 1))
   end
+  redis.call('EXPIRE', k, ARGV[1])
 end
 return 1
 ";
@@ -246,7 +252,10 @@ impl Cache {
         for generation in gens {
             invocation.key(self.key(generation));
         }
-        invocation.arg(self.key("v:")).arg(format!(":{name}"));
+        invocation
+            .arg(self.key("v:"))
+            .arg(format!(":{name}"))
+            .arg(GENERATION_TTL.as_secs());
         let (key, value) = self
             .call("lookup", |mut c| async move {
                 invocation
@@ -319,6 +328,7 @@ impl Cache {
         for key in &keys {
             invocation.key(key);
         }
+        invocation.arg(GENERATION_TTL.as_secs());
         self.call("bump", |mut c| async move {
             invocation.invoke_async::<i64>(&mut c).await
         })

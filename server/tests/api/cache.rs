@@ -196,3 +196,26 @@ async fn an_invalidation_lost_in_an_outage_is_delivered_before_the_next_read() {
         "the full hotel is not listed from a stale entry"
     );
 }
+
+#[tokio::test]
+async fn generation_counters_expire_a_day_after_their_last_change() {
+    let app = spawn_app_with(&[]).await;
+    timed_search(&app).await;
+    catalog::catalog_changed(&app.state.cache).await;
+    let client = redis::Client::open(format!("redis://{}", upstream())).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}gen:*", app.config.redis_prefix))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert!(keys.len() >= 2, "the search's generations: {keys:?}");
+    for key in keys {
+        let ttl: i64 = redis::cmd("TTL")
+            .arg(&key)
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        assert!((1..=86_400).contains(&ttl), "{key}: {ttl}");
+    }
+}
