@@ -92,15 +92,23 @@ async fn timed_search(app: &crate::helpers::TestApp) -> Duration {
     started.elapsed()
 }
 
-async fn cache_entries(app: &crate::helpers::TestApp) -> usize {
+/// A connection to the real Redis (past any proxy) and the app's keys matching `pattern`.
+async fn redis_keys(
+    app: &crate::helpers::TestApp,
+    pattern: &str,
+) -> (redis::aio::MultiplexedConnection, Vec<String>) {
     let client = redis::Client::open(format!("redis://{}", upstream())).unwrap();
     let mut connection = client.get_multiplexed_async_connection().await.unwrap();
     let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{}v:*", app.config.redis_prefix))
+        .arg(format!("{}{pattern}", app.config.redis_prefix))
         .query_async(&mut connection)
         .await
         .unwrap();
-    keys.len()
+    (connection, keys)
+}
+
+async fn cache_entries(app: &crate::helpers::TestApp) -> usize {
+    redis_keys(app, "v:*").await.1.len()
 }
 
 #[tokio::test]
@@ -202,13 +210,7 @@ async fn generation_counters_expire_a_day_after_their_last_change() {
     let app = spawn_app_with(&[]).await;
     timed_search(&app).await;
     catalog::catalog_changed(&app.state.cache).await;
-    let client = redis::Client::open(format!("redis://{}", upstream())).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{}gen:*", app.config.redis_prefix))
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    let (mut connection, keys) = redis_keys(&app, "gen:*").await;
     assert!(keys.len() >= 2, "the search's generations: {keys:?}");
     for key in keys {
         let ttl: i64 = redis::cmd("TTL")

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, Transaction};
 
+use super::rooms::overlaps_stay;
 use crate::server::imports::rows::{MAX_REPORTED, NewBooking, NewHotel, NewRoom, Numbered};
 use crate::server::imports::{ImportError, RowError};
 
@@ -39,10 +40,10 @@ const INSERT_BOOKINGS: &str = "
 
 /// The first imported booking, in file order, that finds its room type full on some night:
 /// per room type and night, the live bookings already there plus the file's bookings up to
-/// this one must fit in `quantity`. (The app's overlap rule for a one-night stay `[d, d+1)`:
-/// `date_to > d AND date_from <= d`; a booking lasts at most 30 nights, which bounds the scan.)
-const OVER_CAPACITY: &str = "
-    WITH nights AS (
+/// this one must fit in `quantity`. A night `d` is the stay `[d, d + 1)` of the app's overlap
+/// rule; a booking lasts at most 30 nights, which bounds the scan.
+const OVER_CAPACITY: &str = concat!(
+    "WITH nights AS (
         SELECT t.line, t.room_id, t.date_from + i AS night
         FROM unnest($1::bigint[], $2::int[], $3::date[], $4::date[]) AS t(line, room_id, date_from, date_to)
         CROSS JOIN LATERAL generate_series(0, t.date_to - t.date_from - 1) AS i
@@ -54,10 +55,11 @@ const OVER_CAPACITY: &str = "
     SELECT DISTINCT ON (k.room_id, k.night) k.line, k.room_id, k.night
     FROM ranked k JOIN rooms r ON r.id = k.room_id
     WHERE k.nth + (SELECT count(*) FROM bookings b
-                   WHERE b.room_id = k.room_id AND b.cancelled_at IS NULL
-                     AND b.date_to > k.night AND b.date_to <= k.night + 30
-                     AND b.date_from <= k.night) > r.quantity
-    ORDER BY k.room_id, k.night, k.line";
+                   WHERE b.room_id = k.room_id AND b.date_to <= k.night + 30 AND ",
+    overlaps_stay!("k.night", "k.night + 1"),
+    ") > r.quantity
+    ORDER BY k.room_id, k.night, k.line"
+);
 
 pub struct ImportRepo<'a> {
     pool: &'a PgPool,
@@ -137,6 +139,7 @@ impl<'a> ImportRepo<'a> {
         let mut problems = unknown(rows, "room_id", "room type", |b| b.room_id, &rooms);
         problems.extend(unknown(rows, "user_id", "user", |b| b.user_id, &users));
         problems.sort_by_key(|problem| problem.line);
+        problems.truncate(MAX_REPORTED);
         check(problems)?;
         check(over_capacity(&mut tx, rows).await?)?;
         let ids = sqlx::query_scalar(INSERT_BOOKINGS)
@@ -196,7 +199,7 @@ async fn over_capacity(
     tx: &mut Transaction<'_, Postgres>,
     rows: &[Numbered<NewBooking>],
 ) -> Result<Vec<RowError>, ImportError> {
-    let found: Vec<(i64, i32, NaiveDate)> = sqlx::query_as(OVER_CAPACITY)
+    let mut found: Vec<(i64, i32, NaiveDate)> = sqlx::query_as(OVER_CAPACITY)
         .bind(rows.iter().map(|row| row.line as i64).collect::<Vec<_>>())
         .bind(
             rows.iter()
@@ -216,7 +219,6 @@ async fn over_capacity(
         .fetch_all(&mut **tx)
         .await?;
     let mut problems: Vec<RowError> = Vec::new();
-    let mut found = found;
     found.sort_by_key(|(line, _, night)| (*line, *night));
     for (line, room_id, night) in found {
         let line = line as u64;

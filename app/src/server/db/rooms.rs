@@ -53,9 +53,19 @@ impl From<RoomAvailabilityRow> for RoomAvailability {
 /// never overbooks, even if two short bookings could share one room.
 macro_rules! overlaps_stay {
     () => {
-        "b.cancelled_at IS NULL AND b.date_to > $2 AND b.date_from < $3"
+        overlaps_stay!("$2", "$3")
+    };
+    // The same rule for a stay `[from, to)` given as SQL expressions.
+    ($from:literal, $to:literal) => {
+        concat!(
+            "b.cancelled_at IS NULL AND b.date_to > ",
+            $from,
+            " AND b.date_from < ",
+            $to
+        )
     };
 }
+pub(crate) use overlaps_stay;
 
 /// Live bookings of room `r` that share a night with the stay `[$2, $3)`.
 pub const OVERLAPPING_BOOKINGS: &str = concat!(

@@ -323,9 +323,12 @@ fn parse_header<T: Record>(record: &csv::StringRecord) -> Result<Header, Vec<Row
             None => problems.push(file_problem(1, unknown_column::<T>(raw, record.len()))),
         }
     }
-    for (name, required) in T::COLUMNS {
-        if *required && !names.contains(name) && problems.is_empty() {
-            problems.push(file_problem(1, format!("the column {name} is missing")));
+    // Missing columns only matter once the header's names are all understood.
+    if problems.is_empty() {
+        for (name, required) in T::COLUMNS {
+            if *required && !names.contains(name) {
+                problems.push(file_problem(1, format!("the column {name} is missing")));
+            }
         }
     }
     if problems.is_empty() {
@@ -514,8 +517,9 @@ mod tests {
         assert!(problem.message.contains("';'"), "{}", problem.message);
         let problem = first_problem(hotels("id;name;location;rooms_quantity\n1;A;B;1\n"));
         assert!(problem.message.contains("id column"), "{}", problem.message);
-        let problem = first_problem(hotels("name;location\nA;B\n"));
-        assert!(problem.message.contains("rooms_quantity"));
+        let problems = hotels("name\nA\n").unwrap_err();
+        assert_eq!(problems.len(), 2, "every missing column: {problems:?}");
+        assert!(problems[1].message.contains("rooms_quantity"));
         let problem = first_problem(hotels("name;name;location;rooms_quantity\n"));
         assert!(problem.message.contains("twice"));
         assert!(first_problem(hotels("")).message.contains("empty"));
