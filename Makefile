@@ -34,12 +34,13 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test setup tools npm-deps browser lint unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
+.PHONY: help run dev test test-faults setup tools npm-deps browser lint unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
 	@echo "make test  - set up, then run lints, unit, integration and browser tests"
 	@echo "make dev   - set up, then cargo leptos watch"
+	@echo "make test-faults - fault scenarios with real processes (several minutes)"
 
 run: setup
 	cargo leptos serve --release --precompress
@@ -94,6 +95,14 @@ e2e: release-build
 		redis-cli EVAL "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end" \
 			0 'booking_e2e:*' >/dev/null 2>&1; \
 		rm -rf $(CARGO_TARGET_DIR)/e2e-media; exit $$status
+
+# Fault scenarios (several minutes, not part of `make test`): the release server as real
+# processes (two servers, workers) on a PostgreSQL cluster, a Redis and a maildev of their own;
+# SMTP slow and down, a worker killed, PostgreSQL restarted and stopped, Redis killed and
+# partitioned (server/tests/faults/).
+test-faults: setup release-build
+	env -u DATABASE_URL SERVER_BIN=$(SERVER_BIN) LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site \
+		cargo test -p server --test faults -- --ignored --test-threads=1 --nocapture
 
 # The HTTP API from its OpenAPI document: generated requests, bounded time, no 5xx allowed.
 fuzz: release-build $(VENV_STAMP)

@@ -1,12 +1,14 @@
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+
+use crate::components::PageTitle;
+use leptos_meta::{Html, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::{Footer, Header};
-use crate::i18n::{I18nContextProvider, t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
     AccountPage, AdminPicturesPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
     MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
@@ -46,7 +48,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/booking.css"/>
-        <I18nContextProvider>
+        <Translations>
             <DocumentTitle/>
             <Router>
                 <Header/>
@@ -89,12 +91,37 @@ pub fn App() -> impl IntoView {
                 </main>
                 <Footer/>
             </Router>
-        </I18nContextProvider>
+        </Translations>
+    }
+}
+
+/// Provides the translations, as leptos_i18n's `I18nContextProvider` does (locale from the
+/// cookie, then `Accept-Language`; `lang` and `dir` on `<html>`), with one difference: on the
+/// server its cookie-syncing effect is kept from running. That effect is isomorphic, so the
+/// server spawned it as a task of its own, and under load the task often first ran after the
+/// request had finished, reading a disposed signal: a panic per page. It has nothing to do on
+/// the server (the locale endpoint sets the cookie), so its owner is paused there.
+#[component]
+fn Translations(children: Children) -> impl IntoView {
+    let owner = Owner::current().unwrap_or_default().child();
+    let i18n = owner.with(|| {
+        leptos_i18n::context::provide_i18n_context_with_options_inner::<Locale>(Default::default())
+    });
+    #[cfg(feature = "ssr")]
+    owner.pause();
+    // The effects live as long as this component: keep their owner until then.
+    StoredValue::new(owner);
+    provide_context(i18n);
+    let lang = move || leptos_i18n::Locale::as_str(i18n.get_locale());
+    let dir = move || leptos_i18n::Locale::direction(i18n.get_locale()).as_str();
+    view! {
+        {children()}
+        <Html attr:lang=lang attr:dir=dir/>
     }
 }
 
 #[component]
 fn DocumentTitle() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=move || t_string!(i18n, app_name)/> }
+    view! { <PageTitle text=move || t_string!(i18n, app_name).to_string()/> }
 }

@@ -6,6 +6,7 @@ mod error_message;
 mod footer;
 mod header;
 mod language_switch;
+mod page_title;
 mod require_user;
 mod search_form;
 
@@ -16,5 +17,6 @@ pub use error_message::{FieldError, FormError, error_text, set_status};
 pub use footer::Footer;
 pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
+pub use page_title::PageTitle;
 pub use require_user::RequireUser;
 pub use search_form::SearchForm;

@@ -119,6 +119,15 @@ impl AppError {
         })
     }
 
+    /// Seconds a client should wait before trying again (the `Retry-After` header), if any.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(5),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error stands for.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -168,6 +177,19 @@ impl From<sqlx::Error> for AppError {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %error, "database unavailable");
+                AppError::Unavailable
+            }
+            // The server shutting down or restarting (57P01-03), a lost connection (08...),
+            // out of connections (53...), a deadlock or serialization failure (40...): all
+            // pass; the client may retry.
+            sqlx::Error::Database(ref database)
+                if database.code().is_some_and(|code| {
+                    ["57P", "08", "53", "40"]
+                        .iter()
+                        .any(|class| code.starts_with(class))
+                }) =>
+            {
                 tracing::error!(error = %error, "database unavailable");
                 AppError::Unavailable
             }

@@ -14,13 +14,16 @@ pub mod state;
 
 use crate::error::AppError;
 
-/// Sets the HTTP status of the current server-function response from `error`, then returns it,
-/// so API clients see 404/422/503 rather than a blanket 500.
+/// Sets the HTTP status (and `Retry-After`) of the current server-function or page response
+/// from `error`, then returns it, so clients see 404/422/429/503 rather than a blanket 500.
 pub fn with_status(error: AppError) -> AppError {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         let status = http::StatusCode::from_u16(error.status_code())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         response.set_status(status);
+        if let Some(secs) = error.retry_after_secs() {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
     }
     error
 }

@@ -14,6 +14,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 
+/// The largest JSON body this API reads (every one is a small object).
+pub const MAX_JSON_BYTES: usize = 16 * 1024;
+
 /// Routes relative to `/api/v1`. Path segments share one name where the contract's paths
 /// overlap (`/hotels/{location}` and `/hotels/{hotel_id}/rooms`).
 pub fn routes() -> Router<AppState> {
@@ -29,7 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings/{booking_id}", delete(bookings::cancel))
         .route("/openapi.json", get(openapi::document))
         // Every other request body of this API is a small JSON object.
-        .layer(DefaultBodyLimit::max(16 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .merge(
             Router::new()
                 .route("/import/{table}", post(imports::import))

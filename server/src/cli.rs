@@ -2,6 +2,7 @@
 use std::io::BufRead;
 
 use app::model::{Email, Role, SearchParams};
+use app::server::db::notifications::NotificationRepo;
 use app::server::{accounts, cache::Cache, config::Config, db::users::UserRepo};
 use leptos::config::get_configuration;
 
@@ -24,12 +25,16 @@ pub const USAGE: &str =
   db drop            drop the database
   create-admin EMAIL create an admin (or promote a user); password from ADMIN_PASSWORD or stdin
   set-role EMAIL R   make a user an admin or a plain user again
+  disable-user EMAIL end a user's sessions and refuse their sign-ins (enable-user EMAIL undoes it)
   generate-catalog [HOTELS ROOMS_PER_HOTEL BOOKINGS]
                      add a generated catalog for load tests (default 10000 10 1000000)
   explain-search PLACE DATE_FROM DATE_TO
                      print the executed plan of a hotel search (PLACE may be empty)
   bench-pictures [RUNS]
-                     time making every size of a 4000x3000 JPEG (median of RUNS, default 7)";
+                     time making every size of a 4000x3000 JPEG (median of RUNS, default 7)
+  mail resend [ID...]
+                     queue emails given up on again (the ones named, or all), with three
+                     more days of retries";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -45,6 +50,8 @@ pub enum Command {
     GenerateCatalog { size: CatalogSize },
     ExplainSearch { params: SearchParams },
     BenchPictures { runs: usize },
+    MailResend { ids: Vec<i64> },
+    SetDisabled { email: String, disabled: bool },
 }
 
 impl Command {
@@ -104,6 +111,22 @@ impl Command {
                 Ok(runs) if runs > 0 => Ok(Command::BenchPictures { runs }),
                 _ => Err(format!("bench-pictures: '{runs}' is not a count\n{USAGE}")),
             },
+            ["disable-user", email] => Ok(Command::SetDisabled {
+                email: email.to_string(),
+                disabled: true,
+            }),
+            ["enable-user", email] => Ok(Command::SetDisabled {
+                email: email.to_string(),
+                disabled: false,
+            }),
+            ["mail", "resend", ids @ ..] => ids
+                .iter()
+                .map(|raw| match raw.parse::<i64>() {
+                    Ok(id) if id > 0 => Ok(id),
+                    _ => Err(format!("mail resend: '{raw}' is not an email id\n{USAGE}")),
+                })
+                .collect::<Result<_, _>>()
+                .map(|ids| Command::MailResend { ids }),
             ["help" | "--help" | "-h"] => Err(USAGE.to_owned()),
             _ => Err(format!("unknown command: {}\n{USAGE}", words.join(" "))),
         }
@@ -232,6 +255,26 @@ impl Command {
                     .await
                     .map_err(|error| StartupError::Refused(format!("create-admin: {error}")))?;
                 println!("{} is an admin (user {})", admin.email, admin.id);
+                Ok(())
+            }
+            Command::SetDisabled { email, disabled } => {
+                let pool = db::prepare(&config).await?;
+                let user = accounts::set_disabled(&pool, &email, disabled)
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("{email}: {error}")))?;
+                let state = if disabled { "disabled" } else { "enabled" };
+                println!("{} (user {}) is {state}", user.email, user.id);
+                pool.close().await;
+                Ok(())
+            }
+            Command::MailResend { ids } => {
+                let pool = db::prepare(&config).await?;
+                let queued = NotificationRepo::new(&pool)
+                    .resend_failed(&ids)
+                    .await
+                    .map_err(|error| StartupError::Refused(format!("mail resend: {error}")))?;
+                println!("{queued} email(s) queued again");
+                pool.close().await;
                 Ok(())
             }
             Command::SetRole { email, role } => {

@@ -19,8 +19,8 @@ pub enum DatabaseStatus {
 
 #[derive(Debug, Serialize)]
 pub struct HealthReport {
-    /// "ok" when everything answers, "degraded" when only the cache is down, "down" without the
-    /// database.
+    /// "ok" when everything answers, "degraded" when the cache is down or emails were given up
+    /// on (staff resend them with `server mail resend`), "down" without the database.
     pub status: &'static str,
     pub database: DatabaseStatus,
     pub redis: CacheStatus,
@@ -43,9 +43,11 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
     } else {
         DatabaseStatus::Down
     };
+    let mail_given_up = emails.is_some_and(|counts| counts.failed > 0);
     let (code, status) = match (&database, redis) {
         (DatabaseStatus::Down, _) => (StatusCode::SERVICE_UNAVAILABLE, "down"),
         (DatabaseStatus::Up, CacheStatus::Down) => (StatusCode::OK, "degraded"),
+        (DatabaseStatus::Up, _) if mail_given_up => (StatusCode::OK, "degraded"),
         (DatabaseStatus::Up, _) => (StatusCode::OK, "ok"),
     };
     (
@@ -60,12 +62,18 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
     )
 }
 
-/// Lets a client check that its session is still valid (the token's signature and expiry only;
-/// a deleted user's token is caught on the next real request).
-pub async fn session(Extension(session): Extension<Session>) -> StatusCode {
-    if session.has_valid_token() {
-        StatusCode::NO_CONTENT
-    } else {
-        StatusCode::UNAUTHORIZED
+/// Lets a client check that its session is still valid: signed, unexpired, and not ended
+/// (signed out, password changed, account disabled or deleted). 503 when that cannot be told.
+pub async fn session(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> StatusCode {
+    if session.token().is_none() {
+        return StatusCode::UNAUTHORIZED;
+    }
+    match session.user(&state).await {
+        Ok(Some(_)) => StatusCode::NO_CONTENT,
+        Ok(None) => StatusCode::UNAUTHORIZED,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }

@@ -3,28 +3,34 @@
 //! and sweeps picture files nothing names (hourly). It runs inside the server process by default and
 //! alone with `server worker`; both run this code.
 //!
-//! Delivery is at least once, and once under normal operation: a claimed row is leased, the
-//! email sent, then the row marked sent. Only a crash between sending and marking repeats an
-//! email (after the lease runs out). A failure is retried with exponential backoff and, after
-//! [`MAX_ATTEMPTS`], marked failed (logged, and counted in `/health`), never dropped silently.
+//! Delivery: each email is claimed alone under a lease renewed while it is sent (`leases`), so
+//! a slow SMTP server never lets a second worker take it, and a killed worker's email is free
+//! again within the lease (20 s). After the SMTP server accepted a message, recording "sent" is
+//! retried until the database answers (a restart of PostgreSQL does not resend it); only a
+//! worker that dies in that gap, or a database away for longer than the lease while another
+//! worker is ready, can send a second copy, and that copy carries the same `Message-ID`, so
+//! mail clients show one message. A failure is retried with exponential backoff capped at
+//! 30 minutes for three days (as mail servers do), then the email is marked failed: logged,
+//! shown as degraded in `/health`, and put back by `server mail resend`. Nothing is dropped.
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
+use app::server::db::leases::{self, JobTable};
 use app::server::db::notifications::{Notification, NotificationRepo};
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::mail::{MailError, Mailer};
 use crate::pictures::Pictures;
 
-/// Attempts before an email is given up on.
-pub const MAX_ATTEMPTS: i32 = 6;
-/// Emails claimed per tick.
-const BATCH: i64 = 20;
-/// How long a claim holds before another worker may take the row (a crashed worker's claim).
-const LEASE_SECS: i64 = 120;
+/// The first retry waits this long; each later one twice as long, up to [`MAX_RETRY_DELAY`].
+const FIRST_RETRY_DELAY: i64 = 30;
+const MAX_RETRY_DELAY: i64 = 30 * 60;
+/// Recording "sent" is retried this long (the database restarting) before giving up on it.
+const RECORD_SENT_FOR: Duration = Duration::from_secs(10 * 60);
 /// The outbox is looked at every second; reminders are queued every five minutes.
 const DRAIN_SCHEDULE: &str = "* * * * * *";
 const REMINDER_SCHEDULE: &str = "0 */5 * * * *";
@@ -41,9 +47,18 @@ pub struct JobContext {
     pub pictures: Pictures,
 }
 
-/// The wait before retry `attempt` (1-based): 2, 4, 8, 16, 32 s; `None` when attempts are used up.
-pub fn retry_delay(attempt: i32) -> Option<i64> {
-    (attempt < MAX_ATTEMPTS).then(|| 1i64 << attempt.clamp(1, 20))
+/// The wait after failed attempt `attempt` (1-based): 30 s, 1, 2, 4, ... minutes, capped at
+/// 30 minutes.
+pub fn retry_delay(attempt: i32) -> i64 {
+    let doublings = attempt.clamp(1, 20) - 1;
+    (FIRST_RETRY_DELAY << doublings).min(MAX_RETRY_DELAY)
+}
+
+/// When to try `notification` again after a failure at `now`, in seconds; `None` when the
+/// next try would fall after its retry period (three days), so this failure is the last.
+pub fn next_retry(notification: &Notification, now: DateTime<Utc>) -> Option<i64> {
+    let delay = retry_delay(notification.attempts);
+    (now + chrono::Duration::seconds(delay) <= notification.retry_until).then_some(delay)
 }
 
 /// What one pass over the outbox did.
@@ -54,42 +69,80 @@ pub struct DrainReport {
     pub failed: usize,
 }
 
-/// Sends every due email (in batches) and records each outcome.
+/// Sends every due email, one at a time, and records each outcome.
 pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, app::error::AppError> {
     let repo = NotificationRepo::new(&context.db);
     let mut report = DrainReport::default();
-    loop {
-        let claimed = repo.claim_due(BATCH, LEASE_SECS).await?;
-        if claimed.is_empty() {
-            return Ok(report);
+    while let Some(notification) = repo.claim_next().await? {
+        let outcome = leases::hold_while(
+            &context.db,
+            JobTable::Notifications,
+            notification.id,
+            send(context, &notification),
+        )
+        .await;
+        record(&repo, &notification, outcome, &mut report).await?;
+    }
+    Ok(report)
+}
+
+/// What became of one email.
+enum Outcome {
+    Sent,
+    /// A reminder for a booking cancelled after it was queued: rightly never sent.
+    Skipped,
+    Failed(MailError),
+}
+
+async fn send(context: &JobContext, notification: &Notification) -> Outcome {
+    if notification.cancelled && notification.kind.starts_with("reminder") {
+        return Outcome::Skipped;
+    }
+    match context.mailer.send(notification, &context.app_url).await {
+        Ok(()) => Outcome::Sent,
+        Err(error) => Outcome::Failed(error),
+    }
+}
+
+async fn record(
+    repo: &NotificationRepo<'_>,
+    notification: &Notification,
+    outcome: Outcome,
+    report: &mut DrainReport,
+) -> Result<(), app::error::AppError> {
+    match outcome {
+        Outcome::Sent => {
+            tracing::info!(notification = notification.id, kind = %notification.kind, booking = notification.booking_id, "email sent");
+            report.sent += 1;
+            record_sent(repo, notification.id).await
         }
-        for notification in &claimed {
-            deliver(context, &repo, notification, &mut report).await?;
+        Outcome::Skipped => record_sent(repo, notification.id).await,
+        Outcome::Failed(error) => {
+            let retry = (!error.is_permanent())
+                .then(|| next_retry(notification, Utc::now()))
+                .flatten();
+            record_failure(repo, notification, &error, retry, report).await
         }
     }
 }
 
-async fn deliver(
-    context: &JobContext,
-    repo: &NotificationRepo<'_>,
-    notification: &Notification,
-    report: &mut DrainReport,
-) -> Result<(), app::error::AppError> {
-    // A reminder for a booking cancelled after it was queued is simply not sent.
-    if notification.cancelled && notification.kind.starts_with("reminder") {
-        return repo.mark_sent(notification.id).await;
-    }
-    match context.mailer.send(notification, &context.app_url).await {
-        Ok(()) => {
-            tracing::info!(notification = notification.id, kind = %notification.kind, booking = notification.booking_id, "email sent");
-            report.sent += 1;
-            repo.mark_sent(notification.id).await
-        }
-        Err(error) => {
-            let retry = (!error.is_permanent())
-                .then(|| retry_delay(notification.attempts))
-                .flatten();
-            record_failure(repo, notification, &error, retry, report).await
+/// Marks the email sent, retrying while the database is away: the message has left, and a
+/// row left unmarked would be sent again once its lease ran out.
+async fn record_sent(repo: &NotificationRepo<'_>, id: i64) -> Result<(), app::error::AppError> {
+    let started = std::time::Instant::now();
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match repo.mark_sent(id).await {
+            Ok(()) => return Ok(()),
+            Err(error) if started.elapsed() < RECORD_SENT_FOR => {
+                tracing::warn!(notification = id, %error, "email sent but not recorded yet; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(2));
+            }
+            Err(error) => {
+                tracing::error!(notification = id, %error, "email sent but never recorded: it may be sent again (same Message-ID)");
+                return Err(error);
+            }
         }
     }
 }
@@ -204,9 +257,32 @@ mod tests {
     }
 
     #[test]
-    fn retries_back_off_then_stop() {
-        assert_eq!(retry_delay(1), Some(2));
-        assert_eq!(retry_delay(5), Some(32));
-        assert_eq!(retry_delay(MAX_ATTEMPTS), None);
+    fn retries_back_off_up_to_half_an_hour() {
+        assert_eq!(retry_delay(1), 30);
+        assert_eq!(retry_delay(2), 60);
+        assert_eq!(retry_delay(6), 960);
+        assert_eq!(retry_delay(7), 1800);
+        assert_eq!(retry_delay(500), 1800);
+    }
+
+    #[test]
+    fn an_email_is_retried_for_three_days() {
+        let queued = Utc::now();
+        let mut email = crate::mail::tests::notification("confirmation");
+        email.retry_until = queued + chrono::Duration::days(3);
+        // Tries at the scheduled times: 30 s, 1 min, ... then every 30 min.
+        let (mut now, mut tries) = (queued, 0);
+        loop {
+            email.attempts += 1;
+            tries += 1;
+            match next_retry(&email, now) {
+                Some(delay) => now += chrono::Duration::seconds(delay),
+                None => break,
+            }
+        }
+        let lasted = now - queued;
+        assert!(lasted > chrono::Duration::hours(71), "{lasted}");
+        assert!(lasted <= chrono::Duration::days(3));
+        assert!((140..160).contains(&tries), "{tries} attempts");
     }
 }

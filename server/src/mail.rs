@@ -171,12 +171,25 @@ pub fn compose(
         total = escape(&total),
         link = escape(&link),
     );
+    let message_id = message_id(notification, &from);
     Message::builder()
         .from(from)
         .to(to)
+        .message_id(Some(message_id))
         .subject(subject)
         .multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(invalid)
+}
+
+/// The same for every attempt at one notification, so should a copy ever be sent twice (see
+/// `jobs`), mail clients fold it into one message.
+fn message_id(notification: &Notification, from: &Mailbox) -> String {
+    format!(
+        "<notification-{}-{}@{}>",
+        notification.id,
+        notification.kind,
+        from.email.domain()
+    )
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -196,14 +209,15 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn notification(kind: &str) -> Notification {
+    pub(crate) fn notification(kind: &str) -> Notification {
         Notification {
             id: 7,
             kind: kind.to_owned(),
             attempts: 1,
+            retry_until: chrono::Utc::now(),
             booking_id: 3,
             email: "guest@example.com".to_owned(),
             hotel_name: "Palace <&>".to_owned(),
@@ -226,6 +240,10 @@ mod tests {
         assert!(raw.contains("text/plain"));
         assert!(raw.contains("text/html"));
         assert_eq!(escape("Palace <&>\""), "Palace &lt;&amp;&gt;&quot;");
+        assert!(
+            raw.contains("Message-ID: <notification-7-confirmation@booking.local>"),
+            "{raw}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use app::error::AppError;
 use app::model::{PictureOwner, PictureStatus, UploadRefusal};
 use app::server::cache::Cache;
 use app::server::catalog;
+use app::server::db::leases::{self, JobTable};
 use app::server::db::pictures::{NewPicture, PictureJob, PictureRepo};
 use sqlx::PgPool;
 
@@ -25,8 +26,6 @@ use store::MediaStore;
 /// Attempts at making the sizes before a picture is marked failed (only file errors are
 /// retried; a picture that cannot be decoded fails at once).
 const MAX_ATTEMPTS: i32 = 3;
-/// How long a claim holds before another worker may take the picture.
-const LEASE_SECS: i64 = 300;
 /// Uploads cut off by a crash are removed after this long.
 const STALE_UPLOAD: Duration = Duration::from_secs(3600);
 
@@ -151,7 +150,7 @@ impl Pictures {
         tx.commit().await.map_err(AppError::from)?;
         tracing::info!(%owner, picture = status.id, digest, "picture uploaded");
         // Pages must stop showing the replaced picture, whose files go now.
-        catalog::catalog_changed(&self.cache).await;
+        catalog::changes_committed(&self.db, &self.cache).await;
         if let Some(replaced) = replaced {
             self.remove_if_unreferenced(&replaced).await;
         }
@@ -163,13 +162,14 @@ impl Pictures {
         let repo = PictureRepo::new(&self.db);
         let mut report = ProcessReport::default();
         loop {
-            let jobs = repo.claim_due(2, LEASE_SECS).await?;
-            if jobs.is_empty() {
+            let Some(job) = repo.claim_next().await? else {
                 return Ok(report);
-            }
-            for job in &jobs {
-                self.process(&repo, job, &mut report).await?;
-            }
+            };
+            let id = i64::from(job.id);
+            leases::hold_while(&self.db, JobTable::Pictures, id, async {
+                self.process(&repo, &job, &mut report).await
+            })
+            .await?;
         }
     }
 
@@ -198,7 +198,7 @@ impl Pictures {
                 tracing::info!(picture = job.id, digest = %job.digest, millis = started.elapsed().as_millis() as u64, "picture sizes made");
                 repo.finish(job, None, false).await?;
                 report.ready += 1;
-                catalog::catalog_changed(&self.cache).await;
+                catalog::changes_committed(&self.db, &self.cache).await;
             }
             Err(error) => {
                 let retry = !error.is_permanent() && job.attempts < MAX_ATTEMPTS;

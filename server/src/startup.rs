@@ -6,7 +6,9 @@ use app::{
     server::{
         auth::{Auth, session::resolve_session},
         cache::Cache,
+        catalog,
         config::Config,
+        db::users::UserRepo,
         media::Media,
         state::AppState,
     },
@@ -17,19 +19,24 @@ use axum::{
     middleware,
     routing::{get, post},
 };
-use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos::{
+    config::LeptosOptions,
+    prelude::{provide_context, use_context},
+};
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use tokio::net::TcpListener;
 use tower_http::{
     LatencyUnit,
+    catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    timeout::RequestBodyTimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
 
 use crate::pictures::{self, Pictures};
-use crate::{api_v1, db, health, locale, seed};
+use crate::{api_v1, db, health, http_server, limits, locale, security, seed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -124,14 +131,37 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         tracing::info!("listening on http://{}", self.local_addr());
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(stop)
-            .await?;
+        let relay = tokio::spawn(housekeeping(self.state.clone()));
+        http_server::serve(self.listener, self.router, stop).await;
+        relay.abort();
         self.state.db.close().await;
         Ok(())
+    }
+}
+
+/// Every second, delivers to Redis the cache invalidations nobody could deliver yet (see
+/// `catalog::deliver_invalidations`); every minute, drops the ones too old to matter and the
+/// revocations of tokens that have expired.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    for round in 0u64.. {
+        tick.tick().await;
+        match catalog::deliver_invalidations(&state.db, &state.cache).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "delayed cache invalidations delivered"),
+            Err(error) => tracing::debug!(%error, "cache invalidations not delivered yet"),
+        }
+        if round % 60 == 0 {
+            let users = UserRepo::new(&state.db);
+            let purged = tokio::join!(
+                catalog::purge_old_invalidations(&state.db),
+                users.purge_revoked_sessions()
+            );
+            if let (Err(error), _) | (_, Err(error)) = purged {
+                tracing::debug!(%error, "housekeeping not done this round");
+            }
+        }
     }
 }
 
@@ -139,7 +169,11 @@ impl Application {
 pub fn router(state: AppState, pictures: Pictures) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        provide_context(context_state.clone());
+        provide_request_nonce();
+    };
+    let policy = security::Policy::new(state.config.app_env.is_production(), &state.config.app_url);
     let server_fn_state = state.clone();
     let leptos_options = state.leptos_options.clone();
 
@@ -173,6 +207,17 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
             state.clone(),
             resolve_session,
         ))
+        // Server functions are routed by `leptos_routes_with_context` (one route each), so
+        // their body rules wrap the whole router and pick them out by path.
+        .layer(middleware::from_fn(limits::server_fn_body))
+        .layer(middleware::from_fn(limits::page_render_watchdog))
+        .layer(CatchPanicLayer::custom(security::panic_response))
+        .layer(RequestBodyTimeoutLayer::new(limits::BODY_TIMEOUT))
+        .layer(middleware::from_fn_with_state(
+            policy.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(policy, security::headers))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
@@ -198,6 +243,16 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Hands Leptos the request's script nonce (set by [`security::headers`]), so the page's inline
+/// scripts carry the value its Content-Security-Policy names.
+fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<security::ScriptNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 /// SIGINT or SIGTERM; afterwards the process exits within 20 s whatever still runs.

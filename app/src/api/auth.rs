@@ -49,9 +49,12 @@ pub async fn login(
 /// Signs out (works without a session too) and goes home.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{auth::session::app_state, forms};
+    use crate::server::{accounts, auth::session, forms, with_status};
 
-    let state = app_state()?;
+    let state = session::app_state()?;
+    accounts::sign_out(&state, &session::current_session())
+        .await
+        .map_err(with_status)?;
     forms::sign_out(&state);
     leptos_axum::redirect("/");
     Ok(())

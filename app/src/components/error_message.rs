@@ -45,12 +45,7 @@ pub fn error_text(error: &AppError) -> String {
 /// so a page showing an error is not a "200 OK" to crawlers and scripts.
 pub fn set_status(error: &AppError) {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(error.status_code())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    crate::server::with_status(error.clone());
     #[cfg(not(feature = "ssr"))]
     let _ = error;
 }

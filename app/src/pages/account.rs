@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 
 use crate::components::RequireUser;
 use crate::i18n::{t, t_string, use_i18n};
@@ -10,7 +11,7 @@ use crate::model::{Role, User};
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, account_title)/>
+        <PageTitle text=move || t_string!(i18n, account_title).to_string()/>
         <RequireUser children=move |user: User| {
             let role = match user.role {
                 Role::Admin => t!(i18n, role_admin).into_any(),

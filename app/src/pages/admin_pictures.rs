@@ -2,7 +2,8 @@
 //! how far their processing got, and uploads new ones (with progress when scripts run; a plain
 //! form post otherwise).
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::pictures::get_hotel_pictures;
@@ -36,7 +37,7 @@ pub fn AdminPicturesPage() -> impl IntoView {
     }));
     poll_while_processing(pictures);
     view! {
-        <Title text=move || t_string!(i18n, pictures_title)/>
+        <PageTitle text=move || t_string!(i18n, pictures_title).to_string()/>
         <RequireUser admin=true children=move |_admin: User| {
             view! {
                 <section class="admin-pictures">

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 
 use crate::api::auth::list_users;
 use crate::components::{RequireUser, error_text};
@@ -12,7 +13,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let users = Resource::new(|| (), |_| list_users());
     view! {
-        <Title text=move || t_string!(i18n, users_title)/>
+        <PageTitle text=move || t_string!(i18n, users_title).to_string()/>
         <RequireUser admin=true children=move |_admin: User| {
             view! {
                 <section class="admin-users">

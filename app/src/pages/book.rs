@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::auth_form::{form_query, latest_error};
@@ -30,7 +31,7 @@ pub fn BookPage() -> impl IntoView {
         get_booking_quote(room_id, date_from, date_to)
     });
     view! {
-        <Title text=move || t_string!(i18n, book_title)/>
+        <PageTitle text=move || t_string!(i18n, book_title).to_string()/>
         <RequireUser children=move |_user: User| {
             view! {
                 <section class="book-page">

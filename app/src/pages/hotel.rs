@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -44,7 +45,7 @@ pub fn HotelPage() -> impl IntoView {
                             let (hotel_id, date_from, date_to) = request.get_untracked();
                             view! {
                                 <section class="hotel-page">
-                                    <Title text=move || t_string!(i18n, hotel_title)/>
+                                    <PageTitle text=move || t_string!(i18n, hotel_title).to_string()/>
                                     <p class="form-error" role="alert" data-testid="hotel-error">
                                         {error_text(&error)}
                                     </p>
@@ -93,9 +94,10 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     let hotel = details.hotel;
     let stay = details.stay;
     let title = hotel.name.clone();
+    let document_title = title.clone();
     let search_href = format!("/search?{}", stay.to_query());
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=move || document_title.clone()/>
         <article class="hotel-page">
             <nav class="breadcrumbs">
                 <a href=search_href>{t!(i18n, hotel_back)}</a>

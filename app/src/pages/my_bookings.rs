@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::auth_form::{form_query, latest_error};
@@ -33,7 +34,7 @@ pub fn MyBookingsPage() -> impl IntoView {
     let confirming =
         move || query.with(|query| query.get("cancel").and_then(|id| id.parse::<i32>().ok()));
     view! {
-        <Title text=move || t_string!(i18n, bookings_title)/>
+        <PageTitle text=move || t_string!(i18n, bookings_title).to_string()/>
         <RequireUser children=move |_user: User| {
             view! {
                 <section class="my-bookings">

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::components::A;
 
 use crate::i18n::{t, t_string, use_i18n};
@@ -13,7 +14,7 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found_title)/>
+        <PageTitle text=move || t_string!(i18n, not_found_title).to_string()/>
         <section class="not-found">
             <p class="not-found-code">"404"</p>
             <h1>{t!(i18n, not_found_title)}</h1>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::components::A;
 
 use super::auth_form::{form_query, latest_error};
@@ -18,7 +19,7 @@ pub fn RegisterPage() -> impl IntoView {
     let pending = session.register.pending();
     let login = login_url(&query.return_to);
     view! {
-        <Title text=move || t_string!(i18n, register_title)/>
+        <PageTitle text=move || t_string!(i18n, register_title).to_string()/>
         <section class="auth-card">
             <h1>{t!(i18n, register_title)}</h1>
             <ActionForm action=session.register attr:class="auth-form" attr:novalidate=true>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::hotels::search_hotels;
@@ -38,7 +39,7 @@ pub fn SearchPage() -> impl IntoView {
     );
 
     view! {
-        <Title text=move || t_string!(i18n, search_title)/>
+        <PageTitle text=move || t_string!(i18n, search_title).to_string()/>
         <section class="search-page">
             {move || {
                 let params = params.get();

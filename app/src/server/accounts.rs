@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use sqlx::PgPool;
 
 use super::auth::password::{self, Verified};
+use super::auth::session::Session;
 use super::db::users::UserRepo;
 use super::state::AppState;
 use crate::error::AppError;
@@ -30,7 +31,7 @@ pub async fn login(
     client: Option<IpAddr>,
 ) -> Result<User, AppError> {
     let throttle_key = email.trim().to_lowercase();
-    let delay = state.auth.throttle.check(&throttle_key, client).await?;
+    let delay = state.auth.throttle.attempt(&throttle_key, client).await?;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -45,21 +46,33 @@ pub async fn login(
     let verified = password::verify(&state.auth.hashing, password.to_owned(), stored).await?;
     match (user, verified) {
         (Some(user), Verified::Valid { rehash }) => {
-            state.auth.throttle.clear(&throttle_key).await;
+            state.auth.throttle.succeeded(&throttle_key, client).await;
             if rehash {
                 upgrade_hash(state, user.id, password).await;
             }
             Ok(user)
         }
-        _ => {
-            state
-                .auth
-                .throttle
-                .record_failure(&throttle_key, client)
-                .await;
-            Err(AppError::InvalidCredentials)
-        }
+        _ => Err(AppError::InvalidCredentials),
     }
+}
+
+/// Ends the request's session for good: its token is revoked, so a copy of it (a stolen
+/// cookie, another tab) is signed out too. Signing out without a session is fine.
+pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppError> {
+    match session.token() {
+        Some(token) if !token.id.is_empty() => {
+            UserRepo::new(&state.db)
+                .revoke_session(&token.id, token.expires_at)
+                .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Disables an account (its sessions end at once and it cannot sign in) or enables it again.
+pub async fn set_disabled(pool: &PgPool, email: &str, disabled: bool) -> Result<User, AppError> {
+    let email = Email::parse(email).map_err(|error| AppError::invalid("email", error.code()))?;
+    UserRepo::new(pool).set_disabled(&email, disabled).await
 }
 
 /// Re-hashes a legacy (bcrypt or weaker argon2) hash after a successful login. A failure is
@@ -88,7 +101,8 @@ pub async fn create_admin(pool: &PgPool, email: &str, password: &str) -> Result<
     match users.create(&email, &hashed, Role::Admin).await {
         Err(AppError::EmailTaken) => {
             let user = users.set_role(&email, Role::Admin).await?;
-            users.update_password_hash(user.id, &hashed).await?;
+            // A new password: sessions begun with the old one end.
+            users.change_password(user.id, &hashed).await?;
             Ok(user)
         }
         other => other,

@@ -2,7 +2,7 @@
 //! book or cancel through the repository (which queues the email in the same transaction),
 //! then move the catalog cache on so nobody sees the old availability.
 use super::catalog;
-use super::db::bookings::{BookingChange, BookingRepo};
+use super::db::bookings::BookingRepo;
 use super::db::rooms::RoomRepo;
 use super::state::AppState;
 use super::today;
@@ -54,7 +54,9 @@ pub async fn book(
     let change = BookingRepo::new(&state.db)
         .create(user_id, room_id, stay)
         .await?;
-    refresh_catalog(state, &change).await;
+    // The change's transaction logged what it made stale; delivering it now lets this guest
+    // see their own booking at once (every process retries each second should Redis fail).
+    catalog::changes_committed(&state.db, &state.cache).await;
     tracing::info!(
         booking = change.booking.id,
         room = room_id,
@@ -67,24 +69,12 @@ pub async fn book(
 /// Cancels one of the user's upcoming bookings.
 pub async fn cancel(state: &AppState, user_id: i32, booking_id_raw: &str) -> Result<(), AppError> {
     let booking_id = parse_id(booking_id_raw).ok_or(AppError::NotFound)?;
-    let change = BookingRepo::new(&state.db)
+    BookingRepo::new(&state.db)
         .cancel(user_id, booking_id, today())
         .await?;
-    refresh_catalog(state, &change).await;
+    catalog::changes_committed(&state.db, &state.cache).await;
     tracing::info!(booking = booking_id, user = user_id, "booking cancelled");
     Ok(())
-}
-
-/// After a committed change: the hotel's cached pages and searches over its dates are stale.
-async fn refresh_catalog(state: &AppState, change: &BookingChange) {
-    let booking = &change.booking;
-    catalog::bookings_changed(
-        &state.cache,
-        change.hotel_id,
-        booking.date_from,
-        booking.date_to,
-    )
-    .await;
 }
 
 /// The user's bookings, upcoming first.

@@ -3,7 +3,7 @@
 //! database; the connection comes back by itself.
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -35,9 +35,6 @@ struct Inner {
     connecting: AtomicBool,
     /// Unix milliseconds before which calls skip Redis (the backoff after a failure).
     skip_until_ms: AtomicU64,
-    /// Generation bumps that failed: until they reach Redis, this process neither reads nor
-    /// writes versioned entries, so it never serves what they were meant to invalidate.
-    pending_bumps: Mutex<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -126,7 +123,6 @@ impl Cache {
                 connection: RwLock::new(None),
                 connecting: AtomicBool::new(false),
                 skip_until_ms: AtomicU64::new(0),
-                pending_bumps: Mutex::new(Vec::new()),
             })),
             prefix: Arc::from(prefix),
         };
@@ -201,36 +197,39 @@ impl Cache {
         }
     }
 
-    /// Increments a counter that expires `ttl` after its first increment; `None` when Redis is
-    /// unavailable.
-    pub async fn increment(&self, key: &str, ttl: Duration) -> Option<u64> {
+    /// Increments a counter that expires `ttl` after its first increment, atomically, and
+    /// returns the new count with the time it has left; `None` when Redis is unavailable.
+    pub async fn increment_with_ttl(&self, key: &str, ttl: Duration) -> Option<(u32, Duration)> {
         let key = self.key(key);
         let mut pipe = redis::pipe();
         pipe.atomic()
-            .incr(&key, 1u64)
+            .incr(&key, 1u32)
             .cmd("EXPIRE")
             .arg(&key)
             .arg(ttl.as_secs())
             .arg("NX")
-            .ignore();
-        self.call("increment", |mut c| async move {
-            pipe.query_async::<(u64,)>(&mut c).await
-        })
-        .await
-        .map(|(count,)| count)
-    }
-
-    /// A counter's value and its time to live; `None` when Redis is unavailable.
-    pub async fn counter(&self, key: &str) -> Option<(u32, Duration)> {
-        let key = self.key(key);
-        let mut pipe = redis::pipe();
-        pipe.get(&key).ttl(&key);
-        let (count, ttl) = self
-            .call("counter", |mut c| async move {
-                pipe.query_async::<(Option<u32>, i64)>(&mut c).await
+            .ignore()
+            .ttl(&key);
+        let (count, left) = self
+            .call("increment", |mut c| async move {
+                pipe.query_async::<(u32, i64)>(&mut c).await
             })
             .await?;
-        Some((count.unwrap_or(0), Duration::from_secs(ttl.max(0) as u64)))
+        Some((count, Duration::from_secs(left.max(0) as u64)))
+    }
+
+    /// Takes one off a counter, never below zero; `None` when Redis is unavailable.
+    pub async fn decrement(&self, key: &str) -> Option<()> {
+        let mut command = redis::cmd("EVAL");
+        command
+            .arg("if (tonumber(redis.call('GET', KEYS[1])) or 0) > 0 then redis.call('DECR', KEYS[1]) end return 1")
+            .arg(1)
+            .arg(self.key(key));
+        self.call("decrement", |mut c| async move {
+            command.query_async::<i64>(&mut c).await
+        })
+        .await
+        .map(|_| ())
     }
 
     pub async fn delete(&self, key: &str) {
@@ -245,9 +244,6 @@ impl Cache {
     /// Looks up the entry `name` under the current values of the generation counters `gens`.
     /// `None` when the cache is unavailable (then nothing should be written either).
     pub async fn get_versioned(&self, gens: &[String], name: &str) -> Option<Versioned> {
-        if !self.flush_pending_bumps().await {
-            return None;
-        }
         let mut invocation = LOOKUP.prepare_invoke();
         for generation in gens {
             invocation.key(self.key(generation));
@@ -268,9 +264,6 @@ impl Cache {
 
     /// Stores `value` under a key returned by [`Cache::get_versioned`] for `ttl`.
     pub async fn put(&self, key: String, value: Vec<u8>, ttl: Duration) {
-        if self.has_pending_bumps() {
-            return;
-        }
         let mut command = redis::cmd("SET");
         command
             .arg(key)
@@ -284,49 +277,15 @@ impl Cache {
     }
 
     /// Moves the generation counters `gens` on, so every entry stored under their old values
-    /// is unreachable at once. If Redis cannot be told, the bump is remembered and retried, and
-    /// this process serves from the database until it lands.
-    pub async fn bump(&self, gens: &[String]) {
-        let Some(inner) = &self.inner else {
-            return;
-        };
-        let keys: Vec<String> = gens.iter().map(|generation| self.key(generation)).collect();
-        if !self.run_bump(keys.clone()).await {
-            let mut pending = lock(&inner.pending_bumps);
-            for key in keys {
-                if !pending.contains(&key) {
-                    pending.push(key);
-                }
-            }
-        }
-    }
-
-    /// Sends remembered bumps; true when none is left. They stay remembered until Redis has
-    /// them, so a concurrent read never sees an empty list while they are still in flight.
-    async fn flush_pending_bumps(&self) -> bool {
-        let Some(inner) = &self.inner else {
-            return true;
-        };
-        let pending = lock(&inner.pending_bumps).clone();
-        if pending.is_empty() {
+    /// is unreachable at once. False when Redis could not be told (the caller keeps the
+    /// invalidation and tries again: see `catalog::deliver_invalidations`).
+    pub async fn bump(&self, gens: &[String]) -> bool {
+        if self.inner.is_none() {
             return true;
         }
-        if !self.run_bump(pending.clone()).await {
-            return false;
-        }
-        tracing::info!(
-            count = pending.len(),
-            "delayed cache invalidations delivered"
-        );
-        let mut current = lock(&inner.pending_bumps);
-        current.retain(|key| !pending.contains(key));
-        current.is_empty()
-    }
-
-    async fn run_bump(&self, keys: Vec<String>) -> bool {
         let mut invocation = BUMP.prepare_invoke();
-        for key in &keys {
-            invocation.key(key);
+        for generation in gens {
+            invocation.key(self.key(generation));
         }
         invocation.arg(GENERATION_TTL.as_secs());
         self.call("bump", |mut c| async move {
@@ -334,12 +293,6 @@ impl Cache {
         })
         .await
         .is_some()
-    }
-
-    fn has_pending_bumps(&self) -> bool {
-        self.inner
-            .as_ref()
-            .is_some_and(|inner| !lock(&inner.pending_bumps).is_empty())
     }
 }
 
@@ -395,11 +348,5 @@ fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 
 fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -7,13 +7,17 @@
 //! and on the calendar months of the stay: a booking is not listed with the hotels it does not
 //! appear in (a cancellation can make a hotel appear), so a change invalidates every search
 //! that touches its months, not just the searches that listed its hotel.
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, de::DeserializeOwned};
 
+use sqlx::PgPool;
+
 use super::cache::Cache;
 use super::db::hotels::HotelRepo;
+use super::db::invalidations::{Invalidation, InvalidationRepo};
 use super::db::rooms::RoomRepo;
 use super::search_index::Found;
 use super::state::AppState;
@@ -176,17 +180,72 @@ async fn hotel_details_uncached(
     })
 }
 
-/// Call after a booking of hotel `hotel_id` for `[from, to)` is committed or cancelled: its
-/// hotel page and every search over those months are recomputed on the next read.
-pub async fn bookings_changed(cache: &Cache, hotel_id: i32, from: NaiveDate, to: NaiveDate) {
-    let mut gens = vec![hotel_generation(hotel_id)];
-    gens.extend(month_generations(from, to));
-    cache.bump(&gens).await;
+/// Invalidations delivered to Redis per round.
+const INVALIDATION_BATCH: i64 = 500;
+
+/// Delivers the logged invalidations (`cache_invalidations`, written by the changes' own
+/// transactions) to Redis: a booking change moves its hotel's counter and the counters of
+/// the months it touches, a catalog edit the catalog's. Rows leave the log only once Redis has
+/// them, so an invalidation that could not be delivered now is delivered by the next call of
+/// any process. Called right after a change (the changing process then reads its own write)
+/// and every second by every server process. Returns how many were delivered.
+pub async fn deliver_invalidations(db: &PgPool, cache: &Cache) -> Result<usize, AppError> {
+    if !cache.is_enabled() {
+        return Ok(0);
+    }
+    let repo = InvalidationRepo::new(db);
+    let mut delivered = 0;
+    loop {
+        let batch = repo.take(INVALIDATION_BATCH).await?;
+        let count = batch.items.len();
+        if count == 0 {
+            return Ok(delivered);
+        }
+        if !cache.bump(&generations_of(&batch.items)).await {
+            // Dropping the batch rolls its deletion back: the rows wait for the next try.
+            return Ok(delivered);
+        }
+        batch.delivered().await?;
+        delivered += count;
+        if count < INVALIDATION_BATCH as usize {
+            return Ok(delivered);
+        }
+    }
 }
 
-/// Call after hotels or rooms are added, edited or removed: every entry is recomputed.
-pub async fn catalog_changed(cache: &Cache) {
-    cache.bump(&[CATALOG_GENERATION.to_owned()]).await;
+/// Call after committing a change of bookings or of the catalog: delivers what it logged, so
+/// the next read here already sees it. A failure is logged and left to the relay.
+pub async fn changes_committed(db: &PgPool, cache: &Cache) {
+    if let Err(error) = deliver_invalidations(db, cache).await {
+        tracing::warn!(%error, "cache invalidation left for the relay");
+    }
+}
+
+/// Deletes logged invalidations older than any cache entry can be (moot by then).
+pub async fn purge_old_invalidations(db: &PgPool) -> Result<u64, AppError> {
+    InvalidationRepo::new(db)
+        .purge_older_than(ENTRY_TTL.as_secs())
+        .await
+}
+
+/// The generation counters a set of invalidations moves, each once.
+fn generations_of(items: &[Invalidation]) -> Vec<String> {
+    let mut gens = BTreeSet::new();
+    for item in items {
+        match (item.hotel_id, item.date_from, item.date_to) {
+            (Some(hotel_id), Some(from), Some(to)) => {
+                gens.insert(hotel_generation(hotel_id));
+                gens.extend(month_generations(from, to));
+            }
+            (Some(hotel_id), _, _) => {
+                gens.insert(hotel_generation(hotel_id));
+            }
+            (None, _, _) => {
+                gens.insert(CATALOG_GENERATION.to_owned());
+            }
+        }
+    }
+    gens.into_iter().collect()
 }
 
 /// The cached value of `name` under `gens`, or `compute`'s (then stored). Errors are not cached.

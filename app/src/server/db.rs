@@ -2,6 +2,8 @@
 pub mod bookings;
 pub mod hotels;
 pub mod imports;
+pub mod invalidations;
+pub mod leases;
 pub mod notifications;
 pub mod pictures;
 pub mod rooms;

@@ -96,7 +96,7 @@ pub async fn import(
         Table::Bookings => repo.bookings(&parse::<NewBooking>(file)?).await?,
     };
     // Imports are rare and may touch any hotel and month: every cached entry is recomputed.
-    catalog::catalog_changed(&state.cache).await;
+    catalog::changes_committed(&state.db, &state.cache).await;
     tracing::info!(table = table.as_str(), rows = ids.len(), "imported a file");
     Ok(ImportReport {
         table: table.as_str(),

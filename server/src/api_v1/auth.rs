@@ -19,6 +19,13 @@ use super::errors::{ApiError, Problem};
 
 /// `{email, password}` from a JSON body, every problem reported at once.
 fn credentials(body: Result<Json<Value>, JsonRejection>) -> Result<(String, String), ApiError> {
+    if let Err(rejection) = &body
+        && rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE
+    {
+        return Err(ApiError::TooLarge {
+            limit_bytes: super::MAX_JSON_BYTES,
+        });
+    }
     let Ok(Json(body)) = body else {
         return Err(Problem {
             kind: "json_invalid",
@@ -125,10 +132,17 @@ pub async fn login(
     Ok(with_cookie(&cookie, json!({ "access_token": token })))
 }
 
-/// `POST /auth/logout`: clears the cookie; works signed out too.
+/// `POST /auth/logout`: ends the session (the token is revoked, cookie or Bearer) and clears
+/// the cookie; works signed out too.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 200, description = "Cookie cleared (body null)")))]
-pub async fn logout(State(state): State<AppState>) -> Response {
+    responses((status = 200, description = "Session ended, cookie cleared (body null)")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+) -> Response {
+    if let Err(error) = accounts::sign_out(&state, &session).await {
+        return ApiError::from(error).into_response();
+    }
     with_cookie(&cleared_cookie(state.auth.secure_cookies), Value::Null)
 }
 

@@ -166,7 +166,14 @@ impl IntoResponse for ApiError {
             ApiError::App(error) => {
                 let status = StatusCode::from_u16(error.status_code())
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                (status, Json(json!({ "detail": detail(&error) }))).into_response()
+                let mut response =
+                    (status, Json(json!({ "detail": detail(&error) }))).into_response();
+                if let Some(secs) = error.retry_after_secs() {
+                    response
+                        .headers_mut()
+                        .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+                }
+                response
             }
         }
     }

@@ -12,6 +12,8 @@ pub struct TestApp {
     pub state: AppState,
     pub pictures: Pictures,
     pub client: reqwest::Client,
+    /// The first app of a database drops it; apps sharing it (a second "process") do not.
+    owns_database: bool,
 }
 
 /// Variables a developer or CI may set to reach their PostgreSQL and Redis; everything else is
@@ -51,7 +53,25 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    let config = test_config(overrides);
+    start(test_config(overrides), true).await
+}
+
+/// A second server on `first`'s database (another process, as far as the app can tell: its
+/// own pool, cache connection and in-memory state), with the same Redis prefix.
+pub async fn spawn_app_sharing(first: &TestApp, overrides: &[(&str, &str)]) -> TestApp {
+    let mut config = first.config.clone();
+    if let Some((_, url)) = overrides.iter().find(|(name, _)| *name == "REDIS_URL") {
+        config.redis_url = Some((*url).to_owned());
+    } else {
+        config.redis_url = std::env::var("REDIS_URL")
+            .ok()
+            .or_else(|| Some("redis://127.0.0.1:6379".to_owned()));
+    }
+    config.demo_data = false;
+    start(config, false).await
+}
+
+async fn start(config: Config, owns_database: bool) -> TestApp {
     let leptos_options = LeptosOptions::builder()
         .output_name("booking")
         .site_root("target/site")
@@ -75,6 +95,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("an HTTP client"),
+        owns_database,
     }
 }
 
@@ -127,6 +148,9 @@ pub fn encode(value: &str) -> String {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if !self.owns_database {
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.config.media_dir);
         let options = self.config.database.clone();
         let redis = self.config.redis_url.clone();
@@ -195,6 +219,23 @@ impl TestApp {
         let response = self.register(email, "correct horse battery").await;
         assert_eq!(response.status().as_u16(), 200, "registration of {email}");
         access_cookie(&response).expect("a session cookie")
+    }
+
+    /// Signs in again as `email` (registered by [`TestApp::signed_up`]): a second session.
+    pub async fn signed_up_again(&self, email: &str) -> String {
+        access_cookie(&self.login(email, "correct horse battery").await).expect("a session cookie")
+    }
+
+    /// GETs `path` with the session cookie `token`; the status.
+    pub async fn get_as(&self, token: &str, path: &str) -> u16 {
+        self.client
+            .get(self.url(path))
+            .header("cookie", format!("booking_access_token={token}"))
+            .send()
+            .await
+            .expect("request is sent")
+            .status()
+            .as_u16()
     }
 
     /// Creates the admin `email` (see `server create-admin`) and returns its session token.

@@ -9,7 +9,7 @@ use app::server::bookings;
 use app::server::db::notifications::NotificationRepo;
 use chrono::{Days, Local, NaiveDate};
 use serde_json::Value;
-use server::jobs::{self, JobContext, MAX_ATTEMPTS};
+use server::jobs::{self, JobContext};
 use server::mail::Mailer;
 
 use crate::helpers::{TestApp, spawn_app, test_config};
@@ -183,17 +183,35 @@ async fn smtp_down_then_up_delivers_after_recovery() {
 }
 
 #[tokio::test]
-async fn an_email_is_given_up_after_the_last_attempt_and_counted() {
+async fn an_email_is_retried_for_days_then_given_up_shown_and_resent() {
     let app = spawn_app().await;
-    let jobs = jobs_for(&app, Some(free_port()), None);
+    let port = free_port();
+    let jobs = jobs_for(&app, Some(port), None);
     booked(&app, "never@example.com", 10).await;
-    for _ in 0..MAX_ATTEMPTS {
-        sqlx::query("UPDATE notifications SET next_attempt_at = now()")
-            .execute(&app.state.db)
-            .await
-            .unwrap();
-        jobs::drain_outbox(&jobs).await.unwrap();
+    // Far more failures than the old give-up (6 attempts, about a minute) are still retried.
+    for _ in 0..12 {
+        due_now(&app).await;
+        let report = jobs::drain_outbox(&jobs).await.unwrap();
+        assert_eq!((report.retried, report.failed), (1, 0));
     }
+    let next_in: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM next_attempt_at - now())::float8 FROM notifications",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert!(
+        (1700.0..=1800.0).contains(&next_in),
+        "backoff capped at 30 min: {next_in}"
+    );
+
+    // Three days later the next failure is the last.
+    sqlx::query("UPDATE notifications SET retry_until = now() + interval '1 minute'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    due_now(&app).await;
+    assert_eq!(jobs::drain_outbox(&jobs).await.unwrap().failed, 1);
     let counts = NotificationRepo::new(&app.state.db).counts().await.unwrap();
     assert_eq!((counts.pending, counts.failed), (0, 1));
     let error: Option<String> = sqlx::query_scalar("SELECT last_error FROM notifications")
@@ -201,6 +219,28 @@ async fn an_email_is_given_up_after_the_last_attempt_and_counted() {
         .await
         .unwrap();
     assert!(error.is_some_and(|error| error.contains("delivery failed")));
+    let health: Value = app.get("/health").await.json().await.unwrap();
+    assert_eq!(health["status"], "degraded", "{health}");
+
+    // Staff resend it once the mail server is back: it arrives once, health is ok again.
+    let maildev = MailDev::start_on(port);
+    let resent = NotificationRepo::new(&app.state.db)
+        .resend_failed(&[])
+        .await
+        .unwrap();
+    assert_eq!(resent, 1);
+    assert_eq!(jobs::drain_outbox(&jobs).await.unwrap().sent, 1);
+    assert_eq!(maildev.emails().await.len(), 1);
+    let health: Value = app.get("/health").await.json().await.unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+}
+
+/// Skips the backoff wait rather than sleeping through it.
+async fn due_now(app: &TestApp) {
+    sqlx::query("UPDATE notifications SET next_attempt_at = now()")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

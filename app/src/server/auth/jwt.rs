@@ -12,6 +12,19 @@ pub struct Claims {
     pub sub: String,
     pub iat: i64,
     pub exp: i64,
+    /// The token's own id, so signing out can revoke exactly this token. Tokens issued before
+    /// ids existed have none (they expire within the token lifetime).
+    #[serde(default)]
+    pub jti: String,
+}
+
+/// What a valid token says: whose session, begun when, ending when, under which id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionToken {
+    pub user_id: i32,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub id: String,
 }
 
 pub struct JwtKeys {
@@ -58,6 +71,7 @@ impl JwtKeys {
             sub: user_id.to_string(),
             iat: issued_at,
             exp: issued_at + self.expire.as_secs() as i64,
+            jti: token_id(),
         };
         jsonwebtoken::encode(&self.header, &claims, &self.encoding).map_err(|error| {
             tracing::error!(%error, "cannot sign a token");
@@ -66,10 +80,26 @@ impl JwtKeys {
     }
 
     /// The user id of a valid token; `None` for anything expired, tampered or malformed.
-    pub fn verify(&self, token: &str) -> Option<i32> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        data.claims.sub.parse().ok()
+    /// The token's session when its signature and expiry hold (whether the session was ended
+    /// since is the database's to say: see `Session::user`).
+    pub fn verify(&self, token: &str) -> Option<SessionToken> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        Some(SessionToken {
+            user_id: claims.sub.parse().ok()?,
+            issued_at: claims.iat,
+            expires_at: claims.exp,
+            id: claims.jti,
+        })
     }
+}
+
+/// 128 random bits, hex.
+fn token_id() -> String {
+    use rand::Rng;
+    let value: u128 = rand::rng().random();
+    format!("{value:032x}")
 }
 
 #[cfg(test)]
@@ -90,7 +120,7 @@ mod tests {
     fn a_fresh_token_round_trips() {
         let keys = keys("secret");
         let token = keys.issue(42).unwrap();
-        assert_eq!(keys.verify(&token), Some(42));
+        assert_eq!(keys.verify(&token).map(|t| t.user_id), Some(42));
     }
 
     #[test]
@@ -98,13 +128,13 @@ mod tests {
         let keys = keys("secret");
         let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
         let token = keys.issue_at(42, an_hour_ago).unwrap();
-        assert_eq!(keys.verify(&token), None);
+        assert_eq!(keys.verify(&token).map(|t| t.user_id), None);
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
         let token = keys("other").issue(42).unwrap();
-        assert_eq!(keys("secret").verify(&token), None);
+        assert_eq!(keys("secret").verify(&token).map(|t| t.user_id), None);
     }
 
     #[test]

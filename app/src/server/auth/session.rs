@@ -11,6 +11,7 @@ use axum::{
 use tokio::sync::OnceCell;
 
 use super::cookie::token_from;
+use super::jwt::SessionToken;
 use crate::error::AppError;
 use crate::model::User;
 use crate::server::{db::users::UserRepo, state::AppState};
@@ -18,30 +19,35 @@ use crate::server::{db::users::UserRepo, state::AppState};
 /// What the request's token says, plus the user row once loaded.
 #[derive(Clone, Default)]
 pub struct Session {
-    user_id: Option<i32>,
+    token: Option<SessionToken>,
     user: Arc<OnceCell<Option<User>>>,
 }
 
 impl Session {
-    pub fn new(user_id: Option<i32>) -> Self {
+    pub fn new(token: Option<SessionToken>) -> Self {
         Session {
-            user_id,
+            token,
             user: Arc::default(),
         }
     }
 
-    /// Whether the request carries a valid token (without asking the database).
-    pub fn has_valid_token(&self) -> bool {
-        self.user_id.is_some()
+    /// The request's valid (signed, unexpired) token, if any.
+    pub fn token(&self) -> Option<&SessionToken> {
+        self.token.as_ref()
     }
 
-    /// The signed-in user. A valid token of a deleted user counts as signed out.
+    /// The signed-in user. A valid token counts as signed out when its session ended: signed
+    /// out, password changed since, account disabled or deleted.
     pub async fn user(&self, state: &AppState) -> Result<Option<User>, AppError> {
-        let Some(id) = self.user_id else {
+        let Some(token) = &self.token else {
             return Ok(None);
         };
         self.user
-            .get_or_try_init(|| async { UserRepo::new(&state.db).find_by_id(id).await })
+            .get_or_try_init(|| async {
+                UserRepo::new(&state.db)
+                    .find_by_session(token.user_id, token.issued_at, &token.id)
+                    .await
+            })
             .await
             .cloned()
     }
@@ -53,8 +59,8 @@ pub async fn resolve_session(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let user_id = token_from(request.headers()).and_then(|token| state.auth.jwt.verify(token));
-    request.extensions_mut().insert(Session::new(user_id));
+    let token = token_from(request.headers()).and_then(|token| state.auth.jwt.verify(token));
+    request.extensions_mut().insert(Session::new(token));
     next.run(request).await
 }
 
@@ -75,13 +81,17 @@ pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>().ok_or(AppError::Internal)
 }
 
+/// The session of the current request, for server functions and pages.
+pub fn current_session() -> Session {
+    request_parts()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned())
+        .unwrap_or_default()
+}
+
 /// The signed-in user of the current request, for server functions and pages.
 pub async fn current_user() -> Result<Option<User>, AppError> {
     let state = app_state()?;
-    let session = request_parts()
-        .and_then(|parts| parts.extensions.get::<Session>().cloned())
-        .unwrap_or_default();
-    session.user(&state).await
+    current_session().user(&state).await
 }
 
 /// The signed-in user, or `Unauthorized`.

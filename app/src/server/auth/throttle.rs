@@ -1,5 +1,6 @@
-//! Login throttling: failures are counted per email and per client address over a window; past a
-//! first threshold each attempt is slowed, past a second it is refused until the window ends.
+//! Login throttling: attempts are counted per email and per client address over a window (a
+//! success takes its attempt back); past a first threshold each attempt is slowed, past a
+//! second it is refused until the window ends.
 //! Counters live in Redis when it answers (shared by every server process) and in memory otherwise.
 use std::{
     collections::HashMap,
@@ -34,7 +35,7 @@ const PER_CLIENT: Limits = Limits {
 };
 
 struct Counter {
-    failures: u32,
+    attempts: u32,
     started: Instant,
 }
 
@@ -59,50 +60,52 @@ impl LoginThrottle {
         keys
     }
 
-    /// Before checking a password: how long to wait first, or `TooManyAttempts`.
-    pub async fn check(&self, email: &str, client: Option<IpAddr>) -> Result<Duration, AppError> {
+    /// Counts a login attempt before its password is checked, and says how long to wait first,
+    /// or `TooManyAttempts`. Counting first, with an atomic increment (Redis `INCR`, shared by
+    /// every process; the in-memory map under its lock otherwise), is what makes parallel
+    /// guesses count: each of 100 simultaneous attempts sees its own number, not a count taken
+    /// before any of them failed.
+    pub async fn attempt(&self, email: &str, client: Option<IpAddr>) -> Result<Duration, AppError> {
         let mut delay = Duration::ZERO;
         for (key, limits) in Self::keys(email, client) {
-            let (failures, remaining) = self.failures(&key).await;
-            if failures >= limits.block_after {
+            let (attempt, remaining) = self.count_attempt(&key).await;
+            // This attempt is number `attempt`; those before it are presumed failures.
+            let before = attempt.saturating_sub(1);
+            if before >= limits.block_after {
                 return Err(AppError::TooManyAttempts {
                     retry_after_secs: remaining.as_secs().max(1),
                 });
             }
-            if failures >= limits.slow_after {
-                let step = DELAY_STEP * (failures - limits.slow_after + 1);
+            if before >= limits.slow_after {
+                let step = DELAY_STEP * (before - limits.slow_after + 1);
                 delay = delay.max(step.min(MAX_DELAY));
             }
         }
         Ok(delay)
     }
 
-    pub async fn record_failure(&self, email: &str, client: Option<IpAddr>) {
-        for (key, _) in Self::keys(email, client) {
-            if !self.cache_incr(&key).await {
-                self.memory_incr(&key);
+    /// After a successful login the mailbox's count starts again, and the address's count
+    /// takes back this attempt, so an office behind one address is limited by its failures only.
+    pub async fn succeeded(&self, email: &str, client: Option<IpAddr>) {
+        let key = format!("login:email:{email}");
+        self.cache.delete(&key).await;
+        self.lock_memory().remove(&key);
+        if let Some(client) = client {
+            let key = format!("login:ip:{client}");
+            if self.cache.decrement(&key).await.is_none()
+                && let Some(counter) = self.lock_memory().get_mut(&key)
+            {
+                counter.attempts = counter.attempts.saturating_sub(1);
             }
         }
     }
 
-    /// After a successful login the mailbox's count starts again (the address's does not).
-    pub async fn clear(&self, email: &str) {
-        let key = format!("login:email:{email}");
-        self.cache.delete(&key).await;
-        self.lock_memory().remove(&key);
-    }
-
-    /// Failures so far and the time left in the window.
-    async fn failures(&self, key: &str) -> (u32, Duration) {
-        if let Some((count, ttl)) = self.cache.counter(key).await {
-            let in_memory = self.memory_failures(key);
-            return (count.max(in_memory.0), ttl.max(in_memory.1));
+    /// Adds one to `key`'s window and returns the new count and the time left in the window.
+    async fn count_attempt(&self, key: &str) -> (u32, Duration) {
+        if let Some((count, ttl)) = self.cache.increment_with_ttl(key, WINDOW).await {
+            return (count, ttl);
         }
-        self.memory_failures(key)
-    }
-
-    async fn cache_incr(&self, key: &str) -> bool {
-        self.cache.increment(key, WINDOW).await.is_some()
+        self.memory_incr(key)
     }
 
     fn lock_memory(&self) -> std::sync::MutexGuard<'_, HashMap<String, Counter>> {
@@ -112,33 +115,27 @@ impl LoginThrottle {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn memory_failures(&self, key: &str) -> (u32, Duration) {
-        let memory = self.lock_memory();
-        match memory.get(key) {
-            Some(counter) if counter.started.elapsed() < WINDOW => {
-                (counter.failures, WINDOW - counter.started.elapsed())
-            }
-            _ => (0, Duration::ZERO),
-        }
-    }
-
-    fn memory_incr(&self, key: &str) {
+    fn memory_incr(&self, key: &str) -> (u32, Duration) {
         let mut memory = self.lock_memory();
         // Keep the map small: drop windows that have ended.
         if memory.len() > 10_000 {
             memory.retain(|_, counter| counter.started.elapsed() < WINDOW);
         }
         let counter = memory.entry(key.to_owned()).or_insert(Counter {
-            failures: 0,
+            attempts: 0,
             started: Instant::now(),
         });
         if counter.started.elapsed() >= WINDOW {
             *counter = Counter {
-                failures: 0,
+                attempts: 0,
                 started: Instant::now(),
             };
         }
-        counter.failures += 1;
+        counter.attempts += 1;
+        (
+            counter.attempts,
+            WINDOW.saturating_sub(counter.started.elapsed()),
+        )
     }
 }
 
@@ -146,42 +143,72 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
+    /// A failed login as the account service makes it: counted first, then not taken back.
+    async fn fail(throttle: &LoginThrottle, email: &str, client: Option<IpAddr>) {
+        let _ = throttle.attempt(email, client).await;
+    }
+
     #[tokio::test]
     async fn slows_then_refuses_one_email() {
         let throttle = LoginThrottle::new(Cache::disabled());
         for _ in 0..PER_EMAIL.slow_after {
             assert_eq!(
-                throttle.check("a@b.cd", None).await.unwrap(),
+                throttle.attempt("a@b.cd", None).await.unwrap(),
                 Duration::ZERO
             );
-            throttle.record_failure("a@b.cd", None).await;
         }
-        assert_eq!(throttle.check("a@b.cd", None).await.unwrap(), DELAY_STEP);
-        for _ in PER_EMAIL.slow_after..PER_EMAIL.block_after {
-            throttle.record_failure("a@b.cd", None).await;
+        assert_eq!(throttle.attempt("a@b.cd", None).await.unwrap(), DELAY_STEP);
+        for _ in PER_EMAIL.slow_after + 1..PER_EMAIL.block_after {
+            fail(&throttle, "a@b.cd", None).await;
         }
-        let refused = throttle.check("a@b.cd", None).await.unwrap_err();
+        let refused = throttle.attempt("a@b.cd", None).await.unwrap_err();
         assert!(
             matches!(refused, AppError::TooManyAttempts { retry_after_secs } if retry_after_secs > 800)
         );
         // Another mailbox is not affected.
         assert_eq!(
-            throttle.check("x@y.zz", None).await.unwrap(),
+            throttle.attempt("x@y.zz", None).await.unwrap(),
             Duration::ZERO
         );
+    }
+
+    #[tokio::test]
+    async fn parallel_attempts_are_each_counted() {
+        let throttle = std::sync::Arc::new(LoginThrottle::new(Cache::disabled()));
+        let attempts = (0..100).map(|_| {
+            let throttle = throttle.clone();
+            tokio::spawn(async move { throttle.attempt("a@b.cd", None).await.is_ok() })
+        });
+        let mut allowed = 0;
+        for attempt in attempts.collect::<Vec<_>>() {
+            allowed += usize::from(attempt.await.unwrap());
+        }
+        assert_eq!(allowed, PER_EMAIL.block_after as usize);
     }
 
     #[tokio::test]
     async fn a_success_clears_the_email_count() {
         let throttle = LoginThrottle::new(Cache::disabled());
         for _ in 0..PER_EMAIL.block_after {
-            throttle.record_failure("a@b.cd", None).await;
+            fail(&throttle, "a@b.cd", None).await;
         }
-        throttle.clear("a@b.cd").await;
+        throttle.succeeded("a@b.cd", None).await;
         assert_eq!(
-            throttle.check("a@b.cd", None).await.unwrap(),
+            throttle.attempt("a@b.cd", None).await.unwrap(),
             Duration::ZERO
         );
+    }
+
+    #[tokio::test]
+    async fn successes_do_not_count_against_an_address() {
+        let throttle = LoginThrottle::new(Cache::disabled());
+        let client: IpAddr = [10, 0, 0, 9].into();
+        for n in 0..PER_CLIENT.block_after * 2 {
+            let email = format!("user{n}@b.cd");
+            throttle.attempt(&email, Some(client)).await.unwrap();
+            throttle.succeeded(&email, Some(client)).await;
+        }
+        assert!(throttle.attempt("fresh@b.cd", Some(client)).await.is_ok());
     }
 
     #[tokio::test]
@@ -189,14 +216,12 @@ mod tests {
         let throttle = LoginThrottle::new(Cache::disabled());
         let client: IpAddr = [10, 0, 0, 1].into();
         for n in 0..PER_CLIENT.block_after {
-            throttle
-                .record_failure(&format!("user{n}@b.cd"), Some(client))
-                .await;
+            fail(&throttle, &format!("user{n}@b.cd"), Some(client)).await;
         }
-        assert!(throttle.check("fresh@b.cd", Some(client)).await.is_err());
+        assert!(throttle.attempt("fresh@b.cd", Some(client)).await.is_err());
         assert!(
             throttle
-                .check("fresh@b.cd", Some([10, 0, 0, 2].into()))
+                .attempt("fresh@b.cd", Some([10, 0, 0, 2].into()))
                 .await
                 .is_ok()
         );

@@ -1,8 +1,9 @@
 //! The email outbox: rows written with booking changes (and by the reminder schedule), claimed
 //! and marked by the worker.
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
+use super::leases::lease_secs;
 use crate::error::AppError;
 
 /// A notification the worker has claimed, with everything its email says.
@@ -11,6 +12,8 @@ pub struct Notification {
     pub id: i64,
     pub kind: String,
     pub attempts: i32,
+    /// Past this, a failed attempt is the last one.
+    pub retry_until: DateTime<Utc>,
     pub booking_id: i32,
     pub email: String,
     pub hotel_name: String,
@@ -39,43 +42,51 @@ impl<'a> NotificationRepo<'a> {
         NotificationRepo { pool }
     }
 
-    /// Claims up to `limit` due notifications for `lease_secs` (other workers skip them; a
-    /// crashed worker's claim runs out) and counts the attempt; one query, with the booking,
-    /// room, hotel and guest each email needs.
-    pub async fn claim_due(
-        &self,
-        limit: i64,
-        lease_secs: i64,
-    ) -> Result<Vec<Notification>, AppError> {
+    /// Claims the next due notification under a lease (see `leases`) and counts the attempt;
+    /// one query, with the booking, room, hotel and guest its email needs.
+    pub async fn claim_next(&self) -> Result<Option<Notification>, AppError> {
         Ok(sqlx::query_as(
             "WITH claimed AS (
                  UPDATE notifications SET
-                     locked_until = now() + make_interval(secs => $2),
+                     locked_until = now() + make_interval(secs => $1),
                      attempts = attempts + 1
-                 WHERE id IN (
+                 WHERE id = (
                      SELECT id FROM notifications
                      WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
                        AND (locked_until IS NULL OR locked_until < now())
                      ORDER BY next_attempt_at
-                     LIMIT $1
+                     LIMIT 1
                      FOR UPDATE SKIP LOCKED
                  )
-                 RETURNING id, kind, attempts, booking_id
+                 RETURNING id, kind, attempts, retry_until, booking_id
              )
-             SELECT c.id, c.kind, c.attempts, c.booking_id, u.email, h.name AS hotel_name,
-                    h.location AS hotel_location, r.name AS room_name, b.date_from, b.date_to,
-                    b.total_days, b.total_cost, b.cancelled_at IS NOT NULL AS cancelled
+             SELECT c.id, c.kind, c.attempts, c.retry_until, c.booking_id, u.email,
+                    h.name AS hotel_name, h.location AS hotel_location, r.name AS room_name,
+                    b.date_from, b.date_to, b.total_days, b.total_cost,
+                    b.cancelled_at IS NOT NULL AS cancelled
              FROM claimed c
              JOIN bookings b ON b.id = c.booking_id
              JOIN users u ON u.id = b.user_id
              JOIN rooms r ON r.id = b.room_id
-             JOIN hotels h ON h.id = r.hotel_id
-             ORDER BY c.id",
+             JOIN hotels h ON h.id = r.hotel_id",
         )
-        .bind(limit)
-        .bind(lease_secs as f64)
-        .fetch_all(self.pool)
+        .bind(lease_secs())
+        .fetch_optional(self.pool)
         .await?)
+    }
+
+    /// Puts emails given up on back in the queue, with a fresh three days of retries: the ones
+    /// named, or every one when `ids` is empty. Returns how many.
+    pub async fn resend_failed(&self, ids: &[i64]) -> Result<u64, AppError> {
+        let done = sqlx::query(
+            "UPDATE notifications SET failed_at = NULL, attempts = 0, next_attempt_at = now(),
+                 retry_until = now() + interval '3 days', locked_until = NULL
+             WHERE failed_at IS NOT NULL AND (cardinality($1::bigint[]) = 0 OR id = ANY($1))",
+        )
+        .bind(ids)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     /// Records that the email left (or was rightly skipped), so it is never sent again.
@@ -88,6 +99,7 @@ impl<'a> NotificationRepo<'a> {
     }
 
     /// Records a failed attempt: retried after `retry_in_secs`, or given up on when `None`.
+    /// (The email stays unsent either way: a resend puts it back.)
     pub async fn mark_failed(
         &self,
         id: i64,

@@ -174,28 +174,23 @@ impl<'a> PictureRepo<'a> {
         rows.into_iter().map(PictureStatus::try_from).collect()
     }
 
-    /// Claims up to `limit` pictures waiting for processing for `lease_secs`, counting the
-    /// attempt (other workers skip them; a crashed worker's claim runs out).
-    pub async fn claim_due(
-        &self,
-        limit: i64,
-        lease_secs: i64,
-    ) -> Result<Vec<PictureJob>, AppError> {
+    /// Claims the next picture waiting for its sizes under a lease (see `leases`), counting
+    /// the attempt.
+    pub async fn claim_next(&self) -> Result<Option<PictureJob>, AppError> {
         Ok(sqlx::query_as(
             "UPDATE pictures SET
-                 locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
-             WHERE id IN (
+                 locked_until = now() + make_interval(secs => $1), attempts = attempts + 1
+             WHERE id = (
                  SELECT id FROM pictures
                  WHERE state = 'processing' AND (locked_until IS NULL OR locked_until < now())
                  ORDER BY id
-                 LIMIT $1
+                 LIMIT 1
                  FOR UPDATE SKIP LOCKED
              )
              RETURNING id, digest, format, attempts",
         )
-        .bind(limit)
-        .bind(lease_secs as f64)
-        .fetch_all(self.pool)
+        .bind(super::leases::lease_secs())
+        .fetch_optional(self.pool)
         .await?)
     }
 

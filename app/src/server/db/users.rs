@@ -87,9 +87,85 @@ impl<'a> UserRepo<'a> {
             .transpose()
     }
 
+    /// The user of a session that has not ended: the account exists and is not disabled, the
+    /// token was issued after the last password change (`sessions_since`), and it was not
+    /// revoked by signing out. One indexed query, as a plain lookup by id was.
+    pub async fn find_by_session(
+        &self,
+        user_id: i32,
+        issued_at: i64,
+        token_id: &str,
+    ) -> Result<Option<User>, AppError> {
+        sqlx::query_as::<_, UserRow>(
+            "SELECT id, email, role FROM users
+             WHERE id = $1 AND disabled_at IS NULL
+               AND (sessions_since IS NULL OR sessions_since <= to_timestamp($2))
+               AND NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE jti = $3)",
+        )
+        .bind(user_id)
+        .bind(issued_at as f64)
+        .bind(token_id)
+        .fetch_optional(self.pool)
+        .await?
+        .map(User::try_from)
+        .transpose()
+    }
+
+    /// Ends the session of the token `token_id` (until `expires_at`, when it would end anyway).
+    pub async fn revoke_session(&self, token_id: &str, expires_at: i64) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO revoked_sessions (jti, expires_at) VALUES ($1, to_timestamp($2))
+             ON CONFLICT (jti) DO NOTHING",
+        )
+        .bind(token_id)
+        .bind(expires_at as f64)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets revocations of tokens that have expired by now.
+    pub async fn purge_revoked_sessions(&self) -> Result<u64, AppError> {
+        let done = sqlx::query("DELETE FROM revoked_sessions WHERE expires_at < now()")
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Sets a new password hash and ends every session begun before (a password change).
+    /// Sessions are compared at whole seconds, as tokens carry them.
+    pub async fn change_password(&self, id: i32, hashed_password: &str) -> Result<(), AppError> {
+        sqlx::query(
+            "UPDATE users SET hashed_password = $2, sessions_since = date_trunc('second', now())
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(hashed_password)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Disables (or enables again) an account: a disabled one cannot sign in and its sessions
+    /// end at once. `NotFound` when nobody has that email.
+    pub async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<User, AppError> {
+        sqlx::query_as::<_, UserRow>(
+            "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
+             WHERE lower(email) = $1 RETURNING id, email, role",
+        )
+        .bind(email.as_str())
+        .bind(disabled)
+        .fetch_optional(self.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_into()
+    }
+
+    /// Credentials for signing in; a disabled account has none.
     pub async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, AppError> {
         let row: Option<CredentialsRow> = sqlx::query_as(
-            "SELECT id, email, role, hashed_password FROM users WHERE lower(email) = $1",
+            "SELECT id, email, role, hashed_password FROM users
+             WHERE lower(email) = $1 AND disabled_at IS NULL",
         )
         .bind(email.as_str())
         .fetch_optional(self.pool)
@@ -103,6 +179,7 @@ impl<'a> UserRepo<'a> {
         .transpose()
     }
 
+    /// Replaces the hash of the same password (a stronger one after login): sessions go on.
     pub async fn update_password_hash(
         &self,
         id: i32,

@@ -1,0 +1,67 @@
+//! The log of cache invalidations (`cache_invalidations`, filled by triggers on bookings and
+//! the catalog's tables): taken in batches by whichever process delivers them to Redis.
+use chrono::NaiveDate;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::error::AppError;
+
+/// What became stale: one hotel's availability over `[date_from, date_to)`, or (no hotel)
+/// the whole catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Invalidation {
+    pub hotel_id: Option<i32>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+}
+
+/// A batch taken out of the log; it is gone for good only when [`Batch::delivered`] commits,
+/// and goes back (for another process or the next try) when dropped.
+pub struct Batch {
+    tx: Transaction<'static, Postgres>,
+    pub items: Vec<Invalidation>,
+}
+
+impl Batch {
+    pub async fn delivered(self) -> Result<(), AppError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub struct InvalidationRepo<'a> {
+    pool: &'a PgPool,
+}
+
+impl<'a> InvalidationRepo<'a> {
+    pub fn new(pool: &'a PgPool) -> Self {
+        InvalidationRepo { pool }
+    }
+
+    /// Takes up to `limit` rows, oldest first, skipping rows another process holds.
+    pub async fn take(&self, limit: i64) -> Result<Batch, AppError> {
+        let mut tx = self.pool.begin().await?;
+        let items = sqlx::query_as(
+            "DELETE FROM cache_invalidations WHERE id IN (
+                 SELECT id FROM cache_invalidations ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+             )
+             RETURNING hotel_id, date_from, date_to",
+        )
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok(Batch { tx, items })
+    }
+
+    /// Deletes rows older than `max_age_secs`: every cache entry they were meant to hide has
+    /// expired by then, so they are moot (this also bounds the table while Redis is off).
+    pub async fn purge_older_than(&self, max_age_secs: u64) -> Result<u64, AppError> {
+        let done = sqlx::query(
+            "DELETE FROM cache_invalidations
+             WHERE created_at < now() - make_interval(secs => $1)",
+        )
+        .bind(max_age_secs as f64)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
