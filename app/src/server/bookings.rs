@@ -2,7 +2,7 @@
 //! book or cancel through the repository (which queues the email in the same transaction),
 //! then move the catalog cache on so nobody sees the old availability.
 use super::catalog;
-use super::db::bookings::BookingRepo;
+use super::db::bookings::{BookingChange, BookingRepo};
 use super::db::rooms::RoomRepo;
 use super::state::AppState;
 use super::today;
@@ -55,8 +55,8 @@ pub async fn book(
         .create(user_id, room_id, stay)
         .await?;
     // The change's transaction logged what it made stale; delivering it now lets this guest
-    // see their own booking at once (every process retries each second should Redis fail).
-    catalog::changes_committed(&state.db, &state.cache).await;
+    // see their own booking at once (every process's relay delivers it should Redis fail).
+    announce(state, &change).await;
     tracing::info!(
         booking = change.booking.id,
         room = room_id,
@@ -69,12 +69,24 @@ pub async fn book(
 /// Cancels one of the user's upcoming bookings.
 pub async fn cancel(state: &AppState, user_id: i32, booking_id_raw: &str) -> Result<(), AppError> {
     let booking_id = parse_id(booking_id_raw).ok_or(AppError::NotFound)?;
-    BookingRepo::new(&state.db)
+    let change = BookingRepo::new(&state.db)
         .cancel(user_id, booking_id, today())
         .await?;
-    catalog::changes_committed(&state.db, &state.cache).await;
+    announce(state, &change).await;
     tracing::info!(booking = booking_id, user = user_id, "booking cancelled");
     Ok(())
+}
+
+async fn announce(state: &AppState, change: &BookingChange) {
+    let stay = (change.booking.date_from, change.booking.date_to);
+    catalog::booking_changed(
+        &state.db,
+        &state.cache,
+        change.hotel_id,
+        stay,
+        change.origin_tx,
+    )
+    .await;
 }
 
 /// The user's bookings, upcoming first.

@@ -221,6 +221,31 @@ pub async fn changes_committed(db: &PgPool, cache: &Cache) {
     }
 }
 
+/// Call after committing a booking change made in transaction `origin_tx`: delivers that
+/// change alone (one Redis round trip), so this guest sees it on the next read, then drops its
+/// log rows. The rest of the log is the relay's: requests never queue behind each other's
+/// rows. Should Redis or the delete fail, the relay delivers the rows (a second bump is
+/// harmless).
+pub async fn booking_changed(
+    db: &PgPool,
+    cache: &Cache,
+    hotel_id: i32,
+    stay: (NaiveDate, NaiveDate),
+    origin_tx: i64,
+) {
+    let change = Invalidation {
+        hotel_id: Some(hotel_id),
+        date_from: Some(stay.0),
+        date_to: Some(stay.1),
+    };
+    if !cache.bump(&generations_of(&[change])).await {
+        return;
+    }
+    if let Err(error) = InvalidationRepo::new(db).forget_origin(origin_tx).await {
+        tracing::debug!(%error, "delivered invalidations left for the relay");
+    }
+}
+
 /// Deletes logged invalidations older than any cache entry can be (moot by then).
 pub async fn purge_old_invalidations(db: &PgPool) -> Result<u64, AppError> {
     InvalidationRepo::new(db)

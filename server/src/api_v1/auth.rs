@@ -108,7 +108,7 @@ pub async fn register(
 
 /// `POST /auth/login`: `{"access_token"}` and the session cookie; 401 for a wrong email or
 /// password alike.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = super::openapi::Credentials,
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = super::openapi::SignIn,
     responses(
         (status = 200, description = "Signed in; also sets the booking_access_token cookie", body = super::openapi::AccessToken),
         (status = 401, description = "Wrong email or password (one answer for both)", body = super::openapi::Detail),

@@ -20,8 +20,7 @@ pub struct Problem {
     #[schema(value_type = Vec<String>)]
     pub loc: [&'static str; 2],
     pub msg: String,
-    /// The value as received (`null` when missing).
-    #[schema(value_type = Option<String>)]
+    /// The value as received (`null` when missing): any JSON value.
     pub input: Value,
 }
 
@@ -31,6 +30,16 @@ impl Problem {
             kind: "missing",
             loc: [place, name],
             msg: "Field required".into(),
+            input: Value::Null,
+        }
+    }
+
+    /// A body that is not `multipart/form-data` with a boundary, for the file routes.
+    pub fn not_multipart() -> Self {
+        Problem {
+            kind: "missing",
+            loc: ["body", "file"],
+            msg: "Expected a multipart/form-data body with the file in the field `file`".into(),
             input: Value::Null,
         }
     }

@@ -41,12 +41,7 @@ pub async fn import(
         msg: "Input should be 'hotels', 'rooms' or 'bookings'".into(),
         input: table.into(),
     })?;
-    let multipart = multipart.map_err(|_| Problem {
-        kind: "missing",
-        loc: ["body", "file"],
-        msg: "Expected a multipart/form-data body with the file in the field `file`".into(),
-        input: serde_json::Value::Null,
-    })?;
+    let multipart = multipart.map_err(|_| Problem::not_multipart())?;
     let file = read_file(multipart).await?;
     let report = imports::import(&state, table, &file).await?;
     Ok((StatusCode::CREATED, Json(report)))

@@ -10,26 +10,47 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use super::{auth, bookings, errors, hotels, imports};
 
 /// A rule error: `{"detail": "<text>"}`.
-#[derive(ToSchema)]
+#[derive(ToSchema, serde::Serialize)]
 pub struct Detail {
     #[allow(dead_code)]
     detail: String,
 }
 
 /// Input that does not parse: FastAPI's list of problems.
-#[derive(ToSchema)]
+#[derive(ToSchema, serde::Serialize)]
 pub struct ValidationError {
     #[allow(dead_code)]
     detail: Vec<errors::Problem>,
 }
 
-/// `{email, password}`.
+/// The upload's 422: a request that does not parse (FastAPI's list), or a file refused.
+#[derive(ToSchema, serde::Serialize)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum UploadUnprocessable {
+    Invalid(ValidationError),
+    Refused(Detail),
+}
+
+/// `{email, password}` of a new account.
 #[derive(ToSchema)]
 pub struct Credentials {
     #[allow(dead_code)]
-    #[schema(example = "test@test.com")]
+    #[schema(example = "test@test.com", format = Email, max_length = 254)]
     email: String,
     #[allow(dead_code)]
+    #[schema(format = Password, min_length = 8, max_length = 128)]
+    password: String,
+}
+
+/// `{email, password}` of an account.
+#[derive(ToSchema)]
+pub struct SignIn {
+    #[allow(dead_code)]
+    #[schema(example = "test@test.com", format = Email)]
+    email: String,
+    #[allow(dead_code)]
+    #[schema(format = Password)]
     password: String,
 }
 

@@ -12,7 +12,7 @@ use app::model::{PictureOwner, UploadRefusal};
 use app::server::auth::session::Session;
 use app::server::db::rooms::RoomRepo;
 use app::server::state::AppState;
-use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -86,7 +86,7 @@ pub struct ImageQuery {
 /// route (which had no auth; ours is admin-only), answering 201 with the picture's status.
 #[utoipa::path(post, path = "/api/v1/images/hotels", tag = "admin",
     security(("cookie" = []), ("bearer" = [])),
-    params(("name" = i32, Query, description = "The hotel's id")),
+    params(("name" = i32, Query, minimum = 1, description = "The hotel's id")),
     request_body(content_type = "multipart/form-data", content = crate::api_v1::openapi::UploadForm),
     responses(
         (status = 201, description = "Stored; the sizes are being made"),
@@ -95,17 +95,18 @@ pub struct ImageQuery {
         (status = 404, description = "No such hotel", body = crate::api_v1::openapi::Detail),
         (status = 413, description = "Larger than UPLOAD_MAX_BYTES", body = crate::api_v1::openapi::Detail),
         (status = 415, description = "Not a JPEG, PNG or WebP picture", body = crate::api_v1::openapi::Detail),
-        (status = 422, description = "No hotel id, no file, damaged, or too many pixels", body = crate::api_v1::openapi::Detail),
+        (status = 422, description = "No hotel id or not a multipart body (a list of problems); no file, damaged, or too many pixels (a detail)", body = crate::api_v1::openapi::UploadUnprocessable),
     ))]
 pub async fn api_upload(
     State(context): State<UploadContext>,
     Extension(session): Extension<Session>,
     query: Result<axum::extract::Query<ImageQuery>, axum::extract::rejection::QueryRejection>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    use crate::api_v1::errors::{ApiError, Problem};
     let raw = query.ok().and_then(|query| query.0.name);
     let Some(hotel) = raw.as_deref().and_then(app::model::parse_id) else {
-        return crate::api_v1::errors::ApiError::from(crate::api_v1::errors::Problem {
+        return ApiError::from(Problem {
             kind: if raw.is_none() {
                 "missing"
             } else {
@@ -116,6 +117,9 @@ pub async fn api_upload(
             input: raw.map_or(serde_json::Value::Null, Into::into),
         })
         .into_response();
+    };
+    let Ok(multipart) = multipart else {
+        return ApiError::from(Problem::not_multipart()).into_response();
     };
     match receive_and_accept(&context, &session, PictureOwner::Hotel(hotel), multipart).await {
         Ok(status) => (StatusCode::CREATED, Json(status)).into_response(),

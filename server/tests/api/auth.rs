@@ -200,24 +200,30 @@ async fn only_admins_list_users() {
 #[tokio::test]
 async fn create_admin_promotes_an_existing_user() {
     let app = spawn_app().await;
-    let token = app.signed_up("promote@example.com").await;
+    let old_token = app.signed_up("promote@example.com").await;
+    // Sessions end by the second of the password change: let this one begin a second before.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let admin = accounts::create_admin(&app.state.db, "Promote@example.com", "a new password")
         .await
         .unwrap();
     assert!(admin.is_admin());
+    let signed_in = app.login("promote@example.com", "a new password").await;
+    assert_eq!(signed_in.status().as_u16(), 200);
+    let token = crate::helpers::access_cookie(&signed_in).expect("a session cookie");
+    let list = |token: String| {
+        let app = &app;
+        async move {
+            app.server_fn_as(&token, "list_users", &[])
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(list(token).await, 200);
     assert_eq!(
-        app.server_fn_as(&token, "list_users", &[])
-            .await
-            .status()
-            .as_u16(),
-        200
-    );
-    assert_eq!(
-        app.login("promote@example.com", "a new password")
-            .await
-            .status()
-            .as_u16(),
-        200
+        list(old_token).await,
+        401,
+        "the new password ends the old session"
     );
 }
 

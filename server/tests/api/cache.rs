@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
-use app::server::catalog;
+use app::server::{bookings, catalog};
 use chrono::{Days, Local};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use crate::helpers::{spawn_app_sharing, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_sharing, spawn_app_with};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mode {
@@ -259,6 +259,85 @@ async fn a_partition_between_two_servers_leaves_no_stale_availability() {
         .await
         .unwrap();
     assert_eq!(left, 0, "every invalidation delivered and removed");
+}
+
+/// Rooms left of the first room type of `hotel` for the search's stay, as `app` serves them.
+async fn rooms_left(app: &crate::helpers::TestApp, hotel: i32) -> (i32, i64) {
+    let details = catalog::hotel_details(&app.state, hotel, search().stay)
+        .await
+        .unwrap();
+    (details.rooms[0].room.id, details.rooms[0].rooms_left)
+}
+
+async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: i32) {
+    app.signed_up(email).await;
+    let user: i32 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let stay = search().stay;
+    bookings::book(
+        &app.state,
+        user,
+        &room.to_string(),
+        &stay.check_in().to_string(),
+        &stay.check_out().to_string(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn logged_invalidations(app: &crate::helpers::TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM cache_invalidations")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// A booking delivers its own invalidation before answering: the guest's next read already
+/// sees it, and the log keeps nothing of it.
+#[tokio::test]
+async fn a_booking_is_seen_at_once_and_leaves_nothing_in_the_log() {
+    let app = spawn_app().await;
+    let hotel = catalog::search(&app.state, &search()).await.unwrap().hotels[0]
+        .hotel
+        .id;
+    let (room, before) = rooms_left(&app, hotel).await;
+    assert_eq!(rooms_left(&app, hotel).await.1, before, "cached");
+    book_as_guest(&app, "seen-at-once@example.com", room).await;
+    assert_eq!(rooms_left(&app, hotel).await.1, before - 1);
+    assert_eq!(logged_invalidations(&app).await, 0);
+}
+
+/// A booking made while Redis is partitioned from its server: the other server delivers it from
+/// the log, and the partitioned one serves it within seconds of healing.
+#[tokio::test]
+async fn a_booking_made_during_a_partition_is_delivered_from_the_log() {
+    let proxy = RedisProxy::start(upstream()).await;
+    let cut_off = spawn_app_with(&[("REDIS_URL", &proxy.address)]).await;
+    let other = spawn_app_sharing(&cut_off, &[]).await;
+    let hotel = catalog::search(&other.state, &search())
+        .await
+        .unwrap()
+        .hotels[0]
+        .hotel
+        .id;
+    let (room, before) = rooms_left(&other, hotel).await;
+    assert_eq!(rooms_left(&cut_off, hotel).await.1, before);
+
+    proxy.set(Mode::Down);
+    book_as_guest(&cut_off, "partitioned@example.com", room).await;
+    for (app, when) in [(&other, "the other server"), (&cut_off, "after healing")] {
+        if when == "after healing" {
+            proxy.set(Mode::Up);
+        }
+        let started = Instant::now();
+        while rooms_left(app, hotel).await.1 != before - 1 {
+            assert!(started.elapsed() < Duration::from_secs(3), "{when}: stale");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 #[tokio::test]

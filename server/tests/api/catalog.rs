@@ -1,5 +1,6 @@
 //! The catalog: search, hotel pages, availability rules, date rules, the cache.
 use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
+use app::server::cache::CacheStatus;
 use app::server::catalog;
 use app::server::db::rooms::RoomRepo;
 use chrono::{Days, Local, NaiveDate};
@@ -43,7 +44,31 @@ async fn add_hotel(app: &TestApp, name: &str, town: &str, rooms: &[(i32, i32)]) 
         .unwrap();
         ids.push(id);
     }
+    settle_invalidations(app).await;
     (hotel, ids)
+}
+
+/// Waits until every logged invalidation has reached Redis, whichever process delivers it (the
+/// app's relay may hold a row: it stays visible until the relay commits, after its bump), so a
+/// later cache assertion cannot meet a late bump of an earlier change.
+async fn settle_invalidations(app: &TestApp) {
+    if app.state.cache.status().await != CacheStatus::Up {
+        return;
+    }
+    for _ in 0..500 {
+        catalog::deliver_invalidations(&app.state.db, &app.state.cache)
+            .await
+            .unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM cache_invalidations")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+        if left == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("cache invalidations were not delivered within 5 s");
 }
 
 /// Books `room` for `[from, to)` (days from today) as the demo user, behind the app's back.

@@ -34,13 +34,27 @@ impl From<BookingRow> for Booking {
     }
 }
 
-/// A booking and its hotel, as a cancellation returns them.
+/// A booking changed by a transaction, with its hotel and the transaction's id.
 #[derive(sqlx::FromRow)]
 struct BookingChangeRow {
     #[sqlx(flatten)]
     booking: BookingRow,
     hotel_id: i32,
+    origin_tx: i64,
 }
+
+impl From<BookingChangeRow> for BookingChange {
+    fn from(row: BookingChangeRow) -> Self {
+        BookingChange {
+            booking: row.booking.into(),
+            hotel_id: row.hotel_id,
+            origin_tx: row.origin_tx,
+        }
+    }
+}
+
+/// What a booking change returns besides the booking: the change's hotel and transaction.
+const CHANGE_COLUMNS: &str = "b.hotel_id, txid_current() AS origin_tx";
 
 /// A booking joined with its room type and hotel.
 #[derive(sqlx::FromRow)]
@@ -64,6 +78,8 @@ const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_t
 pub struct BookingChange {
     pub booking: Booking,
     pub hotel_id: i32,
+    /// The transaction that made the change: its cache invalidations are logged under it.
+    pub origin_tx: i64,
 }
 
 /// Which email a notification row stands for.
@@ -106,12 +122,12 @@ impl<'a> BookingRepo<'a> {
         stay: StayDates,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        let room: Option<(i32, i32)> =
-            sqlx::query_as("SELECT hotel_id, quantity FROM rooms WHERE id = $1 FOR NO KEY UPDATE")
+        let quantity: Option<i32> =
+            sqlx::query_scalar("SELECT quantity FROM rooms WHERE id = $1 FOR NO KEY UPDATE")
                 .bind(room_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let (hotel_id, quantity) = room.ok_or(AppError::NotFound)?;
+        let quantity = quantity.ok_or(AppError::NotFound)?;
         let booked: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM bookings
              WHERE room_id = $1 AND cancelled_at IS NULL AND date_to > $2 AND date_from < $3",
@@ -124,10 +140,10 @@ impl<'a> BookingRepo<'a> {
         if booked >= i64::from(quantity) {
             return Err(AppError::NoRoomsLeft);
         }
-        let row: BookingRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price)
              SELECT $1, $2, $3, $4, price FROM rooms WHERE id = $1
-             RETURNING {BOOKING_COLUMNS}"
+             RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
         )))
         .bind(room_id)
         .bind(user_id)
@@ -135,12 +151,9 @@ impl<'a> BookingRepo<'a> {
         .bind(stay.check_out())
         .fetch_one(&mut *tx)
         .await?;
-        queue_notification(&mut tx, row.id, NotificationKind::Confirmation).await?;
+        queue_notification(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;
         tx.commit().await?;
-        Ok(BookingChange {
-            booking: row.into(),
-            hotel_id,
-        })
+        Ok(row.into())
     }
 
     /// Cancels the user's upcoming booking `booking_id`. Someone else's booking, an unknown
@@ -157,23 +170,17 @@ impl<'a> BookingRepo<'a> {
              FROM rooms r
              WHERE b.id = $1 AND b.user_id = $2 AND b.cancelled_at IS NULL
                AND b.date_from >= $3 AND r.id = b.room_id
-             RETURNING {BOOKING_COLUMNS}, r.hotel_id"
+             RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
         )))
         .bind(booking_id)
         .bind(user_id)
         .bind(today)
         .fetch_optional(&mut *tx)
         .await?;
-        let BookingChangeRow {
-            booking: row,
-            hotel_id,
-        } = row.ok_or(AppError::NotFound)?;
-        queue_notification(&mut tx, row.id, NotificationKind::Cancellation).await?;
+        let row = row.ok_or(AppError::NotFound)?;
+        queue_notification(&mut tx, row.booking.id, NotificationKind::Cancellation).await?;
         tx.commit().await?;
-        Ok(BookingChange {
-            booking: row.into(),
-            hotel_id,
-        })
+        Ok(row.into())
     }
 
     /// The user's bookings: upcoming and current ones first (soonest first), then past ones

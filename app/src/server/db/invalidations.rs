@@ -52,6 +52,20 @@ impl<'a> InvalidationRepo<'a> {
         Ok(Batch { tx, items })
     }
 
+    /// Deletes the rows logged by transaction `origin_tx` (delivered by its process). Rows the
+    /// relay holds are skipped: it delivers them itself.
+    pub async fn forget_origin(&self, origin_tx: i64) -> Result<u64, AppError> {
+        let done = sqlx::query(
+            "DELETE FROM cache_invalidations WHERE id IN (
+                 SELECT id FROM cache_invalidations WHERE origin_tx = $1 FOR UPDATE SKIP LOCKED
+             )",
+        )
+        .bind(origin_tx)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Deletes rows older than `max_age_secs`: every cache entry they were meant to hide has
     /// expired by then, so they are moot (this also bounds the table while Redis is off).
     pub async fn purge_older_than(&self, max_age_secs: u64) -> Result<u64, AppError> {

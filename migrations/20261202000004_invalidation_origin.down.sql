@@ -1,0 +1,1 @@
+ALTER TABLE cache_invalidations DROP COLUMN origin_tx;
