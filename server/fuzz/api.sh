@@ -3,8 +3,11 @@
 # database: the document must validate as OpenAPI 3.1 (openapi-spec-validator), then schemathesis
 # sends generated valid and invalid requests to every operation (examples, coverage and fuzzing
 # phases) signed in as an admin, so every route's code runs (all but logout, which would end
-# that admin's session: signing out revokes the token). Fails on any 5xx answer or a request
-# that times out. Bounded by FUZZ_SECONDS.
+# that admin's session: signing out revokes the token), with every check schemathesis has: no
+# 5xx, only documented statuses, content types and bodies that match the document, valid
+# input accepted and invalid input refused, authentication not ignored, undeclared methods
+# 405 (server/fuzz/schemathesis.toml says where a rule may refuse valid-looking input).
+# Fails on any failed check or a request that times out. Bounded by FUZZ_SECONDS.
 # Usage: server/fuzz/api.sh   (after `make release-build`; PYTHON_BIN: where `st` and
 # `openapi-spec-validator` are, as `make fuzz` installs them)
 set -euo pipefail
@@ -51,9 +54,10 @@ curl -fsS "$base/api/v1/openapi.json" -o "$scratch/openapi.json"
 "${tools}openapi-spec-validator" "$scratch/openapi.json"
 
 status=0
-(cd "$scratch" && "${tools}st" run "$base/api/v1/openapi.json" --url "$base" \
-  --checks not_a_server_error \
-  --header "Authorization: Bearer $token" \
+config="$(pwd)/server/fuzz/schemathesis.toml"
+export FUZZ_TOKEN=$token
+(cd "$scratch" && "${tools}st" --config-file "$config" run "$base/api/v1/openapi.json" --url "$base" \
+  --checks all \
   --exclude-path /api/v1/auth/logout \
   --phases examples,coverage,fuzzing \
   --max-time "$seconds" --request-timeout 10 --seed 20261127 --workers 2 \

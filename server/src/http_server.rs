@@ -1,5 +1,5 @@
 //! The accept loop: HTTP/1.1 connections with a header-read (and keep-alive idle) timeout, at
-//! most [`MAX_CONNECTIONS`] at once, and a graceful stop. axum's own `serve` has no timeouts, so
+//! most [`MAX_CONNECTIONS`] at once (fewer under a low open-file limit), and a graceful stop. axum's own `serve` has no timeouts, so
 //! half-sent requests used to hold their connections (and file descriptors) for as long as
 //! the client liked, until accepting failed with "Too many open files".
 use std::future::Future;
@@ -14,11 +14,65 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::net::TcpStream;
+use tokio::sync::{Semaphore, TryAcquireError};
 use tower::ServiceExt;
 
 use crate::limits::{HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
+
+/// File descriptors kept back from clients: the database and Redis pools, picture files, mail
+/// and the listener need theirs whatever clients do.
+const RESERVED_FDS: usize = 256;
+
+/// The fewest connections served at once, whatever the open-file limit.
+const MIN_CONNECTIONS: usize = 16;
+
+/// Connections to serve at once: [`MAX_CONNECTIONS`], or fewer when the process may open fewer
+/// files, so that reaching the limit never leaves the pools or `accept` without descriptors.
+pub async fn connection_limit() -> usize {
+    let limits = tokio::fs::read_to_string("/proc/self/limits").await;
+    let open_files = limits.ok().as_deref().and_then(open_files_limit);
+    match open_files {
+        Some(open_files) => open_files
+            .saturating_sub(RESERVED_FDS)
+            .clamp(MIN_CONNECTIONS, MAX_CONNECTIONS),
+        None => MAX_CONNECTIONS,
+    }
+}
+
+/// The soft "Max open files" of a `/proc/<pid>/limits` text (`None`: unlimited or unknown).
+fn open_files_limit(limits: &str) -> Option<usize> {
+    let line = limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))?;
+    line.split_whitespace().next()?.parse().ok()
+}
+
+/// Connections being turned away at once; beyond that they are closed without an answer.
+const TURNED_AWAY_AT_ONCE: usize = 64;
+
+/// What a connection beyond the limit gets, at once: waiting in the listen backlog behind
+/// stalled clients could take minutes, a 503 lets the client retry when slots are free.
+const BUSY_ANSWER: &str = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\n\
+    Content-Type: text/plain; charset=utf-8\r\nContent-Length: 25\r\nConnection: close\r\n\r\n\
+    Server busy, retry soon.\n";
+
+/// Answers [`BUSY_ANSWER`] and closes, within a second.
+fn turn_away(mut stream: TcpStream, turning_away: &Arc<Semaphore>) {
+    let Ok(permit) = Arc::clone(turning_away).try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let answer = async {
+            stream.write_all(BUSY_ANSWER.as_bytes()).await?;
+            stream.shutdown().await
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), answer).await;
+        drop(permit);
+    });
+}
 
 /// After an accept error (the process out of file descriptors, say) accepting pauses this long,
 /// so the loop does not spin while connections close and free some.
@@ -31,7 +85,9 @@ pub async fn serve(
     router: Router,
     stop: impl Future<Output = ()> + Send + 'static,
 ) {
-    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let limit = connection_limit().await;
+    tracing::info!(connections = limit, "accepting");
+    let permits = Arc::new(Semaphore::new(limit));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     // Hyper starts this timer whenever it waits for a request head, so it bounds both a
@@ -40,15 +96,8 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
     let mut stop = std::pin::pin!(stop);
+    let turning_away = Arc::new(Semaphore::new(TURNED_AWAY_AT_ONCE));
     loop {
-        // At the limit, stop accepting: new clients wait in the listen backlog, served ones go on.
-        let permit = tokio::select! {
-            permit = Arc::clone(&permits).acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break,
-            },
-            () = &mut stop => break,
-        };
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -59,6 +108,14 @@ pub async fn serve(
                 }
             },
             () = &mut stop => break,
+        };
+        let permit = match Arc::clone(&permits).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(TryAcquireError::NoPermits) => {
+                turn_away(stream, &turning_away);
+                continue;
+            }
+            Err(TryAcquireError::Closed) => break,
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
@@ -78,4 +135,33 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_soft_open_files_limit() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units
+Max processes             94000                94000                processes
+Max open files            1024                 524288               files
+Max locked memory         8388608              8388608              bytes
+";
+        assert_eq!(open_files_limit(limits), Some(1024));
+        assert_eq!(
+            open_files_limit(
+                "Max open files            unlimited            unlimited            files"
+            ),
+            None
+        );
+        assert_eq!(open_files_limit(""), None);
+    }
+
+    #[test]
+    fn the_busy_answer_is_well_formed() {
+        let (head, body) = BUSY_ANSWER.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 503 "));
+        assert!(head.contains(&format!("Content-Length: {}", body.len())));
+    }
 }

@@ -18,8 +18,9 @@ pub const MAX_SERVER_FN_BODY: usize = 2 * 1024 * 1024;
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A whole request body must arrive within this (uploads of 10 MB included, at 200 KB/s).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
-/// Connections served at once; more wait in the listen backlog (the process keeps file
-/// descriptors for its database, Redis and files whatever clients do).
+/// Connections served at once (fewer under a low open-file limit); more are answered 503 at
+/// once (the process keeps file descriptors for its database, Redis and files whatever
+/// clients do).
 pub const MAX_CONNECTIONS: usize = 4096;
 
 /// A page render that has not produced its answer by then is abandoned and started again.

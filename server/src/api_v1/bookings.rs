@@ -91,7 +91,7 @@ pub struct BookQuery {
 /// `POST /bookings?room_id&date_from&date_to`: 200 the booking; 409 no rooms left; 400 / 422
 /// dates as in search; 404 unknown room.
 #[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
-    params(("room_id" = i32, Query, minimum = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
+    params(("room_id" = i32, Query, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
         (status = 200, description = "Booked; the price a night is copied from the room", body = BookingOut),
         (status = 400, description = "Check-out not after check-in, check-in past, or longer than 30 nights (the original stored them)", body = super::openapi::Detail),
@@ -134,7 +134,7 @@ pub async fn book(
 
 /// `DELETE /bookings/{booking_id}`: 204; 404 for unknown ids and other guests' bookings alike.
 #[utoipa::path(delete, path = "/api/v1/bookings/{booking_id}", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
-    params(("booking_id" = i32, Path, minimum = 1)),
+    params(("booking_id" = i32, Path, minimum = 1, example = 1)),
     responses(
         (status = 204, description = "Cancelled"),
         (status = 401, description = "Not signed in", body = super::openapi::Detail),

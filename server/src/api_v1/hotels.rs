@@ -93,7 +93,7 @@ pub struct RoomForStay {
 /// `GET /hotels/{location}?date_from&date_to`: every hotel there with a room free for the whole
 /// stay (case-insensitive, unlike the original), cheapest first.
 #[utoipa::path(get, path = "/api/v1/hotels/{location}", tag = "hotels",
-    params(("location" = String, Path, description = "Part of the address, any letter case"), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
+    params(("location" = String, Path, example = "Алтай", description = "Part of the address, any letter case"), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
         (status = 200, description = "Hotels with a room free for the whole stay", body = Vec<HotelWithRoomsLeft>),
         (status = 400, description = "Check-out not after check-in, or longer than 30 nights", body = super::openapi::Detail),
@@ -125,7 +125,7 @@ pub async fn search(
 
 /// `GET /hotels/id/{hotel_id}`: one hotel; 404 if unknown (the original answered `null`).
 #[utoipa::path(get, path = "/api/v1/hotels/id/{hotel_id}", tag = "hotels",
-    params(("hotel_id" = i32, Path, minimum = 1)),
+    params(("hotel_id" = i32, Path, minimum = 1, example = 1)),
     responses(
         (status = 200, description = "The hotel", body = HotelInfo),
         (status = 404, description = "No such hotel (the original answered 200 null)", body = super::openapi::Detail),
@@ -146,7 +146,7 @@ pub async fn get(
 /// `GET /hotels/{hotel_id}/rooms?date_from&date_to`: every room type with its total and rooms
 /// left for the stay; 404 for an unknown hotel.
 #[utoipa::path(get, path = "/api/v1/hotels/{hotel_id}/rooms", tag = "hotels",
-    params(("hotel_id" = i32, Path, minimum = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
+    params(("hotel_id" = i32, Path, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
         (status = 200, description = "Every room type with its total and rooms left", body = Vec<RoomForStay>),
         (status = 400, description = "Check-out not after check-in, or longer than 30 nights (the original did not check)", body = super::openapi::Detail),

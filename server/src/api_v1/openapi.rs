@@ -3,6 +3,8 @@
 use std::sync::LazyLock;
 
 use axum::Json;
+use chrono::NaiveDate;
+use serde_json::Value;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -177,12 +179,42 @@ impl Modify for SessionSchemes {
 )]
 pub struct ApiDoc;
 
-/// The document, built once.
-pub static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+/// The document, built once (at the first request), with stay examples from that day.
+pub static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    add_stay_examples(&mut document, app::server::today());
+    document
+});
 
 /// `GET /api/v1/openapi.json`.
-pub async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
+pub async fn document() -> Json<&'static Value> {
     Json(&DOCUMENT)
+}
+
+/// Examples a stay can really be booked for (two nights, two weeks ahead), so "Try it out" in
+/// `/docs` and generated tests start from a request that works; a fixed date would soon be
+/// in the past.
+fn add_stay_examples(document: &mut Value, today: NaiveDate) {
+    let check_in = today + chrono::Days::new(14);
+    let check_out = check_in + chrono::Days::new(2);
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let parameters = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|operations| operations.values_mut())
+        .filter_map(|operation| operation.get_mut("parameters"))
+        .filter_map(Value::as_array_mut)
+        .flatten();
+    for parameter in parameters {
+        let example = match parameter.get("name").and_then(Value::as_str) {
+            Some("date_from") => check_in,
+            Some("date_to") => check_out,
+            _ => continue,
+        };
+        parameter["example"] = Value::String(example.to_string());
+    }
 }
 
 /// `GET /docs`: Swagger UI over the document, as FastAPI's users know it. Its script and styles
@@ -228,3 +260,28 @@ const DOCS_PAGE: &str = concat!(
 </html>
 "##
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stay_parameters_get_examples_two_weeks_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 30).unwrap();
+        let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        add_stay_examples(&mut document, today);
+        let booking = &document["paths"]["/api/v1/bookings"]["post"]["parameters"];
+        let example = |name: &str| {
+            booking
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|parameter| parameter["name"] == name)
+                .unwrap()["example"]
+                .clone()
+        };
+        assert_eq!(example("date_from"), "2027-01-13");
+        assert_eq!(example("date_to"), "2027-01-15");
+        assert_eq!(example("room_id"), 1);
+    }
+}

@@ -86,7 +86,7 @@ pub struct ImageQuery {
 /// route (which had no auth; ours is admin-only), answering 201 with the picture's status.
 #[utoipa::path(post, path = "/api/v1/images/hotels", tag = "admin",
     security(("cookie" = []), ("bearer" = [])),
-    params(("name" = i32, Query, minimum = 1, description = "The hotel's id")),
+    params(("name" = i32, Query, minimum = 1, example = 1, description = "The hotel's id")),
     request_body(content_type = "multipart/form-data", content = crate::api_v1::openapi::UploadForm),
     responses(
         (status = 201, description = "Stored; the sizes are being made"),

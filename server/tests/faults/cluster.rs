@@ -263,6 +263,28 @@ impl Server {
         }
     }
 
+    /// Like [`Server::serve`], with the process's open-file limit set to `open_files`.
+    pub fn serve_with_open_files(settings: &Settings, redis_port: u16, open_files: u32) -> Self {
+        let port = free_port();
+        let mut command = Command::new("prlimit");
+        command
+            .arg(format!("--nofile={open_files}:{open_files}"))
+            .arg("--")
+            .arg(server_bin());
+        let process = spawn_command(
+            command,
+            settings,
+            redis_port,
+            port,
+            &["serve", "--no-worker"],
+        );
+        wait_for_port(port, "server", Duration::from_secs(60));
+        Server {
+            port,
+            _process: process,
+        }
+    }
+
     pub fn worker(settings: &Settings) -> Process {
         spawn(settings, settings.redis_port, free_port(), &["worker"])
     }
@@ -273,8 +295,18 @@ impl Server {
 }
 
 fn spawn(settings: &Settings, redis_port: u16, port: u16, args: &[&str]) -> Process {
+    spawn_command(Command::new(server_bin()), settings, redis_port, port, args)
+}
+
+fn spawn_command(
+    mut command: Command,
+    settings: &Settings,
+    redis_port: u16,
+    port: u16,
+    args: &[&str],
+) -> Process {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
-    let child = Command::new(server_bin())
+    let child = command
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -428,3 +428,87 @@ async fn until_rooms_left(
     }
     started.elapsed()
 }
+
+/// Slow clients against a process allowed only 400 open files: 600 half-sent requests. The
+/// server grants 144 connections (the rest of its descriptors stay its pools' and files'),
+/// answers the connections beyond that 503 at once, and never runs out of descriptors: a
+/// guest already connected books meanwhile, a new client gets an answer at once (503 with
+/// Retry-After while the slots are held) and a 200 once the header timeout (10 s) has closed
+/// the stalled ones; none is held open.
+#[tokio::test]
+#[ignore]
+async fn slow_clients_at_the_open_file_limit_are_cut_off_and_others_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let site = site().await;
+    let server = Server::serve_with_open_files(&site.settings, site.redis.port, 400);
+    // site.http keeps this guest's connection open (keep-alive) from here on.
+    let token = site.guest(&server, "early@faults.test").await;
+
+    let address = format!("127.0.0.1:{}", server.port);
+    let mut stalled = Vec::new();
+    for _ in 0..600 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        // A write to a connection already turned away may fail: that is the point.
+        let _ = stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await;
+        stalled.push(stream);
+    }
+    let started = Instant::now();
+    assert_eq!(site.book(&server, &token, 1, 50, 51).await, Some(200));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let newcomer = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let mut first_answer = None;
+    let served_after = loop {
+        let asked = Instant::now();
+        let status = newcomer
+            .get(server.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(
+            asked.elapsed() < Duration::from_secs(2),
+            "an answer took {:?}",
+            asked.elapsed()
+        );
+        first_answer.get_or_insert(status);
+        if status == 200 {
+            break started.elapsed();
+        }
+        assert_eq!(status, 503);
+        assert!(started.elapsed() < Duration::from_secs(20), "no slot freed");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+
+    let closed = futures::future::join_all(stalled.into_iter().map(|mut stream| async move {
+        let mut buffer = [0u8; 256];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return true,
+                Ok(Ok(_)) => continue,
+                Err(_) => return false,
+            }
+        }
+    }))
+    .await;
+    assert_eq!(
+        closed.iter().filter(|closed| !**closed).count(),
+        0,
+        "left open"
+    );
+    println!(
+        "slow clients: a newcomer first got {first_answer:?}, a 200 after {served_after:?}; \
+         all 600 stalled connections closed"
+    );
+}
