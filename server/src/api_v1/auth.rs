@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use app::error::AppError;
-use app::model::User;
+use app::model::{Email, User};
 use app::server::accounts;
 use app::server::auth::cookie::{cleared_cookie, session_cookie};
 use app::server::auth::session::Session;
@@ -112,7 +112,7 @@ pub async fn register(
     responses(
         (status = 200, description = "Signed in; also sets the booking_access_token cookie", body = super::openapi::AccessToken),
         (status = 401, description = "Wrong email or password (one answer for both)", body = super::openapi::Detail),
-        (status = 422, description = "Malformed body", body = super::openapi::ValidationError),
+        (status = 422, description = "Malformed body or email", body = super::openapi::ValidationError),
         (status = 429, description = "Too many failed attempts", body = super::openapi::Detail),
     ))]
 pub async fn login(
@@ -121,6 +121,10 @@ pub async fn login(
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let (email, password) = credentials(body)?;
+    // As register (and the original) answers: a malformed email is a 422, not a wrong password.
+    if let Err(error) = Email::parse(&email) {
+        return Err(body_error(AppError::invalid("email", error.code()), &email));
+    }
     // The peer address, for throttling (present when served with connect info).
     let client = extensions
         .get::<ConnectInfo<SocketAddr>>()

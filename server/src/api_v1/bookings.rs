@@ -68,7 +68,7 @@ impl From<BookingDetails> for BookingWithRoom {
 /// `GET /bookings`: the caller's bookings, upcoming first.
 #[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
     responses(
-        (status = 200, description = "The caller's bookings, upcoming first", body = Vec<BookingWithRoom>),
+        (status = 200, description = "The caller's bookings, upcoming first; cancelled ones are gone, as in the original", body = Vec<BookingWithRoom>),
         (status = 401, description = "Not signed in", body = super::openapi::Detail),
     ))]
 pub async fn list(
@@ -77,7 +77,13 @@ pub async fn list(
 ) -> Result<Json<Vec<BookingWithRoom>>, ApiError> {
     let user = signed_in(&state, &session).await?;
     let list = bookings::list(&state, user.id).await?;
-    Ok(Json(list.into_iter().map(BookingWithRoom::from).collect()))
+    // The original deleted a cancelled booking; the web page keeps them as history, the API not.
+    Ok(Json(
+        list.into_iter()
+            .filter(|details| !details.booking.cancelled)
+            .map(BookingWithRoom::from)
+            .collect(),
+    ))
 }
 
 /// `?room_id&date_from&date_to`, all required.

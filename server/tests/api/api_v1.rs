@@ -200,6 +200,22 @@ async fn register_login_me_logout_follow_the_contract() {
     );
     let typed = post_json(&app, "/auth/login", r#"{"email": 5, "password": "x"}"#).await;
     assert_eq!(typed.status(), 422);
+    let malformed = post_json(
+        &app,
+        "/auth/login",
+        r#"{"email": "not-an-email", "password": "x"}"#,
+    )
+    .await;
+    assert_eq!(
+        malformed.status(),
+        422,
+        "a malformed email, as register answers"
+    );
+    let problem: Value = malformed.json().await.unwrap();
+    assert_eq!(
+        problem["detail"][0]["loc"],
+        serde_json::json!(["body", "email"])
+    );
 
     let login = post_json(&app, "/auth/login", body).await;
     assert_eq!(login.status(), 200);
@@ -334,6 +350,17 @@ async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
     .await
     .unwrap();
     assert_eq!(cancelled.status(), 204);
+    let listed: Vec<Value> = authed(&app, reqwest::Method::GET, "/bookings", &guest)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        listed.iter().all(|booking| booking["id"] != id),
+        "a cancelled booking leaves the API's list: {listed:?}"
+    );
     let now_free = book(&other, format!("room_id=4&{stay}")).await.unwrap();
     assert_eq!(now_free.status(), 200);
 }
