@@ -32,15 +32,6 @@ async fn add_room(app: &TestApp, quantity: i32) -> i32 {
     .unwrap()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i32 {
-    app.signed_up(email).await;
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap()
-}
-
 async fn count(app: &TestApp, sql: &str, id: i32) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(id)
@@ -52,7 +43,7 @@ async fn count(app: &TestApp, sql: &str, id: i32) -> i64 {
 #[tokio::test]
 async fn twenty_concurrent_bookings_for_three_rooms_never_overbook() {
     let app = spawn_app().await;
-    let user = user_id(&app, "many@example.com").await;
+    let user = app.signed_up_id("many@example.com").await;
     for round in 0..5 {
         let room = add_room(&app, 3).await;
         let attempts = (0..20).map(|_| {
@@ -114,7 +105,7 @@ async fn concurrent_http_bookings_get_409_once_full() {
 #[tokio::test]
 async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
     let app = spawn_app().await;
-    let user = user_id(&app, "mail@example.com").await;
+    let user = app.signed_up_id("mail@example.com").await;
     let room = add_room(&app, 1).await;
     let booking = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4))
         .await
@@ -138,7 +129,7 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
 #[tokio::test]
 async fn a_failed_enqueue_rolls_the_booking_back() {
     let app = spawn_app().await;
-    let user = user_id(&app, "atomic@example.com").await;
+    let user = app.signed_up_id("atomic@example.com").await;
     let room = add_room(&app, 5).await;
     sqlx::query("ALTER TABLE notifications ADD CONSTRAINT refuse_all CHECK (false) NOT VALID")
         .execute(&app.state.db)
@@ -158,7 +149,7 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
 #[tokio::test]
 async fn booking_applies_the_date_rules_and_knows_its_rooms() {
     let app = spawn_app().await;
-    let user = user_id(&app, "dates@example.com").await;
+    let user = app.signed_up_id("dates@example.com").await;
     let room = add_room(&app, 5).await.to_string();
     let book =
         async |from: String, to: String| bookings::book(&app.state, user, &room, &from, &to).await;
@@ -202,7 +193,7 @@ async fn booking_needs_a_session() {
 #[tokio::test]
 async fn nobody_sees_or_cancels_another_guests_booking() {
     let app = spawn_app().await;
-    let owner = user_id(&app, "owner@example.com").await;
+    let owner = app.signed_up_id("owner@example.com").await;
     let stranger_token = app.signed_up("stranger@example.com").await;
     let room = add_room(&app, 2).await;
     let booking = bookings::book(&app.state, owner, &room.to_string(), &date(8), &date(9))
@@ -245,7 +236,7 @@ async fn nobody_sees_or_cancels_another_guests_booking() {
 #[tokio::test]
 async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
     let app = spawn_app().await;
-    let owner = user_id(&app, "cancel@example.com").await;
+    let owner = app.signed_up_id("cancel@example.com").await;
     let room = add_room(&app, 1).await;
     let hotel: i32 = count(
         &app,
@@ -288,7 +279,7 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
 #[tokio::test]
 async fn my_bookings_lists_upcoming_first() {
     let app = spawn_app().await;
-    let owner = user_id(&app, "order@example.com").await;
+    let owner = app.signed_up_id("order@example.com").await;
     let room = add_room(&app, 5).await.to_string();
     let later = bookings::book(&app.state, owner, &room, &date(20), &date(22))
         .await

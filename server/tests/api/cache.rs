@@ -270,12 +270,7 @@ async fn rooms_left(app: &crate::helpers::TestApp, hotel: i32) -> (i32, i64) {
 }
 
 async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: i32) {
-    app.signed_up(email).await;
-    let user: i32 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let user = app.signed_up_id(email).await;
     let stay = search().stay;
     bookings::book(
         &app.state,

@@ -221,6 +221,16 @@ impl TestApp {
         access_cookie(&response).expect("a session cookie")
     }
 
+    /// Registers `email` and returns the new user's id.
+    pub async fn signed_up_id(&self, email: &str) -> i32 {
+        self.signed_up(email).await;
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+
     /// Signs in again as `email` (registered by [`TestApp::signed_up`]): a second session.
     pub async fn signed_up_again(&self, email: &str) -> String {
         access_cookie(&self.login(email, "correct horse battery").await).expect("a session cookie")

@@ -108,12 +108,7 @@ fn day(offset: u64) -> NaiveDate {
 
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
 async fn booked(app: &TestApp, email: &str, from: u64) -> i32 {
-    app.signed_up(email).await;
-    let user: i32 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.state.db)
-        .await
-        .unwrap();
+    let user = app.signed_up_id(email).await;
     bookings::book(
         &app.state,
         user,
