@@ -3,23 +3,85 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::model::StayError;
+use crate::model::{DateField, EmailError, LocationError, PageError, PasswordError, StayError};
+
+/// Input that does not parse, by the field it came in: every edge parses into types and shows
+/// this in its own shape (the page's message under the field, FastAPI's 422 in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum InputError {
+    #[error("email: {0}")]
+    Email(EmailError),
+    #[error("password: {0}")]
+    Password(PasswordError),
+    #[error("location: {0}")]
+    Location(LocationError),
+    #[error("page: {0}")]
+    Page(PageError),
+    /// Not a real `YYYY-MM-DD` date.
+    #[error("{0}: expected a date as YYYY-MM-DD")]
+    Date(DateField),
+}
+
+impl InputError {
+    /// The input's name, as forms and query strings call it.
+    pub fn field(self) -> &'static str {
+        match self {
+            InputError::Email(_) => "email",
+            InputError::Password(_) => "password",
+            InputError::Location(_) => "location",
+            InputError::Page(_) => "page",
+            InputError::Date(field) => field.name(),
+        }
+    }
+
+    /// What is wrong with it: a stable code (carried in URLs after a no-JavaScript post).
+    pub fn code(self) -> &'static str {
+        match self {
+            InputError::Email(error) => error.code(),
+            InputError::Password(error) => error.code(),
+            InputError::Location(error) => error.code(),
+            InputError::Page(error) => error.code(),
+            InputError::Date(_) => "malformed",
+        }
+    }
+
+    /// The error `field` and `code` stand for (see [`InputError::field`], [`InputError::code`]).
+    pub fn from_codes(field: &str, code: &str) -> Option<Self> {
+        fn find<T: Copy>(all: &[T], code: &str, code_of: impl Fn(T) -> &'static str) -> Option<T> {
+            all.iter().copied().find(|item| code_of(*item) == code)
+        }
+        Some(match field {
+            "email" => InputError::Email(find(&EmailError::ALL, code, EmailError::code)?),
+            "password" => {
+                InputError::Password(find(&PasswordError::ALL, code, PasswordError::code)?)
+            }
+            "location" => {
+                InputError::Location(find(&LocationError::ALL, code, LocationError::code)?)
+            }
+            "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
+            _ => InputError::Date(DateField::ALL.into_iter().find(|f| f.name() == field)?),
+        })
+    }
+}
 
 /// What went wrong, in terms a page can show and an API can map to a status.
 ///
-/// Internal causes (SQL errors, I/O) are logged on the server and never serialised:
-/// the browser only learns the category.
+/// Internal causes (SQL errors, I/O) are logged on the server where they happen and never
+/// serialised: the browser only learns the category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
-    /// Input that failed to parse; `field` names the input, `reason` is a stable code.
-    #[error("invalid {field}: {reason}")]
-    InvalidInput { field: String, reason: String },
-    /// The dates break a rule about stays (`reason`: a [`StayError`] code): check-in before
-    /// check-out, at most 30 nights, not in the past.
-    #[error("invalid stay: {reason}")]
-    InvalidStay { reason: String },
+    /// Input that failed to parse.
+    #[error("invalid {0}")]
+    Invalid(InputError),
+    /// A request whose arguments could not be read at all (a server function's form).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The dates break a rule about stays (never [`StayError::Malformed`], which is
+    /// [`AppError::Invalid`]): check-in before check-out, at most 30 nights, not in the past.
+    #[error("invalid stay: {0}")]
+    InvalidStay(StayError),
     /// Every room of the type is taken for some night of the stay.
     #[error("no rooms left for these dates")]
     NoRoomsLeft,
@@ -47,19 +109,12 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, reason: &str) -> Self {
-        AppError::InvalidInput {
-            field: field.to_owned(),
-            reason: reason.to_owned(),
-        }
-    }
-
     /// A stable code for pages and URLs (the no-JavaScript forms carry it in `?error=`).
     pub fn code(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
-            AppError::InvalidInput { .. } => "invalid_input",
-            AppError::InvalidStay { .. } => "invalid_stay",
+            AppError::Invalid(_) | AppError::BadRequest(_) => "invalid_input",
+            AppError::InvalidStay(_) => "invalid_stay",
             AppError::NoRoomsLeft => "no_rooms_left",
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
@@ -76,11 +131,11 @@ impl AppError {
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut pairs = vec![("error", self.code().to_owned())];
         match self {
-            AppError::InvalidInput { field, reason } => {
-                pairs.push(("field", field.clone()));
-                pairs.push(("reason", reason.clone()));
+            AppError::Invalid(input) => {
+                pairs.push(("field", input.field().to_owned()));
+                pairs.push(("reason", input.code().to_owned()));
             }
-            AppError::InvalidStay { reason } => pairs.push(("reason", reason.clone())),
+            AppError::InvalidStay(rule) => pairs.push(("reason", rule.code().to_owned())),
             AppError::TooManyAttempts { retry_after_secs } => {
                 pairs.push(("retry_after", retry_after_secs.to_string()));
             }
@@ -96,15 +151,19 @@ impl AppError {
         reason: Option<String>,
         retry_after: Option<u64>,
     ) -> Option<Self> {
+        let reason = reason.unwrap_or_default();
         Some(match code {
             "not_found" => AppError::NotFound,
-            "invalid_input" => AppError::InvalidInput {
-                field: field.unwrap_or_default(),
-                reason: reason.unwrap_or_default(),
+            "invalid_input" => match InputError::from_codes(&field.unwrap_or_default(), &reason) {
+                Some(input) => AppError::Invalid(input),
+                None => AppError::BadRequest(reason),
             },
-            "invalid_stay" => AppError::InvalidStay {
-                reason: reason.unwrap_or_default(),
-            },
+            "invalid_stay" => AppError::InvalidStay(
+                StayError::RULES
+                    .into_iter()
+                    .find(|rule| rule.code() == reason)
+                    .unwrap_or(StayError::CheckOutNotAfterCheckIn),
+            ),
             "no_rooms_left" => AppError::NoRoomsLeft,
             "email_taken" => AppError::EmailTaken,
             "invalid_credentials" => AppError::InvalidCredentials,
@@ -128,12 +187,13 @@ impl AppError {
         }
     }
 
-    /// The HTTP status this error stands for.
+    /// The HTTP status this error stands for: the one mapping of pages, server functions, the
+    /// HTTP API and uploads.
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
-            AppError::InvalidInput { .. } => 422,
-            AppError::InvalidStay { .. } => 400,
+            AppError::Invalid(_) | AppError::BadRequest(_) => 422,
+            AppError::InvalidStay(_) => 400,
             AppError::EmailTaken | AppError::NoRoomsLeft => 409,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
@@ -144,15 +204,42 @@ impl AppError {
     }
 }
 
+impl From<InputError> for AppError {
+    fn from(error: InputError) -> Self {
+        AppError::Invalid(error)
+    }
+}
+
 impl From<StayError> for AppError {
     fn from(error: StayError) -> Self {
-        if error.is_malformed() {
-            AppError::invalid(error.field(), error.code())
-        } else {
-            AppError::InvalidStay {
-                reason: error.code().to_owned(),
-            }
+        match error {
+            StayError::Malformed { field } => AppError::Invalid(InputError::Date(field)),
+            rule => AppError::InvalidStay(rule),
         }
+    }
+}
+
+impl From<EmailError> for AppError {
+    fn from(error: EmailError) -> Self {
+        AppError::Invalid(InputError::Email(error))
+    }
+}
+
+impl From<PasswordError> for AppError {
+    fn from(error: PasswordError) -> Self {
+        AppError::Invalid(InputError::Password(error))
+    }
+}
+
+impl From<LocationError> for AppError {
+    fn from(error: LocationError) -> Self {
+        AppError::Invalid(InputError::Location(error))
+    }
+}
+
+impl From<PageError> for AppError {
+    fn from(error: PageError) -> Self {
+        AppError::Invalid(InputError::Page(error))
     }
 }
 
@@ -161,12 +248,19 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(reason) => AppError::InvalidInput {
-                field: "request".to_owned(),
-                reason,
-            },
+            ServerFnErrorErr::Args(reason) => AppError::BadRequest(reason),
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// An internal failure: logs `cause` (which the client never sees) with what was being
+    /// done, once, here, and keeps only the category.
+    pub fn internal(doing: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "{doing} failed");
+        AppError::Internal
     }
 }
 
@@ -208,21 +302,35 @@ mod tests {
     #[test]
     fn statuses_match_the_api_contract() {
         assert_eq!(AppError::NotFound.status_code(), 404);
-        assert_eq!(AppError::invalid("date_from", "format").status_code(), 422);
+        let date = AppError::from(StayError::Malformed {
+            field: DateField::DateFrom,
+        });
+        assert_eq!(date.status_code(), 422);
+        assert_eq!(
+            AppError::from(StayError::TooLong).status_code(),
+            400,
+            "a broken rule"
+        );
         assert_eq!(AppError::Unauthorized.status_code(), 401);
         assert_eq!(AppError::Unavailable.status_code(), 503);
     }
 
     #[test]
     fn round_trips_through_the_server_fn_encoding() {
-        let error = AppError::invalid("location", "too_long");
+        let error = AppError::from(LocationError::TooLong);
         assert_eq!(AppError::de(error.ser()), error);
     }
 
     #[test]
     fn survives_a_trip_through_the_query_string() {
         for error in [
-            AppError::invalid("password", "too_short"),
+            AppError::from(PasswordError::TooShort),
+            AppError::from(EmailError::Malformed),
+            AppError::from(StayError::Malformed {
+                field: DateField::DateTo,
+            }),
+            AppError::from(PageError::OutOfRange),
+            AppError::InvalidStay(StayError::CheckInPast),
             AppError::TooManyAttempts {
                 retry_after_secs: 90,
             },

@@ -7,10 +7,10 @@ pub mod picture;
 pub mod stay;
 pub mod user;
 
-pub use booking::{Booking, BookingDetails, BookingQuote};
+pub use booking::{Booking, BookingDetails, BookingQuote, BookingStage};
 pub use hotel::{
-    Hotel, HotelDetails, HotelOffer, HotelSearch, Room, RoomOffer, SearchParams, SearchResults,
-    SortOrder, format_price, parse_id,
+    Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchParams,
+    SearchResults, SortOrder, format_price, parse_id,
 };
 
 pub use location::{LocationError, LocationQuery};

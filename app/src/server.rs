@@ -1,15 +1,18 @@
-//! Server-only code: configuration, state, repositories, cache. Compiled only with `ssr`.
+//! Server-only code, compiled only with `ssr`: one module per capability, each holding its rules
+//! (the service: the module's public functions) and its repository (a private `repo` module), so
+//! the compiler keeps every edge (server functions, the HTTP API, jobs, the CLI) on the services.
+//! Besides them: configuration, shared state, the Redis cache, the job queue and the web glue.
 pub mod accounts;
-pub mod auth;
 pub mod bookings;
-pub mod cache;
 pub mod catalog;
-pub mod config;
-pub mod db;
-pub mod forms;
 pub mod imports;
-pub mod media;
-pub mod search_index;
+pub mod notifications;
+pub mod pictures;
+
+pub mod cache;
+pub mod config;
+pub mod forms;
+pub mod queue;
 pub mod state;
 
 use crate::error::AppError;

@@ -1,15 +1,14 @@
 //! `server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]`.
 use std::io::BufRead;
 
-use app::model::{Email, Role, SearchParams};
-use app::server::db::notifications::NotificationRepo;
-use app::server::{accounts, cache::Cache, config::Config, db::users::UserRepo};
+use app::model::{Role, SearchParams};
+use app::server::pictures::Pictures;
+use app::server::{accounts, cache::Cache, catalog, config::Config, notifications};
 use leptos::config::get_configuration;
 
 use crate::generate::{self, CatalogSize};
 use crate::jobs::{self, JobContext};
 use crate::mail::Mailer;
-use crate::pictures::Pictures;
 use crate::startup::shutdown_signal;
 use crate::{db, seed, startup::Application, startup::StartupError};
 
@@ -216,7 +215,7 @@ impl Command {
                 Ok(())
             }
             Command::BenchPictures { runs } => {
-                let report = tokio::task::spawn_blocking(move || crate::pictures::bench::run(runs))
+                let report = tokio::task::spawn_blocking(move || crate::bench::pictures::run(runs))
                     .await
                     .map_err(|error| StartupError::Refused(format!("bench-pictures: {error}")))?
                     .map_err(|error| StartupError::Refused(format!("bench-pictures: {error}")))?;
@@ -241,7 +240,7 @@ impl Command {
                     .parse(app::server::today())
                     .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
                 let pool = db::prepare(&config).await?;
-                let plan = app::server::search_index::explain_search(&pool, &search)
+                let plan = catalog::explain::explain_search(&pool, &search)
                     .await
                     .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
                 println!("{plan}");
@@ -269,8 +268,7 @@ impl Command {
             }
             Command::MailResend { ids } => {
                 let pool = db::prepare(&config).await?;
-                let queued = NotificationRepo::new(&pool)
-                    .resend_failed(&ids)
+                let queued = notifications::resend_failed(&pool, &ids)
                     .await
                     .map_err(|error| StartupError::Refused(format!("mail resend: {error}")))?;
                 println!("{queued} email(s) queued again");
@@ -279,10 +277,7 @@ impl Command {
             }
             Command::SetRole { email, role } => {
                 let pool = db::prepare(&config).await?;
-                let email = Email::parse(&email)
-                    .map_err(|error| StartupError::Refused(format!("set-role: {error}")))?;
-                let user = UserRepo::new(&pool)
-                    .set_role(&email, role)
+                let user = accounts::set_role(&pool, &email, role)
                     .await
                     .map_err(|error| StartupError::Refused(format!("set-role {email}: {error}")))?;
                 println!("{} is now {}", user.email, user.role.as_str());

@@ -2,8 +2,8 @@
 //! `GET /auth/session`: does the request carry a valid session token? 204 or 401, no database.
 use std::time::Duration;
 
-use app::server::auth::session::Session;
-use app::server::db::notifications::{NotificationRepo, OutboxCounts};
+use app::server::accounts::session::Session;
+use app::server::notifications::{self, OutboxCounts};
 use app::server::{cache::CacheStatus, state::AppState};
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::Serialize;
@@ -32,9 +32,8 @@ pub struct HealthReport {
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
     // Counting the outbox doubles as the database ping.
-    let outbox = NotificationRepo::new(&state.db);
     let (emails, redis) = tokio::join!(
-        tokio::time::timeout(DATABASE_TIMEOUT, outbox.counts()),
+        tokio::time::timeout(DATABASE_TIMEOUT, notifications::outbox_counts(&state.db)),
         state.cache.status()
     );
     let emails = emails.ok().and_then(Result::ok);

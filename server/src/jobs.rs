@@ -18,17 +18,14 @@ use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
-use app::server::db::leases::{self, JobTable};
-use app::server::db::notifications::{Notification, NotificationRepo};
-use chrono::{DateTime, Utc};
+use app::server::notifications::{self, Notification, next_retry};
+use app::server::queue::{self, JobTable};
+use chrono::Utc;
 use sqlx::PgPool;
 
 use crate::mail::{MailError, Mailer};
-use crate::pictures::Pictures;
+use app::server::pictures::Pictures;
 
-/// The first retry waits this long; each later one twice as long, up to [`MAX_RETRY_DELAY`].
-const FIRST_RETRY_DELAY: i64 = 30;
-const MAX_RETRY_DELAY: i64 = 30 * 60;
 /// Recording "sent" is retried this long (the database restarting) before giving up on it.
 const RECORD_SENT_FOR: Duration = Duration::from_secs(10 * 60);
 /// The outbox is looked at every second; reminders are queued every five minutes.
@@ -47,20 +44,6 @@ pub struct JobContext {
     pub pictures: Pictures,
 }
 
-/// The wait after failed attempt `attempt` (1-based): 30 s, 1, 2, 4, ... minutes, capped at
-/// 30 minutes.
-pub fn retry_delay(attempt: i32) -> i64 {
-    let doublings = attempt.clamp(1, 20) - 1;
-    (FIRST_RETRY_DELAY << doublings).min(MAX_RETRY_DELAY)
-}
-
-/// When to try `notification` again after a failure at `now`, in seconds; `None` when the
-/// next try would fall after its retry period (three days), so this failure is the last.
-pub fn next_retry(notification: &Notification, now: DateTime<Utc>) -> Option<i64> {
-    let delay = retry_delay(notification.attempts);
-    (now + chrono::Duration::seconds(delay) <= notification.retry_until).then_some(delay)
-}
-
 /// What one pass over the outbox did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DrainReport {
@@ -71,17 +54,16 @@ pub struct DrainReport {
 
 /// Sends every due email, one at a time, and records each outcome.
 pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, app::error::AppError> {
-    let repo = NotificationRepo::new(&context.db);
     let mut report = DrainReport::default();
-    while let Some(notification) = repo.claim_next().await? {
-        let outcome = leases::hold_while(
+    while let Some(notification) = notifications::claim_next(&context.db).await? {
+        let outcome = queue::hold_while(
             &context.db,
             JobTable::Notifications,
             notification.id,
             send(context, &notification),
         )
         .await;
-        record(&repo, &notification, outcome, &mut report).await?;
+        record(&context.db, &notification, outcome, &mut report).await?;
     }
     Ok(report)
 }
@@ -105,7 +87,7 @@ async fn send(context: &JobContext, notification: &Notification) -> Outcome {
 }
 
 async fn record(
-    repo: &NotificationRepo<'_>,
+    db: &PgPool,
     notification: &Notification,
     outcome: Outcome,
     report: &mut DrainReport,
@@ -114,25 +96,25 @@ async fn record(
         Outcome::Sent => {
             tracing::info!(notification = notification.id, kind = %notification.kind, booking = notification.booking_id, "email sent");
             report.sent += 1;
-            record_sent(repo, notification.id).await
+            record_sent(db, notification.id).await
         }
-        Outcome::Skipped => record_sent(repo, notification.id).await,
+        Outcome::Skipped => record_sent(db, notification.id).await,
         Outcome::Failed(error) => {
             let retry = (!error.is_permanent())
                 .then(|| next_retry(notification, Utc::now()))
                 .flatten();
-            record_failure(repo, notification, &error, retry, report).await
+            record_failure(db, notification, &error, retry, report).await
         }
     }
 }
 
 /// Marks the email sent, retrying while the database is away: the message has left, and a
 /// row left unmarked would be sent again once its lease ran out.
-async fn record_sent(repo: &NotificationRepo<'_>, id: i64) -> Result<(), app::error::AppError> {
+async fn record_sent(db: &PgPool, id: i64) -> Result<(), app::error::AppError> {
     let started = std::time::Instant::now();
     let mut wait = Duration::from_millis(100);
     loop {
-        match repo.mark_sent(id).await {
+        match notifications::mark_sent(db, id).await {
             Ok(()) => return Ok(()),
             Err(error) if started.elapsed() < RECORD_SENT_FOR => {
                 tracing::warn!(notification = id, %error, "email sent but not recorded yet; retrying");
@@ -148,7 +130,7 @@ async fn record_sent(repo: &NotificationRepo<'_>, id: i64) -> Result<(), app::er
 }
 
 async fn record_failure(
-    repo: &NotificationRepo<'_>,
+    db: &PgPool,
     notification: &Notification,
     error: &MailError,
     retry: Option<i64>,
@@ -164,8 +146,7 @@ async fn record_failure(
             report.failed += 1;
         }
     }
-    repo.mark_failed(notification.id, &error.to_string(), retry)
-        .await
+    notifications::mark_failed(db, notification.id, &error.to_string(), retry).await
 }
 
 async fn drain_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
@@ -174,9 +155,7 @@ async fn drain_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDyn
 }
 
 async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    let queued = NotificationRepo::new(&context.db)
-        .queue_reminders(app::server::today())
-        .await?;
+    let queued = notifications::queue_reminders(&context.db, app::server::today()).await?;
     if queued > 0 {
         tracing::info!(queued, "check-in reminders queued");
     }
@@ -201,40 +180,51 @@ fn schedule(expression: &str) -> cron::Schedule {
     cron::Schedule::from_str(expression).expect("a valid cron expression")
 }
 
+/// Registers a worker that runs `handler` on `schedule` with the job context. (A macro: the
+/// worker's type, which `Monitor::register` needs spelled out in full, stays inferred.)
+macro_rules! every {
+    ($monitor:expr, $name:literal, $schedule:expr, $context:expr, $handler:path) => {{
+        let context = $context.clone();
+        $monitor.register(move |_| {
+            WorkerBuilder::new($name)
+                .backend(CronScheduler::new(schedule($schedule)))
+                .data(context.clone())
+                .build($handler)
+        })
+    }};
+}
+
 /// Runs the outbox and reminder workers until `shutdown` resolves; in-flight emails finish
 /// first (apalis waits for running jobs).
 pub async fn run(
     context: JobContext,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), BoxDynError> {
-    let drain_context = context.clone();
-    let pictures_context = context.clone();
-    let sweep_context = context.clone();
-    Monitor::new()
-        .register(move |_| {
-            WorkerBuilder::new("email-outbox")
-                .backend(CronScheduler::new(schedule(DRAIN_SCHEDULE)))
-                .data(drain_context.clone())
-                .build(drain_tick)
-        })
-        .register(move |_| {
-            WorkerBuilder::new("check-in-reminders")
-                .backend(CronScheduler::new(schedule(REMINDER_SCHEDULE)))
-                .data(context.clone())
-                .build(reminders_tick)
-        })
-        .register(move |_| {
-            WorkerBuilder::new("picture-sizes")
-                .backend(CronScheduler::new(schedule(PICTURES_SCHEDULE)))
-                .data(pictures_context.clone())
-                .build(pictures_tick)
-        })
-        .register(move |_| {
-            WorkerBuilder::new("picture-sweep")
-                .backend(CronScheduler::new(schedule(SWEEP_SCHEDULE)))
-                .data(sweep_context.clone())
-                .build(sweep_tick)
-        })
+    // One line per job kind: its name, its schedule, its handler.
+    let monitor = Monitor::new();
+    let monitor = every!(monitor, "email-outbox", DRAIN_SCHEDULE, context, drain_tick);
+    let monitor = every!(
+        monitor,
+        "check-in-reminders",
+        REMINDER_SCHEDULE,
+        context,
+        reminders_tick
+    );
+    let monitor = every!(
+        monitor,
+        "picture-sizes",
+        PICTURES_SCHEDULE,
+        context,
+        pictures_tick
+    );
+    let monitor = every!(
+        monitor,
+        "picture-sweep",
+        SWEEP_SCHEDULE,
+        context,
+        sweep_tick
+    );
+    monitor
         .shutdown_timeout(Duration::from_secs(20))
         .run_with_signal(async move {
             shutdown.await;
@@ -247,6 +237,7 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::server::notifications::retry_delay;
 
     #[test]
     fn schedules_parse() {

@@ -1,5 +1,6 @@
 //! The booking server: wiring of the axum app, the database set-up and the command line.
 pub mod api_v1;
+pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod generate;
@@ -9,7 +10,7 @@ pub mod jobs;
 pub mod limits;
 pub mod locale;
 pub mod mail;
-pub mod pictures;
+pub mod picture_routes;
 pub mod security;
 pub mod seed;
 pub mod startup;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use app::model::format_price;
 use app::server::config::{Config, SmtpTls};
-use app::server::db::notifications::Notification;
+use app::server::notifications::Notification;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

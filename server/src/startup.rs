@@ -4,12 +4,11 @@ use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 use app::{
     app::{App, shell},
     server::{
-        auth::{Auth, session::resolve_session},
+        accounts::{self, Auth, session::resolve_session},
         cache::Cache,
         catalog,
         config::Config,
-        db::users::UserRepo,
-        media::Media,
+        pictures::{MediaDirError, Pictures, media::Media},
         state::AppState,
     },
 };
@@ -35,8 +34,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::pictures::{self, Pictures};
-use crate::{api_v1, db, health, http_server, limits, locale, security, seed};
+use crate::{api_v1, db, health, http_server, limits, locale, picture_routes, security, seed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -50,6 +48,8 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: io::Error },
     #[error("server: {0}")]
     Serve(io::Error),
+    #[error(transparent)]
+    MediaDir(#[from] MediaDirError),
     #[error("{0}")]
     Refused(String),
 }
@@ -153,10 +153,9 @@ async fn housekeeping(state: AppState) {
             Err(error) => tracing::debug!(%error, "cache invalidations not delivered yet"),
         }
         if round % 60 == 0 {
-            let users = UserRepo::new(&state.db);
             let purged = tokio::join!(
                 catalog::purge_old_invalidations(&state.db),
-                users.purge_revoked_sessions()
+                accounts::purge_revoked_sessions(&state.db)
             );
             if let (Err(error), _) | (_, Err(error)) = purged {
                 tracing::debug!(%error, "housekeeping not done this round");
@@ -190,10 +189,10 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         )
         .nest("/api/v1", api_v1::routes())
         .route("/docs", get(api_v1::openapi::docs_page))
-        .merge(pictures::upload::routes(state.clone(), pictures.clone()))
+        .merge(picture_routes::routes(state.clone(), pictures.clone()))
         .nest_service(
             app::model::picture::PICTURES_URL_PATH,
-            pictures::store::serve(pictures.store.pictures_dir()),
+            picture_routes::serve(pictures.store.pictures_dir()),
         )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let leptos_options = leptos_options.clone();

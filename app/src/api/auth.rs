@@ -11,7 +11,7 @@ pub async fn register(
     password: String,
     return_to: Option<String>,
 ) -> Result<User, AppError> {
-    use crate::server::{accounts, auth::session::app_state, forms};
+    use crate::server::{accounts, accounts::session::app_state, forms};
 
     let state = app_state()?;
     let result = async {
@@ -32,7 +32,7 @@ pub async fn login(
 ) -> Result<User, AppError> {
     use crate::server::{
         accounts,
-        auth::session::{app_state, client_addr},
+        accounts::session::{app_state, client_addr},
         forms,
     };
 
@@ -49,7 +49,7 @@ pub async fn login(
 /// Signs out (works without a session too) and goes home.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{accounts, auth::session, forms, with_status};
+    use crate::server::{accounts, accounts::session, forms, with_status};
 
     let state = session::app_state()?;
     accounts::sign_out(&state, &session::current_session())
@@ -63,7 +63,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, if any.
 #[server(endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<User>, AppError> {
-    crate::server::auth::session::current_user()
+    crate::server::accounts::session::current_user()
         .await
         .map_err(crate::server::with_status)
 }
@@ -72,16 +72,17 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<User>, AppError> {
     use crate::server::{
-        auth::session::{app_state, require_admin},
-        db::users::UserRepo,
+        accounts::{
+            self,
+            session::{app_state, require_admin},
+        },
         with_status,
     };
 
     const PAGE: i64 = 500;
     require_admin().await.map_err(with_status)?;
     let state = app_state()?;
-    UserRepo::new(&state.db)
-        .list(PAGE, 0)
+    accounts::list_users(&state, PAGE, 0)
         .await
         .map_err(with_status)
 }

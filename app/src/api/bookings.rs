@@ -4,6 +4,19 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{Booking, BookingDetails, BookingQuote};
 
+/// The room type and stay of a booking form, parsed: a room id that cannot exist is an unknown
+/// room; the dates pass the stay rules on the server's calendar day.
+#[cfg(feature = "ssr")]
+fn room_and_stay(
+    room_id: &str,
+    date_from: &str,
+    date_to: &str,
+) -> Result<(i32, crate::model::StayDates), AppError> {
+    let room_id = crate::model::parse_id(room_id).ok_or(AppError::NotFound)?;
+    let stay = crate::model::StayDates::parse(date_from, date_to, crate::server::today())?;
+    Ok((room_id, stay))
+}
+
 /// The price and availability of a room type for a stay, before the guest confirms.
 #[server(endpoint = "booking_quote")]
 pub async fn get_booking_quote(
@@ -11,10 +24,11 @@ pub async fn get_booking_quote(
     date_from: String,
     date_to: String,
 ) -> Result<BookingQuote, AppError> {
-    use crate::server::{auth::session::app_state, bookings, with_status};
+    use crate::server::{accounts::session::app_state, bookings, with_status};
 
+    let (room_id, stay) = room_and_stay(&room_id, &date_from, &date_to).map_err(with_status)?;
     let state = app_state()?;
-    bookings::quote(&state, &room_id, &date_from, &date_to)
+    bookings::quote(&state, room_id, stay)
         .await
         .map_err(with_status)
 }
@@ -27,12 +41,15 @@ pub async fn create_booking(
     date_to: String,
 ) -> Result<Booking, AppError> {
     use crate::model::navigation::with_query;
-    use crate::server::{auth::session::app_state, auth::session::require_user, bookings, forms};
+    use crate::server::{
+        accounts::session::app_state, accounts::session::require_user, bookings, forms,
+    };
 
     let result = async {
         let user = require_user().await?;
+        let (room_id, stay) = room_and_stay(&room_id, &date_from, &date_to)?;
         let state = app_state()?;
-        bookings::book(&state, user.id, &room_id, &date_from, &date_to).await
+        bookings::book(&state, user.id, room_id, stay).await
     }
     .await;
     let form_page = with_query(
@@ -54,7 +71,7 @@ pub async fn create_booking(
 #[server(endpoint = "my_bookings")]
 pub async fn my_bookings() -> Result<Vec<BookingDetails>, AppError> {
     use crate::server::{
-        auth::session::app_state, auth::session::require_user, bookings, with_status,
+        accounts::session::app_state, accounts::session::require_user, bookings, with_status,
     };
 
     let user = require_user().await.map_err(with_status)?;
@@ -65,12 +82,16 @@ pub async fn my_bookings() -> Result<Vec<BookingDetails>, AppError> {
 /// Cancels one of the signed-in user's upcoming bookings; then back to "my bookings".
 #[server(endpoint = "cancel_booking")]
 pub async fn cancel_booking(booking_id: String) -> Result<(), AppError> {
-    use crate::server::{auth::session::app_state, auth::session::require_user, bookings, forms};
+    use crate::server::{
+        accounts::session::app_state, accounts::session::require_user, bookings, forms,
+    };
 
     let result = async {
         let user = require_user().await?;
+        // An id that cannot exist is an unknown booking.
+        let booking_id = crate::model::parse_id(&booking_id).ok_or(AppError::NotFound)?;
         let state = app_state()?;
-        bookings::cancel(&state, user.id, &booking_id).await
+        bookings::cancel(&state, user.id, booking_id).await
     }
     .await;
     forms::finish_form(result, "/bookings", "/bookings?cancelled=1")

@@ -7,14 +7,12 @@ use crate::model::{HotelDetails, SearchResults};
 #[server(endpoint = "suggest_locations")]
 pub async fn suggest_locations(query: String) -> Result<Vec<String>, AppError> {
     use crate::model::LocationQuery;
-    use crate::server::{auth::session::app_state, db::hotels::HotelRepo, with_status};
+    use crate::server::{accounts::session::app_state, catalog, with_status};
 
     const MAX_SUGGESTIONS: i64 = 8;
-    let query = LocationQuery::parse(&query)
-        .map_err(|error| with_status(AppError::invalid("location", error.code())))?;
+    let query = LocationQuery::parse(&query).map_err(|error| with_status(error.into()))?;
     let state = app_state().map_err(with_status)?;
-    HotelRepo::new(&state.db)
-        .suggest_locations(&query, MAX_SUGGESTIONS)
+    catalog::suggest_locations(&state, &query, MAX_SUGGESTIONS)
         .await
         .map_err(with_status)
 }
@@ -30,7 +28,7 @@ pub async fn search_hotels(
     page: Option<String>,
 ) -> Result<SearchResults, AppError> {
     use crate::model::SearchParams;
-    use crate::server::{auth::session::app_state, catalog, today, with_status};
+    use crate::server::{accounts::session::app_state, catalog, today, with_status};
 
     let params = SearchParams {
         location,
@@ -52,7 +50,7 @@ pub async fn get_hotel(
     date_to: Option<String>,
 ) -> Result<HotelDetails, AppError> {
     use crate::model::{StayDates, parse_id};
-    use crate::server::{auth::session::app_state, catalog, today, with_status};
+    use crate::server::{accounts::session::app_state, catalog, today, with_status};
 
     // An id that cannot exist is an unknown hotel, as a page address should be.
     let hotel_id = parse_id(&hotel_id).ok_or_else(|| with_status(AppError::NotFound))?;

@@ -1,27 +1,34 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::error::{AppError, InputError};
 use crate::i18n::{t_string, use_i18n};
+use crate::model::{EmailError, LocationError, PasswordError, StayError};
 
 /// The message for `error` in the current language, as plain text.
 pub fn error_text(error: &AppError) -> String {
     let i18n = use_i18n();
     let text = match error {
-        AppError::InvalidInput { field, reason } => match (field.as_str(), reason.as_str()) {
-            ("email", "empty") => t_string!(i18n, error_email_empty),
-            ("email", "too_long") => t_string!(i18n, error_email_too_long),
-            ("email", _) => t_string!(i18n, error_email_malformed),
-            ("password", "too_long") => t_string!(i18n, error_password_too_long),
-            ("password", _) => t_string!(i18n, error_password_too_short),
-            ("date_from" | "date_to", _) => t_string!(i18n, error_date_malformed),
-            ("location", "too_long") => t_string!(i18n, error_location_too_long),
-            ("location", _) => t_string!(i18n, error_location_invalid),
-            ("page", _) => t_string!(i18n, error_page_invalid),
-            _ => t_string!(i18n, error_invalid_input),
+        AppError::Invalid(input) => match input {
+            InputError::Email(EmailError::Empty) => t_string!(i18n, error_email_empty),
+            InputError::Email(EmailError::TooLong) => t_string!(i18n, error_email_too_long),
+            InputError::Email(EmailError::Malformed) => t_string!(i18n, error_email_malformed),
+            InputError::Password(PasswordError::TooLong) => {
+                t_string!(i18n, error_password_too_long)
+            }
+            InputError::Password(PasswordError::TooShort) => {
+                t_string!(i18n, error_password_too_short)
+            }
+            InputError::Date(_) => t_string!(i18n, error_date_malformed),
+            InputError::Location(LocationError::TooLong) => {
+                t_string!(i18n, error_location_too_long)
+            }
+            InputError::Location(_) => t_string!(i18n, error_location_invalid),
+            InputError::Page(_) => t_string!(i18n, error_page_invalid),
         },
-        AppError::InvalidStay { reason } => match reason.as_str() {
-            "too_long" => t_string!(i18n, error_stay_too_long),
-            "check_in_past" => t_string!(i18n, error_check_in_past),
+        AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
+        AppError::InvalidStay(rule) => match rule {
+            StayError::TooLong => t_string!(i18n, error_stay_too_long),
+            StayError::CheckInPast => t_string!(i18n, error_check_in_past),
             _ => t_string!(i18n, search_dates_invalid),
         },
         AppError::NoRoomsLeft => t_string!(i18n, error_no_rooms_left),
@@ -53,7 +60,7 @@ pub fn set_status(error: &AppError) {
 /// The field an error belongs to, if it belongs to one.
 pub fn error_field(error: &AppError) -> Option<&str> {
     match error {
-        AppError::InvalidInput { field, .. } => Some(field),
+        AppError::Invalid(input) => Some(input.field()),
         AppError::EmailTaken => Some("email"),
         _ => None,
     }

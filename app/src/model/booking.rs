@@ -29,12 +29,40 @@ pub struct BookingDetails {
     pub room_description: Option<String>,
     pub services: Vec<String>,
     pub picture: Option<PictureRef>,
+    /// Where the booking stands on the server's calendar day (not the browser's).
+    pub stage: BookingStage,
+    /// Whether the guest may still cancel it, decided on the server by [`Booking::cancellable`].
+    pub cancellable: bool,
 }
 
-impl BookingDetails {
-    /// Whether the guest can still cancel: not cancelled, and check-in is today or later.
+/// Where a booking stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStage {
+    /// Check-in is ahead, or the guest is staying (check-out still ahead).
+    Upcoming,
+    /// Checked out: the check-out day has come.
+    Past,
+    Cancelled,
+}
+
+impl Booking {
+    /// The cancellation rule of the whole app (the page's link, the cancel itself, the API):
+    /// a live booking can be cancelled until its check-in day, that day included, on the
+    /// server's calendar.
     pub fn cancellable(&self, today: NaiveDate) -> bool {
-        !self.booking.cancelled && self.booking.date_from >= today
+        !self.cancelled && self.date_from >= today
+    }
+
+    /// Where the booking stands on `today`.
+    pub fn stage(&self, today: NaiveDate) -> BookingStage {
+        if self.cancelled {
+            BookingStage::Cancelled
+        } else if self.date_to <= today {
+            BookingStage::Past
+        } else {
+            BookingStage::Upcoming
+        }
     }
 }
 
@@ -44,4 +72,45 @@ pub struct BookingQuote {
     pub hotel: super::Hotel,
     pub offer: super::RoomOffer,
     pub stay: super::StayDates,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(raw: &str) -> NaiveDate {
+        crate::model::parse_iso_date(raw).unwrap()
+    }
+
+    fn booking(from: &str, to: &str, cancelled: bool) -> Booking {
+        Booking {
+            id: 1,
+            room_id: 1,
+            user_id: 1,
+            date_from: day(from),
+            date_to: day(to),
+            price: 1000,
+            total_cost: 2000,
+            total_days: 2,
+            cancelled,
+        }
+    }
+
+    #[test]
+    fn cancellable_until_the_check_in_day_included() {
+        let stay = booking("2026-12-10", "2026-12-12", false);
+        assert!(stay.cancellable(day("2026-12-09")), "the day before");
+        assert!(stay.cancellable(day("2026-12-10")), "check-in day");
+        assert!(!stay.cancellable(day("2026-12-11")), "during the stay");
+        assert!(!booking("2026-12-10", "2026-12-12", true).cancellable(day("2026-12-01")));
+    }
+
+    #[test]
+    fn a_stay_is_past_from_its_check_out_day() {
+        let stay = booking("2026-12-10", "2026-12-12", false);
+        assert_eq!(stay.stage(day("2026-12-11")), BookingStage::Upcoming);
+        assert_eq!(stay.stage(day("2026-12-12")), BookingStage::Past);
+        let cancelled = booking("2026-12-10", "2026-12-12", true);
+        assert_eq!(cancelled.stage(day("2026-12-01")), BookingStage::Cancelled);
+    }
 }

@@ -41,6 +41,8 @@ pub struct HotelOffer {
     pub rooms_left: i64,
     /// The lowest price a night among the room types still free.
     pub min_price: i64,
+    /// What the cheapest free room type costs for the whole stay ("from" on the search page).
+    pub min_total: i64,
     /// The hotel's picture, when it has one.
     pub picture: Option<PictureRef>,
 }
@@ -108,13 +110,13 @@ impl HotelSearch {
 
     /// The page number from a query parameter: absent or blank is page 1; anything but
     /// 1..=MAX_PAGE is an error.
-    pub fn parse_page(raw: Option<&str>) -> Result<u32, &'static str> {
+    pub fn parse_page(raw: Option<&str>) -> Result<u32, PageError> {
         match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
             None => Ok(1),
             Some(raw) => match raw.parse::<u32>() {
                 Ok(page) if (1..=Self::MAX_PAGE).contains(&page) => Ok(page),
-                Ok(_) => Err("out_of_range"),
-                Err(_) => Err("malformed"),
+                Ok(_) => Err(PageError::OutOfRange),
+                Err(_) => Err(PageError::Malformed),
             },
         }
     }
@@ -143,6 +145,26 @@ impl HotelSearch {
     }
 }
 
+/// A page number that is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PageError {
+    #[error("not a page number")]
+    Malformed,
+    #[error("pages go from 1 to {}", HotelSearch::MAX_PAGE)]
+    OutOfRange,
+}
+
+impl PageError {
+    pub const ALL: [PageError; 2] = [PageError::Malformed, PageError::OutOfRange];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PageError::Malformed => "malformed",
+            PageError::OutOfRange => "out_of_range",
+        }
+    }
+}
+
 /// A search as it arrives: raw query-string values, each optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchParams {
@@ -159,15 +181,11 @@ impl SearchParams {
     pub fn parse(&self, today: chrono::NaiveDate) -> Result<HotelSearch, AppError> {
         let location = match self.location.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(raw) => Some(
-                LocationQuery::parse(raw)
-                    .map_err(|error| AppError::invalid("location", error.code()))?,
-            ),
+            Some(raw) => Some(LocationQuery::parse(raw)?),
         };
         let stay =
             StayDates::parse_or_default(self.date_from.as_deref(), self.date_to.as_deref(), today)?;
-        let page = HotelSearch::parse_page(self.page.as_deref())
-            .map_err(|reason| AppError::invalid("page", reason))?;
+        let page = HotelSearch::parse_page(self.page.as_deref())?;
         Ok(HotelSearch {
             location,
             stay,
@@ -222,9 +240,18 @@ mod tests {
     fn page_parameter_is_bounded() {
         assert_eq!(HotelSearch::parse_page(None), Ok(1));
         assert_eq!(HotelSearch::parse_page(Some("3")), Ok(3));
-        assert_eq!(HotelSearch::parse_page(Some("0")), Err("out_of_range"));
-        assert_eq!(HotelSearch::parse_page(Some("9999")), Err("out_of_range"));
-        assert_eq!(HotelSearch::parse_page(Some("x")), Err("malformed"));
+        assert_eq!(
+            HotelSearch::parse_page(Some("0")),
+            Err(PageError::OutOfRange)
+        );
+        assert_eq!(
+            HotelSearch::parse_page(Some("9999")),
+            Err(PageError::OutOfRange)
+        );
+        assert_eq!(
+            HotelSearch::parse_page(Some("x")),
+            Err(PageError::Malformed)
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct LocationQuery(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum LocationError {
     #[error("the location is empty")]
     Empty,
@@ -18,6 +18,12 @@ pub enum LocationError {
 }
 
 impl LocationError {
+    pub const ALL: [LocationError; 3] = [
+        LocationError::Empty,
+        LocationError::TooLong,
+        LocationError::ControlCharacter,
+    ];
+
     /// A stable machine-readable code, used in API error details and page messages.
     pub fn code(self) -> &'static str {
         match self {

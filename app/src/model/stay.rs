@@ -27,7 +27,7 @@ impl TryFrom<RawStay> for StayDates {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum StayError {
     /// Not a real `YYYY-MM-DD` date (`2024-02-30`, `27.11.2026`, empty).
     #[error("{field}: expected a date as YYYY-MM-DD")]
@@ -41,13 +41,15 @@ pub enum StayError {
 }
 
 /// Which of the two dates an error is about; names match the query parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DateField {
     DateFrom,
     DateTo,
 }
 
 impl DateField {
+    pub const ALL: [DateField; 2] = [DateField::DateFrom, DateField::DateTo];
+
     pub fn name(self) -> &'static str {
         match self {
             DateField::DateFrom => "date_from",
@@ -63,6 +65,13 @@ impl std::fmt::Display for DateField {
 }
 
 impl StayError {
+    /// The rules a well-formed stay can break (the errors besides `Malformed`).
+    pub const RULES: [StayError; 3] = [
+        StayError::CheckOutNotAfterCheckIn,
+        StayError::TooLong,
+        StayError::CheckInPast,
+    ];
+
     /// A stable machine-readable code, used in error details and page messages.
     pub fn code(self) -> &'static str {
         match self {
@@ -178,12 +187,6 @@ impl StayDates {
         (self.check_out - self.check_in).num_days()
     }
 
-    /// Whether this stay and `[from, to)` share a night. A stay ending on the other's first
-    /// day does not.
-    pub fn overlaps(self, from: NaiveDate, to: NaiveDate) -> bool {
-        self.check_in < to && from < self.check_out
-    }
-
     /// `date_from=...&date_to=...`, for links that carry the stay.
     pub fn to_query(self) -> String {
         format!("date_from={}&date_to={}", self.check_in, self.check_out)
@@ -269,27 +272,6 @@ mod tests {
         assert_eq!(
             parse("2026-11-26", "2026-11-28"),
             Err(StayError::CheckInPast)
-        );
-    }
-
-    #[test]
-    fn overlap_is_half_open() {
-        let stay = parse("2026-12-10", "2026-12-12").unwrap();
-        assert!(
-            !stay.overlaps(day("2026-12-08"), day("2026-12-10")),
-            "ends on check-in day"
-        );
-        assert!(
-            !stay.overlaps(day("2026-12-12"), day("2026-12-14")),
-            "starts on check-out day"
-        );
-        assert!(
-            stay.overlaps(day("2026-12-10"), day("2026-12-12")),
-            "same range"
-        );
-        assert!(
-            stay.overlaps(day("2026-12-11"), day("2026-12-20")),
-            "starts inside"
         );
     }
 

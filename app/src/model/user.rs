@@ -45,7 +45,7 @@ impl User {
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum EmailError {
     #[error("the email is empty")]
     Empty,
@@ -56,6 +56,12 @@ pub enum EmailError {
 }
 
 impl EmailError {
+    pub const ALL: [EmailError; 3] = [
+        EmailError::Empty,
+        EmailError::TooLong,
+        EmailError::Malformed,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             EmailError::Empty => "empty",
@@ -123,7 +129,7 @@ impl fmt::Display for Email {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum PasswordError {
     #[error("the password is shorter than 8 characters")]
     TooShort,
@@ -132,6 +138,8 @@ pub enum PasswordError {
 }
 
 impl PasswordError {
+    pub const ALL: [PasswordError; 2] = [PasswordError::TooShort, PasswordError::TooLong];
+
     pub fn code(self) -> &'static str {
         match self {
             PasswordError::TooShort => "too_short",

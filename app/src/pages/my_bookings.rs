@@ -9,7 +9,7 @@ use crate::components::{
     FormError, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingDetails, User, format_price};
+use crate::model::{BookingDetails, BookingStage, User, format_price};
 
 /// `/bookings`: the guest's bookings, upcoming first. `?cancel=ID` asks to confirm cancelling
 /// one (a page state, so it works without JavaScript); `?booked=ID` and `?cancelled=1` say
@@ -86,15 +86,13 @@ pub fn MyBookingsPage() -> impl IntoView {
 #[component]
 fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let today = chrono::Local::now().date_naive();
-    let cancellable = details.cancellable(today);
+    // The server decided both on its own calendar day: the browser's clock may be off.
+    let cancellable = details.cancellable;
     let booking = details.booking;
-    let status = if booking.cancelled {
-        Some(t_string!(i18n, booking_status_cancelled).to_string())
-    } else if booking.date_to <= today {
-        Some(t_string!(i18n, booking_status_past).to_string())
-    } else {
-        None
+    let status = match details.stage {
+        BookingStage::Cancelled => Some(t_string!(i18n, booking_status_cancelled).to_string()),
+        BookingStage::Past => Some(t_string!(i18n, booking_status_past).to_string()),
+        BookingStage::Upcoming => None,
     };
     let hotel_href = format!("/hotels/{}", details.hotel_id);
     let id = booking.id;

@@ -140,7 +140,7 @@ fn HotelCard(offer: HotelOffer, stay: StayDates) -> impl IntoView {
             <div class="hotel-card-offer">
                 <RoomsLeft count=offer.rooms_left/>
                 <NightPrice price=offer.min_price from=true/>
-                <StayTotal total=offer.min_price * stay.nights() nights=stay.nights()/>
+                <StayTotal total=offer.min_total nights=stay.nights()/>
                 <a class="button button-primary" href=href>{t!(i18n, choose_room)}</a>
             </div>
         </article>

@@ -1,21 +1,80 @@
-//! Registration and login: the one place their rules live, for pages, server functions and
-//! the HTTP API alike.
+//! Accounts: registration, login and sessions, roles, the users list. The one place their
+//! rules live, for pages, server functions, the HTTP API and the CLI alike. Passwords are
+//! argon2id hashes (legacy bcrypt still verifies); sessions are JWTs in an HttpOnly cookie (or a
+//! Bearer header), checked once per request; failed logins are throttled.
+pub mod cookie;
+pub mod jwt;
+pub mod password;
+mod repo;
+pub mod session;
+pub mod throttle;
+
 use std::net::IpAddr;
 
 use sqlx::PgPool;
 
-use super::auth::password::{self, Verified};
-use super::auth::session::Session;
-use super::db::users::UserRepo;
-use super::state::AppState;
+use self::password::Verified;
+use self::repo::UserRepo;
+use self::session::Session;
+use super::{cache::Cache, config::Config, state::AppState};
 use crate::error::AppError;
 use crate::model::{Email, Password, Role, User};
 
+/// Everything authentication needs, built once at start-up.
+pub struct Auth {
+    pub jwt: jwt::JwtKeys,
+    pub throttle: throttle::LoginThrottle,
+    pub hashing: password::HashingPool,
+    /// Verified against when the email is unknown, so both failures cost the same time.
+    pub dummy_hash: String,
+    /// `Secure` cookies (HTTPS only) in production.
+    pub secure_cookies: bool,
+}
+
+impl Auth {
+    pub async fn new(config: &Config, cache: Cache) -> Result<Self, AppError> {
+        let hashing = password::HashingPool::new();
+        let dummy_hash = password::hash_str(&hashing, random_text()).await?;
+        Ok(Auth {
+            hashing,
+            jwt: jwt::JwtKeys::new(&config.jwt),
+            throttle: throttle::LoginThrottle::new(cache),
+            dummy_hash,
+            secure_cookies: config.app_env.is_production(),
+        })
+    }
+}
+
+fn random_text() -> String {
+    use rand::Rng;
+    let value: u128 = rand::rng().random();
+    format!("{value:032x}")
+}
+
+/// A new session for a user who proved who they are: the token (the API's `access_token`) and
+/// the `Set-Cookie` value carrying it. Pages and the HTTP API sign in through this alone.
+pub struct SignedIn {
+    pub token: String,
+    pub cookie: String,
+}
+
+/// Issues a session for `user`.
+pub fn sign_in(state: &AppState, user: &User) -> Result<SignedIn, AppError> {
+    let token = state.auth.jwt.issue(user.id)?;
+    let max_age = state.auth.jwt.lifetime().as_secs();
+    let cookie = cookie::session_cookie(&token, max_age, state.auth.secure_cookies);
+    Ok(SignedIn { token, cookie })
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn signed_out_cookie(state: &AppState) -> String {
+    cookie::cleared_cookie(state.auth.secure_cookies)
+}
+
 /// Creates an account with role `user`.
 pub async fn register(state: &AppState, email: &str, password: &str) -> Result<User, AppError> {
-    let email = Email::parse(email).map_err(|error| AppError::invalid("email", error.code()))?;
-    let password =
-        Password::parse(password).map_err(|error| AppError::invalid("password", error.code()))?;
+    let email = Email::parse(email)?;
+    let password = Password::parse(password)?;
     let hashed = password::hash(&state.auth.hashing, &password).await?;
     UserRepo::new(&state.db)
         .create(&email, &hashed, Role::User)
@@ -71,7 +130,7 @@ pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppErro
 
 /// Disables an account (its sessions end at once and it cannot sign in) or enables it again.
 pub async fn set_disabled(pool: &PgPool, email: &str, disabled: bool) -> Result<User, AppError> {
-    let email = Email::parse(email).map_err(|error| AppError::invalid("email", error.code()))?;
+    let email = Email::parse(email)?;
     UserRepo::new(pool).set_disabled(&email, disabled).await
 }
 
@@ -93,9 +152,8 @@ async fn upgrade_hash(state: &AppState, user_id: i32, password: &str) {
 /// Creates an admin, or makes an existing user an admin with the given password.
 pub async fn create_admin(pool: &PgPool, email: &str, password: &str) -> Result<User, AppError> {
     let hashing = password::HashingPool::new();
-    let email = Email::parse(email).map_err(|error| AppError::invalid("email", error.code()))?;
-    let password =
-        Password::parse(password).map_err(|error| AppError::invalid("password", error.code()))?;
+    let email = Email::parse(email)?;
+    let password = Password::parse(password)?;
     let hashed = password::hash(&hashing, &password).await?;
     let users = UserRepo::new(pool);
     match users.create(&email, &hashed, Role::Admin).await {
@@ -107,4 +165,20 @@ pub async fn create_admin(pool: &PgPool, email: &str, password: &str) -> Result<
         }
         other => other,
     }
+}
+
+/// Sets a user's role (`server set-role`).
+pub async fn set_role(pool: &PgPool, email: &str, role: Role) -> Result<User, AppError> {
+    let email = Email::parse(email)?;
+    UserRepo::new(pool).set_role(&email, role).await
+}
+
+/// One page of users, oldest first, for admins.
+pub async fn list_users(state: &AppState, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {
+    UserRepo::new(&state.db).list(limit, offset).await
+}
+
+/// Forgets revocations of tokens that have expired anyway (housekeeping).
+pub async fn purge_revoked_sessions(pool: &PgPool) -> Result<u64, AppError> {
+    UserRepo::new(pool).purge_revoked_sessions().await
 }

@@ -7,6 +7,13 @@
 //! and on the calendar months of the stay: a booking is not listed with the hotels it does not
 //! appear in (a cancellation can make a hotel appear), so a change invalidates every search
 //! that touches its months, not just the searches that listed its hotel.
+mod hotels;
+mod invalidations;
+mod rooms;
+mod search_index;
+
+pub mod explain;
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -15,16 +22,19 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use sqlx::PgPool;
 
+use self::hotels::HotelRepo;
+use self::invalidations::{Invalidation, InvalidationRepo};
+use self::rooms::RoomRepo;
+use self::search_index::Found;
+pub use self::search_index::SearchIndex;
 use super::cache::Cache;
-use super::db::hotels::HotelRepo;
-use super::db::invalidations::{Invalidation, InvalidationRepo};
-use super::db::rooms::RoomRepo;
-use super::search_index::Found;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    HotelDetails, HotelOffer, HotelSearch, LocationQuery, RoomOffer, SearchResults, StayDates,
+    Hotel, HotelDetails, HotelOffer, HotelSearch, LocationQuery, Room, RoomOffer, SearchResults,
+    StayDates,
 };
+pub(crate) use rooms::overlaps_stay;
 
 /// Entries outlive no change (generations see to that); the expiry only bounds memory.
 const ENTRY_TTL: Duration = Duration::from_secs(600);
@@ -92,7 +102,7 @@ async fn search_uncached(
     let hotels = page
         .hotels
         .into_iter()
-        .map(|found| offer(state, found))
+        .map(|found| offer(state, found, search.stay))
         .collect();
     Ok(SearchResults {
         search: search.clone(),
@@ -117,13 +127,17 @@ pub async fn available_hotels(
             .search_index
             .search_all(&state.db, location, stay)
             .await?;
-        Ok(found.into_iter().map(|found| offer(state, found)).collect())
+        Ok(found
+            .into_iter()
+            .map(|found| offer(state, found, stay))
+            .collect())
     })
     .await
 }
 
-fn offer(state: &AppState, found: Found) -> HotelOffer {
+fn offer(state: &AppState, found: Found, stay: StayDates) -> HotelOffer {
     HotelOffer {
+        min_total: stay_total(found.min_price, stay),
         picture: state
             .media
             .picture(found.hotel.image_id, found.hotel.picture_digest.clone()),
@@ -131,6 +145,12 @@ fn offer(state: &AppState, found: Found) -> HotelOffer {
         rooms_left: found.rooms_left,
         min_price: found.min_price,
     }
+}
+
+/// What a stay costs at `price` a night: the one pricing rule of search, hotel page, booking
+/// quote and the HTTP API (the booking's own total is computed from the same row in SQL).
+fn stay_total(price: i64, stay: StayDates) -> i64 {
+    price * stay.nights()
 }
 
 /// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.
@@ -152,16 +172,13 @@ async fn hotel_details_uncached(
     hotel_id: i32,
     stay: StayDates,
 ) -> Result<HotelDetails, AppError> {
-    let hotel = HotelRepo::new(&state.db)
-        .find(hotel_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let hotel = hotel(state, hotel_id).await?;
     let rooms = RoomRepo::new(&state.db)
         .availability(hotel_id, stay)
         .await?
         .into_iter()
         .map(|available| RoomOffer {
-            total_cost: available.room.price * stay.nights(),
+            total_cost: stay_total(available.room.price, stay),
             picture: state.media.picture(
                 available.room.image_id,
                 available.room.picture_digest.clone(),
@@ -178,6 +195,39 @@ async fn hotel_details_uncached(
         stay,
         rooms,
     })
+}
+
+/// A hotel as the catalog describes it; `NotFound` for an unknown one.
+pub async fn hotel(state: &AppState, hotel_id: i32) -> Result<Hotel, AppError> {
+    HotelRepo::new(&state.db)
+        .find(hotel_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Every room type of a hotel, cheapest first (availability aside).
+pub async fn room_types(state: &AppState, hotel_id: i32) -> Result<Vec<Room>, AppError> {
+    RoomRepo::new(&state.db).for_hotel(hotel_id).await
+}
+
+/// The hotel of room type `room_id`; `NotFound` for an unknown room type.
+pub async fn hotel_of_room(db: &PgPool, room_id: i32) -> Result<i32, AppError> {
+    RoomRepo::new(db)
+        .hotel_of(room_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Place names (comma-separated parts of hotel addresses) that contain `query`, for the
+/// search box: at most `limit`, alphabetically.
+pub async fn suggest_locations(
+    state: &AppState,
+    query: &LocationQuery,
+    limit: i64,
+) -> Result<Vec<String>, AppError> {
+    HotelRepo::new(&state.db)
+        .suggest_locations(query, limit)
+        .await
 }
 
 /// Invalidations delivered to Redis per round.

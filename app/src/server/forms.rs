@@ -4,11 +4,7 @@ use http::{HeaderValue, header};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{
-    auth::cookie::{cleared_cookie, session_cookie},
-    state::AppState,
-    with_status,
-};
+use super::{accounts, state::AppState, with_status};
 use crate::error::AppError;
 use crate::model::{
     User,
@@ -16,23 +12,22 @@ use crate::model::{
 };
 
 fn set_cookie(value: &str) -> Result<(), AppError> {
-    let value = HeaderValue::from_str(value).map_err(|_| AppError::Internal)?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|error| AppError::internal("a cookie header", error))?;
     if let Some(response) = use_context::<ResponseOptions>() {
         response.append_header(header::SET_COOKIE, value);
     }
     Ok(())
 }
 
-/// Sets the access-token cookie for `user`.
+/// Sets the session cookie for `user` (see [`accounts::sign_in`]).
 pub fn sign_in(state: &AppState, user: &User) -> Result<(), AppError> {
-    let token = state.auth.jwt.issue(user.id)?;
-    let max_age = state.auth.jwt.lifetime().as_secs();
-    set_cookie(&session_cookie(&token, max_age, state.auth.secure_cookies))
+    set_cookie(&accounts::sign_in(state, user)?.cookie)
 }
 
 pub fn sign_out(state: &AppState) {
     // A header value we build ourselves is always valid; nothing to report.
-    let _ = set_cookie(&cleared_cookie(state.auth.secure_cookies));
+    let _ = set_cookie(&accounts::signed_out_cookie(state));
 }
 
 /// A plain HTML form post (JavaScript off) rather than a call from the hydrated page.

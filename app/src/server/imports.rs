@@ -1,15 +1,17 @@
 //! Bulk import of hotels, room types and bookings from CSV files (the original's
 //! `POST /import/{table}`): every row is parsed and checked, references and room capacity
 //! included, and a file goes in whole, in one transaction, or not at all.
+mod problems;
+mod repo;
 pub mod rows;
 
 use serde::Serialize;
 
+pub use self::problems::{ImportError, RowError};
+use self::repo::ImportRepo;
+use self::rows::{NewBooking, NewHotel, NewRoom, parse};
 use super::catalog;
-use super::db::imports::ImportRepo;
 use super::state::AppState;
-use crate::error::AppError;
-use rows::{NewBooking, NewHotel, NewRoom, parse};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,46 +34,6 @@ impl Table {
             Table::Rooms => "rooms",
             Table::Bookings => "bookings",
         }
-    }
-}
-
-/// One problem in a file: its line (the header is line 1), the column when it is about one
-/// field, and the field as found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RowError {
-    pub line: u64,
-    pub column: Option<&'static str>,
-    pub message: String,
-    pub input: Option<String>,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.column {
-            Some(column) => write!(f, "line {}, {column}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The file was refused; nothing of it was stored.
-    #[error("{} problem(s) in the file", .0.len())]
-    Rows(Vec<RowError>),
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl From<Vec<RowError>> for ImportError {
-    fn from(problems: Vec<RowError>) -> Self {
-        ImportError::Rows(problems)
-    }
-}
-
-impl From<sqlx::Error> for ImportError {
-    fn from(error: sqlx::Error) -> Self {
-        ImportError::App(error.into())
     }
 }
 

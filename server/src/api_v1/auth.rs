@@ -2,11 +2,10 @@
 //! `booking_access_token` cookie), log out, who am I. Thin handlers over `accounts`.
 use std::net::SocketAddr;
 
-use app::error::AppError;
-use app::model::{Email, User};
+use app::error::{AppError, InputError};
+use app::model::Email;
 use app::server::accounts;
-use app::server::auth::cookie::{cleared_cookie, session_cookie};
-use app::server::auth::session::Session;
+use app::server::accounts::session::Session;
 use app::server::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
@@ -56,29 +55,25 @@ fn credentials(body: Result<Json<Value>, JsonRejection>) -> Result<(String, Stri
     }
 }
 
-/// An input rule of `accounts` broken by a body field: 422 on that field.
+/// An input rule of `accounts` broken by a body field: 422 on that field (the email echoed,
+/// never the password).
 fn body_error(error: AppError, email: &str) -> ApiError {
-    match &error {
-        AppError::InvalidInput { field, reason } => {
-            let name = if field == "email" {
-                "email"
-            } else {
-                "password"
-            };
-            Problem {
-                kind: "value_error",
-                loc: ["body", name],
-                msg: reason.replace('_', " "),
-                input: if name == "email" {
-                    email.into()
-                } else {
-                    Value::Null
-                },
-            }
-            .into()
+    let (name, msg, input) = match error {
+        AppError::Invalid(InputError::Email(problem)) => {
+            ("email", problem.to_string(), email.into())
         }
-        _ => error.into(),
+        AppError::Invalid(InputError::Password(problem)) => {
+            ("password", problem.to_string(), Value::Null)
+        }
+        other => return other.into(),
+    };
+    Problem {
+        kind: "value_error",
+        loc: ["body", name],
+        msg,
+        input,
     }
+    .into()
 }
 
 fn with_cookie(cookie: &str, body: Value) -> Response {
@@ -123,17 +118,18 @@ pub async fn login(
     let (email, password) = credentials(body)?;
     // As register (and the original) answers: a malformed email is a 422, not a wrong password.
     if let Err(error) = Email::parse(&email) {
-        return Err(body_error(AppError::invalid("email", error.code()), &email));
+        return Err(body_error(error.into(), &email));
     }
     // The peer address, for throttling (present when served with connect info).
     let client = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
     let user = accounts::login(&state, &email, &password, client).await?;
-    let token = state.auth.jwt.issue(user.id)?;
-    let max_age = state.auth.jwt.lifetime().as_secs();
-    let cookie = session_cookie(&token, max_age, state.auth.secure_cookies);
-    Ok(with_cookie(&cookie, json!({ "access_token": token })))
+    let signed_in = accounts::sign_in(&state, &user)?;
+    Ok(with_cookie(
+        &signed_in.cookie,
+        json!({ "access_token": signed_in.token }),
+    ))
 }
 
 /// `POST /auth/logout`: ends the session (the token is revoked, cookie or Bearer) and clears
@@ -147,21 +143,7 @@ pub async fn logout(
     if let Err(error) = accounts::sign_out(&state, &session).await {
         return ApiError::from(error).into_response();
     }
-    with_cookie(&cleared_cookie(state.auth.secure_cookies), Value::Null)
-}
-
-/// The signed-in user of an API request, or 401.
-pub async fn signed_in(state: &AppState, session: &Session) -> Result<User, ApiError> {
-    Ok(session.user(state).await?.ok_or(AppError::Unauthorized)?)
-}
-
-/// The signed-in admin; 401 for nobody, 403 for anyone else.
-pub async fn admin(state: &AppState, session: &Session) -> Result<User, ApiError> {
-    let user = signed_in(state, session).await?;
-    if !user.is_admin() {
-        return Err(AppError::Forbidden.into());
-    }
-    Ok(user)
+    with_cookie(&accounts::signed_out_cookie(&state), Value::Null)
 }
 
 /// `GET /auth/me`: `{id, email, role}` (never the password hash, which the original returned).
@@ -174,7 +156,7 @@ pub async fn me(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
 ) -> Result<Json<Value>, ApiError> {
-    let user = signed_in(&state, &session).await?;
+    let user = session.require_user(&state).await?;
     Ok(Json(json!({
         "id": user.id,
         "email": user.email,

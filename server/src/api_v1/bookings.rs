@@ -1,7 +1,7 @@
 //! Bookings of the original's contract (the session cookie or a Bearer token required): list,
 //! book, cancel. Thin handlers over `bookings`, which never overbooks.
 use app::model::{Booking, BookingDetails};
-use app::server::auth::session::Session;
+use app::server::accounts::session::Session;
 use app::server::bookings;
 use app::server::state::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -11,7 +11,6 @@ use axum::{Extension, Json};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::auth::signed_in;
 use super::errors::{ApiError, Problem, positive_id, stay};
 
 /// A booking as the original answered it, plus the room's name and picture (welcome extras).
@@ -75,7 +74,7 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
 ) -> Result<Json<Vec<BookingWithRoom>>, ApiError> {
-    let user = signed_in(&state, &session).await?;
+    let user = session.require_user(&state).await?;
     let list = bookings::list(&state, user.id).await?;
     // The original deleted a cancelled booking; the web page keeps them as history, the API not.
     Ok(Json(
@@ -111,7 +110,7 @@ pub async fn book(
     Extension(session): Extension<Session>,
     query: Result<Query<BookQuery>, QueryRejection>,
 ) -> Result<Json<BookingOut>, ApiError> {
-    let user = signed_in(&state, &session).await?;
+    let user = session.require_user(&state).await?;
     let query = query.map(|Query(query)| query).unwrap_or(BookQuery {
         room_id: None,
         date_from: None,
@@ -131,10 +130,9 @@ pub async fn book(
     else {
         return Err(ApiError::Invalid(missing));
     };
-    // Checked here for the API's error shapes; `bookings::book` applies the same rules.
-    positive_id(room_id, ["query", "room_id"])?;
-    stay(date_from, date_to)?;
-    let booking = bookings::book(&state, user.id, room_id, date_from, date_to).await?;
+    let room_id = positive_id(room_id, ["query", "room_id"])?;
+    let stay = stay(date_from, date_to)?;
+    let booking = bookings::book(&state, user.id, room_id, stay).await?;
     Ok(Json(booking.into()))
 }
 
@@ -152,8 +150,8 @@ pub async fn cancel(
     Extension(session): Extension<Session>,
     Path(booking_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let user = signed_in(&state, &session).await?;
-    positive_id(&booking_id, ["path", "booking_id"])?;
-    bookings::cancel(&state, user.id, &booking_id).await?;
+    let user = session.require_user(&state).await?;
+    let booking_id = positive_id(&booking_id, ["path", "booking_id"])?;
+    bookings::cancel(&state, user.id, booking_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

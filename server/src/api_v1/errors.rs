@@ -135,12 +135,12 @@ impl ApiError {
 fn detail(error: &AppError) -> String {
     match error {
         AppError::NotFound => "Not found".into(),
-        AppError::InvalidStay { reason } => match reason.as_str() {
-            "too_long" => format!(
+        AppError::InvalidStay(rule) => match rule {
+            StayError::TooLong => format!(
                 "A stay is at most {} nights",
                 app::model::StayDates::MAX_NIGHTS
             ),
-            "check_in_past" => "date_from is in the past".into(),
+            StayError::CheckInPast => "date_from is in the past".into(),
             _ => "date_from must be before date_to".into(),
         },
         AppError::NoRoomsLeft => "No rooms left for these dates".into(),

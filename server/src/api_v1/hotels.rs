@@ -1,6 +1,6 @@
 //! Hotels and rooms of the original's contract: thin handlers over the catalog service.
 use app::model::{Hotel, LocationQuery, StayDates};
-use app::server::{catalog, db::hotels::HotelRepo, state::AppState};
+use app::server::{catalog, state::AppState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -136,10 +136,7 @@ pub async fn get(
     Path(raw_id): Path<String>,
 ) -> Result<Json<HotelInfo>, ApiError> {
     let id = hotel_id(&raw_id)?;
-    let hotel = HotelRepo::new(&state.db)
-        .find(id)
-        .await?
-        .ok_or(app::error::AppError::NotFound)?;
+    let hotel = catalog::hotel(&state, id).await?;
     Ok(Json(hotel.into()))
 }
 

@@ -1,7 +1,7 @@
 //! `POST /import/{hotels|rooms|bookings}`, multipart field `file`: the original's CSV import,
 //! admin-only here. A thin handler over `imports`, which checks every row and stores a file in
 //! one transaction or not at all.
-use app::server::auth::session::Session;
+use app::server::accounts::session::Session;
 use app::server::imports::{self, ImportReport, Table};
 use app::server::state::AppState;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
@@ -9,7 +9,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 
-use super::auth::admin;
 use super::errors::{ApiError, Problem};
 
 /// The largest import file: ~80,000 rows of a typical hotel file.
@@ -34,7 +33,7 @@ pub async fn import(
     Path(table): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
-    admin(&state, &session).await?;
+    session.require_admin(&state).await?;
     let table = Table::parse(&table).ok_or_else(|| Problem {
         kind: "literal_error",
         loc: ["path", "table"],

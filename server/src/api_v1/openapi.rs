@@ -170,7 +170,7 @@ impl Modify for SessionSchemes {
         auth::register, auth::login, auth::logout, auth::me,
         hotels::search, hotels::get, hotels::rooms,
         bookings::list, bookings::book, bookings::cancel,
-        crate::pictures::upload::api_upload, imports::import,
+        crate::picture_routes::api_upload, imports::import,
     ),
     // Schemas that only parameters name are not collected from the paths.
     components(schemas(ImportTable)),

@@ -1,5 +1,6 @@
 //! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
 use app::error::AppError;
+use app::model::StayDates;
 use app::server::{bookings, catalog};
 use chrono::{Days, Local, NaiveDate};
 use futures::future::join_all;
@@ -16,6 +17,11 @@ fn day(offset: u64) -> NaiveDate {
 
 fn date(offset: u64) -> String {
     day(offset).to_string()
+}
+
+/// The stay from `from` to `to` days from today.
+fn stay(from: u64, to: u64) -> StayDates {
+    StayDates::new(day(from), day(to), day(0)).unwrap()
 }
 
 /// A room type with `quantity` rooms at 1000 a night in a hotel of its own; returns its id.
@@ -48,10 +54,7 @@ async fn twenty_concurrent_bookings_for_three_rooms_never_overbook() {
         let room = add_room(&app, 3).await;
         let attempts = (0..20).map(|_| {
             let state = app.state.clone();
-            let room = room.to_string();
-            tokio::spawn(
-                async move { bookings::book(&state, user, &room, &date(10), &date(12)).await },
-            )
+            tokio::spawn(async move { bookings::book(&state, user, room, stay(10, 12)).await })
         });
         let results: Vec<_> = join_all(attempts)
             .await
@@ -107,12 +110,12 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
     let app = spawn_app().await;
     let user = app.signed_up_id("mail@example.com").await;
     let room = add_room(&app, 1).await;
-    let booking = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4))
+    let booking = bookings::book(&app.state, user, room, stay(3, 4))
         .await
         .unwrap();
     assert_eq!(booking.price, 1000);
     assert_eq!((booking.total_days, booking.total_cost), (1, 1000));
-    let refused = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4)).await;
+    let refused = bookings::book(&app.state, user, room, stay(3, 4)).await;
     assert_eq!(refused, Err(AppError::NoRoomsLeft));
     let queued = count(
         &app,
@@ -135,7 +138,7 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    let result = bookings::book(&app.state, user, &room.to_string(), &date(3), &date(4)).await;
+    let result = bookings::book(&app.state, user, room, stay(3, 4)).await;
     assert_eq!(result, Err(AppError::Internal));
     let stored = count(
         &app,
@@ -149,28 +152,45 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
 #[tokio::test]
 async fn booking_applies_the_date_rules_and_knows_its_rooms() {
     let app = spawn_app().await;
-    let user = app.signed_up_id("dates@example.com").await;
+    let token = app.signed_up("dates@example.com").await;
     let room = add_room(&app, 5).await.to_string();
-    let book =
-        async |from: String, to: String| bookings::book(&app.state, user, &room, &from, &to).await;
-    assert!(matches!(
-        book(date(5), date(5)).await,
-        Err(AppError::InvalidStay { .. })
-    ));
-    assert!(matches!(
-        book(date(5), date(40)).await,
-        Err(AppError::InvalidStay { .. })
-    ));
-    assert!(matches!(
-        book("2027-02-30".into(), date(5)).await,
-        Err(AppError::InvalidInput { .. })
-    ));
+    let book = async |room: &str, from: String, to: String| {
+        let response = app
+            .server_fn_as(
+                &token,
+                "create_booking",
+                &[("room_id", room), ("date_from", &from), ("date_to", &to)],
+            )
+            .await;
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap())
+    };
+    let (status, body) = book(&room, date(5), date(5)).await;
+    assert_eq!(
+        (status, &body["InvalidStay"]),
+        (400, &"CheckOutNotAfterCheckIn".into())
+    );
+    let (status, body) = book(&room, date(5), date(40)).await;
+    assert_eq!((status, &body["InvalidStay"]), (400, &"TooLong".into()));
+    let (status, body) = book(&room, "2027-02-30".into(), date(5)).await;
+    assert_eq!(
+        (status, &body["Invalid"]["Date"]),
+        (422, &"DateFrom".into())
+    );
     let yesterday = Local::now().date_naive().pred_opt().unwrap().to_string();
-    assert!(matches!(
-        book(yesterday, date(2)).await,
-        Err(AppError::InvalidStay { .. })
-    ));
-    let unknown = bookings::book(&app.state, user, "999999", &date(3), &date(4)).await;
+    let (status, body) = book(&room, yesterday, date(2)).await;
+    assert_eq!((status, &body["InvalidStay"]), (400, &"CheckInPast".into()));
+    let (status, _) = book("999999", date(3), date(4)).await;
+    assert_eq!(status, 404, "an unknown room type");
+    let (status, _) = book("-1", date(3), date(4)).await;
+    assert_eq!(status, 404, "an id that cannot exist");
+    let unknown = bookings::book(
+        &app.state,
+        app.signed_up_id("x@example.com").await,
+        999_999,
+        stay(3, 4),
+    )
+    .await;
     assert_eq!(unknown, Err(AppError::NotFound));
 }
 
@@ -196,7 +216,7 @@ async fn nobody_sees_or_cancels_another_guests_booking() {
     let owner = app.signed_up_id("owner@example.com").await;
     let stranger_token = app.signed_up("stranger@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, owner, &room.to_string(), &date(8), &date(9))
+    let booking = bookings::book(&app.state, owner, room, stay(8, 9))
         .await
         .unwrap();
 
@@ -244,10 +264,8 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
         room,
     )
     .await as i32;
-    let stay = app::model::StayDates::new(day(8), day(9), day(0)).unwrap();
-    let booking = bookings::book(&app.state, owner, &room.to_string(), &date(8), &date(9))
-        .await
-        .unwrap();
+    let stay = stay(8, 9);
+    let booking = bookings::book(&app.state, owner, room, stay).await.unwrap();
     let full = catalog::hotel_details(&app.state, hotel, stay)
         .await
         .unwrap();
@@ -256,14 +274,14 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
         "the booking refreshed the cached page"
     );
 
-    bookings::cancel(&app.state, owner, &booking.id.to_string())
+    bookings::cancel(&app.state, owner, booking.id)
         .await
         .unwrap();
     let free = catalog::hotel_details(&app.state, hotel, stay)
         .await
         .unwrap();
     assert_eq!(free.rooms[0].rooms_left, 1);
-    let again = bookings::cancel(&app.state, owner, &booking.id.to_string()).await;
+    let again = bookings::cancel(&app.state, owner, booking.id).await;
     assert_eq!(again, Err(AppError::NotFound), "cancelled once");
     let mails = count(
         &app,
@@ -280,18 +298,18 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
 async fn my_bookings_lists_upcoming_first() {
     let app = spawn_app().await;
     let owner = app.signed_up_id("order@example.com").await;
-    let room = add_room(&app, 5).await.to_string();
-    let later = bookings::book(&app.state, owner, &room, &date(20), &date(22))
+    let room = add_room(&app, 5).await;
+    let later = bookings::book(&app.state, owner, room, stay(20, 22))
         .await
         .unwrap();
-    let sooner = bookings::book(&app.state, owner, &room, &date(2), &date(3))
+    let sooner = bookings::book(&app.state, owner, room, stay(2, 3))
         .await
         .unwrap();
     sqlx::query(
         "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
          VALUES ($1, $2, $3, $4, 1000)",
     )
-    .bind(room.parse::<i32>().unwrap())
+    .bind(room)
     .bind(owner)
     .bind(Local::now().date_naive() - chrono::Days::new(10))
     .bind(Local::now().date_naive() - chrono::Days::new(8))

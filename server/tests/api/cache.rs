@@ -271,16 +271,9 @@ async fn rooms_left(app: &crate::helpers::TestApp, hotel: i32) -> (i32, i64) {
 
 async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: i32) {
     let user = app.signed_up_id(email).await;
-    let stay = search().stay;
-    bookings::book(
-        &app.state,
-        user,
-        &room.to_string(),
-        &stay.check_in().to_string(),
-        &stay.check_out().to_string(),
-    )
-    .await
-    .unwrap();
+    bookings::book(&app.state, user, room, search().stay)
+        .await
+        .unwrap();
 }
 
 async fn logged_invalidations(app: &crate::helpers::TestApp) -> i64 {

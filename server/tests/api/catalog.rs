@@ -2,7 +2,6 @@
 use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
 use app::server::cache::CacheStatus;
 use app::server::catalog;
-use app::server::db::rooms::RoomRepo;
 use chrono::{Days, Local, NaiveDate};
 use serde_json::Value;
 
@@ -123,10 +122,10 @@ async fn announce(app: &TestApp, hotel: i32, from: u64, to: u64) {
 }
 
 async fn rooms_left(app: &TestApp, hotel: i32, stay: StayDates) -> Vec<i64> {
-    RoomRepo::new(&app.state.db)
-        .availability(hotel, stay)
+    catalog::hotel_details(&app.state, hotel, stay)
         .await
         .unwrap()
+        .rooms
         .into_iter()
         .map(|room| room.rooms_left)
         .collect()
@@ -342,28 +341,19 @@ async fn date_rules_are_enforced_with_precise_errors() {
     };
     let (status, body) = ask("2027-02-30".into(), "2027-03-02".into()).await;
     assert_eq!(
-        (status, &body["InvalidInput"]["field"]),
-        (422, &"date_from".into())
+        (status, &body["Invalid"]["Date"]),
+        (422, &"DateFrom".into())
     );
     let (status, body) = ask(day(5).to_string(), day(5).to_string()).await;
     assert_eq!(status, 400);
-    assert_eq!(
-        body["InvalidStay"]["reason"],
-        "check_out_not_after_check_in"
-    );
+    assert_eq!(body["InvalidStay"], "CheckOutNotAfterCheckIn");
     let (status, body) = ask(day(5).to_string(), day(36).to_string()).await;
-    assert_eq!(
-        (status, &body["InvalidStay"]["reason"]),
-        (400, &"too_long".into())
-    );
+    assert_eq!((status, &body["InvalidStay"]), (400, &"TooLong".into()));
     let (status, _) = ask(day(5).to_string(), day(35).to_string()).await;
     assert_eq!(status, 200, "30 nights is allowed");
     let yesterday = Local::now().date_naive().pred_opt().unwrap();
     let (status, body) = ask(yesterday.to_string(), day(2).to_string()).await;
-    assert_eq!(
-        (status, &body["InvalidStay"]["reason"]),
-        (400, &"check_in_past".into())
-    );
+    assert_eq!((status, &body["InvalidStay"]), (400, &"CheckInPast".into()));
 }
 
 #[tokio::test]
@@ -568,7 +558,7 @@ async fn the_location_search_does_not_scan_all_bookings() {
                 location,
                 ..search.clone()
             };
-            let plan = app::server::search_index::explain_search(&app.state.db, &search)
+            let plan = catalog::explain::explain_search(&app.state.db, &search)
                 .await
                 .unwrap();
             assert!(!plan.contains("Seq Scan on bookings"), "{plan}");

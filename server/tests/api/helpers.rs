@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
+use app::server::pictures::Pictures;
 use app::server::{config::Config, state::AppState};
 use leptos::config::LeptosOptions;
-use server::pictures::Pictures;
 use server::startup::Application;
 
 /// A running app with its own database, dropped (with the database) at the end of the test.

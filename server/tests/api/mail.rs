@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use app::server::bookings;
-use app::server::db::notifications::NotificationRepo;
+use app::server::notifications;
 use chrono::{Days, Local, NaiveDate};
 use serde_json::Value;
 use server::jobs::{self, JobContext};
@@ -109,16 +109,8 @@ fn day(offset: u64) -> NaiveDate {
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
 async fn booked(app: &TestApp, email: &str, from: u64) -> i32 {
     let user = app.signed_up_id(email).await;
-    bookings::book(
-        &app.state,
-        user,
-        "9",
-        &day(from).to_string(),
-        &day(from + 2).to_string(),
-    )
-    .await
-    .unwrap()
-    .id
+    let stay = app::model::StayDates::new(day(from), day(from + 2), day(0)).unwrap();
+    bookings::book(&app.state, user, 9, stay).await.unwrap().id
 }
 
 #[tokio::test]
@@ -163,7 +155,7 @@ async fn smtp_down_then_up_delivers_after_recovery() {
 
     let report = jobs::drain_outbox(&jobs).await.unwrap();
     assert_eq!((report.sent, report.retried), (0, 1), "nothing listens yet");
-    let counts = NotificationRepo::new(&app.state.db).counts().await.unwrap();
+    let counts = notifications::outbox_counts(&app.state.db).await.unwrap();
     assert_eq!((counts.pending, counts.failed), (1, 0));
 
     let maildev = MailDev::start_on(port);
@@ -207,7 +199,7 @@ async fn an_email_is_retried_for_days_then_given_up_shown_and_resent() {
         .unwrap();
     due_now(&app).await;
     assert_eq!(jobs::drain_outbox(&jobs).await.unwrap().failed, 1);
-    let counts = NotificationRepo::new(&app.state.db).counts().await.unwrap();
+    let counts = notifications::outbox_counts(&app.state.db).await.unwrap();
     assert_eq!((counts.pending, counts.failed), (0, 1));
     let error: Option<String> = sqlx::query_scalar("SELECT last_error FROM notifications")
         .fetch_one(&app.state.db)
@@ -219,8 +211,7 @@ async fn an_email_is_retried_for_days_then_given_up_shown_and_resent() {
 
     // Staff resend it once the mail server is back: it arrives once, health is ok again.
     let maildev = MailDev::start_on(port);
-    let resent = NotificationRepo::new(&app.state.db)
-        .resend_failed(&[])
+    let resent = notifications::resend_failed(&app.state.db, &[])
         .await
         .unwrap();
     assert_eq!(resent, 1);
@@ -251,9 +242,13 @@ async fn reminders_are_chosen_by_check_in_day_once_and_never_for_cancelled_booki
         .await
         .unwrap();
 
-    let repo = NotificationRepo::new(&app.state.db);
-    assert_eq!(repo.queue_reminders(day(0)).await.unwrap(), 2);
-    assert_eq!(repo.queue_reminders(day(0)).await.unwrap(), 0, "idempotent");
+    let db = &app.state.db;
+    assert_eq!(notifications::queue_reminders(db, day(0)).await.unwrap(), 2);
+    assert_eq!(
+        notifications::queue_reminders(db, day(0)).await.unwrap(),
+        0,
+        "idempotent"
+    );
     let mut reminders: Vec<(i32, String)> = sqlx::query_as(
         "SELECT booking_id, kind FROM notifications WHERE kind LIKE 'reminder%' ORDER BY kind",
     )

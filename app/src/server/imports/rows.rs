@@ -3,7 +3,7 @@
 //! reported with the line they are on (the header is line 1), never silently skipped.
 use chrono::NaiveDate;
 
-use super::RowError;
+use super::problems::RowError;
 use crate::model::{StayDates, StayError, parse_iso_date};
 
 /// Past this many problems the rest of the file is not reported: the file needs fixing anyway.

@@ -11,12 +11,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use app::model::VariantFormat;
-use app::model::picture::variant_file_name;
-
-use axum::http::{HeaderValue, header};
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeader;
+use crate::model::VariantFormat;
+use crate::model::picture::variant_file_name;
 
 use super::imaging::SourceFormat;
 
@@ -131,7 +127,7 @@ impl MediaStore {
 
     /// Removes the sizes of `digest`, keeping its original (benchmarks, re-processing).
     pub fn remove_digest_sizes(&self, digest: &str) -> io::Result<()> {
-        for width in app::model::picture::PICTURE_WIDTHS {
+        for width in crate::model::picture::PICTURE_WIDTHS {
             for format in VariantFormat::ALL {
                 match std::fs::remove_file(self.variant_path(digest, width, format)) {
                     Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
@@ -156,16 +152,6 @@ impl MediaStore {
         }
         Ok(removed)
     }
-}
-
-/// Serves `dir` (the sizes) with long-lived caching: a file's name changes with its content.
-/// Content types come from the extensions, which are ours.
-pub fn serve(dir: PathBuf) -> SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeader::overriding(
-        ServeDir::new(dir),
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    )
 }
 
 /// Whether `value` is a digest as uploads are named: 32 lowercase hex digits.

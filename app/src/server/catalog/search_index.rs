@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::OnceCell;
 
-use super::db::hotels::{CandidateHotel, HotelRepo};
-use super::db::rooms::{RoomRepo, rooms_left};
+use super::hotels::{CandidateHotel, HotelRepo};
+use super::rooms::{RoomRepo, rooms_left};
 use crate::error::AppError;
 use crate::model::{Hotel, HotelSearch, LocationQuery, SortOrder, StayDates};
 
@@ -50,7 +50,7 @@ impl Candidates {
         Candidates { hotels, by_price }
     }
 
-    fn hotel_ids(&self, batch: &[usize]) -> Vec<i32> {
+    pub(super) fn hotel_ids(&self, batch: &[usize]) -> Vec<i32> {
         batch.iter().map(|&h| self.hotels[h].hotel.id).collect()
     }
 }
@@ -315,27 +315,10 @@ async fn walk(
     }
 }
 
-/// The executed plan of the availability query for a search's first batch, for checks and
-/// tuning.
-pub async fn explain_search(db: &sqlx::PgPool, search: &HotelSearch) -> Result<String, AppError> {
-    let candidates = SearchIndex::default()
-        .candidates(db, search.location.as_ref())
-        .await?;
-    let mut walk = PageWalk::new(
-        &candidates,
-        search.sort,
-        HotelSearch::PAGE_SIZE as usize + 1,
-    );
-    let batch = walk.advance();
-    RoomRepo::new(db)
-        .explain_booked_counts(&candidates.hotel_ids(&batch), search.stay)
-        .await
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::hotels::CandidateRoom;
     use super::*;
-    use crate::server::db::hotels::CandidateRoom;
 
     /// Hotel `id` named `name` with room types `(room id, price, quantity)`.
     fn hotel(id: i32, name: &str, rooms: &[(i32, i64, i32)]) -> CandidateHotel {

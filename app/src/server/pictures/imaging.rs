@@ -4,8 +4,8 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use app::model::UploadRefusal;
-use app::model::picture::{PICTURE_WIDTHS, VariantFormat, picture_height};
+use crate::model::UploadRefusal;
+use crate::model::picture::{PICTURE_WIDTHS, VariantFormat, picture_height};
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{PixelType, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};

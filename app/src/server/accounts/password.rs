@@ -44,7 +44,11 @@ impl HashingPool {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self.0.acquire().await.map_err(|_| AppError::Internal)?;
+        let _permit = self
+            .0
+            .acquire()
+            .await
+            .map_err(|error| AppError::internal("a hashing permit", error))?;
         tokio::task::spawn_blocking(work).await.map_err(|error| {
             tracing::error!(%error, "password hashing task failed");
             AppError::Internal

@@ -2,7 +2,9 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Booking, BookingDetails, StayDates};
+use crate::model::{Booking, StayDates};
+use crate::server::catalog::overlaps_stay;
+use crate::server::notifications::{self, NotificationKind};
 
 /// A `bookings` row.
 #[derive(sqlx::FromRow)]
@@ -58,7 +60,7 @@ const CHANGE_COLUMNS: &str = "b.hotel_id, txid_current() AS origin_tx";
 
 /// A booking joined with its room type and hotel.
 #[derive(sqlx::FromRow)]
-struct BookingDetailsRow {
+struct ListedRow {
     #[sqlx(flatten)]
     booking: BookingRow,
     hotel_id: i32,
@@ -71,6 +73,35 @@ struct BookingDetailsRow {
     picture_digest: Option<String>,
 }
 
+/// A booking in a guest's list, with what identifies its hotel, room type and picture.
+pub struct Listed {
+    pub booking: Booking,
+    pub hotel_id: i32,
+    pub hotel_name: String,
+    pub hotel_location: String,
+    pub room_name: String,
+    pub room_description: Option<String>,
+    pub services: Vec<String>,
+    pub image_id: Option<i32>,
+    pub picture_digest: Option<String>,
+}
+
+impl From<ListedRow> for Listed {
+    fn from(row: ListedRow) -> Self {
+        Listed {
+            booking: row.booking.into(),
+            hotel_id: row.hotel_id,
+            hotel_name: row.hotel_name,
+            hotel_location: row.hotel_location,
+            room_name: row.room_name,
+            room_description: row.room_description,
+            services: row.services,
+            image_id: row.image_id,
+            picture_digest: row.picture_digest,
+        }
+    }
+}
+
 const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_to,
     b.price::bigint AS price, b.total_cost, b.total_days, b.cancelled_at IS NOT NULL AS cancelled";
 
@@ -80,22 +111,6 @@ pub struct BookingChange {
     pub hotel_id: i32,
     /// The transaction that made the change: its cache invalidations are logged under it.
     pub origin_tx: i64,
-}
-
-/// Which email a notification row stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationKind {
-    Confirmation,
-    Cancellation,
-}
-
-impl NotificationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::Confirmation => "confirmation",
-            NotificationKind::Cancellation => "cancellation",
-        }
-    }
 }
 
 /// Reads and writes bookings. Every change also queues its email in `notifications`, in the
@@ -128,10 +143,11 @@ impl<'a> BookingRepo<'a> {
                 .fetch_optional(&mut *tx)
                 .await?;
         let quantity = quantity.ok_or(AppError::NotFound)?;
-        let booked: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM bookings
-             WHERE room_id = $1 AND cancelled_at IS NULL AND date_to > $2 AND date_from < $3",
-        )
+        // The availability rule of search and the hotel page (`overlaps_stay!`), on the room type.
+        let booked: i64 = sqlx::query_scalar(concat!(
+            "SELECT count(*) FROM bookings b WHERE b.room_id = $1 AND ",
+            overlaps_stay!()
+        ))
         .bind(room_id)
         .bind(stay.check_in())
         .bind(stay.check_out())
@@ -151,34 +167,42 @@ impl<'a> BookingRepo<'a> {
         .bind(stay.check_out())
         .fetch_one(&mut *tx)
         .await?;
-        queue_notification(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;
+        notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;
         tx.commit().await?;
         Ok(row.into())
     }
 
-    /// Cancels the user's upcoming booking `booking_id`. Someone else's booking, an unknown
-    /// one, a past or already cancelled one: `NotFound` alike, so nothing about it leaks.
+    /// Cancels the user's booking `booking_id` if `allowed` says so of it (the service's rule).
+    /// Someone else's booking, an unknown one, or one `allowed` refuses: `NotFound` alike, so
+    /// nothing about it leaks. The row is locked between the check and the update.
     pub async fn cancel(
         &self,
         user_id: i32,
         booking_id: i32,
-        today: NaiveDate,
+        allowed: impl FnOnce(&Booking) -> bool,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<BookingChangeRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE bookings AS b SET cancelled_at = now()
-             FROM rooms r
-             WHERE b.id = $1 AND b.user_id = $2 AND b.cancelled_at IS NULL
-               AND b.date_from >= $3 AND r.id = b.room_id
-             RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
+        let current: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings b
+             WHERE b.id = $1 AND b.user_id = $2 FOR UPDATE"
         )))
         .bind(booking_id)
         .bind(user_id)
-        .bind(today)
         .fetch_optional(&mut *tx)
         .await?;
-        let row = row.ok_or(AppError::NotFound)?;
-        queue_notification(&mut tx, row.booking.id, NotificationKind::Cancellation).await?;
+        match current.map(Booking::from) {
+            Some(booking) if allowed(&booking) => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE bookings AS b SET cancelled_at = now()
+             WHERE b.id = $1
+             RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
+        )))
+        .bind(booking_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        notifications::queue(&mut tx, row.booking.id, NotificationKind::Cancellation).await?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -189,8 +213,8 @@ impl<'a> BookingRepo<'a> {
         &self,
         user_id: i32,
         today: NaiveDate,
-    ) -> Result<Vec<(BookingDetails, Option<i32>, Option<String>)>, AppError> {
-        let rows: Vec<BookingDetailsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    ) -> Result<Vec<Listed>, AppError> {
+        let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {BOOKING_COLUMNS}, h.id AS hotel_id, h.name AS hotel_name,
                     h.location AS hotel_location, r.name AS room_name,
                     r.description AS room_description, r.services, r.image_id,
@@ -208,37 +232,6 @@ impl<'a> BookingRepo<'a> {
         .bind(today)
         .fetch_all(self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let details = BookingDetails {
-                    booking: row.booking.into(),
-                    hotel_id: row.hotel_id,
-                    hotel_name: row.hotel_name,
-                    hotel_location: row.hotel_location,
-                    room_name: row.room_name,
-                    room_description: row.room_description,
-                    services: row.services,
-                    picture: None,
-                };
-                (details, row.image_id, row.picture_digest)
-            })
-            .collect())
+        Ok(rows.into_iter().map(Listed::from).collect())
     }
-}
-
-async fn queue_notification(
-    tx: &mut sqlx::PgConnection,
-    booking_id: i32,
-    kind: NotificationKind,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO notifications (booking_id, kind) VALUES ($1, $2)
-         ON CONFLICT (booking_id, kind) DO NOTHING",
-    )
-    .bind(booking_id)
-    .bind(kind.as_str())
-    .execute(tx)
-    .await?;
-    Ok(())
 }

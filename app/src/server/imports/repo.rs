@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::rooms::overlaps_stay;
-use crate::server::imports::rows::{MAX_REPORTED, NewBooking, NewHotel, NewRoom, Numbered};
-use crate::server::imports::{ImportError, RowError};
+use super::problems::{ImportError, RowError};
+use super::rows::{MAX_REPORTED, NewBooking, NewHotel, NewRoom, Numbered};
+use crate::server::catalog::overlaps_stay;
 
 const INSERT_HOTELS: &str = "
     INSERT INTO hotels (name, location, services, rooms_quantity, image_id)

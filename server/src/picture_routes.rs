@@ -1,4 +1,5 @@
-//! `POST /admin/pictures/{hotels|rooms}/{id}`, multipart field `file`: an admin's picture
+//! The pictures' HTTP routes: the sizes as files, and `POST /admin/pictures/{hotels|rooms}/{id}`
+//! (and the original's `POST /api/v1/images/hotels`), multipart field `file`: an admin's picture
 //! upload. The file streams to disk with a size cap and is hashed on the way; nothing of a
 //! refused upload is kept.
 //!
@@ -9,20 +10,30 @@ use std::path::{Path, PathBuf};
 
 use app::error::AppError;
 use app::model::{PictureOwner, UploadRefusal};
-use app::server::auth::session::Session;
-use app::server::db::rooms::RoomRepo;
-use app::server::state::AppState;
+use app::server::accounts::session::Session;
+use app::server::pictures::{self, Pictures, UploadError};
+use app::server::{catalog, state::AppState};
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Extension, Json, Router};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
-use super::{Pictures, UploadError};
+/// Serves `dir` (the sizes) with long-lived caching: a file's name changes with its content.
+/// Content types come from the extensions, which are ours.
+pub fn serve(dir: PathBuf) -> SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeader::overriding(
+        ServeDir::new(dir),
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    )
+}
 
 /// Room for the multipart framing around the file within the body limit.
 const FRAMING_BYTES: u64 = 64 * 1024;
@@ -134,18 +145,9 @@ async fn receive_and_accept(
     multipart: Multipart,
 ) -> Result<app::model::PictureStatus, UploadError> {
     // Who and where first: a stranger's upload is not read at all.
-    let user = session
-        .user(&context.app)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !user.is_admin() {
-        return Err(AppError::Forbidden.into());
-    }
+    session.require_admin(&context.app).await?;
     let pictures = &context.pictures;
-    if !app::server::db::pictures::PictureRepo::new(&pictures.db)
-        .owner_exists(owner)
-        .await?
-    {
+    if !pictures::owner_exists(&pictures.db, owner).await? {
         return Err(AppError::NotFound.into());
     }
     let (path, digest) = receive(multipart, pictures).await?;
@@ -214,7 +216,7 @@ fn refusal(error: MultipartError) -> UploadError {
 async fn admin_page(app: &AppState, owner: PictureOwner) -> Option<String> {
     let hotel = match owner {
         PictureOwner::Hotel(id) => id,
-        PictureOwner::Room(id) => RoomRepo::new(&app.db).hotel_of(id).await.ok()??,
+        PictureOwner::Room(id) => catalog::hotel_of_room(&app.db, id).await.ok()?,
     };
     Some(format!("/admin/hotels/{hotel}/pictures"))
 }

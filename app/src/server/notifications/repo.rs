@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
-use super::leases::lease_secs;
 use crate::error::AppError;
+use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -77,7 +77,7 @@ pub const OVERLAPPING_BOOKINGS: &str = concat!(
 /// `[$2, $3)`: one index range per hotel, for a whole batch of hotels. A booking lasts at most
 /// 30 nights (`StayDates::MAX_NIGHTS`, a CHECK in the database), so one that overlaps starts
 /// less than 30 days before check-in: that bounds the range.
-const BOOKED_COUNTS: &str = concat!(
+pub(super) const BOOKED_COUNTS: &str = concat!(
     "SELECT b.room_id, count(*) AS booked FROM bookings b WHERE b.hotel_id = ANY($1) AND ",
     overlaps_stay!(),
     " AND b.date_from > $2 - 30 GROUP BY b.room_id"
@@ -167,23 +167,6 @@ impl<'a> RoomRepo<'a> {
             .fetch_all(self.pool)
             .await?;
         Ok(rows.into_iter().collect())
-    }
-
-    /// The executed plan of `booked_counts` (`EXPLAIN ANALYZE`), for checks and tuning.
-    pub async fn explain_booked_counts(
-        &self,
-        hotel_ids: &[i32],
-        stay: StayDates,
-    ) -> Result<String, AppError> {
-        static EXPLAIN: LazyLock<String> =
-            LazyLock::new(|| format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {BOOKED_COUNTS}"));
-        let lines: Vec<String> = sqlx::query_scalar(EXPLAIN.as_str())
-            .bind(hotel_ids)
-            .bind(stay.check_in())
-            .bind(stay.check_out())
-            .fetch_all(self.pool)
-            .await?;
-        Ok(lines.join("\n"))
     }
 }
 

@@ -134,8 +134,14 @@ impl<'a> PictureRepo<'a> {
             .bind(room_id)
             .bind(&picture.digest)
             .bind(picture.format)
-            .bind(i32::try_from(picture.width).map_err(|_| AppError::Internal)?)
-            .bind(i32::try_from(picture.height).map_err(|_| AppError::Internal)?)
+            .bind(
+                i32::try_from(picture.width)
+                    .map_err(|error| AppError::internal("a picture width", error))?,
+            )
+            .bind(
+                i32::try_from(picture.height)
+                    .map_err(|error| AppError::internal("a picture height", error))?,
+            )
             .fetch_one(&mut **tx)
             .await;
         let replaced = match result {
@@ -189,7 +195,7 @@ impl<'a> PictureRepo<'a> {
              )
              RETURNING id, digest, format, attempts",
         )
-        .bind(super::leases::lease_secs())
+        .bind(crate::server::queue::lease_secs())
         .fetch_optional(self.pool)
         .await?)
     }

@@ -78,15 +78,6 @@ impl<'a> UserRepo<'a> {
         }
     }
 
-    pub async fn find_by_id(&self, id: i32) -> Result<Option<User>, AppError> {
-        sqlx::query_as::<_, UserRow>("SELECT id, email, role FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool)
-            .await?
-            .map(User::try_from)
-            .transpose()
-    }
-
     /// The user of a session that has not ended: the account exists and is not disabled, the
     /// token was issued after the last password change (`sessions_since`), and it was not
     /// revoked by signing out. One indexed query, as a plain lookup by id was.

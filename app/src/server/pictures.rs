@@ -4,21 +4,24 @@
 //! Files of one digest are only ever created or removed under that digest's advisory lock,
 //! taken in the same transaction that writes or checks the rows naming it, so a removal never
 //! races an upload of the same content.
-pub mod bench;
 pub mod imaging;
+pub mod media;
+mod repo;
 pub mod store;
-pub mod upload;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use app::error::AppError;
-use app::model::{PictureOwner, PictureStatus, UploadRefusal};
-use app::server::cache::Cache;
-use app::server::catalog;
-use app::server::db::leases::{self, JobTable};
-use app::server::db::pictures::{NewPicture, PictureJob, PictureRepo};
 use sqlx::PgPool;
+
+use self::repo::{NewPicture, PictureJob, PictureRepo};
+use super::cache::Cache;
+use super::catalog;
+use super::config::Config;
+use super::queue::{self, JobTable};
+use super::state::AppState;
+use crate::error::AppError;
+use crate::model::{HotelPictures, PictureOwner, PictureStatus, UploadRefusal};
 
 use imaging::{Inspected, SourceFormat};
 use store::MediaStore;
@@ -47,9 +50,17 @@ pub enum UploadError {
 
 impl From<std::io::Error> for UploadError {
     fn from(error: std::io::Error) -> Self {
-        tracing::error!(%error, "picture file error");
-        UploadError::App(AppError::Internal)
+        UploadError::App(AppError::internal("a picture file operation", error))
     }
+}
+
+/// `MEDIA_DIR` cannot be created or written.
+#[derive(Debug, thiserror::Error)]
+#[error("MEDIA_DIR {}: {source}", dir.display())]
+pub struct MediaDirError {
+    pub dir: PathBuf,
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// What a pass over the processing queue did.
@@ -71,16 +82,10 @@ pub struct Pictures {
 
 impl Pictures {
     /// The service as configured (`MEDIA_DIR`, `UPLOAD_MAX_BYTES`, `UPLOAD_MAX_PIXELS`).
-    pub fn from_config(
-        db: PgPool,
-        cache: Cache,
-        config: &app::server::config::Config,
-    ) -> Result<Self, crate::startup::StartupError> {
-        let store = MediaStore::open(&config.media_dir).map_err(|error| {
-            crate::startup::StartupError::Refused(format!(
-                "MEDIA_DIR {}: {error}",
-                config.media_dir.display()
-            ))
+    pub fn from_config(db: PgPool, cache: Cache, config: &Config) -> Result<Self, MediaDirError> {
+        let store = MediaStore::open(&config.media_dir).map_err(|source| MediaDirError {
+            dir: config.media_dir.clone(),
+            source,
         })?;
         Ok(Pictures {
             db,
@@ -166,7 +171,7 @@ impl Pictures {
                 return Ok(report);
             };
             let id = i64::from(job.id);
-            leases::hold_while(&self.db, JobTable::Pictures, id, async {
+            queue::hold_while(&self.db, JobTable::Pictures, id, async {
                 self.process(&repo, &job, &mut report).await
             })
             .await?;
@@ -192,7 +197,7 @@ impl Pictures {
             imaging::render_all(&store, &digest, format, max_pixels)
         })
         .await
-        .map_err(|_| AppError::Internal)?;
+        .map_err(|error| AppError::internal("the picture sizes task", error))?;
         match rendered {
             Ok(()) => {
                 tracing::info!(picture = job.id, digest = %job.digest, millis = started.elapsed().as_millis() as u64, "picture sizes made");
@@ -223,11 +228,8 @@ impl Pictures {
             store.digests_on_disk()
         })
         .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|error| {
-            tracing::error!(%error, "cannot list the media directory");
-            AppError::Internal
-        })?;
+        .map_err(|error| AppError::internal("the media listing task", error))?
+        .map_err(|error| AppError::internal("listing the media directory", error))?;
         let on_disk: Vec<String> = on_disk.into_iter().collect();
         let referenced = PictureRepo::new(&self.db).referenced(&on_disk).await?;
         let mut removed = 0;
@@ -254,8 +256,8 @@ impl Pictures {
             let (store, digest) = (self.store.clone(), digest.to_owned());
             let files = tokio::task::spawn_blocking(move || store.remove_digest(&digest))
                 .await
-                .map_err(|_| AppError::Internal)?
-                .map_err(|_| AppError::Internal)?;
+                .map_err(|error| AppError::internal("the file removal task", error))?
+                .map_err(|error| AppError::internal("removing picture files", error))?;
             tx.commit().await?;
             Ok::<_, AppError>(files > 0)
         }
@@ -268,4 +270,25 @@ impl Pictures {
             }
         }
     }
+}
+
+/// Whether `owner` (a hotel or a room type) exists, before an upload is read.
+pub async fn owner_exists(db: &PgPool, owner: PictureOwner) -> Result<bool, AppError> {
+    PictureRepo::new(db).owner_exists(owner).await
+}
+
+/// The hotel, its room types and their pictures, for the admin's pictures page.
+pub async fn hotel_pictures(state: &AppState, hotel_id: i32) -> Result<HotelPictures, AppError> {
+    let hotel = catalog::hotel(state, hotel_id).await?;
+    let rooms = catalog::room_types(state, hotel_id).await?;
+    let owners: Vec<PictureOwner> = std::iter::once(PictureOwner::Hotel(hotel_id))
+        .chain(rooms.iter().map(|room| PictureOwner::Room(room.id)))
+        .collect();
+    let pictures = PictureRepo::new(&state.db).statuses(&owners).await?;
+    Ok(HotelPictures {
+        hotel,
+        rooms,
+        pictures,
+        max_upload_bytes: state.config.upload_max_bytes,
+    })
 }

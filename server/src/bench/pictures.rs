@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use image::{DynamicImage, ImageFormat, RgbImage};
 
-use super::imaging::{self, SourceFormat};
-use super::store::MediaStore;
+use app::server::pictures::imaging::{self, SourceFormat};
+use app::server::pictures::store::MediaStore;
 
 /// What the benchmark measured.
 #[derive(Debug)]

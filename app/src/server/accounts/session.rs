@@ -12,9 +12,10 @@ use tokio::sync::OnceCell;
 
 use super::cookie::token_from;
 use super::jwt::SessionToken;
+use super::repo::UserRepo;
 use crate::error::AppError;
 use crate::model::User;
-use crate::server::{db::users::UserRepo, state::AppState};
+use crate::server::state::AppState;
 
 /// What the request's token says, plus the user row once loaded.
 #[derive(Clone, Default)]
@@ -50,6 +51,22 @@ impl Session {
             })
             .await
             .cloned()
+    }
+
+    /// The signed-in user, or `Unauthorized`.
+    pub async fn require_user(&self, state: &AppState) -> Result<User, AppError> {
+        self.user(state).await?.ok_or(AppError::Unauthorized)
+    }
+
+    /// The signed-in admin: `Unauthorized` for nobody, `Forbidden` for anyone else. The one
+    /// admin check of pages, server functions, the HTTP API and the upload routes.
+    pub async fn require_admin(&self, state: &AppState) -> Result<User, AppError> {
+        let user = self.require_user(state).await?;
+        if user.is_admin() {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 
@@ -94,17 +111,12 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
     current_session().user(&state).await
 }
 
-/// The signed-in user, or `Unauthorized`.
+/// The signed-in user of the current request, or `Unauthorized`.
 pub async fn require_user() -> Result<User, AppError> {
-    current_user().await?.ok_or(AppError::Unauthorized)
+    current_session().require_user(&app_state()?).await
 }
 
-/// A signed-in admin, or `Unauthorized` / `Forbidden`.
+/// The signed-in admin of the current request (see [`Session::require_admin`]).
 pub async fn require_admin() -> Result<User, AppError> {
-    let user = require_user().await?;
-    if user.is_admin() {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    current_session().require_admin(&app_state()?).await
 }

@@ -1,0 +1,100 @@
+//! Emails to guests: the outbox (`notifications`), filled in the transaction of the change an
+//! email is about (a booking, a cancellation) and by the reminder schedule, drained by the
+//! worker (`server`'s jobs), with retries on a schedule of their own.
+mod repo;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use self::repo::NotificationRepo;
+pub use self::repo::{Notification, OutboxCounts};
+use crate::error::AppError;
+
+/// Which email a notification row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationKind {
+    Confirmation,
+    Cancellation,
+}
+
+impl NotificationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Confirmation => "confirmation",
+            NotificationKind::Cancellation => "cancellation",
+        }
+    }
+}
+
+/// Queues the `kind` email of booking `booking_id` inside the transaction `tx` that makes the
+/// change: the change and its email exist together or not at all (at most one per kind).
+pub async fn queue(
+    tx: &mut PgConnection,
+    booking_id: i32,
+    kind: NotificationKind,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notifications (booking_id, kind) VALUES ($1, $2)
+         ON CONFLICT (booking_id, kind) DO NOTHING",
+    )
+    .bind(booking_id)
+    .bind(kind.as_str())
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The first retry waits this long; each later one twice as long, up to [`MAX_RETRY_DELAY`].
+const FIRST_RETRY_DELAY: i64 = 30;
+const MAX_RETRY_DELAY: i64 = 30 * 60;
+
+/// The wait after failed attempt `attempt` (1-based): 30 s, 1, 2, 4, ... minutes, capped at
+/// 30 minutes.
+pub fn retry_delay(attempt: i32) -> i64 {
+    let doublings = attempt.clamp(1, 20) - 1;
+    (FIRST_RETRY_DELAY << doublings).min(MAX_RETRY_DELAY)
+}
+
+/// When to try `notification` again after a failure at `now`, in seconds; `None` when the
+/// next try would fall after its retry period (three days), so this failure is the last.
+pub fn next_retry(notification: &Notification, now: DateTime<Utc>) -> Option<i64> {
+    let delay = retry_delay(notification.attempts);
+    (now + chrono::Duration::seconds(delay) <= notification.retry_until).then_some(delay)
+}
+
+/// Claims the next due email under a lease (see `queue`) and counts the attempt.
+pub async fn claim_next(db: &PgPool) -> Result<Option<Notification>, AppError> {
+    NotificationRepo::new(db).claim_next().await
+}
+
+/// Records that the email left (or was rightly skipped), so it is never sent again.
+pub async fn mark_sent(db: &PgPool, id: i64) -> Result<(), AppError> {
+    NotificationRepo::new(db).mark_sent(id).await
+}
+
+/// Records a failed attempt: retried after `retry_in_secs`, or given up on when `None`.
+pub async fn mark_failed(
+    db: &PgPool,
+    id: i64,
+    error: &str,
+    retry_in_secs: Option<i64>,
+) -> Result<(), AppError> {
+    NotificationRepo::new(db)
+        .mark_failed(id, error, retry_in_secs)
+        .await
+}
+
+/// Queues the check-in reminders due on `today`; how many were added.
+pub async fn queue_reminders(db: &PgPool, today: NaiveDate) -> Result<u64, AppError> {
+    NotificationRepo::new(db).queue_reminders(today).await
+}
+
+/// Puts emails given up on back in the queue (the ones named, or all when `ids` is empty).
+pub async fn resend_failed(db: &PgPool, ids: &[i64]) -> Result<u64, AppError> {
+    NotificationRepo::new(db).resend_failed(ids).await
+}
+
+/// How many emails wait and how many were given up on (`/health`).
+pub async fn outbox_counts(db: &PgPool) -> Result<OutboxCounts, AppError> {
+    NotificationRepo::new(db).counts().await
+}
