@@ -1,6 +1,7 @@
 //! Domain types shared by the wasm client and the server: plain serde types, no database knowledge.
 pub mod booking;
 pub mod hotel;
+pub mod ids;
 pub mod location;
 pub mod navigation;
 pub mod picture;
@@ -10,8 +11,9 @@ pub mod user;
 pub use booking::{Booking, BookingDetails, BookingQuote, BookingStage};
 pub use hotel::{
     Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchParams,
-    SearchResults, SortOrder, format_price, parse_id,
+    SearchResults, SortOrder, format_price,
 };
+pub use ids::{BookingId, HotelId, PictureId, RoomId, UserId, parse_id};
 
 pub use location::{LocationError, LocationQuery};
 pub use picture::{

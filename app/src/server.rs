@@ -13,6 +13,7 @@ pub mod cache;
 pub mod config;
 pub mod forms;
 pub mod queue;
+mod sql_types;
 pub mod state;
 
 use crate::error::AppError;

@@ -1,7 +1,7 @@
 //! `server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]`.
 use std::io::BufRead;
 
-use app::model::{Role, SearchParams};
+use app::model::{Email, Password, Role, SearchParams};
 use app::server::pictures::Pictures;
 use app::server::{accounts, cache::Cache, catalog, config::Config, notifications};
 use leptos::config::get_configuration;
@@ -44,13 +44,13 @@ pub enum Command {
     Seed,
     DbReset,
     DbDrop,
-    CreateAdmin { email: String },
-    SetRole { email: String, role: Role },
+    CreateAdmin { email: Email },
+    SetRole { email: Email, role: Role },
     GenerateCatalog { size: CatalogSize },
     ExplainSearch { params: SearchParams },
     BenchPictures { runs: usize },
     MailResend { ids: Vec<i64> },
-    SetDisabled { email: String, disabled: bool },
+    SetDisabled { email: Email, disabled: bool },
 }
 
 impl Command {
@@ -73,14 +73,13 @@ impl Command {
             ["db", "reset"] => Ok(Command::DbReset),
             ["db", "drop"] => Ok(Command::DbDrop),
             ["create-admin", email] => Ok(Command::CreateAdmin {
-                email: email.to_string(),
+                email: email_arg(email)?,
             }),
-            ["set-role", email, role] => Role::parse(role)
-                .map(|role| Command::SetRole {
-                    email: email.to_string(),
-                    role,
-                })
-                .ok_or_else(|| format!("set-role: '{role}' is not user or admin\n{USAGE}")),
+            ["set-role", email, role] => Ok(Command::SetRole {
+                role: Role::parse(role)
+                    .ok_or_else(|| format!("set-role: '{role}' is not user or admin\n{USAGE}"))?,
+                email: email_arg(email)?,
+            }),
             ["generate-catalog"] => Ok(Command::GenerateCatalog {
                 size: CatalogSize::LARGE,
             }),
@@ -111,11 +110,11 @@ impl Command {
                 _ => Err(format!("bench-pictures: '{runs}' is not a count\n{USAGE}")),
             },
             ["disable-user", email] => Ok(Command::SetDisabled {
-                email: email.to_string(),
+                email: email_arg(email)?,
                 disabled: true,
             }),
             ["enable-user", email] => Ok(Command::SetDisabled {
-                email: email.to_string(),
+                email: email_arg(email)?,
                 disabled: false,
             }),
             ["mail", "resend", ids @ ..] => ids
@@ -296,11 +295,19 @@ impl Command {
     }
 }
 
+/// An email argument, parsed here like any other edge parses it.
+fn email_arg(raw: &str) -> Result<Email, String> {
+    Email::parse(raw).map_err(|error| format!("{raw}: {error}\n{USAGE}"))
+}
+
 /// `ADMIN_PASSWORD`, or the first line of standard input (never a command-line argument, which
 /// other users of the machine could see).
-fn admin_password() -> Result<String, StartupError> {
+fn admin_password() -> Result<Password, StartupError> {
+    let parse = |raw: &str| {
+        Password::parse(raw).map_err(|error| StartupError::Refused(format!("password: {error}")))
+    };
     if let Ok(password) = std::env::var("ADMIN_PASSWORD") {
-        return Ok(password);
+        return parse(&password);
     }
     eprintln!("password (one line on standard input):");
     let mut line = String::new();
@@ -308,7 +315,7 @@ fn admin_password() -> Result<String, StartupError> {
         .lock()
         .read_line(&mut line)
         .map_err(|error| StartupError::Refused(format!("cannot read the password: {error}")))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    parse(line.trim_end_matches(['\r', '\n']))
 }
 
 #[cfg(test)]
@@ -347,11 +354,12 @@ mod tests {
         assert_eq!(
             parse("set-role a@b.cd admin"),
             Ok(Command::SetRole {
-                email: "a@b.cd".into(),
+                email: Email::parse("a@b.cd").unwrap(),
                 role: Role::Admin
             })
         );
         assert!(parse("set-role a@b.cd root").is_err());
+        assert!(parse("set-role not-an-email admin").is_err());
     }
 
     #[test]

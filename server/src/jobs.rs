@@ -94,7 +94,7 @@ async fn record(
 ) -> Result<(), app::error::AppError> {
     match outcome {
         Outcome::Sent => {
-            tracing::info!(notification = notification.id, kind = %notification.kind, booking = notification.booking_id, "email sent");
+            tracing::info!(notification = notification.id, kind = %notification.kind, booking = %notification.booking_id, "email sent");
             report.sent += 1;
             record_sent(db, notification.id).await
         }
@@ -142,7 +142,7 @@ async fn record_failure(
             report.retried += 1;
         }
         None => {
-            tracing::error!(notification = notification.id, kind = %notification.kind, booking = notification.booking_id, attempts = notification.attempts, %error, "email failed for good");
+            tracing::error!(notification = notification.id, kind = %notification.kind, booking = %notification.booking_id, attempts = notification.attempts, %error, "email failed for good");
             report.failed += 1;
         }
     }

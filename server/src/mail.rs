@@ -218,7 +218,7 @@ pub(crate) mod tests {
             kind: kind.to_owned(),
             attempts: 1,
             retry_until: chrono::Utc::now(),
-            booking_id: 3,
+            booking_id: 3.into(),
             email: "guest@example.com".to_owned(),
             hotel_name: "Palace <&>".to_owned(),
             hotel_location: "Сыктывкар".to_owned(),

@@ -19,11 +19,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Extension, Json, Router};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
+
+use crate::api_v1::errors::Detail;
 
 /// Serves `dir` (the sizes) with long-lived caching: a file's name changes with its content.
 /// Content types come from the extensions, which are ours.
@@ -101,11 +102,11 @@ pub struct ImageQuery {
     request_body(content_type = "multipart/form-data", content = crate::api_v1::openapi::UploadForm),
     responses(
         (status = 201, description = "Stored; the sizes are being made"),
-        (status = 401, description = "Not signed in (the original needed no auth)", body = crate::api_v1::openapi::Detail),
-        (status = 403, description = "Not an admin", body = crate::api_v1::openapi::Detail),
-        (status = 404, description = "No such hotel", body = crate::api_v1::openapi::Detail),
-        (status = 413, description = "Larger than UPLOAD_MAX_BYTES", body = crate::api_v1::openapi::Detail),
-        (status = 415, description = "Not a JPEG, PNG or WebP picture", body = crate::api_v1::openapi::Detail),
+        (status = 401, description = "Not signed in (the original needed no auth)", body = crate::api_v1::errors::Detail),
+        (status = 403, description = "Not an admin", body = crate::api_v1::errors::Detail),
+        (status = 404, description = "No such hotel", body = crate::api_v1::errors::Detail),
+        (status = 413, description = "Larger than UPLOAD_MAX_BYTES", body = crate::api_v1::errors::Detail),
+        (status = 415, description = "Not a JPEG, PNG or WebP picture", body = crate::api_v1::errors::Detail),
         (status = 422, description = "No hotel id or not a multipart body (a list of problems); no file, damaged, or too many pixels (a detail)", body = crate::api_v1::openapi::UploadUnprocessable),
     ))]
 pub async fn api_upload(
@@ -116,7 +117,7 @@ pub async fn api_upload(
 ) -> Response {
     use crate::api_v1::errors::{ApiError, Problem};
     let raw = query.ok().and_then(|query| query.0.name);
-    let Some(hotel) = raw.as_deref().and_then(app::model::parse_id) else {
+    let Some(hotel) = raw.as_deref().and_then(app::model::HotelId::parse) else {
         return ApiError::from(Problem {
             kind: if raw.is_none() {
                 "missing"
@@ -238,6 +239,12 @@ fn answer_error(wants_json: bool, back: Option<String>, error: UploadError) -> R
         Some(page) if !wants_json && status != StatusCode::UNAUTHORIZED => {
             Redirect::to(&format!("{page}?error={code}")).into_response()
         }
-        _ => (status, Json(json!({ "detail": detail, "code": code }))).into_response(),
+        _ => {
+            let answer = Detail {
+                detail,
+                code: Some(code),
+            };
+            (status, Json(answer)).into_response()
+        }
     }
 }

@@ -11,10 +11,12 @@ pub async fn register(
     password: String,
     return_to: Option<String>,
 ) -> Result<User, AppError> {
+    use crate::model::{Email, Password};
     use crate::server::{accounts, accounts::session::app_state, forms};
 
     let state = app_state()?;
     let result = async {
+        let (email, password) = (Email::parse(&email)?, Password::parse(&password)?);
         let user = accounts::register(&state, &email, &password).await?;
         forms::sign_in(&state, &user)?;
         Ok(user)
@@ -38,6 +40,7 @@ pub async fn login(
 
     let state = app_state()?;
     let result = async {
+        let email = crate::model::Email::parse(&email)?;
         let user = accounts::login(&state, &email, &password, client_addr()).await?;
         forms::sign_in(&state, &user)?;
         Ok(user)

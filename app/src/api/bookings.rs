@@ -11,8 +11,8 @@ fn room_and_stay(
     room_id: &str,
     date_from: &str,
     date_to: &str,
-) -> Result<(i32, crate::model::StayDates), AppError> {
-    let room_id = crate::model::parse_id(room_id).ok_or(AppError::NotFound)?;
+) -> Result<(crate::model::RoomId, crate::model::StayDates), AppError> {
+    let room_id = crate::model::RoomId::parse(room_id).ok_or(AppError::NotFound)?;
     let stay = crate::model::StayDates::parse(date_from, date_to, crate::server::today())?;
     Ok((room_id, stay))
 }
@@ -89,7 +89,7 @@ pub async fn cancel_booking(booking_id: String) -> Result<(), AppError> {
     let result = async {
         let user = require_user().await?;
         // An id that cannot exist is an unknown booking.
-        let booking_id = crate::model::parse_id(&booking_id).ok_or(AppError::NotFound)?;
+        let booking_id = crate::model::BookingId::parse(&booking_id).ok_or(AppError::NotFound)?;
         let state = app_state()?;
         bookings::cancel(&state, user.id, booking_id).await
     }

@@ -49,11 +49,11 @@ pub async fn get_hotel(
     date_from: Option<String>,
     date_to: Option<String>,
 ) -> Result<HotelDetails, AppError> {
-    use crate::model::{StayDates, parse_id};
+    use crate::model::{HotelId, StayDates};
     use crate::server::{accounts::session::app_state, catalog, today, with_status};
 
     // An id that cannot exist is an unknown hotel, as a page address should be.
-    let hotel_id = parse_id(&hotel_id).ok_or_else(|| with_status(AppError::NotFound))?;
+    let hotel_id = HotelId::parse(&hotel_id).ok_or_else(|| with_status(AppError::NotFound))?;
     let stay = StayDates::parse_or_default(date_from.as_deref(), date_to.as_deref(), today())
         .map_err(|error| with_status(error.into()))?;
     let state = app_state().map_err(with_status)?;

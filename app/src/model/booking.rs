@@ -1,15 +1,15 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::PictureRef;
+use super::{BookingId, HotelId, PictureRef, RoomId, UserId};
 
 /// A booking: one room of a room type for `[date_from, date_to)`, at the price a night it had
 /// when booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {
-    pub id: i32,
-    pub room_id: i32,
-    pub user_id: i32,
+    pub id: BookingId,
+    pub room_id: RoomId,
+    pub user_id: UserId,
     pub date_from: NaiveDate,
     pub date_to: NaiveDate,
     pub price: i64,
@@ -22,7 +22,7 @@ pub struct Booking {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingDetails {
     pub booking: Booking,
-    pub hotel_id: i32,
+    pub hotel_id: HotelId,
     pub hotel_name: String,
     pub hotel_location: String,
     pub room_name: String,
@@ -84,9 +84,9 @@ mod tests {
 
     fn booking(from: &str, to: &str, cancelled: bool) -> Booking {
         Booking {
-            id: 1,
-            room_id: 1,
-            user_id: 1,
+            id: BookingId::from(1),
+            room_id: RoomId::from(1),
+            user_id: UserId::from(1),
             date_from: day(from),
             date_to: day(to),
             price: 1000,

@@ -1,12 +1,12 @@
 use serde::{Deserialize, Serialize};
 
-use super::{LocationQuery, PictureRef, StayDates};
+use super::{HotelId, LocationQuery, PictureRef, RoomId, StayDates};
 use crate::error::AppError;
 
 /// A hotel as the catalog describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hotel {
-    pub id: i32,
+    pub id: HotelId,
     pub name: String,
     pub location: String,
     pub services: Vec<String>,
@@ -20,8 +20,8 @@ pub struct Hotel {
 /// A room type of a hotel: `quantity` identical rooms at `price` (roubles) a night.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Room {
-    pub id: i32,
-    pub hotel_id: i32,
+    pub id: RoomId,
+    pub hotel_id: HotelId,
     pub name: String,
     pub description: Option<String>,
     pub price: i64,
@@ -193,11 +193,6 @@ impl SearchParams {
             page,
         })
     }
-}
-
-/// A database id from a path or query parameter: a positive 32-bit integer.
-pub fn parse_id(raw: &str) -> Option<i32> {
-    raw.trim().parse::<i32>().ok().filter(|id| *id > 0)
 }
 
 /// One page of search results.

@@ -94,17 +94,16 @@ impl PictureRef {
 /// Whose picture it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PictureOwner {
-    Hotel(i32),
-    Room(i32),
+    Hotel(super::HotelId),
+    Room(super::RoomId),
 }
 
 impl PictureOwner {
     /// The owner from a URL segment (`hotels` / `rooms`) and an id.
     pub fn parse(kind: &str, id: &str) -> Option<Self> {
-        let id = super::parse_id(id)?;
         match kind {
-            "hotels" => Some(PictureOwner::Hotel(id)),
-            "rooms" => Some(PictureOwner::Room(id)),
+            "hotels" => super::HotelId::parse(id).map(PictureOwner::Hotel),
+            "rooms" => super::RoomId::parse(id).map(PictureOwner::Room),
             _ => None,
         }
     }
@@ -151,7 +150,7 @@ impl PictureState {
 /// An uploaded picture as an admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PictureStatus {
-    pub id: i32,
+    pub id: super::PictureId,
     pub owner: PictureOwner,
     pub state: PictureState,
     pub error: Option<String>,
@@ -283,16 +282,16 @@ mod tests {
     fn owners_parse_from_url_segments() {
         assert_eq!(
             PictureOwner::parse("hotels", "7"),
-            Some(PictureOwner::Hotel(7))
+            Some(PictureOwner::Hotel(7.into()))
         );
         assert_eq!(
             PictureOwner::parse("rooms", "3"),
-            Some(PictureOwner::Room(3))
+            Some(PictureOwner::Room(3.into()))
         );
         assert_eq!(PictureOwner::parse("users", "3"), None);
         assert_eq!(PictureOwner::parse("hotels", "../3"), None);
         assert_eq!(
-            PictureOwner::Room(3).upload_path(),
+            PictureOwner::Room(3.into()).upload_path(),
             "/admin/pictures/rooms/3"
         );
     }

@@ -29,7 +29,7 @@ impl Role {
 /// A user as the app shows it. Never carries the password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
-    pub id: i32,
+    pub id: super::UserId,
     pub email: String,
     pub role: Role,
 }

@@ -58,7 +58,7 @@ fn users_table(users: Vec<User>) -> impl IntoView {
                         };
                         view! {
                             <tr>
-                                <td>{user.id}</td>
+                                <td>{user.id.get()}</td>
                                 <td>{user.email}</td>
                                 <td>{role}</td>
                             </tr>

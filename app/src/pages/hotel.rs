@@ -11,7 +11,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{HotelDetails, RoomOffer, StayDates};
+use crate::model::{HotelDetails, HotelId, RoomOffer, StayDates};
 
 /// `/hotels/:id?date_from&date_to`: the hotel, and each room type's price, total and free
 /// rooms for the dates, with a way to book the free ones. Unknown hotel: the 404 page.
@@ -66,7 +66,7 @@ pub fn HotelPage() -> impl IntoView {
 
 /// For admins: the way to this hotel's pictures.
 #[component]
-fn AdminPicturesLink(hotel_id: i32) -> impl IntoView {
+fn AdminPicturesLink(hotel_id: HotelId) -> impl IntoView {
     let i18n = use_i18n();
     let session = crate::session::use_session();
     view! {
@@ -148,7 +148,7 @@ fn RoomCard(offer: RoomOffer, stay: StayDates) -> impl IntoView {
     let book_href = format!("/book?room_id={}&{}", room.id, stay.to_query());
     let free = offer.rooms_left > 0;
     view! {
-        <article class="room-card" data-testid="room-card" data-room-id=room.id>
+        <article class="room-card" data-testid="room-card" data-room-id=room.id.get()>
             <Picture src=offer.picture alt=room.name.clone() width=400 height=200/>
             <div class="room-card-body">
                 <h3>{room.name}</h3>

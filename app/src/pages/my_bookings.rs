@@ -9,7 +9,7 @@ use crate::components::{
     FormError, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingDetails, BookingStage, User, format_price};
+use crate::model::{BookingDetails, BookingId, BookingStage, User, format_price};
 
 /// `/bookings`: the guest's bookings, upcoming first. `?cancel=ID` asks to confirm cancelling
 /// one (a page state, so it works without JavaScript); `?booked=ID` and `?cancelled=1` say
@@ -32,7 +32,7 @@ pub fn MyBookingsPage() -> impl IntoView {
         })
     };
     let confirming =
-        move || query.with(|query| query.get("cancel").and_then(|id| id.parse::<i32>().ok()));
+        move || query.with(|query| query.get("cancel").and_then(|id| BookingId::parse(&id)));
     view! {
         <PageTitle text=move || t_string!(i18n, bookings_title).to_string()/>
         <RequireUser children=move |_user: User| {
@@ -97,7 +97,7 @@ fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
     let hotel_href = format!("/hotels/{}", details.hotel_id);
     let id = booking.id;
     view! {
-        <article class="booking-card" data-testid="booking-card" data-booking-id=id>
+        <article class="booking-card" data-testid="booking-card" data-booking-id=id.get()>
             <Picture src=details.picture alt=details.room_name.clone() width=400 height=200/>
             <div class="booking-card-body">
                 <h2><a href=hotel_href>{details.hotel_name}</a></h2>
@@ -133,7 +133,7 @@ fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
 }
 
 #[component]
-fn CancelConfirmation(id: i32) -> impl IntoView {
+fn CancelConfirmation(id: BookingId) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CancelBooking>::new();
     let error = latest_error(action.value(), form_query().error);

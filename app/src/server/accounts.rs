@@ -18,7 +18,7 @@ use self::repo::UserRepo;
 use self::session::Session;
 use super::{cache::Cache, config::Config, state::AppState};
 use crate::error::AppError;
-use crate::model::{Email, Password, Role, User};
+use crate::model::{Email, Password, Role, User, UserId};
 
 /// Everything authentication needs, built once at start-up.
 pub struct Auth {
@@ -72,32 +72,35 @@ pub fn signed_out_cookie(state: &AppState) -> String {
 }
 
 /// Creates an account with role `user`.
-pub async fn register(state: &AppState, email: &str, password: &str) -> Result<User, AppError> {
-    let email = Email::parse(email)?;
-    let password = Password::parse(password)?;
-    let hashed = password::hash(&state.auth.hashing, &password).await?;
+#[tracing::instrument(skip_all)]
+pub async fn register(
+    state: &AppState,
+    email: &Email,
+    password: &Password,
+) -> Result<User, AppError> {
+    let hashed = password::hash(&state.auth.hashing, password).await?;
     UserRepo::new(&state.db)
-        .create(&email, &hashed, Role::User)
+        .create(email, &hashed, Role::User)
         .await
 }
 
 /// Checks an email and password. Unknown email and wrong password fail alike, after the same
-/// work (a hash verification either way), and count towards throttling.
+/// work (a hash verification either way), and count towards throttling. The password is the
+/// one typed in, checked against the stored hash as it is (an account may predate today's
+/// length rules), so it is not a [`Password`].
+#[tracing::instrument(skip(state, password))]
 pub async fn login(
     state: &AppState,
-    email: &str,
+    email: &Email,
     password: &str,
     client: Option<IpAddr>,
 ) -> Result<User, AppError> {
-    let throttle_key = email.trim().to_lowercase();
-    let delay = state.auth.throttle.attempt(&throttle_key, client).await?;
+    let throttle_key = email.as_str();
+    let delay = state.auth.throttle.attempt(throttle_key, client).await?;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let credentials = match Email::parse(email) {
-        Ok(email) => UserRepo::new(&state.db).find_credentials(&email).await?,
-        Err(_) => None,
-    };
+    let credentials = UserRepo::new(&state.db).find_credentials(email).await?;
     let (user, stored) = match credentials {
         Some(found) => (Some(found.user), found.hashed_password),
         None => (None, state.auth.dummy_hash.clone()),
@@ -105,7 +108,7 @@ pub async fn login(
     let verified = password::verify(&state.auth.hashing, password.to_owned(), stored).await?;
     match (user, verified) {
         (Some(user), Verified::Valid { rehash }) => {
-            state.auth.throttle.succeeded(&throttle_key, client).await;
+            state.auth.throttle.succeeded(throttle_key, client).await;
             if rehash {
                 upgrade_hash(state, user.id, password).await;
             }
@@ -129,14 +132,13 @@ pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppErro
 }
 
 /// Disables an account (its sessions end at once and it cannot sign in) or enables it again.
-pub async fn set_disabled(pool: &PgPool, email: &str, disabled: bool) -> Result<User, AppError> {
-    let email = Email::parse(email)?;
-    UserRepo::new(pool).set_disabled(&email, disabled).await
+pub async fn set_disabled(pool: &PgPool, email: &Email, disabled: bool) -> Result<User, AppError> {
+    UserRepo::new(pool).set_disabled(email, disabled).await
 }
 
 /// Re-hashes a legacy (bcrypt or weaker argon2) hash after a successful login. A failure is
 /// logged and the login still succeeds: the old hash keeps working.
-async fn upgrade_hash(state: &AppState, user_id: i32, password: &str) {
+async fn upgrade_hash(state: &AppState, user_id: UserId, password: &str) {
     let upgraded = async {
         let hashed = password::hash_str(&state.auth.hashing, password.to_owned()).await?;
         UserRepo::new(&state.db)
@@ -144,21 +146,23 @@ async fn upgrade_hash(state: &AppState, user_id: i32, password: &str) {
             .await
     };
     match upgraded.await {
-        Ok(()) => tracing::info!(user = user_id, "password hash upgraded to argon2id"),
-        Err(error) => tracing::warn!(user = user_id, %error, "could not upgrade a password hash"),
+        Ok(()) => tracing::info!(user = %user_id, "password hash upgraded to argon2id"),
+        Err(error) => tracing::warn!(user = %user_id, %error, "could not upgrade a password hash"),
     }
 }
 
 /// Creates an admin, or makes an existing user an admin with the given password.
-pub async fn create_admin(pool: &PgPool, email: &str, password: &str) -> Result<User, AppError> {
+pub async fn create_admin(
+    pool: &PgPool,
+    email: &Email,
+    password: &Password,
+) -> Result<User, AppError> {
     let hashing = password::HashingPool::new();
-    let email = Email::parse(email)?;
-    let password = Password::parse(password)?;
-    let hashed = password::hash(&hashing, &password).await?;
+    let hashed = password::hash(&hashing, password).await?;
     let users = UserRepo::new(pool);
-    match users.create(&email, &hashed, Role::Admin).await {
+    match users.create(email, &hashed, Role::Admin).await {
         Err(AppError::EmailTaken) => {
-            let user = users.set_role(&email, Role::Admin).await?;
+            let user = users.set_role(email, Role::Admin).await?;
             // A new password: sessions begun with the old one end.
             users.change_password(user.id, &hashed).await?;
             Ok(user)
@@ -168,9 +172,8 @@ pub async fn create_admin(pool: &PgPool, email: &str, password: &str) -> Result<
 }
 
 /// Sets a user's role (`server set-role`).
-pub async fn set_role(pool: &PgPool, email: &str, role: Role) -> Result<User, AppError> {
-    let email = Email::parse(email)?;
-    UserRepo::new(pool).set_role(&email, role).await
+pub async fn set_role(pool: &PgPool, email: &Email, role: Role) -> Result<User, AppError> {
+    UserRepo::new(pool).set_role(email, role).await
 }
 
 /// One page of users, oldest first, for admins.

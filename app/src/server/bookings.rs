@@ -8,13 +8,13 @@ use super::catalog;
 use super::state::AppState;
 use super::today;
 use crate::error::AppError;
-use crate::model::{Booking, BookingDetails, BookingQuote, StayDates};
+use crate::model::{Booking, BookingDetails, BookingId, BookingQuote, RoomId, StayDates, UserId};
 
 /// What booking room type `room_id` for the stay would cost, and whether one is free.
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn quote(
     state: &AppState,
-    room_id: i32,
+    room_id: RoomId,
     stay: StayDates,
 ) -> Result<BookingQuote, AppError> {
     let hotel_id = catalog::hotel_of_room(&state.db, room_id).await?;
@@ -36,8 +36,8 @@ pub async fn quote(
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn book(
     state: &AppState,
-    user_id: i32,
-    room_id: i32,
+    user_id: UserId,
+    room_id: RoomId,
     stay: StayDates,
 ) -> Result<Booking, AppError> {
     let change = BookingRepo::new(&state.db)
@@ -46,13 +46,17 @@ pub async fn book(
     // The change's transaction logged what it made stale; delivering it now lets this guest
     // see their own booking at once (every process's relay delivers it should Redis fail).
     announce(state, &change).await;
-    tracing::info!(booking = change.booking.id, "booked");
+    tracing::info!(booking = %change.booking.id, "booked");
     Ok(change.booking)
 }
 
 /// Cancels one of the user's bookings, if [`Booking::cancellable`] on the server's day.
 #[tracing::instrument(skip(state))]
-pub async fn cancel(state: &AppState, user_id: i32, booking_id: i32) -> Result<(), AppError> {
+pub async fn cancel(
+    state: &AppState,
+    user_id: UserId,
+    booking_id: BookingId,
+) -> Result<(), AppError> {
     let today = today();
     let change = BookingRepo::new(&state.db)
         .cancel(user_id, booking_id, |booking| booking.cancellable(today))
@@ -76,7 +80,7 @@ async fn announce(state: &AppState, change: &BookingChange) {
 
 /// The user's bookings, upcoming first.
 #[tracing::instrument(skip(state))]
-pub async fn list(state: &AppState, user_id: i32) -> Result<Vec<BookingDetails>, AppError> {
+pub async fn list(state: &AppState, user_id: UserId) -> Result<Vec<BookingDetails>, AppError> {
     let today = today();
     let rows = BookingRepo::new(&state.db)
         .list_for_user(user_id, today)

@@ -31,8 +31,8 @@ use super::cache::Cache;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    Hotel, HotelDetails, HotelOffer, HotelSearch, LocationQuery, Room, RoomOffer, SearchResults,
-    StayDates,
+    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Room, RoomId, RoomOffer,
+    SearchResults, StayDates,
 };
 pub(crate) use rooms::overlaps_stay;
 
@@ -41,7 +41,7 @@ const ENTRY_TTL: Duration = Duration::from_secs(600);
 
 const CATALOG_GENERATION: &str = "gen:catalog";
 
-fn hotel_generation(hotel_id: i32) -> String {
+fn hotel_generation(hotel_id: HotelId) -> String {
     format!("gen:hotel:{hotel_id}")
 }
 
@@ -156,7 +156,7 @@ fn stay_total(price: i64, stay: StayDates) -> i64 {
 /// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.
 pub async fn hotel_details(
     state: &AppState,
-    hotel_id: i32,
+    hotel_id: HotelId,
     stay: StayDates,
 ) -> Result<HotelDetails, AppError> {
     let gens = [CATALOG_GENERATION.to_owned(), hotel_generation(hotel_id)];
@@ -169,7 +169,7 @@ pub async fn hotel_details(
 
 async fn hotel_details_uncached(
     state: &AppState,
-    hotel_id: i32,
+    hotel_id: HotelId,
     stay: StayDates,
 ) -> Result<HotelDetails, AppError> {
     let hotel = hotel(state, hotel_id).await?;
@@ -198,7 +198,7 @@ async fn hotel_details_uncached(
 }
 
 /// A hotel as the catalog describes it; `NotFound` for an unknown one.
-pub async fn hotel(state: &AppState, hotel_id: i32) -> Result<Hotel, AppError> {
+pub async fn hotel(state: &AppState, hotel_id: HotelId) -> Result<Hotel, AppError> {
     HotelRepo::new(&state.db)
         .find(hotel_id)
         .await?
@@ -206,12 +206,12 @@ pub async fn hotel(state: &AppState, hotel_id: i32) -> Result<Hotel, AppError> {
 }
 
 /// Every room type of a hotel, cheapest first (availability aside).
-pub async fn room_types(state: &AppState, hotel_id: i32) -> Result<Vec<Room>, AppError> {
+pub async fn room_types(state: &AppState, hotel_id: HotelId) -> Result<Vec<Room>, AppError> {
     RoomRepo::new(&state.db).for_hotel(hotel_id).await
 }
 
 /// The hotel of room type `room_id`; `NotFound` for an unknown room type.
-pub async fn hotel_of_room(db: &PgPool, room_id: i32) -> Result<i32, AppError> {
+pub async fn hotel_of_room(db: &PgPool, room_id: RoomId) -> Result<HotelId, AppError> {
     RoomRepo::new(db)
         .hotel_of(room_id)
         .await?
@@ -279,7 +279,7 @@ pub async fn changes_committed(db: &PgPool, cache: &Cache) {
 pub async fn booking_changed(
     db: &PgPool,
     cache: &Cache,
-    hotel_id: i32,
+    hotel_id: HotelId,
     stay: (NaiveDate, NaiveDate),
     origin_tx: i64,
 ) {

@@ -5,8 +5,6 @@ mod problems;
 mod repo;
 pub mod rows;
 
-use serde::Serialize;
-
 pub use self::problems::{ImportError, RowError};
 use self::repo::ImportRepo;
 use self::rows::{NewBooking, NewHotel, NewRoom, parse};
@@ -38,9 +36,9 @@ impl Table {
 }
 
 /// A stored file: how many rows, and their new ids in file order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ImportReport {
-    pub table: &'static str,
+    pub table: Table,
     pub imported: usize,
     pub ids: Vec<i32>,
 }
@@ -61,7 +59,7 @@ pub async fn import(
     catalog::changes_committed(&state.db, &state.cache).await;
     tracing::info!(table = table.as_str(), rows = ids.len(), "imported a file");
     Ok(ImportReport {
-        table: table.as_str(),
+        table,
         imported: ids.len(),
         ids,
     })

@@ -9,6 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use self::repo::NotificationRepo;
 pub use self::repo::{Notification, OutboxCounts};
 use crate::error::AppError;
+use crate::model::BookingId;
 
 /// Which email a notification row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +31,7 @@ impl NotificationKind {
 /// change: the change and its email exist together or not at all (at most one per kind).
 pub async fn queue(
     tx: &mut PgConnection,
-    booking_id: i32,
+    booking_id: BookingId,
     kind: NotificationKind,
 ) -> Result<(), AppError> {
     sqlx::query(

@@ -21,7 +21,7 @@ use super::config::Config;
 use super::queue::{self, JobTable};
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::{HotelPictures, PictureOwner, PictureStatus, UploadRefusal};
+use crate::model::{HotelId, HotelPictures, PictureOwner, PictureStatus, UploadRefusal};
 
 use imaging::{Inspected, SourceFormat};
 use store::MediaStore;
@@ -153,7 +153,7 @@ impl Pictures {
             }
         };
         tx.commit().await.map_err(AppError::from)?;
-        tracing::info!(%owner, picture = status.id, digest, "picture uploaded");
+        tracing::info!(%owner, picture = %status.id, digest, "picture uploaded");
         // Pages must stop showing the replaced picture, whose files go now.
         catalog::changes_committed(&self.db, &self.cache).await;
         if let Some(replaced) = replaced {
@@ -170,7 +170,7 @@ impl Pictures {
             let Some(job) = repo.claim_next().await? else {
                 return Ok(report);
             };
-            let id = i64::from(job.id);
+            let id = i64::from(job.id.get());
             queue::hold_while(&self.db, JobTable::Pictures, id, async {
                 self.process(&repo, &job, &mut report).await
             })
@@ -200,14 +200,14 @@ impl Pictures {
         .map_err(|error| AppError::internal("the picture sizes task", error))?;
         match rendered {
             Ok(()) => {
-                tracing::info!(picture = job.id, digest = %job.digest, millis = started.elapsed().as_millis() as u64, "picture sizes made");
+                tracing::info!(picture = %job.id, digest = %job.digest, millis = started.elapsed().as_millis() as u64, "picture sizes made");
                 repo.finish(job, None, false).await?;
                 report.ready += 1;
                 catalog::changes_committed(&self.db, &self.cache).await;
             }
             Err(error) => {
                 let retry = !error.is_permanent() && job.attempts < MAX_ATTEMPTS;
-                tracing::warn!(picture = job.id, attempts = job.attempts, retry, %error, "picture sizes not made");
+                tracing::warn!(picture = %job.id, attempts = job.attempts, retry, %error, "picture sizes not made");
                 repo.finish(job, Some(&error.to_string()), retry).await?;
                 if retry {
                     report.retried += 1;
@@ -278,7 +278,10 @@ pub async fn owner_exists(db: &PgPool, owner: PictureOwner) -> Result<bool, AppE
 }
 
 /// The hotel, its room types and their pictures, for the admin's pictures page.
-pub async fn hotel_pictures(state: &AppState, hotel_id: i32) -> Result<HotelPictures, AppError> {
+pub async fn hotel_pictures(
+    state: &AppState,
+    hotel_id: HotelId,
+) -> Result<HotelPictures, AppError> {
     let hotel = catalog::hotel(state, hotel_id).await?;
     let rooms = catalog::room_types(state, hotel_id).await?;
     let owners: Vec<PictureOwner> = std::iter::once(PictureOwner::Hotel(hotel_id))

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use app::error::{AppError, InputError};
-use app::model::Email;
+use app::model::{Email, Password};
 use app::server::accounts;
 use app::server::accounts::session::Session;
 use app::server::state::AppState;
@@ -12,12 +12,50 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{Extensions, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::errors::{ApiError, Problem};
 
-/// `{email, password}` from a JSON body, every problem reported at once.
-fn credentials(body: Result<Json<Value>, JsonRejection>) -> Result<(String, String), ApiError> {
+/// `{email, password}` of a new account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Credentials {
+    #[schema(example = "test@test.com", format = Email, max_length = 254)]
+    email: String,
+    #[schema(format = Password, min_length = 8, max_length = 128)]
+    password: String,
+}
+
+/// `{email, password}` of an account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignIn {
+    #[schema(example = "test@test.com", format = Email)]
+    email: String,
+    #[schema(format = Password)]
+    password: String,
+}
+
+/// The session token (also set as the `booking_access_token` cookie).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessToken {
+    access_token: String,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    id: i32,
+    email: String,
+    #[schema(example = "user")]
+    role: &'static str,
+}
+
+/// A `{email, password}` body (`Credentials` or `SignIn`), every problem reported at once in
+/// FastAPI's shape (a plain `Json<T>` would answer its own).
+fn credentials<T: DeserializeOwned>(
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<T, ApiError> {
     if let Err(rejection) = &body
         && rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE
     {
@@ -45,7 +83,11 @@ fn credentials(body: Result<Json<Value>, JsonRejection>) -> Result<(String, Stri
         }),
     };
     match (field("email"), field("password")) {
-        (Ok(email), Ok(password)) => Ok((email, password)),
+        (Ok(email), Ok(password)) => Ok(serde_json::from_value(json!({
+            "email": email,
+            "password": password,
+        }))
+        .map_err(|error| AppError::internal("reading credentials", error))?),
         (email, password) => Err(ApiError::Invalid(
             [email.err(), password.err()]
                 .into_iter()
@@ -76,60 +118,60 @@ fn body_error(error: AppError, email: &str) -> ApiError {
     .into()
 }
 
-fn with_cookie(cookie: &str, body: Value) -> Response {
+fn with_cookie(cookie: &str, body: impl Serialize) -> Response {
     match HeaderValue::from_str(cookie) {
         Ok(cookie) => ([(header::SET_COOKIE, cookie)], Json(body)).into_response(),
-        Err(_) => ApiError::App(AppError::Internal).into_response(),
+        Err(error) => ApiError::App(AppError::internal("a cookie header", error)).into_response(),
     }
 }
 
 /// `POST /auth/register`: 200 `null`; 409 taken (any letter case); 422 bad email or password.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = super::openapi::Credentials,
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Credentials,
     responses(
         (status = 200, description = "Registered (body null)"),
-        (status = 409, description = "The email is registered already, in any letter case", body = super::openapi::Detail),
-        (status = 422, description = "Malformed body, invalid email, password shorter than 8", body = super::openapi::ValidationError),
+        (status = 409, description = "The email is registered already, in any letter case", body = super::errors::Detail),
+        (status = 422, description = "Malformed body, invalid email, password shorter than 8", body = super::errors::ValidationError),
     ))]
 pub async fn register(
     State(state): State<AppState>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let (email, password) = credentials(body)?;
-    accounts::register(&state, &email, &password)
-        .await
-        .map_err(|error| body_error(error, &email))?;
+    let body: Credentials = credentials(body)?;
+    let parsed = Email::parse(&body.email)
+        .map_err(AppError::from)
+        .and_then(|email| Ok((email, Password::parse(&body.password)?)));
+    let (email, password) = parsed.map_err(|error| body_error(error, &body.email))?;
+    accounts::register(&state, &email, &password).await?;
     Ok(Json(Value::Null))
 }
 
 /// `POST /auth/login`: `{"access_token"}` and the session cookie; 401 for a wrong email or
 /// password alike.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = super::openapi::SignIn,
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = SignIn,
     responses(
-        (status = 200, description = "Signed in; also sets the booking_access_token cookie", body = super::openapi::AccessToken),
-        (status = 401, description = "Wrong email or password (one answer for both)", body = super::openapi::Detail),
-        (status = 422, description = "Malformed body or email", body = super::openapi::ValidationError),
-        (status = 429, description = "Too many failed attempts", body = super::openapi::Detail),
+        (status = 200, description = "Signed in; also sets the booking_access_token cookie", body = AccessToken),
+        (status = 401, description = "Wrong email or password (one answer for both)", body = super::errors::Detail),
+        (status = 422, description = "Malformed body or email", body = super::errors::ValidationError),
+        (status = 429, description = "Too many failed attempts", body = super::errors::Detail),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     extensions: Extensions,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (email, password) = credentials(body)?;
+    let body: SignIn = credentials(body)?;
     // As register (and the original) answers: a malformed email is a 422, not a wrong password.
-    if let Err(error) = Email::parse(&email) {
-        return Err(body_error(error.into(), &email));
-    }
+    let email = Email::parse(&body.email).map_err(|error| body_error(error.into(), &body.email))?;
     // The peer address, for throttling (present when served with connect info).
     let client = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let user = accounts::login(&state, &email, &password, client).await?;
+    let user = accounts::login(&state, &email, &body.password, client).await?;
     let signed_in = accounts::sign_in(&state, &user)?;
-    Ok(with_cookie(
-        &signed_in.cookie,
-        json!({ "access_token": signed_in.token }),
-    ))
+    let answer = AccessToken {
+        access_token: signed_in.token,
+    };
+    Ok(with_cookie(&signed_in.cookie, answer))
 }
 
 /// `POST /auth/logout`: ends the session (the token is revoked, cookie or Bearer) and clears
@@ -149,17 +191,17 @@ pub async fn logout(
 /// `GET /auth/me`: `{id, email, role}` (never the password hash, which the original returned).
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("cookie" = []), ("bearer" = [])),
     responses(
-        (status = 200, description = "The signed-in user", body = super::openapi::Me),
-        (status = 401, description = "Missing, malformed, badly signed or expired token", body = super::openapi::Detail),
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "Missing, malformed, badly signed or expired token", body = super::errors::Detail),
     ))]
 pub async fn me(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     let user = session.require_user(&state).await?;
-    Ok(Json(json!({
-        "id": user.id,
-        "email": user.email,
-        "role": user.role.as_str(),
-    })))
+    Ok(Json(Me {
+        id: user.id.get(),
+        email: user.email,
+        role: user.role.as_str(),
+    }))
 }

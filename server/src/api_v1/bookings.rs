@@ -29,9 +29,9 @@ pub struct BookingOut {
 impl From<Booking> for BookingOut {
     fn from(booking: Booking) -> Self {
         BookingOut {
-            id: booking.id,
-            room_id: booking.room_id,
-            user_id: booking.user_id,
+            id: booking.id.get(),
+            room_id: booking.room_id.get(),
+            user_id: booking.user_id.get(),
             date_from: booking.date_from,
             date_to: booking.date_to,
             price: booking.price,
@@ -68,7 +68,7 @@ impl From<BookingDetails> for BookingWithRoom {
 #[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The caller's bookings, upcoming first; cancelled ones are gone, as in the original", body = Vec<BookingWithRoom>),
-        (status = 401, description = "Not signed in", body = super::openapi::Detail),
+        (status = 401, description = "Not signed in", body = super::errors::Detail),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -99,11 +99,11 @@ pub struct BookQuery {
     params(("room_id" = i32, Query, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
         (status = 200, description = "Booked; the price a night is copied from the room", body = BookingOut),
-        (status = 400, description = "Check-out not after check-in, check-in past, or longer than 30 nights (the original stored them)", body = super::openapi::Detail),
-        (status = 401, description = "Not signed in", body = super::openapi::Detail),
-        (status = 404, description = "No such room type", body = super::openapi::Detail),
-        (status = 409, description = "No rooms left for these dates (never overbooked, unlike the original)", body = super::openapi::Detail),
-        (status = 422, description = "Missing or malformed parameters", body = super::openapi::ValidationError),
+        (status = 400, description = "Check-out not after check-in, check-in past, or longer than 30 nights (the original stored them)", body = super::errors::Detail),
+        (status = 401, description = "Not signed in", body = super::errors::Detail),
+        (status = 404, description = "No such room type", body = super::errors::Detail),
+        (status = 409, description = "No rooms left for these dates (never overbooked, unlike the original)", body = super::errors::Detail),
+        (status = 422, description = "Missing or malformed parameters", body = super::errors::ValidationError),
     ))]
 pub async fn book(
     State(state): State<AppState>,
@@ -141,9 +141,9 @@ pub async fn book(
     params(("booking_id" = i32, Path, minimum = 1, example = 1)),
     responses(
         (status = 204, description = "Cancelled"),
-        (status = 401, description = "Not signed in", body = super::openapi::Detail),
-        (status = 404, description = "Unknown, someone else's, or past (the original answered 200 and did nothing)", body = super::openapi::Detail),
-        (status = 422, description = "Not a positive integer", body = super::openapi::ValidationError),
+        (status = 401, description = "Not signed in", body = super::errors::Detail),
+        (status = 404, description = "Unknown, someone else's, or past (the original answered 200 and did nothing)", body = super::errors::Detail),
+        (status = 422, description = "Not a positive integer", body = super::errors::ValidationError),
     ))]
 pub async fn cancel(
     State(state): State<AppState>,

@@ -9,9 +9,63 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+
+/// A rule error: `{"detail": "<text>"}` (the upload adds a stable `code`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Detail {
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "too_large")]
+    pub code: Option<&'static str>,
+}
+
+impl Detail {
+    pub fn new(detail: impl Into<String>) -> Self {
+        Detail {
+            detail: detail.into(),
+            code: None,
+        }
+    }
+}
+
+/// Input that does not parse: FastAPI's list of problems.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationError {
+    pub detail: Vec<Problem>,
+}
+
+/// One problem of an import file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowProblem {
+    #[serde(rename = "type")]
+    #[schema(example = "csv_row")]
+    kind: &'static str,
+    /// `["body", "file", <line>, <column>]`; the header is line 1.
+    #[schema(schema_with = names_and_lines)]
+    loc: Vec<Value>,
+    #[schema(example = "line 3, price: expected a whole number from 0 to 100000000")]
+    msg: String,
+    input: Option<String>,
+}
+
+/// An import file's problems, or the request's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowProblems {
+    detail: Vec<RowProblem>,
+}
+
+/// A list of names and line numbers.
+fn names_and_lines() -> Schema {
+    let item = OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .item(ObjectBuilder::new().schema_type(Type::Integer));
+    Schema::Array(ArrayBuilder::new().items(item).build())
+}
 
 /// One input problem, as FastAPI reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     #[schema(value_type = String, example = "missing")]
@@ -67,15 +121,15 @@ impl From<ImportError> for ApiError {
 }
 
 /// A file's problem in FastAPI's shape: `loc` is `["body", "file", <line>, <column>]`.
-fn row_problem(problem: &RowError) -> Value {
+fn row_problem(problem: &RowError) -> RowProblem {
     let mut loc = vec![json!("body"), json!("file"), json!(problem.line)];
     loc.extend(problem.column.map(|column| json!(column)));
-    json!({
-        "type": "csv_row",
-        "loc": loc,
-        "msg": problem.to_string(),
-        "input": problem.input,
-    })
+    RowProblem {
+        kind: "csv_row",
+        loc,
+        msg: problem.to_string(),
+        input: problem.input.clone(),
+    }
 }
 
 impl From<AppError> for ApiError {
@@ -91,8 +145,8 @@ impl From<Problem> for ApiError {
 }
 
 /// An id parameter at `loc`: a positive integer, or 422 as FastAPI answers.
-pub fn positive_id(raw: &str, loc: [&'static str; 2]) -> Result<i32, ApiError> {
-    app::model::parse_id(raw).ok_or_else(|| {
+pub fn positive_id<Id: From<i32>>(raw: &str, loc: [&'static str; 2]) -> Result<Id, ApiError> {
+    app::model::parse_id(raw).map(Id::from).ok_or_else(|| {
         Problem {
             kind: "int_parsing",
             loc,
@@ -159,24 +213,27 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Invalid(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({ "detail": problems })),
+                Json(ValidationError { detail: problems }),
             )
                 .into_response(),
             ApiError::Rows(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({ "detail": problems.iter().map(row_problem).collect::<Vec<_>>() })),
+                Json(RowProblems {
+                    detail: problems.iter().map(row_problem).collect(),
+                }),
             )
                 .into_response(),
             ApiError::TooLarge { limit_bytes } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                Json(json!({ "detail": format!("The body is larger than {limit_bytes} bytes") })),
+                Json(Detail::new(format!(
+                    "The body is larger than {limit_bytes} bytes"
+                ))),
             )
                 .into_response(),
             ApiError::App(error) => {
                 let status = StatusCode::from_u16(error.status_code())
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let mut response =
-                    (status, Json(json!({ "detail": detail(&error) }))).into_response();
+                let mut response = (status, Json(Detail::new(detail(&error)))).into_response();
                 if let Some(secs) = error.retry_after_secs() {
                     response
                         .headers_mut()

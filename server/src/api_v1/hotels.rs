@@ -1,5 +1,5 @@
 //! Hotels and rooms of the original's contract: thin handlers over the catalog service.
-use app::model::{Hotel, LocationQuery, StayDates};
+use app::model::{Hotel, HotelId, LocationQuery, StayDates};
 use app::server::{catalog, state::AppState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -39,7 +39,7 @@ impl StayQuery {
 }
 
 /// A hotel id from the path.
-fn hotel_id(raw: &str) -> Result<i32, ApiError> {
+fn hotel_id(raw: &str) -> Result<HotelId, ApiError> {
     positive_id(raw, ["path", "hotel_id"])
 }
 
@@ -65,7 +65,7 @@ pub struct HotelInfo {
 impl From<Hotel> for HotelInfo {
     fn from(hotel: Hotel) -> Self {
         HotelInfo {
-            id: hotel.id,
+            id: hotel.id.get(),
             name: hotel.name,
             location: hotel.location,
             services: hotel.services,
@@ -96,8 +96,8 @@ pub struct RoomForStay {
     params(("location" = String, Path, example = "Алтай", description = "Part of the address, any letter case"), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
         (status = 200, description = "Hotels with a room free for the whole stay", body = Vec<HotelWithRoomsLeft>),
-        (status = 400, description = "Check-out not after check-in, or longer than 30 nights", body = super::openapi::Detail),
-        (status = 422, description = "Missing or malformed dates", body = super::openapi::ValidationError),
+        (status = 400, description = "Check-out not after check-in, or longer than 30 nights", body = super::errors::Detail),
+        (status = 422, description = "Missing or malformed dates", body = super::errors::ValidationError),
     ))]
 pub async fn search(
     State(state): State<AppState>,
@@ -128,8 +128,8 @@ pub async fn search(
     params(("hotel_id" = i32, Path, minimum = 1, example = 1)),
     responses(
         (status = 200, description = "The hotel", body = HotelInfo),
-        (status = 404, description = "No such hotel (the original answered 200 null)", body = super::openapi::Detail),
-        (status = 422, description = "Not a positive integer", body = super::openapi::ValidationError),
+        (status = 404, description = "No such hotel (the original answered 200 null)", body = super::errors::Detail),
+        (status = 422, description = "Not a positive integer", body = super::errors::ValidationError),
     ))]
 pub async fn get(
     State(state): State<AppState>,
@@ -146,9 +146,9 @@ pub async fn get(
     params(("hotel_id" = i32, Path, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
         (status = 200, description = "Every room type with its total and rooms left", body = Vec<RoomForStay>),
-        (status = 400, description = "Check-out not after check-in, or longer than 30 nights (the original did not check)", body = super::openapi::Detail),
-        (status = 404, description = "No such hotel", body = super::openapi::Detail),
-        (status = 422, description = "Missing or malformed dates or id", body = super::openapi::ValidationError),
+        (status = 400, description = "Check-out not after check-in, or longer than 30 nights (the original did not check)", body = super::errors::Detail),
+        (status = 404, description = "No such hotel", body = super::errors::Detail),
+        (status = 422, description = "Missing or malformed dates or id", body = super::errors::ValidationError),
     ))]
 pub async fn rooms(
     State(state): State<AppState>,
@@ -163,8 +163,8 @@ pub async fn rooms(
             .rooms
             .into_iter()
             .map(|offer| RoomForStay {
-                id: offer.room.id,
-                hotel_id: offer.room.hotel_id,
+                id: offer.room.id.get(),
+                hotel_id: offer.room.hotel_id.get(),
                 name: offer.room.name,
                 description: offer.room.description,
                 price: offer.room.price,

@@ -11,28 +11,67 @@ use axum::{Extension, Json};
 
 use super::errors::{ApiError, Problem};
 
+/// What an import file holds.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportTable {
+    Hotels,
+    Rooms,
+    Bookings,
+}
+
+impl From<Table> for ImportTable {
+    fn from(table: Table) -> Self {
+        match table {
+            Table::Hotels => ImportTable::Hotels,
+            Table::Rooms => ImportTable::Rooms,
+            Table::Bookings => ImportTable::Bookings,
+        }
+    }
+}
+
+/// A stored import file.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportDone {
+    table: ImportTable,
+    /// How many rows were stored.
+    imported: usize,
+    /// The new rows' ids, in file order.
+    ids: Vec<i32>,
+}
+
+impl From<ImportReport> for ImportDone {
+    fn from(report: ImportReport) -> Self {
+        ImportDone {
+            table: report.table.into(),
+            imported: report.imported,
+            ids: report.ids,
+        }
+    }
+}
+
 /// The largest import file: ~80,000 rows of a typical hotel file.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
 /// `POST /import/{table}`: 201 with the new rows' ids in file order.
 #[utoipa::path(post, path = "/api/v1/import/{table}", tag = "admin",
     security(("cookie" = []), ("bearer" = [])),
-    params(("table" = super::openapi::ImportTable, Path, description = "What the file holds")),
+    params(("table" = ImportTable, Path, description = "What the file holds")),
     request_body(content_type = "multipart/form-data", content = super::openapi::UploadForm,
         description = "A `;`-separated UTF-8 CSV file with a header row. hotels: name;location;services;rooms_quantity;image_id. rooms: hotel_id;name;description;price;services;quantity;image_id. bookings: room_id;user_id;date_from;date_to;price (price optional: the room's). services: [\"Wi-Fi\", \"Парковка\"] or Wi-Fi, Парковка."),
     responses(
-        (status = 201, description = "Every row stored, in one transaction", body = super::openapi::ImportDone),
-        (status = 401, description = "Not signed in (the original needed no auth)", body = super::openapi::Detail),
-        (status = 403, description = "Not an admin", body = super::openapi::Detail),
-        (status = 413, description = "Larger than 8 MiB", body = super::openapi::Detail),
-        (status = 422, description = "Unknown table, no file, or rows that do not pass (each with its line; nothing stored)", body = super::openapi::RowProblems),
+        (status = 201, description = "Every row stored, in one transaction", body = ImportDone),
+        (status = 401, description = "Not signed in (the original needed no auth)", body = super::errors::Detail),
+        (status = 403, description = "Not an admin", body = super::errors::Detail),
+        (status = 413, description = "Larger than 8 MiB", body = super::errors::Detail),
+        (status = 422, description = "Unknown table, no file, or rows that do not pass (each with its line; nothing stored)", body = super::errors::RowProblems),
     ))]
 pub async fn import(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Path(table): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
+) -> Result<(StatusCode, Json<ImportDone>), ApiError> {
     session.require_admin(&state).await?;
     let table = Table::parse(&table).ok_or_else(|| Problem {
         kind: "literal_error",
@@ -43,7 +82,7 @@ pub async fn import(
     let multipart = multipart.map_err(|_| Problem::not_multipart())?;
     let file = read_file(multipart).await?;
     let report = imports::import(&state, table, &file).await?;
-    Ok((StatusCode::CREATED, Json(report)))
+    Ok((StatusCode::CREATED, Json(report.into())))
 }
 
 /// The `file` field, whole (the route's body limit bounds it).

@@ -5,138 +5,28 @@ use std::sync::LazyLock;
 use axum::Json;
 use chrono::NaiveDate;
 use serde_json::Value;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{auth, bookings, errors, hotels, imports};
 
-/// A rule error: `{"detail": "<text>"}`.
-#[derive(ToSchema, serde::Serialize)]
-pub struct Detail {
-    #[allow(dead_code)]
-    detail: String,
-}
-
-/// Input that does not parse: FastAPI's list of problems.
-#[derive(ToSchema, serde::Serialize)]
-pub struct ValidationError {
-    #[allow(dead_code)]
-    detail: Vec<errors::Problem>,
-}
-
-/// The upload's 422: a request that does not parse (FastAPI's list), or a file refused.
+/// The upload's 422, one of the two answer types the route returns: a request that does not
+/// parse (FastAPI's list), or a file refused. (A union for the document only.)
 #[derive(ToSchema, serde::Serialize)]
 #[allow(dead_code)]
 #[serde(untagged)]
 pub enum UploadUnprocessable {
-    Invalid(ValidationError),
-    Refused(Detail),
+    Invalid(errors::ValidationError),
+    Refused(errors::Detail),
 }
 
-/// `{email, password}` of a new account.
-#[derive(ToSchema)]
-pub struct Credentials {
-    #[allow(dead_code)]
-    #[schema(example = "test@test.com", format = Email, max_length = 254)]
-    email: String,
-    #[allow(dead_code)]
-    #[schema(format = Password, min_length = 8, max_length = 128)]
-    password: String,
-}
-
-/// `{email, password}` of an account.
-#[derive(ToSchema)]
-pub struct SignIn {
-    #[allow(dead_code)]
-    #[schema(example = "test@test.com", format = Email)]
-    email: String,
-    #[allow(dead_code)]
-    #[schema(format = Password)]
-    password: String,
-}
-
-/// The session token (also set as the `booking_access_token` cookie).
-#[derive(ToSchema)]
-pub struct AccessToken {
-    #[allow(dead_code)]
-    access_token: String,
-}
-
-/// A picture upload: the file in the multipart field `file`.
+/// A picture upload: the file in the multipart field `file`. (Describes the form only: the
+/// handlers stream multipart bodies rather than deserialise them.)
 #[derive(ToSchema)]
 pub struct UploadForm {
     #[allow(dead_code)]
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
-}
-
-/// A stored import file.
-#[derive(ToSchema)]
-pub struct ImportDone {
-    #[allow(dead_code)]
-    #[schema(example = "hotels")]
-    table: String,
-    /// How many rows were stored.
-    #[allow(dead_code)]
-    imported: u32,
-    /// The new rows' ids, in file order.
-    #[allow(dead_code)]
-    ids: Vec<i32>,
-}
-
-/// One problem of an import file.
-#[derive(ToSchema)]
-pub struct RowProblem {
-    #[allow(dead_code)]
-    #[schema(rename = "type", example = "csv_row")]
-    kind: String,
-    /// `["body", "file", <line>, <column>]`; the header is line 1.
-    #[allow(dead_code)]
-    #[schema(schema_with = names_and_lines)]
-    loc: Vec<serde_json::Value>,
-    #[allow(dead_code)]
-    #[schema(example = "line 3, price: expected a whole number from 0 to 100000000")]
-    msg: String,
-    #[allow(dead_code)]
-    input: Option<String>,
-}
-
-/// A list of names and line numbers.
-fn names_and_lines() -> Schema {
-    let item = OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::String))
-        .item(ObjectBuilder::new().schema_type(Type::Integer));
-    Schema::Array(ArrayBuilder::new().items(item).build())
-}
-
-/// What an import file holds.
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum ImportTable {
-    Hotels,
-    Rooms,
-    Bookings,
-}
-
-/// An import file's problems, or the request's.
-#[derive(ToSchema)]
-pub struct RowProblems {
-    #[allow(dead_code)]
-    detail: Vec<RowProblem>,
-}
-
-/// The signed-in user.
-#[derive(ToSchema)]
-pub struct Me {
-    #[allow(dead_code)]
-    id: i32,
-    #[allow(dead_code)]
-    email: String,
-    #[allow(dead_code)]
-    #[schema(example = "user")]
-    role: String,
 }
 
 struct SessionSchemes;
@@ -173,7 +63,7 @@ impl Modify for SessionSchemes {
         crate::picture_routes::api_upload, imports::import,
     ),
     // Schemas that only parameters name are not collected from the paths.
-    components(schemas(ImportTable)),
+    components(schemas(imports::ImportTable)),
     modifiers(&SessionSchemes),
     tags((name = "auth"), (name = "hotels"), (name = "bookings"), (name = "admin"))
 )]

@@ -1,7 +1,7 @@
 use app::server::accounts;
 use serde_json::Value;
 
-use crate::helpers::{access_cookie, spawn_app, spawn_app_with};
+use crate::helpers::{access_cookie, email, password, spawn_app, spawn_app_with};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -135,7 +135,7 @@ async fn logout_clears_the_cookie() {
 async fn bad_tokens_count_as_signed_out() {
     let app = spawn_app().await;
     let token = app.signed_up("tokens@example.com").await;
-    let user_id: i32 =
+    let user_id: app::model::UserId =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'tokens@example.com'")
             .fetch_one(&app.state.db)
             .await
@@ -185,9 +185,13 @@ async fn only_admins_list_users() {
         403
     );
 
-    accounts::create_admin(&app.state.db, "boss@example.com", PASSWORD)
-        .await
-        .unwrap();
+    accounts::create_admin(
+        &app.state.db,
+        &email("boss@example.com"),
+        &password(PASSWORD),
+    )
+    .await
+    .unwrap();
     let admin = access_cookie(&app.login("boss@example.com", PASSWORD).await).unwrap();
     let response = app.server_fn_as(&admin, "list_users", &[]).await;
     assert_eq!(response.status().as_u16(), 200);
@@ -202,9 +206,13 @@ async fn create_admin_promotes_an_existing_user() {
     let old_token = app.signed_up("promote@example.com").await;
     // Sessions end by the second of the password change: let this one begin a second before.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let admin = accounts::create_admin(&app.state.db, "Promote@example.com", "a new password")
-        .await
-        .unwrap();
+    let admin = accounts::create_admin(
+        &app.state.db,
+        &email("Promote@example.com"),
+        &password("a new password"),
+    )
+    .await
+    .unwrap();
     assert!(admin.is_admin());
     let signed_in = app.login("promote@example.com", "a new password").await;
     assert_eq!(signed_in.status().as_u16(), 200);

@@ -1,6 +1,6 @@
 //! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
 use app::error::AppError;
-use app::model::StayDates;
+use app::model::{RoomId, StayDates};
 use app::server::{bookings, catalog};
 use chrono::{Days, Local, NaiveDate};
 use futures::future::join_all;
@@ -25,7 +25,7 @@ fn stay(from: u64, to: u64) -> StayDates {
 }
 
 /// A room type with `quantity` rooms at 1000 a night in a hotel of its own; returns its id.
-async fn add_room(app: &TestApp, quantity: i32) -> i32 {
+async fn add_room(app: &TestApp, quantity: i32) -> RoomId {
     sqlx::query_scalar(
         "WITH h AS (INSERT INTO hotels (name, location, rooms_quantity)
                     VALUES ('Тест', 'Бронеград', $1) RETURNING id)
@@ -38,7 +38,8 @@ async fn add_room(app: &TestApp, quantity: i32) -> i32 {
     .unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str, id: i32) -> i64 {
+async fn count(app: &TestApp, sql: &str, id: impl Into<i32>) -> i64 {
+    let id: i32 = id.into();
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(id)
         .fetch_one(&app.state.db)
@@ -187,7 +188,7 @@ async fn booking_applies_the_date_rules_and_knows_its_rooms() {
     let unknown = bookings::book(
         &app.state,
         app.signed_up_id("x@example.com").await,
-        999_999,
+        999_999.into(),
         stay(3, 4),
     )
     .await;
@@ -258,12 +259,7 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
     let app = spawn_app().await;
     let owner = app.signed_up_id("cancel@example.com").await;
     let room = add_room(&app, 1).await;
-    let hotel: i32 = count(
-        &app,
-        "SELECT hotel_id::bigint FROM rooms WHERE id = $1",
-        room,
-    )
-    .await as i32;
+    let hotel = catalog::hotel_of_room(&app.state.db, room).await.unwrap();
     let stay = stay(8, 9);
     let booking = bookings::book(&app.state, owner, room, stay).await.unwrap();
     let full = catalog::hotel_details(&app.state, hotel, stay)
@@ -317,7 +313,7 @@ async fn my_bookings_lists_upcoming_first() {
     .await
     .unwrap();
     let listed = bookings::list(&app.state, owner).await.unwrap();
-    let ids: Vec<i32> = listed.iter().map(|details| details.booking.id).collect();
+    let ids: Vec<app::model::BookingId> = listed.iter().map(|details| details.booking.id).collect();
     assert_eq!(&ids[..2], &[sooner.id, later.id]);
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0].hotel_name, "Тест");

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
+use app::model::{HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
 use app::server::{bookings, catalog};
 use chrono::{Days, Local};
 use tokio::io::copy_bidirectional;
@@ -170,7 +170,7 @@ async fn a_redis_down_at_start_is_picked_up_later() {
 
 /// Fills every room type of the search's first hotel for the search's stay, as bookings do
 /// (the trigger logs the invalidation), and returns the hotel.
-async fn fill_first_hotel(app: &crate::helpers::TestApp) -> i32 {
+async fn fill_first_hotel(app: &crate::helpers::TestApp) -> HotelId {
     let hotels = catalog::search(&app.state, &search()).await.unwrap();
     let first = hotels.hotels[0].hotel.id;
     let stay = search().stay;
@@ -189,7 +189,7 @@ async fn fill_first_hotel(app: &crate::helpers::TestApp) -> i32 {
 }
 
 /// Waits (up to 5 s) until `app`'s search no longer lists `hotel`; returns how long it took.
-async fn until_unlisted(app: &crate::helpers::TestApp, hotel: i32) -> Duration {
+async fn until_unlisted(app: &crate::helpers::TestApp, hotel: HotelId) -> Duration {
     let started = Instant::now();
     loop {
         let results = catalog::search(&app.state, &search()).await.unwrap();
@@ -262,14 +262,14 @@ async fn a_partition_between_two_servers_leaves_no_stale_availability() {
 }
 
 /// Rooms left of the first room type of `hotel` for the search's stay, as `app` serves them.
-async fn rooms_left(app: &crate::helpers::TestApp, hotel: i32) -> (i32, i64) {
+async fn rooms_left(app: &crate::helpers::TestApp, hotel: HotelId) -> (RoomId, i64) {
     let details = catalog::hotel_details(&app.state, hotel, search().stay)
         .await
         .unwrap();
     (details.rooms[0].room.id, details.rooms[0].rooms_left)
 }
 
-async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: i32) {
+async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: RoomId) {
     let user = app.signed_up_id(email).await;
     bookings::book(&app.state, user, room, search().stay)
         .await

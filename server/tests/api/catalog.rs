@@ -1,5 +1,5 @@
 //! The catalog: search, hotel pages, availability rules, date rules, the cache.
-use app::model::{HotelSearch, LocationQuery, SortOrder, StayDates};
+use app::model::{BookingId, HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
 use app::server::cache::CacheStatus;
 use app::server::catalog;
 use chrono::{Days, Local, NaiveDate};
@@ -19,8 +19,13 @@ fn stay(from: u64, to: u64) -> StayDates {
 }
 
 /// A hotel in its own town with room types of (price, quantity); returns the hotel and room ids.
-async fn add_hotel(app: &TestApp, name: &str, town: &str, rooms: &[(i32, i32)]) -> (i32, Vec<i32>) {
-    let hotel: i32 = sqlx::query_scalar(
+async fn add_hotel(
+    app: &TestApp,
+    name: &str,
+    town: &str,
+    rooms: &[(i32, i32)],
+) -> (HotelId, Vec<RoomId>) {
+    let hotel: HotelId = sqlx::query_scalar(
         "INSERT INTO hotels (name, location, services, rooms_quantity)
          VALUES ($1, $2, '{Wi-Fi}', 0) RETURNING id",
     )
@@ -31,7 +36,7 @@ async fn add_hotel(app: &TestApp, name: &str, town: &str, rooms: &[(i32, i32)]) 
     .unwrap();
     let mut ids = Vec::new();
     for (price, quantity) in rooms {
-        let id: i32 = sqlx::query_scalar(
+        let id: RoomId = sqlx::query_scalar(
             "INSERT INTO rooms (hotel_id, name, price, quantity) VALUES ($1, 'Номер', $2, $3)
              RETURNING id",
         )
@@ -71,7 +76,7 @@ async fn settle_invalidations(app: &TestApp) {
 }
 
 /// Books `room` for `[from, to)` (days from today) as the demo user, behind the app's back.
-async fn add_booking(app: &TestApp, room: i32, from: u64, to: u64) -> i32 {
+async fn add_booking(app: &TestApp, room: RoomId, from: u64, to: u64) -> BookingId {
     sqlx::query_scalar(
         "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
          VALUES ($1, 1, $2, $3, 100) RETURNING id",
@@ -86,7 +91,7 @@ async fn add_booking(app: &TestApp, room: i32, from: u64, to: u64) -> i32 {
 
 /// Like [`add_booking`], but the booking's cache invalidation is taken out of the log in the
 /// same transaction, so no relay can deliver it: what the cache serves stays as it was.
-async fn add_unannounced_booking(app: &TestApp, room: i32, from: u64, to: u64) {
+async fn add_unannounced_booking(app: &TestApp, room: RoomId, from: u64, to: u64) {
     let mut tx = app.state.db.begin().await.unwrap();
     sqlx::query(
         "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
@@ -106,7 +111,7 @@ async fn add_unannounced_booking(app: &TestApp, room: i32, from: u64, to: u64) {
 }
 
 /// Logs and delivers an invalidation of `hotel` over `[from, to)`, as a booking change does.
-async fn announce(app: &TestApp, hotel: i32, from: u64, to: u64) {
+async fn announce(app: &TestApp, hotel: HotelId, from: u64, to: u64) {
     sqlx::query(
         "INSERT INTO cache_invalidations (hotel_id, date_from, date_to) VALUES ($1, $2, $3)",
     )
@@ -121,7 +126,7 @@ async fn announce(app: &TestApp, hotel: i32, from: u64, to: u64) {
         .unwrap();
 }
 
-async fn rooms_left(app: &TestApp, hotel: i32, stay: StayDates) -> Vec<i64> {
+async fn rooms_left(app: &TestApp, hotel: HotelId, stay: StayDates) -> Vec<i64> {
     catalog::hotel_details(&app.state, hotel, stay)
         .await
         .unwrap()

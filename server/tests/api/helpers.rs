@@ -178,6 +178,16 @@ impl Drop for TestApp {
     }
 }
 
+/// `raw` as an email, for calling services (which take parsed input).
+pub fn email(raw: &str) -> app::model::Email {
+    app::model::Email::parse(raw).expect("a valid email")
+}
+
+/// `raw` as a password, for calling services.
+pub fn password(raw: &str) -> app::model::Password {
+    app::model::Password::parse(raw).expect("a valid password")
+}
+
 /// The `booking_access_token` value a response sets, if any.
 pub fn access_cookie(response: &reqwest::Response) -> Option<String> {
     response
@@ -222,7 +232,7 @@ impl TestApp {
     }
 
     /// Registers `email` and returns the new user's id.
-    pub async fn signed_up_id(&self, email: &str) -> i32 {
+    pub async fn signed_up_id(&self, email: &str) -> app::model::UserId {
         self.signed_up(email).await;
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(email)
@@ -251,9 +261,13 @@ impl TestApp {
     /// Creates the admin `email` (see `server create-admin`) and returns its session token.
     pub async fn admin_token(&self, email: &str) -> String {
         let password = "correct horse battery";
-        app::server::accounts::create_admin(&self.state.db, email, password)
-            .await
-            .expect("the admin is created");
+        app::server::accounts::create_admin(
+            &self.state.db,
+            &self::email(email),
+            &self::password(password),
+        )
+        .await
+        .expect("the admin is created");
         access_cookie(&self.login(email, password).await).expect("a session cookie")
     }
 

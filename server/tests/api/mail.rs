@@ -107,10 +107,14 @@ fn day(offset: u64) -> NaiveDate {
 }
 
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
-async fn booked(app: &TestApp, email: &str, from: u64) -> i32 {
+async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::BookingId {
     let user = app.signed_up_id(email).await;
     let stay = app::model::StayDates::new(day(from), day(from + 2), day(0)).unwrap();
-    bookings::book(&app.state, user, 9, stay).await.unwrap().id
+    let room = app::model::RoomId::from(9);
+    bookings::book(&app.state, user, room, stay)
+        .await
+        .unwrap()
+        .id
 }
 
 #[tokio::test]
@@ -249,7 +253,7 @@ async fn reminders_are_chosen_by_check_in_day_once_and_never_for_cancelled_booki
         0,
         "idempotent"
     );
-    let mut reminders: Vec<(i32, String)> = sqlx::query_as(
+    let mut reminders: Vec<(app::model::BookingId, String)> = sqlx::query_as(
         "SELECT booking_id, kind FROM notifications WHERE kind LIKE 'reminder%' ORDER BY kind",
     )
     .fetch_all(&app.state.db)

@@ -4,7 +4,7 @@ use chrono::{Days, Local};
 use futures::future::join_all;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, email, password, spawn_app};
 
 fn date(offset: u64) -> String {
     Local::now()
@@ -309,7 +309,7 @@ async fn signing_out_ends_the_token_everywhere() {
 async fn a_disabled_account_or_a_new_password_ends_sessions() {
     let app = spawn_app().await;
     let token = app.signed_up("suspended@example.com").await;
-    app::server::accounts::set_disabled(&app.state.db, "suspended@example.com", true)
+    app::server::accounts::set_disabled(&app.state.db, &email("suspended@example.com"), true)
         .await
         .unwrap();
     assert_eq!(me(&app, &token).await, 401);
@@ -317,7 +317,7 @@ async fn a_disabled_account_or_a_new_password_ends_sessions() {
         .login("suspended@example.com", "correct horse battery")
         .await;
     assert_eq!(login.status().as_u16(), 401, "no sign-in either");
-    app::server::accounts::set_disabled(&app.state.db, "suspended@example.com", false)
+    app::server::accounts::set_disabled(&app.state.db, &email("suspended@example.com"), false)
         .await
         .unwrap();
     let token = crate::helpers::access_cookie(
@@ -331,8 +331,8 @@ async fn a_disabled_account_or_a_new_password_ends_sessions() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     app::server::accounts::create_admin(
         &app.state.db,
-        "suspended@example.com",
-        "another secret pass",
+        &email("suspended@example.com"),
+        &password("another secret pass"),
     )
     .await
     .unwrap();

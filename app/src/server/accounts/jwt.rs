@@ -5,6 +5,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::model::UserId;
 use crate::server::config::{JwtAlgorithm, JwtConfig};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,7 +22,7 @@ pub struct Claims {
 /// What a valid token says: whose session, begun when, ending when, under which id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionToken {
-    pub user_id: i32,
+    pub user_id: UserId,
     pub issued_at: i64,
     pub expires_at: i64,
     pub id: String,
@@ -61,12 +62,12 @@ impl JwtKeys {
     }
 
     /// A token for `user_id`, valid from now for the configured lifetime.
-    pub fn issue(&self, user_id: i32) -> Result<String, AppError> {
+    pub fn issue(&self, user_id: UserId) -> Result<String, AppError> {
         self.issue_at(user_id, chrono::Utc::now().timestamp())
     }
 
     /// A token as if issued at `issued_at` (Unix seconds).
-    pub fn issue_at(&self, user_id: i32, issued_at: i64) -> Result<String, AppError> {
+    pub fn issue_at(&self, user_id: UserId, issued_at: i64) -> Result<String, AppError> {
         let claims = Claims {
             sub: user_id.to_string(),
             iat: issued_at,
@@ -87,7 +88,7 @@ impl JwtKeys {
             .ok()?
             .claims;
         Some(SessionToken {
-            user_id: claims.sub.parse().ok()?,
+            user_id: UserId::parse(&claims.sub)?,
             issued_at: claims.iat,
             expires_at: claims.exp,
             id: claims.jti,
@@ -119,30 +120,30 @@ mod tests {
     #[test]
     fn a_fresh_token_round_trips() {
         let keys = keys("secret");
-        let token = keys.issue(42).unwrap();
-        assert_eq!(keys.verify(&token).map(|t| t.user_id), Some(42));
+        let token = keys.issue(42.into()).unwrap();
+        assert_eq!(keys.verify(&token).map(|t| t.user_id), Some(42.into()));
     }
 
     #[test]
     fn an_expired_token_is_refused() {
         let keys = keys("secret");
         let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
-        let token = keys.issue_at(42, an_hour_ago).unwrap();
+        let token = keys.issue_at(42.into(), an_hour_ago).unwrap();
         assert_eq!(keys.verify(&token).map(|t| t.user_id), None);
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
-        let token = keys("other").issue(42).unwrap();
+        let token = keys("other").issue(42.into()).unwrap();
         assert_eq!(keys("secret").verify(&token).map(|t| t.user_id), None);
     }
 
     #[test]
     fn a_tampered_payload_is_refused() {
         let keys = keys("secret");
-        let token = keys.issue(42).unwrap();
+        let token = keys.issue(42.into()).unwrap();
         let mut parts: Vec<String> = token.split('.').map(String::from).collect();
-        let forged = keys.issue(1).unwrap();
+        let forged = keys.issue(1.into()).unwrap();
         parts[1] = forged.split('.').nth(1).unwrap().to_owned();
         parts[2] = token.split('.').nth(2).unwrap().to_owned();
         assert_eq!(keys.verify(&parts.join(".")), None);

@@ -1,12 +1,12 @@
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Email, Role, User};
+use crate::model::{Email, Role, User, UserId};
 
 /// A `users` row as stored (the hash never leaves this module but through `Credentials`).
 #[derive(sqlx::FromRow)]
 struct UserRow {
-    id: i32,
+    id: UserId,
     email: String,
     role: String,
 }
@@ -17,7 +17,7 @@ impl TryFrom<UserRow> for User {
     fn try_from(row: UserRow) -> Result<Self, Self::Error> {
         let role = Role::parse(&row.role).ok_or_else(|| {
             tracing::error!(
-                user = row.id,
+                user = %row.id,
                 role = row.role,
                 "unknown role in the database"
             );
@@ -83,7 +83,7 @@ impl<'a> UserRepo<'a> {
     /// revoked by signing out. One indexed query, as a plain lookup by id was.
     pub async fn find_by_session(
         &self,
-        user_id: i32,
+        user_id: UserId,
         issued_at: i64,
         token_id: &str,
     ) -> Result<Option<User>, AppError> {
@@ -125,7 +125,7 @@ impl<'a> UserRepo<'a> {
 
     /// Sets a new password hash and ends every session begun before (a password change).
     /// Sessions are compared at whole seconds, as tokens carry them.
-    pub async fn change_password(&self, id: i32, hashed_password: &str) -> Result<(), AppError> {
+    pub async fn change_password(&self, id: UserId, hashed_password: &str) -> Result<(), AppError> {
         sqlx::query(
             "UPDATE users SET hashed_password = $2, sessions_since = date_trunc('second', now())
              WHERE id = $1",
@@ -173,7 +173,7 @@ impl<'a> UserRepo<'a> {
     /// Replaces the hash of the same password (a stronger one after login): sessions go on.
     pub async fn update_password_hash(
         &self,
-        id: i32,
+        id: UserId,
         hashed_password: &str,
     ) -> Result<(), AppError> {
         sqlx::query("UPDATE users SET hashed_password = $2 WHERE id = $1")

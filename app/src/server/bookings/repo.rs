@@ -2,16 +2,16 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Booking, StayDates};
+use crate::model::{Booking, BookingId, HotelId, RoomId, StayDates, UserId};
 use crate::server::catalog::overlaps_stay;
 use crate::server::notifications::{self, NotificationKind};
 
 /// A `bookings` row.
 #[derive(sqlx::FromRow)]
 struct BookingRow {
-    id: i32,
-    room_id: i32,
-    user_id: i32,
+    id: BookingId,
+    room_id: RoomId,
+    user_id: UserId,
     date_from: NaiveDate,
     date_to: NaiveDate,
     price: i64,
@@ -41,7 +41,7 @@ impl From<BookingRow> for Booking {
 struct BookingChangeRow {
     #[sqlx(flatten)]
     booking: BookingRow,
-    hotel_id: i32,
+    hotel_id: HotelId,
     origin_tx: i64,
 }
 
@@ -63,7 +63,7 @@ const CHANGE_COLUMNS: &str = "b.hotel_id, txid_current() AS origin_tx";
 struct ListedRow {
     #[sqlx(flatten)]
     booking: BookingRow,
-    hotel_id: i32,
+    hotel_id: HotelId,
     hotel_name: String,
     hotel_location: String,
     room_name: String,
@@ -76,7 +76,7 @@ struct ListedRow {
 /// A booking in a guest's list, with what identifies its hotel, room type and picture.
 pub struct Listed {
     pub booking: Booking,
-    pub hotel_id: i32,
+    pub hotel_id: HotelId,
     pub hotel_name: String,
     pub hotel_location: String,
     pub room_name: String,
@@ -108,7 +108,7 @@ const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_t
 /// A booking made or cancelled, with what the cache and the mail need to know.
 pub struct BookingChange {
     pub booking: Booking,
-    pub hotel_id: i32,
+    pub hotel_id: HotelId,
     /// The transaction that made the change: its cache invalidations are logged under it.
     pub origin_tx: i64,
 }
@@ -132,8 +132,8 @@ impl<'a> BookingRepo<'a> {
     /// but under contention it aborts and retries most attempts instead of queueing them.)
     pub async fn create(
         &self,
-        user_id: i32,
-        room_id: i32,
+        user_id: UserId,
+        room_id: RoomId,
         stay: StayDates,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
@@ -177,8 +177,8 @@ impl<'a> BookingRepo<'a> {
     /// nothing about it leaks. The row is locked between the check and the update.
     pub async fn cancel(
         &self,
-        user_id: i32,
-        booking_id: i32,
+        user_id: UserId,
+        booking_id: BookingId,
         allowed: impl FnOnce(&Booking) -> bool,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
@@ -211,7 +211,7 @@ impl<'a> BookingRepo<'a> {
     /// (latest first); cancelled ones are listed as such.
     pub async fn list_for_user(
         &self,
-        user_id: i32,
+        user_id: UserId,
         today: NaiveDate,
     ) -> Result<Vec<Listed>, AppError> {
         let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

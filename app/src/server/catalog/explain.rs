@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use super::rooms::BOOKED_COUNTS;
 use super::search_index::{PageWalk, SearchIndex};
 use crate::error::AppError;
-use crate::model::{HotelSearch, StayDates};
+use crate::model::{HotelId, HotelSearch, StayDates};
 
 /// The executed plan of the availability query for a search's first batch, for checks and
 /// tuning.
@@ -27,7 +27,7 @@ pub async fn explain_search(db: &PgPool, search: &HotelSearch) -> Result<String,
 /// The executed plan of the booked-counts query (`EXPLAIN ANALYZE`).
 async fn explain_booked_counts(
     db: &PgPool,
-    hotel_ids: &[i32],
+    hotel_ids: &[HotelId],
     stay: StayDates,
 ) -> Result<String, AppError> {
     static EXPLAIN: LazyLock<String> =

@@ -3,12 +3,12 @@ use std::sync::LazyLock;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Hotel, LocationQuery};
+use crate::model::{Hotel, HotelId, LocationQuery, RoomId};
 
 /// A `hotels` row.
 #[derive(sqlx::FromRow)]
 struct HotelRow {
-    id: i32,
+    id: HotelId,
     name: String,
     location: String,
     services: Vec<String>,
@@ -36,7 +36,7 @@ impl From<HotelRow> for Hotel {
 struct CandidateRow {
     #[sqlx(flatten)]
     hotel: HotelRow,
-    room_ids: Vec<i32>,
+    room_ids: Vec<RoomId>,
     room_prices: Vec<i64>,
     room_quantities: Vec<i32>,
 }
@@ -44,7 +44,7 @@ struct CandidateRow {
 /// A room type as the search needs it: what it costs and how many rooms it has.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CandidateRoom {
-    pub id: i32,
+    pub id: RoomId,
     pub price: i64,
     pub quantity: i32,
 }
@@ -106,7 +106,7 @@ impl<'a> HotelRepo<'a> {
         HotelRepo { pool }
     }
 
-    pub async fn find(&self, id: i32) -> Result<Option<Hotel>, AppError> {
+    pub async fn find(&self, id: HotelId) -> Result<Option<Hotel>, AppError> {
         static FIND: LazyLock<String> = LazyLock::new(|| {
             format!("SELECT {HOTEL_COLUMNS} FROM hotels h {HOTEL_PICTURE} WHERE h.id = $1")
         });

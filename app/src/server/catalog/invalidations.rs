@@ -4,12 +4,13 @@ use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::AppError;
+use crate::model::HotelId;
 
 /// What became stale: one hotel's availability over `[date_from, date_to)`, or (no hotel)
 /// the whole catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Invalidation {
-    pub hotel_id: Option<i32>,
+    pub hotel_id: Option<HotelId>,
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
 }

@@ -4,13 +4,13 @@ use std::sync::LazyLock;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Room, StayDates};
+use crate::model::{HotelId, Room, RoomId, StayDates};
 
 /// A room type with its free count for a stay, as the availability query returns it.
 #[derive(sqlx::FromRow)]
 struct RoomAvailabilityRow {
-    id: i32,
-    hotel_id: i32,
+    id: RoomId,
+    hotel_id: HotelId,
     name: String,
     description: Option<String>,
     price: i64,
@@ -99,7 +99,7 @@ impl<'a> RoomRepo<'a> {
     }
 
     /// The hotel of room type `room_id`, if it exists.
-    pub async fn hotel_of(&self, room_id: i32) -> Result<Option<i32>, AppError> {
+    pub async fn hotel_of(&self, room_id: RoomId) -> Result<Option<HotelId>, AppError> {
         Ok(
             sqlx::query_scalar("SELECT hotel_id FROM rooms WHERE id = $1")
                 .bind(room_id)
@@ -109,7 +109,7 @@ impl<'a> RoomRepo<'a> {
     }
 
     /// Every room type of `hotel_id`, cheapest first (availability aside).
-    pub async fn for_hotel(&self, hotel_id: i32) -> Result<Vec<Room>, AppError> {
+    pub async fn for_hotel(&self, hotel_id: HotelId) -> Result<Vec<Room>, AppError> {
         const SQL: &str = "SELECT r.id, r.hotel_id, r.name, r.description,
                     r.price::bigint AS price, r.services, r.quantity, r.image_id,
                     rp.digest AS picture_digest, 0::bigint AS booked
@@ -130,7 +130,7 @@ impl<'a> RoomRepo<'a> {
     /// Every room type of `hotel_id` with its free count for `stay`, cheapest first, in one query.
     pub async fn availability(
         &self,
-        hotel_id: i32,
+        hotel_id: HotelId,
         stay: StayDates,
     ) -> Result<Vec<RoomAvailability>, AppError> {
         static SQL: LazyLock<String> = LazyLock::new(|| {
@@ -157,10 +157,10 @@ impl<'a> RoomRepo<'a> {
     /// How many live bookings overlap `stay`, for each room type of `hotel_ids` that has any.
     pub async fn booked_counts(
         &self,
-        hotel_ids: &[i32],
+        hotel_ids: &[HotelId],
         stay: StayDates,
-    ) -> Result<HashMap<i32, i64>, AppError> {
-        let rows: Vec<(i32, i64)> = sqlx::query_as(BOOKED_COUNTS)
+    ) -> Result<HashMap<RoomId, i64>, AppError> {
+        let rows: Vec<(RoomId, i64)> = sqlx::query_as(BOOKED_COUNTS)
             .bind(hotel_ids)
             .bind(stay.check_in())
             .bind(stay.check_out())

@@ -14,7 +14,7 @@ use tokio::sync::OnceCell;
 use super::hotels::{CandidateHotel, HotelRepo};
 use super::rooms::{RoomRepo, rooms_left};
 use crate::error::AppError;
-use crate::model::{Hotel, HotelSearch, LocationQuery, SortOrder, StayDates};
+use crate::model::{Hotel, HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
 
 /// Places kept at once; past it the index starts afresh (places are few; this bounds memory).
 const MAX_PLACES: usize = 512;
@@ -50,7 +50,7 @@ impl Candidates {
         Candidates { hotels, by_price }
     }
 
-    pub(super) fn hotel_ids(&self, batch: &[usize]) -> Vec<i32> {
+    pub(super) fn hotel_ids(&self, batch: &[usize]) -> Vec<HotelId> {
         batch.iter().map(|&h| self.hotels[h].hotel.id).collect()
     }
 }
@@ -115,7 +115,7 @@ impl<'a> PageWalk<'a> {
 
     /// Records availability: `booked[room id]` live bookings overlapping the stay (absent: 0)
     /// for every room type of the hotels in `batch`.
-    pub fn record(&mut self, batch: &[usize], booked: &HashMap<i32, i64>) {
+    pub fn record(&mut self, batch: &[usize], booked: &HashMap<RoomId, i64>) {
         for &h in batch {
             let left = self.candidates.hotels[h]
                 .rooms
@@ -325,7 +325,7 @@ mod tests {
         let mut rooms: Vec<CandidateRoom> = rooms
             .iter()
             .map(|&(id, price, quantity)| CandidateRoom {
-                id,
+                id: id.into(),
                 price,
                 quantity,
             })
@@ -333,7 +333,7 @@ mod tests {
         rooms.sort_by_key(|room| (room.price, room.id));
         CandidateHotel {
             hotel: Hotel {
-                id,
+                id: id.into(),
                 name: name.into(),
                 location: "Алтай".into(),
                 services: vec![],
@@ -352,6 +352,10 @@ mod tests {
         wanted: usize,
         booked: &HashMap<i32, i64>,
     ) -> (Vec<(i32, i64, i64)>, usize) {
+        let booked: HashMap<RoomId, i64> = booked
+            .iter()
+            .map(|(&room, &count)| (room.into(), count))
+            .collect();
         let mut walk = PageWalk::new(candidates, sort, wanted);
         let mut probes = 0;
         loop {
@@ -360,12 +364,12 @@ mod tests {
                 break;
             }
             probes += 1;
-            walk.record(&batch, booked);
+            walk.record(&batch, &booked);
         }
         let found = walk
             .into_found()
             .into_iter()
-            .map(|found| (found.hotel.id, found.min_price, found.rooms_left))
+            .map(|found| (found.hotel.id.get(), found.min_price, found.rooms_left))
             .collect();
         (found, probes)
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::error::AppError;
+use crate::model::BookingId;
 use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
@@ -14,7 +15,7 @@ pub struct Notification {
     pub attempts: i32,
     /// Past this, a failed attempt is the last one.
     pub retry_until: DateTime<Utc>,
-    pub booking_id: i32,
+    pub booking_id: BookingId,
     pub email: String,
     pub hotel_name: String,
     pub hotel_location: String,

@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::AppError;
-use crate::model::{PictureOwner, PictureState, PictureStatus};
+use crate::model::{HotelId, PictureId, PictureOwner, PictureState, PictureStatus, RoomId};
 
 /// A `pictures` row.
 #[derive(sqlx::FromRow)]
 struct PictureRow {
-    id: i32,
-    hotel_id: Option<i32>,
-    room_id: Option<i32>,
+    id: PictureId,
+    hotel_id: Option<HotelId>,
+    room_id: Option<RoomId>,
     state: String,
     error: Option<String>,
     digest: String,
@@ -61,13 +61,13 @@ pub struct NewPicture {
 /// A picture the worker has claimed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PictureJob {
-    pub id: i32,
+    pub id: PictureId,
     pub digest: String,
     pub format: String,
     pub attempts: i32,
 }
 
-fn owner_ids(owner: PictureOwner) -> (Option<i32>, Option<i32>) {
+fn owner_ids(owner: PictureOwner) -> (Option<HotelId>, Option<RoomId>) {
     match owner {
         PictureOwner::Hotel(id) => (Some(id), None),
         PictureOwner::Room(id) => (None, Some(id)),
@@ -85,11 +85,16 @@ impl<'a> PictureRepo<'a> {
 
     /// Whether the hotel or room type exists.
     pub async fn owner_exists(&self, owner: PictureOwner) -> Result<bool, AppError> {
-        let sql = match owner {
-            PictureOwner::Hotel(_) => "SELECT EXISTS (SELECT 1 FROM hotels WHERE id = $1)",
-            PictureOwner::Room(_) => "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)",
+        let (sql, id) = match owner {
+            PictureOwner::Hotel(id) => (
+                "SELECT EXISTS (SELECT 1 FROM hotels WHERE id = $1)",
+                id.get(),
+            ),
+            PictureOwner::Room(id) => (
+                "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)",
+                id.get(),
+            ),
         };
-        let (PictureOwner::Hotel(id) | PictureOwner::Room(id)) = owner;
         Ok(sqlx::query_scalar(sql)
             .bind(id)
             .fetch_one(self.pool)
@@ -158,7 +163,7 @@ impl<'a> PictureRepo<'a> {
 
     /// The picture of each of `owners` that has one.
     pub async fn statuses(&self, owners: &[PictureOwner]) -> Result<Vec<PictureStatus>, AppError> {
-        let (hotels, rooms): (Vec<i32>, Vec<i32>) = owners.iter().fold(
+        let (hotels, rooms): (Vec<HotelId>, Vec<RoomId>) = owners.iter().fold(
             (Vec::new(), Vec::new()),
             |(mut hotels, mut rooms), owner| {
                 match owner {

@@ -1,0 +1,38 @@
+//! How the model's typed ids travel to and from PostgreSQL (as `integer`), so repositories bind
+//! and read them directly. Kept here, not in `model`, which knows no database.
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef, Postgres};
+use sqlx::{Decode, Encode, Type};
+
+use crate::model::{BookingId, HotelId, PictureId, RoomId, UserId};
+
+macro_rules! integer_id {
+    ($($name:ty),*) => {$(
+        impl Type<Postgres> for $name {
+            fn type_info() -> PgTypeInfo {
+                <i32 as Type<Postgres>>::type_info()
+            }
+        }
+
+        impl PgHasArrayType for $name {
+            fn array_type_info() -> PgTypeInfo {
+                <i32 as PgHasArrayType>::array_type_info()
+            }
+        }
+
+        impl Encode<'_, Postgres> for $name {
+            fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+                <i32 as Encode<Postgres>>::encode_by_ref(&self.get(), buf)
+            }
+        }
+
+        impl Decode<'_, Postgres> for $name {
+            fn decode(value: PgValueRef<'_>) -> Result<Self, BoxDynError> {
+                Ok(<i32 as Decode<Postgres>>::decode(value)?.into())
+            }
+        }
+    )*};
+}
+
+integer_id!(UserId, HotelId, RoomId, BookingId, PictureId);
