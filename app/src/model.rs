@@ -3,6 +3,7 @@ pub mod booking;
 pub mod hotel;
 pub mod ids;
 pub mod location;
+pub mod money;
 pub mod navigation;
 pub mod picture;
 pub mod stay;
@@ -11,11 +12,12 @@ pub mod user;
 pub use booking::{Booking, BookingDetails, BookingQuote, BookingStage};
 pub use hotel::{
     Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchParams,
-    SearchResults, SortOrder, format_price,
+    SearchResults, SortOrder,
 };
 pub use ids::{BookingId, HotelId, PictureId, RoomId, UserId, parse_id};
 
 pub use location::{LocationError, LocationQuery};
+pub use money::Money;
 pub use picture::{
     HotelPictures, PictureOwner, PictureRef, PictureState, PictureStatus, UploadRefusal,
     VariantFormat,

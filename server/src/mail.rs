@@ -2,7 +2,6 @@
 //! files in a local outbox when no SMTP server is configured).
 use std::path::PathBuf;
 
-use app::model::format_price;
 use app::server::config::{Config, SmtpTls};
 use app::server::notifications::Notification;
 use lettre::message::{Mailbox, MultiPart};
@@ -146,7 +145,7 @@ pub fn compose(
     let to: Mailbox = notification.email.parse().map_err(invalid)?;
     let (subject, lead) = headline(notification);
     let link = format!("{}/bookings", app_url.trim_end_matches('/'));
-    let total = format_price(notification.total_cost);
+    let total = notification.total_cost.format();
     let nights = notification.total_days;
     let text = format!(
         "{lead}\n\nОтель: {hotel}\nАдрес: {location}\nНомер: {room}\nНочей: {nights}\nИтого: {total}\n\nМои бронирования: {link}\n",
@@ -226,7 +225,7 @@ pub(crate) mod tests {
             date_from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             date_to: chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
             total_days: 2,
-            total_cost: 10_000,
+            total_cost: app::model::Money::from_roubles(10_000),
             cancelled: false,
         }
     }

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{PictureRef, VariantFormat, format_price};
+use crate::model::{Money, PictureRef, VariantFormat};
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
 /// placeholder when there is none. Uploaded pictures come in every size, WebP first, and the
@@ -83,9 +83,9 @@ pub fn RoomsLeft(count: i64) -> impl IntoView {
 
 /// "24 500 ₽ a night" (or "from ..." for the cheapest of several).
 #[component]
-pub fn NightPrice(price: i64, #[prop(optional)] from: bool) -> impl IntoView {
+pub fn NightPrice(price: Money, #[prop(optional)] from: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let price = format_price(price);
+    let price = price.format();
     if from {
         view! { <p class="price" data-testid="price">{t!(i18n, price_from, price = price)}</p> }
             .into_any()
@@ -97,11 +97,11 @@ pub fn NightPrice(price: i64, #[prop(optional)] from: bool) -> impl IntoView {
 
 /// The whole stay's price: "49 000 ₽ for 2 nights".
 #[component]
-pub fn StayTotal(total: i64, nights: i64) -> impl IntoView {
+pub fn StayTotal(total: Money, nights: i64) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="stay-total" data-testid="total">
-            <strong>{format_price(total)}</strong>
+            <strong>{total.format()}</strong>
             " "
             <span>{t!(i18n, stay_for, count = move || nights)}</span>
         </p>

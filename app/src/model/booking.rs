@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{BookingId, HotelId, PictureRef, RoomId, UserId};
+use super::{BookingId, HotelId, Money, PictureRef, RoomId, UserId};
 
 /// A booking: one room of a room type for `[date_from, date_to)`, at the price a night it had
 /// when booked.
@@ -12,8 +12,8 @@ pub struct Booking {
     pub user_id: UserId,
     pub date_from: NaiveDate,
     pub date_to: NaiveDate,
-    pub price: i64,
-    pub total_cost: i64,
+    pub price: Money,
+    pub total_cost: Money,
     pub total_days: i32,
     pub cancelled: bool,
 }
@@ -89,8 +89,8 @@ mod tests {
             user_id: UserId::from(1),
             date_from: day(from),
             date_to: day(to),
-            price: 1000,
-            total_cost: 2000,
+            price: Money::from_roubles(1000),
+            total_cost: Money::from_roubles(2000),
             total_days: 2,
             cancelled,
         }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{HotelId, LocationQuery, PictureRef, RoomId, StayDates};
+use super::{HotelId, LocationQuery, Money, PictureRef, RoomId, StayDates};
 use crate::error::AppError;
 
 /// A hotel as the catalog describes it.
@@ -24,7 +24,8 @@ pub struct Room {
     pub hotel_id: HotelId,
     pub name: String,
     pub description: Option<String>,
-    pub price: i64,
+    /// The price a night.
+    pub price: Money,
     pub services: Vec<String>,
     pub quantity: i32,
     pub image_id: Option<i32>,
@@ -40,9 +41,9 @@ pub struct HotelOffer {
     /// Rooms of all types free for the whole stay.
     pub rooms_left: i64,
     /// The lowest price a night among the room types still free.
-    pub min_price: i64,
+    pub min_price: Money,
     /// What the cheapest free room type costs for the whole stay ("from" on the search page).
-    pub min_total: i64,
+    pub min_total: Money,
     /// The hotel's picture, when it has one.
     pub picture: Option<PictureRef>,
 }
@@ -52,8 +53,8 @@ pub struct HotelOffer {
 pub struct RoomOffer {
     pub room: Room,
     pub rooms_left: i64,
-    /// price x nights.
-    pub total_cost: i64,
+    /// The whole stay's price.
+    pub total_cost: Money,
     pub picture: Option<PictureRef>,
 }
 
@@ -206,30 +207,9 @@ pub struct SearchResults {
     pub has_more: bool,
 }
 
-/// Formats roubles with thin-space thousands: `24 500 ₽`.
-pub fn format_price(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + 8);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(digit);
-    }
-    let sign = if amount < 0 { "-" } else { "" };
-    format!("{sign}{grouped}\u{a0}₽")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prices_group_thousands() {
-        assert_eq!(format_price(24500), "24\u{202f}500\u{a0}₽");
-        assert_eq!(format_price(999), "999\u{a0}₽");
-        assert_eq!(format_price(1234567), "1\u{202f}234\u{202f}567\u{a0}₽");
-    }
 
     #[test]
     fn page_parameter_is_bounded() {

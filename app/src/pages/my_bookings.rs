@@ -9,7 +9,7 @@ use crate::components::{
     FormError, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingDetails, BookingId, BookingStage, User, format_price};
+use crate::model::{BookingDetails, BookingId, BookingStage, User};
 
 /// `/bookings`: the guest's bookings, upcoming first. `?cancel=ID` asks to confirm cancelling
 /// one (a page state, so it works without JavaScript); `?booked=ID` and `?cancelled=1` say
@@ -112,7 +112,7 @@ fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
             </div>
             <div class="booking-card-offer">
                 {status.map(|text| view! { <p class="booking-status" data-testid="booking-status">{text}</p> })}
-                <p class="price">{t!(i18n, price_per_night, price = format_price(booking.price))}</p>
+                <p class="price">{t!(i18n, price_per_night, price = booking.price.format())}</p>
                 <StayTotal total=booking.total_cost nights=i64::from(booking.total_days)/>
                 {cancellable.then(|| {
                     if asking {

@@ -31,8 +31,8 @@ use super::cache::Cache;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Room, RoomId, RoomOffer,
-    SearchResults, StayDates,
+    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Money, Room, RoomId,
+    RoomOffer, SearchResults, StayDates,
 };
 pub(crate) use rooms::overlaps_stay;
 
@@ -149,8 +149,8 @@ fn offer(state: &AppState, found: Found, stay: StayDates) -> HotelOffer {
 
 /// What a stay costs at `price` a night: the one pricing rule of search, hotel page, booking
 /// quote and the HTTP API (the booking's own total is computed from the same row in SQL).
-fn stay_total(price: i64, stay: StayDates) -> i64 {
-    price * stay.nights()
+fn stay_total(price: Money, stay: StayDates) -> Money {
+    price.times(stay.nights())
 }
 
 /// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.

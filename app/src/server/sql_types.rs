@@ -5,7 +5,7 @@ use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef, Postgres};
 use sqlx::{Decode, Encode, Type};
 
-use crate::model::{BookingId, HotelId, PictureId, RoomId, UserId};
+use crate::model::{BookingId, HotelId, Money, PictureId, RoomId, UserId};
 
 macro_rules! integer_id {
     ($($name:ty),*) => {$(
@@ -36,3 +36,19 @@ macro_rules! integer_id {
 }
 
 integer_id!(UserId, HotelId, RoomId, BookingId, PictureId);
+
+/// Money as `bigint` kopecks: a query that reads an amount says its unit in SQL (the catalog
+/// stores whole roubles: `price * 100`).
+impl Type<Postgres> for Money {
+    fn type_info() -> PgTypeInfo {
+        <i64 as Type<Postgres>>::type_info()
+    }
+}
+
+impl Decode<'_, Postgres> for Money {
+    fn decode(value: PgValueRef<'_>) -> Result<Self, BoxDynError> {
+        Ok(Money::from_kopecks(<i64 as Decode<Postgres>>::decode(
+            value,
+        )?))
+    }
+}

@@ -34,8 +34,8 @@ impl From<Booking> for BookingOut {
             user_id: booking.user_id.get(),
             date_from: booking.date_from,
             date_to: booking.date_to,
-            price: booking.price,
-            total_cost: booking.total_cost,
+            price: booking.price.whole_roubles(),
+            total_cost: booking.total_cost.whole_roubles(),
             total_days: booking.total_days,
         }
     }

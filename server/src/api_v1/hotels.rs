@@ -167,11 +167,11 @@ pub async fn rooms(
                 hotel_id: offer.room.hotel_id.get(),
                 name: offer.room.name,
                 description: offer.room.description,
-                price: offer.room.price,
+                price: offer.room.price.whole_roubles(),
                 services: offer.room.services,
                 quantity: offer.room.quantity,
                 image_id: offer.room.image_id,
-                total_cost: offer.total_cost,
+                total_cost: offer.total_cost.whole_roubles(),
                 rooms_left: offer.rooms_left,
             })
             .collect(),

@@ -114,8 +114,11 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
     let booking = bookings::book(&app.state, user, room, stay(3, 4))
         .await
         .unwrap();
-    assert_eq!(booking.price, 1000);
-    assert_eq!((booking.total_days, booking.total_cost), (1, 1000));
+    assert_eq!(booking.price, app::model::Money::from_roubles(1000));
+    assert_eq!(
+        (booking.total_days, booking.total_cost),
+        (1, app::model::Money::from_roubles(1000))
+    );
     let refused = bookings::book(&app.state, user, room, stay(3, 4)).await;
     assert_eq!(refused, Err(AppError::NoRoomsLeft));
     let queued = count(

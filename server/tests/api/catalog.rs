@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
+/// Server functions carry amounts as `Money`: kopecks.
+const KOPECKS: i64 = 100;
 fn day(offset: u64) -> NaiveDate {
     Local::now()
         .date_naive()
@@ -284,7 +286,12 @@ async fn hotels_sum_rooms_left_and_price_only_free_room_types() {
     let results = search_for(&app, "тестоград", 10, 12).await;
     let offer = &results["hotels"][0];
     assert_eq!(offer["rooms_left"], 2 + 2);
-    assert_eq!(offer["min_price"], 900);
+    assert_eq!(offer["min_price"], 900 * KOPECKS, "in kopecks on the wire");
+    assert_eq!(
+        offer["min_total"],
+        900 * 2 * KOPECKS,
+        "the cheapest free type's stay"
+    );
 }
 
 #[tokio::test]
@@ -380,9 +387,9 @@ async fn hotel_details_price_every_room_type_for_the_stay() {
     let details: Value = response.json().await.unwrap();
     let rooms = details["rooms"].as_array().unwrap();
     assert_eq!(rooms.len(), 2);
-    assert_eq!(rooms[0]["room"]["price"], 1000, "cheapest first");
+    assert_eq!(rooms[0]["room"]["price"], 1000 * KOPECKS, "cheapest first");
     assert_eq!(rooms[0]["rooms_left"], 0);
-    assert_eq!(rooms[1]["total_cost"], 2500 * 3);
+    assert_eq!(rooms[1]["total_cost"], 2500 * 3 * KOPECKS);
     assert_eq!(rooms[1]["rooms_left"], 2);
 }
 
@@ -519,7 +526,7 @@ async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
     let (hotel, rooms) = add_hotel(&app, "Новый", "Новоград", &[(4_000, 1)]).await;
     let results = search_for(&app, "новоград", 10, 12).await;
     assert_eq!(names(&results), ["Новый"]);
-    assert_eq!(results["hotels"][0]["min_price"], 4_000);
+    assert_eq!(results["hotels"][0]["min_price"], 4_000 * KOPECKS);
 
     sqlx::query("UPDATE rooms SET price = 3500 WHERE id = $1")
         .bind(rooms[0])
@@ -527,7 +534,7 @@ async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
         .await
         .unwrap();
     let results = search_for(&app, "Новоград", 10, 12).await;
-    assert_eq!(results["hotels"][0]["min_price"], 3_500);
+    assert_eq!(results["hotels"][0]["min_price"], 3_500 * KOPECKS);
 
     sqlx::query("DELETE FROM hotels WHERE id = $1")
         .bind(hotel)

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Booking, BookingId, HotelId, RoomId, StayDates, UserId};
+use crate::model::{Booking, BookingId, HotelId, Money, RoomId, StayDates, UserId};
 use crate::server::catalog::overlaps_stay;
 use crate::server::notifications::{self, NotificationKind};
 
@@ -28,8 +28,8 @@ impl From<BookingRow> for Booking {
             user_id: row.user_id,
             date_from: row.date_from,
             date_to: row.date_to,
-            price: row.price,
-            total_cost: row.total_cost,
+            price: Money::from_roubles(row.price),
+            total_cost: Money::from_roubles(row.total_cost),
             total_days: row.total_days,
             cancelled: row.cancelled,
         }

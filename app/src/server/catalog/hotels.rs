@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Hotel, HotelId, LocationQuery, RoomId};
+use crate::model::{Hotel, HotelId, LocationQuery, Money, RoomId};
 
 /// A `hotels` row.
 #[derive(sqlx::FromRow)]
@@ -45,7 +45,7 @@ struct CandidateRow {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CandidateRoom {
     pub id: RoomId,
-    pub price: i64,
+    pub price: Money,
     pub quantity: i32,
 }
 
@@ -65,7 +65,7 @@ impl From<CandidateRow> for CandidateHotel {
             .zip(row.room_quantities)
             .map(|((id, price), quantity)| CandidateRoom {
                 id,
-                price,
+                price: Money::from_roubles(price),
                 quantity,
             })
             .collect();

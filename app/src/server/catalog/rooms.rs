@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{HotelId, Room, RoomId, StayDates};
+use crate::model::{HotelId, Money, Room, RoomId, StayDates};
 
 /// A room type with its free count for a stay, as the availability query returns it.
 #[derive(sqlx::FromRow)]
@@ -35,7 +35,7 @@ impl From<RoomAvailabilityRow> for RoomAvailability {
                 hotel_id: row.hotel_id,
                 name: row.name,
                 description: row.description,
-                price: row.price,
+                price: Money::from_roubles(row.price),
                 services: row.services,
                 quantity: row.quantity,
                 image_id: row.image_id,

@@ -14,7 +14,9 @@ use tokio::sync::OnceCell;
 use super::hotels::{CandidateHotel, HotelRepo};
 use super::rooms::{RoomRepo, rooms_left};
 use crate::error::AppError;
-use crate::model::{Hotel, HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
+use crate::model::{
+    Hotel, HotelId, HotelSearch, LocationQuery, Money, RoomId, SortOrder, StayDates,
+};
 
 /// Places kept at once; past it the index starts afresh (places are few; this bounds memory).
 const MAX_PLACES: usize = 512;
@@ -28,12 +30,12 @@ pub struct Candidates {
     /// By name, then id: the name order itself.
     hotels: Vec<CandidateHotel>,
     /// Every room type as `(price, hotel index, room index)`, by price, hotel id, room id.
-    by_price: Vec<(i64, usize, usize)>,
+    by_price: Vec<(Money, usize, usize)>,
 }
 
 impl Candidates {
     pub fn new(hotels: Vec<CandidateHotel>) -> Self {
-        let mut by_price: Vec<(i64, usize, usize)> = hotels
+        let mut by_price: Vec<(Money, usize, usize)> = hotels
             .iter()
             .enumerate()
             .flat_map(|(h, hotel)| {
@@ -62,7 +64,7 @@ pub struct Found {
     /// Rooms left over all its room types.
     pub rooms_left: i64,
     /// The lowest price a night among its free room types.
-    pub min_price: i64,
+    pub min_price: Money,
 }
 
 /// Walks a place's hotels in a search's order, learning availability a batch of hotels at a
@@ -326,7 +328,7 @@ mod tests {
             .iter()
             .map(|&(id, price, quantity)| CandidateRoom {
                 id: id.into(),
-                price,
+                price: Money::from_roubles(price),
                 quantity,
             })
             .collect();
@@ -369,7 +371,10 @@ mod tests {
         let found = walk
             .into_found()
             .into_iter()
-            .map(|found| (found.hotel.id.get(), found.min_price, found.rooms_left))
+            .map(|found| {
+                let price = found.min_price.whole_roubles();
+                (found.hotel.id.get(), price, found.rooms_left)
+            })
             .collect();
         (found, probes)
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::BookingId;
+use crate::model::{BookingId, Money};
 use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
@@ -23,7 +23,7 @@ pub struct Notification {
     pub date_from: NaiveDate,
     pub date_to: NaiveDate,
     pub total_days: i32,
-    pub total_cost: i64,
+    pub total_cost: Money,
     pub cancelled: bool,
 }
 
@@ -63,7 +63,7 @@ impl<'a> NotificationRepo<'a> {
              )
              SELECT c.id, c.kind, c.attempts, c.retry_until, c.booking_id, u.email,
                     h.name AS hotel_name, h.location AS hotel_location, r.name AS room_name,
-                    b.date_from, b.date_to, b.total_days, b.total_cost,
+                    b.date_from, b.date_to, b.total_days, b.total_cost * 100 AS total_cost,
                     b.cancelled_at IS NOT NULL AS cancelled
              FROM claimed c
              JOIN bookings b ON b.id = c.booking_id

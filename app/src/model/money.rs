@@ -1,0 +1,100 @@
+//! Money: an amount in integer minor units (kopecks), so sums and future percentages never
+//! meet floating point. The catalog stores whole roubles today; repositories convert.
+use std::iter::Sum;
+use std::ops::Add;
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of roubles, held in kopecks.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub const fn from_kopecks(kopecks: i64) -> Self {
+        Money(kopecks)
+    }
+
+    /// Whole roubles, as the catalog stores prices.
+    pub const fn from_roubles(roubles: i64) -> Self {
+        Money(roubles.saturating_mul(100))
+    }
+
+    pub const fn kopecks(self) -> i64 {
+        self.0
+    }
+
+    /// The amount in whole roubles (kopecks dropped towards zero), for the HTTP API, whose
+    /// contract speaks roubles.
+    pub const fn whole_roubles(self) -> i64 {
+        self.0 / 100
+    }
+
+    /// This amount `count` times (a nightly price over a stay's nights).
+    pub const fn times(self, count: i64) -> Self {
+        Money(self.0.saturating_mul(count))
+    }
+
+    /// `24 500 ₽` (thin-space thousands; kopecks shown only when there are any: `99,50 ₽`).
+    pub fn format(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let (roubles, kopecks) = (self.0.unsigned_abs() / 100, self.0.unsigned_abs() % 100);
+        let digits = roubles.to_string();
+        let mut grouped = String::with_capacity(digits.len() + 8);
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push('\u{202f}');
+            }
+            grouped.push(digit);
+        }
+        if kopecks > 0 {
+            grouped.push_str(&format!(",{kopecks:02}"));
+        }
+        format!("{sign}{grouped}\u{a0}₽")
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+
+    fn add(self, other: Money) -> Money {
+        Money(self.0.saturating_add(other.0))
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_group_thousands() {
+        assert_eq!(Money::from_roubles(24500).format(), "24\u{202f}500\u{a0}₽");
+        assert_eq!(Money::from_roubles(999).format(), "999\u{a0}₽");
+        assert_eq!(
+            Money::from_roubles(1234567).format(),
+            "1\u{202f}234\u{202f}567\u{a0}₽"
+        );
+        assert_eq!(Money::from_kopecks(9950).format(), "99,50\u{a0}₽");
+    }
+
+    #[test]
+    fn sums_stay_in_kopecks() {
+        let nights = [Money::from_kopecks(333), Money::from_kopecks(333)];
+        assert_eq!(nights.into_iter().sum::<Money>(), Money::from_kopecks(666));
+        assert_eq!(
+            Money::from_roubles(4350).times(3),
+            Money::from_roubles(13050)
+        );
+        assert_eq!(Money::from_kopecks(10099).whole_roubles(), 100);
+    }
+}
