@@ -34,7 +34,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test test-faults setup tools npm-deps browser lint unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
+.PHONY: help run dev test test-faults setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -82,6 +82,11 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	server/sql/prepare.sh --check
+
+# After changing a `sqlx::query!` or a migration: regenerate the committed query data (.sqlx/).
+sqlx-prepare:
+	server/sql/prepare.sh
 
 unit:
 	env -u DATABASE_URL cargo test -p app -p server

@@ -34,12 +34,12 @@ pub async fn queue(
     booking_id: BookingId,
     kind: NotificationKind,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO notifications (booking_id, kind) VALUES ($1, $2)
          ON CONFLICT (booking_id, kind) DO NOTHING",
+        booking_id.get(),
+        kind.as_str(),
     )
-    .bind(booking_id)
-    .bind(kind.as_str())
     .execute(tx)
     .await?;
     Ok(())

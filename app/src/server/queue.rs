@@ -23,21 +23,6 @@ pub enum JobTable {
     Pictures,
 }
 
-impl JobTable {
-    fn renew_sql(self) -> &'static str {
-        match self {
-            JobTable::Notifications => {
-                "UPDATE notifications SET locked_until = now() + make_interval(secs => $2)
-                 WHERE id = $1 AND locked_until IS NOT NULL"
-            }
-            JobTable::Pictures => {
-                "UPDATE pictures SET locked_until = now() + make_interval(secs => $2)
-                 WHERE id = $1 AND locked_until IS NOT NULL"
-            }
-        }
-    }
-}
-
 /// The lease length as the claim queries take it (`make_interval(secs => ...)`).
 pub fn lease_secs() -> f64 {
     LEASE.as_secs_f64()
@@ -61,10 +46,29 @@ pub async fn hold_while<F: Future>(pool: &PgPool, table: JobTable, id: i64, work
 }
 
 async fn renew(pool: &PgPool, table: JobTable, id: i64) -> Result<(), AppError> {
-    sqlx::query(table.renew_sql())
-        .bind(id)
-        .bind(lease_secs())
-        .execute(pool)
-        .await?;
+    match table {
+        JobTable::Notifications => {
+            sqlx::query!(
+                "UPDATE notifications SET locked_until = now() + make_interval(secs => $2)
+                 WHERE id = $1 AND locked_until IS NOT NULL",
+                id,
+                lease_secs(),
+            )
+            .execute(pool)
+            .await?
+        }
+        JobTable::Pictures => {
+            let id =
+                i32::try_from(id).map_err(|error| AppError::internal("a picture id", error))?;
+            sqlx::query!(
+                "UPDATE pictures SET locked_until = now() + make_interval(secs => $2)
+                 WHERE id = $1 AND locked_until IS NOT NULL",
+                id,
+                lease_secs(),
+            )
+            .execute(pool)
+            .await?
+        }
+    };
     Ok(())
 }

@@ -4,7 +4,6 @@ use crate::error::AppError;
 use crate::model::{Email, Role, User, UserId};
 
 /// A `users` row as stored (the hash never leaves this module but through `Credentials`).
-#[derive(sqlx::FromRow)]
 struct UserRow {
     id: UserId,
     email: String,
@@ -31,10 +30,10 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct CredentialsRow {
-    #[sqlx(flatten)]
-    user: UserRow,
+    id: UserId,
+    email: String,
+    role: String,
     hashed_password: String,
 }
 
@@ -60,13 +59,14 @@ impl<'a> UserRepo<'a> {
         hashed_password: &str,
         role: Role,
     ) -> Result<User, AppError> {
-        let row: Result<UserRow, sqlx::Error> = sqlx::query_as(
-            "INSERT INTO users (email, hashed_password, role) VALUES ($1, $2, $3)
-             RETURNING id, email, role",
+        let row = sqlx::query_as!(
+            UserRow,
+            r#"INSERT INTO users (email, hashed_password, role) VALUES ($1, $2, $3)
+               RETURNING id AS "id: UserId", email, role"#,
+            email.as_str(),
+            hashed_password,
+            role.as_str(),
         )
-        .bind(email.as_str())
-        .bind(hashed_password)
-        .bind(role.as_str())
         .fetch_one(self.pool)
         .await;
         match row {
@@ -87,15 +87,16 @@ impl<'a> UserRepo<'a> {
         issued_at: i64,
         token_id: &str,
     ) -> Result<Option<User>, AppError> {
-        sqlx::query_as::<_, UserRow>(
-            "SELECT id, email, role FROM users
-             WHERE id = $1 AND disabled_at IS NULL
-               AND (sessions_since IS NULL OR sessions_since <= to_timestamp($2))
-               AND NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE jti = $3)",
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: UserId", email, role FROM users
+               WHERE id = $1 AND disabled_at IS NULL
+                 AND (sessions_since IS NULL OR sessions_since <= to_timestamp($2))
+                 AND NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE jti = $3)"#,
+            user_id.get(),
+            issued_at as f64,
+            token_id,
         )
-        .bind(user_id)
-        .bind(issued_at as f64)
-        .bind(token_id)
         .fetch_optional(self.pool)
         .await?
         .map(User::try_from)
@@ -104,12 +105,12 @@ impl<'a> UserRepo<'a> {
 
     /// Ends the session of the token `token_id` (until `expires_at`, when it would end anyway).
     pub async fn revoke_session(&self, token_id: &str, expires_at: i64) -> Result<(), AppError> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO revoked_sessions (jti, expires_at) VALUES ($1, to_timestamp($2))
              ON CONFLICT (jti) DO NOTHING",
+            token_id,
+            expires_at as f64,
         )
-        .bind(token_id)
-        .bind(expires_at as f64)
         .execute(self.pool)
         .await?;
         Ok(())
@@ -117,7 +118,7 @@ impl<'a> UserRepo<'a> {
 
     /// Forgets revocations of tokens that have expired by now.
     pub async fn purge_revoked_sessions(&self) -> Result<u64, AppError> {
-        let done = sqlx::query("DELETE FROM revoked_sessions WHERE expires_at < now()")
+        let done = sqlx::query!("DELETE FROM revoked_sessions WHERE expires_at < now()")
             .execute(self.pool)
             .await?;
         Ok(done.rows_affected())
@@ -126,12 +127,12 @@ impl<'a> UserRepo<'a> {
     /// Sets a new password hash and ends every session begun before (a password change).
     /// Sessions are compared at whole seconds, as tokens carry them.
     pub async fn change_password(&self, id: UserId, hashed_password: &str) -> Result<(), AppError> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE users SET hashed_password = $2, sessions_since = date_trunc('second', now())
              WHERE id = $1",
+            id.get(),
+            hashed_password,
         )
-        .bind(id)
-        .bind(hashed_password)
         .execute(self.pool)
         .await?;
         Ok(())
@@ -140,12 +141,13 @@ impl<'a> UserRepo<'a> {
     /// Disables (or enables again) an account: a disabled one cannot sign in and its sessions
     /// end at once. `NotFound` when nobody has that email.
     pub async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<User, AppError> {
-        sqlx::query_as::<_, UserRow>(
-            "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
-             WHERE lower(email) = $1 RETURNING id, email, role",
+        sqlx::query_as!(
+            UserRow,
+            r#"UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
+               WHERE lower(email) = $1 RETURNING id AS "id: UserId", email, role"#,
+            email.as_str(),
+            disabled,
         )
-        .bind(email.as_str())
-        .bind(disabled)
         .fetch_optional(self.pool)
         .await?
         .ok_or(AppError::NotFound)?
@@ -154,16 +156,22 @@ impl<'a> UserRepo<'a> {
 
     /// Credentials for signing in; a disabled account has none.
     pub async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, AppError> {
-        let row: Option<CredentialsRow> = sqlx::query_as(
-            "SELECT id, email, role, hashed_password FROM users
-             WHERE lower(email) = $1 AND disabled_at IS NULL",
+        let row = sqlx::query_as!(
+            CredentialsRow,
+            r#"SELECT id AS "id: UserId", email, role, hashed_password FROM users
+               WHERE lower(email) = $1 AND disabled_at IS NULL"#,
+            email.as_str(),
         )
-        .bind(email.as_str())
         .fetch_optional(self.pool)
         .await?;
         row.map(|row| {
+            let user = UserRow {
+                id: row.id,
+                email: row.email,
+                role: row.role,
+            };
             Ok(Credentials {
-                user: row.user.try_into()?,
+                user: user.try_into()?,
                 hashed_password: row.hashed_password,
             })
         })
@@ -176,21 +184,25 @@ impl<'a> UserRepo<'a> {
         id: UserId,
         hashed_password: &str,
     ) -> Result<(), AppError> {
-        sqlx::query("UPDATE users SET hashed_password = $2 WHERE id = $1")
-            .bind(id)
-            .bind(hashed_password)
-            .execute(self.pool)
-            .await?;
+        sqlx::query!(
+            "UPDATE users SET hashed_password = $2 WHERE id = $1",
+            id.get(),
+            hashed_password,
+        )
+        .execute(self.pool)
+        .await?;
         Ok(())
     }
 
     /// Changes a user's role; `NotFound` when nobody has that email.
     pub async fn set_role(&self, email: &Email, role: Role) -> Result<User, AppError> {
-        sqlx::query_as::<_, UserRow>(
-            "UPDATE users SET role = $2 WHERE lower(email) = $1 RETURNING id, email, role",
+        sqlx::query_as!(
+            UserRow,
+            r#"UPDATE users SET role = $2 WHERE lower(email) = $1
+               RETURNING id AS "id: UserId", email, role"#,
+            email.as_str(),
+            role.as_str(),
         )
-        .bind(email.as_str())
-        .bind(role.as_str())
         .fetch_optional(self.pool)
         .await?
         .ok_or(AppError::NotFound)?
@@ -199,11 +211,12 @@ impl<'a> UserRepo<'a> {
 
     /// Users by id, a page at a time.
     pub async fn list(&self, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {
-        sqlx::query_as::<_, UserRow>(
-            "SELECT id, email, role FROM users ORDER BY id LIMIT $1 OFFSET $2",
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: UserId", email, role FROM users ORDER BY id LIMIT $1 OFFSET $2"#,
+            limit,
+            offset,
         )
-        .bind(limit)
-        .bind(offset)
         .fetch_all(self.pool)
         .await?
         .into_iter()

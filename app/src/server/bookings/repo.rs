@@ -137,13 +137,15 @@ impl<'a> BookingRepo<'a> {
         stay: StayDates,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        let quantity: Option<i32> =
-            sqlx::query_scalar("SELECT quantity FROM rooms WHERE id = $1 FOR NO KEY UPDATE")
-                .bind(room_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let quantity = sqlx::query_scalar!(
+            "SELECT quantity FROM rooms WHERE id = $1 FOR NO KEY UPDATE",
+            room_id.get()
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         let quantity = quantity.ok_or(AppError::NotFound)?;
-        // The availability rule of search and the hotel page (`overlaps_stay!`), on the room type.
+        // The availability rule of search and the hotel page (`overlaps_stay!`), on the room
+        // type. (Built with `concat!` from that one rule, so checked at run time.)
         let booked: i64 = sqlx::query_scalar(concat!(
             "SELECT count(*) FROM bookings b WHERE b.room_id = $1 AND ",
             overlaps_stay!()
@@ -156,6 +158,7 @@ impl<'a> BookingRepo<'a> {
         if booked >= i64::from(quantity) {
             return Err(AppError::NoRoomsLeft);
         }
+        // The booking's columns are shared by every statement here: assembled at run time.
         let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price)
              SELECT $1, $2, $3, $4, price FROM rooms WHERE id = $1
@@ -182,6 +185,7 @@ impl<'a> BookingRepo<'a> {
         allowed: impl FnOnce(&Booking) -> bool,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
+        // (Assembled from the shared booking columns, as below.)
         let current: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings b
              WHERE b.id = $1 AND b.user_id = $2 FOR UPDATE"
@@ -214,6 +218,7 @@ impl<'a> BookingRepo<'a> {
         user_id: UserId,
         today: NaiveDate,
     ) -> Result<Vec<Listed>, AppError> {
+        // Assembled from the shared booking columns at run time.
         let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {BOOKING_COLUMNS}, h.id AS hotel_id, h.name AS hotel_name,
                     h.location AS hotel_location, r.name AS room_name,

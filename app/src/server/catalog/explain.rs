@@ -30,6 +30,7 @@ async fn explain_booked_counts(
     hotel_ids: &[HotelId],
     stay: StayDates,
 ) -> Result<String, AppError> {
+    // `EXPLAIN` of the search's statement, which is itself assembled at run time.
     static EXPLAIN: LazyLock<String> =
         LazyLock::new(|| format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {BOOKED_COUNTS}"));
     let lines: Vec<String> = sqlx::query_scalar(EXPLAIN.as_str())

@@ -107,6 +107,7 @@ impl<'a> HotelRepo<'a> {
     }
 
     pub async fn find(&self, id: HotelId) -> Result<Option<Hotel>, AppError> {
+        // Assembled at run time from the hotel columns the search shares.
         static FIND: LazyLock<String> = LazyLock::new(|| {
             format!("SELECT {HOTEL_COLUMNS} FROM hotels h {HOTEL_PICTURE} WHERE h.id = $1")
         });
@@ -120,7 +121,7 @@ impl<'a> HotelRepo<'a> {
     /// The catalog's version: it moves whenever hotels or room types change (a trigger sees to
     /// it), so anything kept from them in memory knows when to reload.
     pub async fn catalog_version(&self) -> Result<i64, AppError> {
-        Ok(sqlx::query_scalar("SELECT version FROM catalog_version")
+        Ok(sqlx::query_scalar!("SELECT version FROM catalog_version")
             .fetch_one(self.pool)
             .await?)
     }
@@ -132,6 +133,7 @@ impl<'a> HotelRepo<'a> {
         &self,
         query: Option<&LocationQuery>,
     ) -> Result<Vec<CandidateHotel>, AppError> {
+        // `CANDIDATES` shares the hotel columns, so it is assembled and checked at run time.
         let rows: Vec<CandidateRow> = sqlx::query_as(CANDIDATES.as_str())
             .bind(query.map(contains_pattern))
             .fetch_all(self.pool)
@@ -148,18 +150,17 @@ impl<'a> HotelRepo<'a> {
     ) -> Result<Vec<String>, AppError> {
         let pattern = contains_pattern(query);
         // The first LIKE narrows hotels through the trigram index; the second picks the parts.
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT btrim(part) AS suggestion
-             FROM hotels, unnest(string_to_array(location, ',')) AS part
-             WHERE lower(location) LIKE $1 AND lower(part) LIKE $1
-             ORDER BY suggestion
-             LIMIT $2",
+        Ok(sqlx::query_scalar!(
+            r#"SELECT DISTINCT btrim(part) AS "suggestion!"
+               FROM hotels, unnest(string_to_array(location, ',')) AS part
+               WHERE lower(location) LIKE $1 AND lower(part) LIKE $1
+               ORDER BY 1
+               LIMIT $2"#,
+            pattern,
+            limit,
         )
-        .bind(pattern)
-        .bind(limit)
         .fetch_all(self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|(suggestion,)| suggestion).collect())
+        .await?)
     }
 }
 

@@ -41,13 +41,14 @@ impl<'a> InvalidationRepo<'a> {
     /// Takes up to `limit` rows, oldest first, skipping rows another process holds.
     pub async fn take(&self, limit: i64) -> Result<Batch, AppError> {
         let mut tx = self.pool.begin().await?;
-        let items = sqlx::query_as(
-            "DELETE FROM cache_invalidations WHERE id IN (
-                 SELECT id FROM cache_invalidations ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-             )
-             RETURNING hotel_id, date_from, date_to",
+        let items = sqlx::query_as!(
+            Invalidation,
+            r#"DELETE FROM cache_invalidations WHERE id IN (
+                   SELECT id FROM cache_invalidations ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+               )
+               RETURNING hotel_id AS "hotel_id: HotelId", date_from, date_to"#,
+            limit,
         )
-        .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
         Ok(Batch { tx, items })
@@ -56,12 +57,12 @@ impl<'a> InvalidationRepo<'a> {
     /// Deletes the rows logged by transaction `origin_tx` (delivered by its process). Rows the
     /// relay holds are skipped: it delivers them itself.
     pub async fn forget_origin(&self, origin_tx: i64) -> Result<u64, AppError> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "DELETE FROM cache_invalidations WHERE id IN (
                  SELECT id FROM cache_invalidations WHERE origin_tx = $1 FOR UPDATE SKIP LOCKED
              )",
+            origin_tx,
         )
-        .bind(origin_tx)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected())
@@ -70,11 +71,11 @@ impl<'a> InvalidationRepo<'a> {
     /// Deletes rows older than `max_age_secs`: every cache entry they were meant to hide has
     /// expired by then, so they are moot (this also bounds the table while Redis is off).
     pub async fn purge_older_than(&self, max_age_secs: u64) -> Result<u64, AppError> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "DELETE FROM cache_invalidations
              WHERE created_at < now() - make_interval(secs => $1)",
+            max_age_secs as f64,
         )
-        .bind(max_age_secs as f64)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected())

@@ -100,27 +100,29 @@ impl<'a> RoomRepo<'a> {
 
     /// The hotel of room type `room_id`, if it exists.
     pub async fn hotel_of(&self, room_id: RoomId) -> Result<Option<HotelId>, AppError> {
-        Ok(
-            sqlx::query_scalar("SELECT hotel_id FROM rooms WHERE id = $1")
-                .bind(room_id)
-                .fetch_optional(self.pool)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT hotel_id AS "hotel_id: HotelId" FROM rooms WHERE id = $1"#,
+            room_id.get()
         )
+        .fetch_optional(self.pool)
+        .await?)
     }
 
     /// Every room type of `hotel_id`, cheapest first (availability aside).
     pub async fn for_hotel(&self, hotel_id: HotelId) -> Result<Vec<Room>, AppError> {
-        const SQL: &str = "SELECT r.id, r.hotel_id, r.name, r.description,
-                    r.price::bigint AS price, r.services, r.quantity, r.image_id,
-                    rp.digest AS picture_digest, 0::bigint AS booked
-             FROM rooms r
-             LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
-             WHERE r.hotel_id = $1
-             ORDER BY r.price, r.id";
-        let rows: Vec<RoomAvailabilityRow> = sqlx::query_as(SQL)
-            .bind(hotel_id)
-            .fetch_all(self.pool)
-            .await?;
+        let rows = sqlx::query_as!(
+            RoomAvailabilityRow,
+            r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
+                      r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.image_id, rp.digest AS "picture_digest?", 0::bigint AS "booked!"
+               FROM rooms r
+               LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
+               WHERE r.hotel_id = $1
+               ORDER BY r.price, r.id"#,
+            hotel_id.get(),
+        )
+        .fetch_all(self.pool)
+        .await?;
         Ok(rows
             .into_iter()
             .map(|row| RoomAvailability::from(row).room)
@@ -133,6 +135,7 @@ impl<'a> RoomRepo<'a> {
         hotel_id: HotelId,
         stay: StayDates,
     ) -> Result<Vec<RoomAvailability>, AppError> {
+        // Built once at run time from the one availability rule (`OVERLAPPING_BOOKINGS`).
         static SQL: LazyLock<String> = LazyLock::new(|| {
             format!(
                 "SELECT r.id, r.hotel_id, r.name, r.description, r.price::bigint AS price,
@@ -160,6 +163,7 @@ impl<'a> RoomRepo<'a> {
         hotel_ids: &[HotelId],
         stay: StayDates,
     ) -> Result<HashMap<RoomId, i64>, AppError> {
+        // `BOOKED_COUNTS` is assembled from the availability rule, so checked at run time.
         let rows: Vec<(RoomId, i64)> = sqlx::query_as(BOOKED_COUNTS)
             .bind(hotel_ids)
             .bind(stay.check_in())

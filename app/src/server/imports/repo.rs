@@ -10,6 +10,8 @@ use super::problems::{ImportError, RowError};
 use super::rows::{MAX_REPORTED, NewBooking, NewHotel, NewRoom, Numbered};
 use crate::server::catalog::overlaps_stay;
 
+// The bulk statements below still go through run-time checks (`query_scalar` on constants):
+// converting them to the checked macros is left for the import's next change.
 const INSERT_HOTELS: &str = "
     INSERT INTO hotels (name, location, services, rooms_quantity, image_id)
     SELECT t.name, t.location, ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)),

@@ -8,7 +8,7 @@ use crate::model::{BookingId, Money};
 use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Notification {
     pub id: i64,
     pub kind: String,
@@ -46,8 +46,10 @@ impl<'a> NotificationRepo<'a> {
     /// Claims the next due notification under a lease (see `leases`) and counts the attempt;
     /// one query, with the booking, room, hotel and guest its email needs.
     pub async fn claim_next(&self) -> Result<Option<Notification>, AppError> {
-        Ok(sqlx::query_as(
-            "WITH claimed AS (
+        // Columns read through the CTE carry `!`: PostgreSQL reports no nullability for them.
+        Ok(sqlx::query_as!(
+            Notification,
+            r#"WITH claimed AS (
                  UPDATE notifications SET
                      locked_until = now() + make_interval(secs => $1),
                      attempts = attempts + 1
@@ -61,17 +63,19 @@ impl<'a> NotificationRepo<'a> {
                  )
                  RETURNING id, kind, attempts, retry_until, booking_id
              )
-             SELECT c.id, c.kind, c.attempts, c.retry_until, c.booking_id, u.email,
-                    h.name AS hotel_name, h.location AS hotel_location, r.name AS room_name,
-                    b.date_from, b.date_to, b.total_days, b.total_cost * 100 AS total_cost,
-                    b.cancelled_at IS NOT NULL AS cancelled
+             SELECT c.id AS "id!", c.kind AS "kind!", c.attempts AS "attempts!",
+                    c.retry_until AS "retry_until!", c.booking_id AS "booking_id!: BookingId",
+                    u.email, h.name AS hotel_name, h.location AS hotel_location,
+                    r.name AS room_name, b.date_from, b.date_to, b.total_days AS "total_days!",
+                    b.total_cost * 100 AS "total_cost!: Money",
+                    b.cancelled_at IS NOT NULL AS "cancelled!"
              FROM claimed c
              JOIN bookings b ON b.id = c.booking_id
              JOIN users u ON u.id = b.user_id
              JOIN rooms r ON r.id = b.room_id
-             JOIN hotels h ON h.id = r.hotel_id",
+             JOIN hotels h ON h.id = r.hotel_id"#,
+            lease_secs(),
         )
-        .bind(lease_secs())
         .fetch_optional(self.pool)
         .await?)
     }
@@ -79,12 +83,12 @@ impl<'a> NotificationRepo<'a> {
     /// Puts emails given up on back in the queue, with a fresh three days of retries: the ones
     /// named, or every one when `ids` is empty. Returns how many.
     pub async fn resend_failed(&self, ids: &[i64]) -> Result<u64, AppError> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE notifications SET failed_at = NULL, attempts = 0, next_attempt_at = now(),
                  retry_until = now() + interval '3 days', locked_until = NULL
              WHERE failed_at IS NOT NULL AND (cardinality($1::bigint[]) = 0 OR id = ANY($1))",
+            ids,
         )
-        .bind(ids)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected())
@@ -92,10 +96,12 @@ impl<'a> NotificationRepo<'a> {
 
     /// Records that the email left (or was rightly skipped), so it is never sent again.
     pub async fn mark_sent(&self, id: i64) -> Result<(), AppError> {
-        sqlx::query("UPDATE notifications SET sent_at = now(), locked_until = NULL WHERE id = $1")
-            .bind(id)
-            .execute(self.pool)
-            .await?;
+        sqlx::query!(
+            "UPDATE notifications SET sent_at = now(), locked_until = NULL WHERE id = $1",
+            id,
+        )
+        .execute(self.pool)
+        .await?;
         Ok(())
     }
 
@@ -107,15 +113,15 @@ impl<'a> NotificationRepo<'a> {
         error: &str,
         retry_in_secs: Option<i64>,
     ) -> Result<(), AppError> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE notifications SET locked_until = NULL, last_error = $2,
-                 next_attempt_at = now() + make_interval(secs => coalesce($3, 0)),
-                 failed_at = CASE WHEN $3 IS NULL THEN now() END
+                 next_attempt_at = now() + make_interval(secs => coalesce($3::float8, 0)),
+                 failed_at = CASE WHEN $3::float8 IS NULL THEN now() END
              WHERE id = $1",
+            id,
+            error,
+            retry_in_secs.map(|secs| secs as f64),
         )
-        .bind(id)
-        .bind(error)
-        .bind(retry_in_secs.map(|secs| secs as f64))
         .execute(self.pool)
         .await?;
         Ok(())
@@ -124,29 +130,30 @@ impl<'a> NotificationRepo<'a> {
     /// Queues the reminders due on `today`: 3 days and 1 day before check-in, for live bookings.
     /// Idempotent: each reminder exists at most once per booking. Returns how many were added.
     pub async fn queue_reminders(&self, today: NaiveDate) -> Result<u64, AppError> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "INSERT INTO notifications (booking_id, kind)
-             SELECT id, CASE WHEN date_from = $1 + 1 THEN 'reminder_1_day'
+             SELECT id, CASE WHEN date_from = $1::date + 1 THEN 'reminder_1_day'
                              ELSE 'reminder_3_days' END
              FROM bookings
-             WHERE cancelled_at IS NULL AND date_from IN ($1 + 1, $1 + 3)
+             WHERE cancelled_at IS NULL AND date_from IN ($1::date + 1, $1::date + 3)
              ON CONFLICT (booking_id, kind) DO NOTHING",
+            today,
         )
-        .bind(today)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected())
     }
 
     pub async fn counts(&self) -> Result<OutboxCounts, AppError> {
-        let (pending, failed): (i64, i64) = sqlx::query_as(
-            // Each count reads a partial index, not the (growing) table of sent emails.
-            "SELECT (SELECT count(*) FROM notifications
-                     WHERE sent_at IS NULL AND failed_at IS NULL),
-                    (SELECT count(*) FROM notifications WHERE failed_at IS NOT NULL)",
+        // Each count reads a partial index, not the (growing) table of sent emails.
+        Ok(sqlx::query_as!(
+            OutboxCounts,
+            r#"SELECT (SELECT count(*) FROM notifications
+                       WHERE sent_at IS NULL AND failed_at IS NULL) AS "pending!",
+                      (SELECT count(*) FROM notifications WHERE failed_at IS NOT NULL)
+                      AS "failed!""#
         )
         .fetch_one(self.pool)
-        .await?;
-        Ok(OutboxCounts { pending, failed })
+        .await?)
     }
 }

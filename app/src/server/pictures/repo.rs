@@ -59,7 +59,7 @@ pub struct NewPicture {
 }
 
 /// A picture the worker has claimed.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PictureJob {
     pub id: PictureId,
     pub digest: String,
@@ -85,20 +85,25 @@ impl<'a> PictureRepo<'a> {
 
     /// Whether the hotel or room type exists.
     pub async fn owner_exists(&self, owner: PictureOwner) -> Result<bool, AppError> {
-        let (sql, id) = match owner {
-            PictureOwner::Hotel(id) => (
-                "SELECT EXISTS (SELECT 1 FROM hotels WHERE id = $1)",
-                id.get(),
-            ),
-            PictureOwner::Room(id) => (
-                "SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1)",
-                id.get(),
-            ),
+        let exists = match owner {
+            PictureOwner::Hotel(id) => {
+                sqlx::query_scalar!(
+                    r#"SELECT EXISTS (SELECT 1 FROM hotels WHERE id = $1) AS "exists!""#,
+                    id.get()
+                )
+                .fetch_one(self.pool)
+                .await?
+            }
+            PictureOwner::Room(id) => {
+                sqlx::query_scalar!(
+                    r#"SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1) AS "exists!""#,
+                    id.get()
+                )
+                .fetch_one(self.pool)
+                .await?
+            }
         };
-        Ok(sqlx::query_scalar(sql)
-            .bind(id)
-            .fetch_one(self.pool)
-            .await?)
+        Ok(exists)
     }
 
     /// Makes `picture` its owner's picture (replacing any earlier one), to be processed.
@@ -114,7 +119,8 @@ impl<'a> PictureRepo<'a> {
         } else {
             "(room_id) WHERE room_id IS NOT NULL"
         };
-        // The old digest is read in the same statement, from the row as it was.
+        // The old digest is read in the same statement, from the row as it was. Built at run
+        // time on purpose: the conflict target follows the owner's kind.
         let sql = format!(
             "WITH old AS (
                  SELECT digest FROM pictures
@@ -173,34 +179,39 @@ impl<'a> PictureRepo<'a> {
                 (hotels, rooms)
             },
         );
-        let sql = format!(
-            "SELECT {PICTURE_COLUMNS} FROM pictures
-             WHERE hotel_id = ANY($1) OR room_id = ANY($2) ORDER BY id"
-        );
-        let rows: Vec<PictureRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(hotels)
-            .bind(rooms)
-            .fetch_all(self.pool)
-            .await?;
+        let hotels: Vec<i32> = hotels.into_iter().map(i32::from).collect();
+        let rooms: Vec<i32> = rooms.into_iter().map(i32::from).collect();
+        let rows = sqlx::query_as!(
+            PictureRow,
+            r#"SELECT id AS "id: PictureId", hotel_id AS "hotel_id: HotelId",
+                      room_id AS "room_id: RoomId", state, error, digest, width, height,
+                      uploaded_at
+               FROM pictures WHERE hotel_id = ANY($1) OR room_id = ANY($2) ORDER BY id"#,
+            &hotels,
+            &rooms,
+        )
+        .fetch_all(self.pool)
+        .await?;
         rows.into_iter().map(PictureStatus::try_from).collect()
     }
 
     /// Claims the next picture waiting for its sizes under a lease (see `leases`), counting
     /// the attempt.
     pub async fn claim_next(&self) -> Result<Option<PictureJob>, AppError> {
-        Ok(sqlx::query_as(
-            "UPDATE pictures SET
-                 locked_until = now() + make_interval(secs => $1), attempts = attempts + 1
-             WHERE id = (
-                 SELECT id FROM pictures
-                 WHERE state = 'processing' AND (locked_until IS NULL OR locked_until < now())
-                 ORDER BY id
-                 LIMIT 1
-                 FOR UPDATE SKIP LOCKED
-             )
-             RETURNING id, digest, format, attempts",
+        Ok(sqlx::query_as!(
+            PictureJob,
+            r#"UPDATE pictures SET
+                   locked_until = now() + make_interval(secs => $1), attempts = attempts + 1
+               WHERE id = (
+                   SELECT id FROM pictures
+                   WHERE state = 'processing' AND (locked_until IS NULL OR locked_until < now())
+                   ORDER BY id
+                   LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+               )
+               RETURNING id AS "id: PictureId", digest, format, attempts"#,
+            crate::server::queue::lease_secs(),
         )
-        .bind(crate::server::queue::lease_secs())
         .fetch_optional(self.pool)
         .await?)
     }
@@ -219,15 +230,15 @@ impl<'a> PictureRepo<'a> {
             (Some(_), true) => PictureState::Processing,
             (Some(_), false) => PictureState::Failed,
         };
-        sqlx::query(
+        sqlx::query!(
             "UPDATE pictures SET state = $3, error = $4, locked_until = NULL,
                  processed_at = CASE WHEN $3 = 'processing' THEN NULL ELSE now() END
              WHERE id = $1 AND digest = $2",
+            job.id.get(),
+            &job.digest,
+            state.as_str(),
+            error,
         )
-        .bind(job.id)
-        .bind(&job.digest)
-        .bind(state.as_str())
-        .bind(error)
         .execute(self.pool)
         .await?;
         Ok(())
@@ -235,11 +246,12 @@ impl<'a> PictureRepo<'a> {
 
     /// Which of `digests` some picture still names.
     pub async fn referenced(&self, digests: &[String]) -> Result<HashSet<String>, AppError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT digest FROM pictures WHERE digest = ANY($1)")
-                .bind(digests)
-                .fetch_all(self.pool)
-                .await?;
+        let rows = sqlx::query_scalar!(
+            "SELECT DISTINCT digest FROM pictures WHERE digest = ANY($1)",
+            digests
+        )
+        .fetch_all(self.pool)
+        .await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -249,10 +261,12 @@ impl<'a> PictureRepo<'a> {
         tx: &mut Transaction<'_, Postgres>,
         digest: &str,
     ) -> Result<(), AppError> {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('picture:' || $1, 0))")
-            .bind(digest)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtextextended('picture:' || $1, 0))",
+            digest
+        )
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 
@@ -261,11 +275,11 @@ impl<'a> PictureRepo<'a> {
         tx: &mut Transaction<'_, Postgres>,
         digest: &str,
     ) -> Result<bool, AppError> {
-        Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pictures WHERE digest = $1)")
-                .bind(digest)
-                .fetch_one(&mut **tx)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM pictures WHERE digest = $1) AS "exists!""#,
+            digest
         )
+        .fetch_one(&mut **tx)
+        .await?)
     }
 }
