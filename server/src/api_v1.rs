@@ -8,6 +8,7 @@ pub mod errors;
 pub mod hotels;
 pub mod imports;
 pub mod openapi;
+pub mod uploads;
 
 use app::server::state::AppState;
 use axum::Router;

@@ -8,7 +8,16 @@ use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 
-use crate::startup::StartupError;
+/// Why the database could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] MigrateError),
+    #[error("database name '{0}' must be letters, digits, '_' or '-'")]
+    BadName(String),
+}
 
 /// The reversible migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
@@ -16,7 +25,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Creates the database if needed, connects, and applies pending migrations.
-pub async fn prepare(config: &Config) -> Result<PgPool, StartupError> {
+pub async fn prepare(config: &Config) -> Result<PgPool, DbSetupError> {
     ensure_database(&config.database).await?;
     let pool = connect(config).await?;
     MIGRATOR.run(&pool).await?;
@@ -56,19 +65,17 @@ async fn maintenance_connection(options: &PgConnectOptions) -> Result<PgConnecti
     }
 }
 
-fn database_name(options: &PgConnectOptions) -> Result<&str, StartupError> {
+fn database_name(options: &PgConnectOptions) -> Result<&str, DbSetupError> {
     let name = options.get_database().unwrap_or("postgres");
     // The name goes into DDL, which takes no parameters: only plain names get there.
     if is_plain_identifier(name) {
         Ok(name)
     } else {
-        Err(StartupError::Refused(format!(
-            "database name '{name}' must be letters, digits, '_' or '-'"
-        )))
+        Err(DbSetupError::BadName(name.to_owned()))
     }
 }
 
-pub async fn ensure_database(options: &PgConnectOptions) -> Result<(), StartupError> {
+pub async fn ensure_database(options: &PgConnectOptions) -> Result<(), DbSetupError> {
     let name = database_name(options)?;
     let mut connection = maintenance_connection(options).await?;
     let exists: bool =
@@ -89,7 +96,7 @@ pub async fn ensure_database(options: &PgConnectOptions) -> Result<(), StartupEr
     Ok(())
 }
 
-pub async fn drop_database(options: &PgConnectOptions) -> Result<(), StartupError> {
+pub async fn drop_database(options: &PgConnectOptions) -> Result<(), DbSetupError> {
     let name = database_name(options)?;
     let mut connection = maintenance_connection(options).await?;
     let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");

@@ -3,8 +3,6 @@
 //! `generate_series`, so a million bookings take seconds, not a million round trips.
 use sqlx::{AssertSqlSafe, PgPool};
 
-use crate::startup::StartupError;
-
 /// Sizes of a generated catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CatalogSize {
@@ -68,7 +66,7 @@ const PLACES: &[&str] = &[
 
 /// Adds `size` hotels, room types and bookings (with guests to own them), then vacuums and
 /// analyses the tables. Works on any database: ids continue after the existing rows.
-pub async fn generate_catalog(pool: &PgPool, size: CatalogSize) -> Result<(), StartupError> {
+pub async fn generate_catalog(pool: &PgPool, size: CatalogSize) -> Result<(), sqlx::Error> {
     let places = PLACES
         .iter()
         .map(|place| format!("'{}'", place.replace('\'', "''")))

@@ -99,7 +99,7 @@ pub struct ImageQuery {
 #[utoipa::path(post, path = "/api/v1/images/hotels", tag = "admin",
     security(("cookie" = []), ("bearer" = [])),
     params(("name" = i32, Query, minimum = 1, example = 1, description = "The hotel's id")),
-    request_body(content_type = "multipart/form-data", content = crate::api_v1::openapi::UploadForm),
+    request_body(content_type = "multipart/form-data", content = crate::api_v1::uploads::UploadForm),
     responses(
         (status = 201, description = "Stored; the sizes are being made"),
         (status = 401, description = "Not signed in (the original needed no auth)", body = crate::api_v1::errors::Detail),
@@ -107,7 +107,7 @@ pub struct ImageQuery {
         (status = 404, description = "No such hotel", body = crate::api_v1::errors::Detail),
         (status = 413, description = "Larger than UPLOAD_MAX_BYTES", body = crate::api_v1::errors::Detail),
         (status = 415, description = "Not a JPEG, PNG or WebP picture", body = crate::api_v1::errors::Detail),
-        (status = 422, description = "No hotel id or not a multipart body (a list of problems); no file, damaged, or too many pixels (a detail)", body = crate::api_v1::openapi::UploadUnprocessable),
+        (status = 422, description = "No hotel id or not a multipart body (a list of problems); no file, damaged, or too many pixels (a detail)", body = crate::api_v1::uploads::UploadUnprocessable),
     ))]
 pub async fn api_upload(
     State(context): State<UploadContext>,

@@ -50,6 +50,8 @@ pub enum StartupError {
     Serve(io::Error),
     #[error(transparent)]
     MediaDir(#[from] MediaDirError),
+    #[error(transparent)]
+    DbSetup(#[from] crate::db::DbSetupError),
     #[error("{0}")]
     Refused(String),
 }

@@ -2,6 +2,7 @@
 //! rules live, for pages, server functions, the HTTP API and the CLI alike. Passwords are
 //! argon2id hashes (legacy bcrypt still verifies); sessions are JWTs in an HttpOnly cookie (or a
 //! Bearer header), checked once per request; failed logins are throttled.
+pub(super) mod auth;
 pub mod cookie;
 pub mod jwt;
 pub mod password;
@@ -13,43 +14,13 @@ use std::net::IpAddr;
 
 use sqlx::PgPool;
 
+pub use self::auth::Auth;
 use self::password::Verified;
 use self::repo::UserRepo;
 use self::session::Session;
-use super::{cache::Cache, config::Config, state::AppState};
+use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{Email, Password, Role, User, UserId};
-
-/// Everything authentication needs, built once at start-up.
-pub struct Auth {
-    pub jwt: jwt::JwtKeys,
-    pub throttle: throttle::LoginThrottle,
-    pub hashing: password::HashingPool,
-    /// Verified against when the email is unknown, so both failures cost the same time.
-    pub dummy_hash: String,
-    /// `Secure` cookies (HTTPS only) in production.
-    pub secure_cookies: bool,
-}
-
-impl Auth {
-    pub async fn new(config: &Config, cache: Cache) -> Result<Self, AppError> {
-        let hashing = password::HashingPool::new();
-        let dummy_hash = password::hash_str(&hashing, random_text()).await?;
-        Ok(Auth {
-            hashing,
-            jwt: jwt::JwtKeys::new(&config.jwt),
-            throttle: throttle::LoginThrottle::new(cache),
-            dummy_hash,
-            secure_cookies: config.app_env.is_production(),
-        })
-    }
-}
-
-fn random_text() -> String {
-    use rand::Rng;
-    let value: u128 = rand::rng().random();
-    format!("{value:032x}")
-}
 
 /// A new session for a user who proved who they are: the token (the API's `access_token`) and
 /// the `Set-Cookie` value carrying it. Pages and the HTTP API sign in through this alone.

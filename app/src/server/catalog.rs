@@ -10,7 +10,7 @@
 mod hotels;
 mod invalidations;
 mod rooms;
-mod search_index;
+pub(super) mod search_index;
 
 pub mod explain;
 

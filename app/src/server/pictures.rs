@@ -23,8 +23,8 @@ use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{HotelId, HotelPictures, PictureOwner, PictureStatus, UploadRefusal};
 
-use imaging::{Inspected, SourceFormat};
-use store::MediaStore;
+use imaging::Inspected;
+use store::{MediaStore, SourceFormat};
 
 /// Attempts at making the sizes before a picture is marked failed (only file errors are
 /// retried; a picture that cannot be decoded fails at once).

@@ -4,9 +4,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
-use super::{
-    accounts::Auth, cache::Cache, catalog::SearchIndex, config::Config, pictures::media::Media,
-};
+use super::accounts::auth::Auth;
+use super::catalog::search_index::SearchIndex;
+use super::{cache::Cache, config::Config, pictures::media::Media};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and
 /// server functions (provided to Leptos as context).

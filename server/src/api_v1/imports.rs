@@ -57,7 +57,7 @@ pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 #[utoipa::path(post, path = "/api/v1/import/{table}", tag = "admin",
     security(("cookie" = []), ("bearer" = [])),
     params(("table" = ImportTable, Path, description = "What the file holds")),
-    request_body(content_type = "multipart/form-data", content = super::openapi::UploadForm,
+    request_body(content_type = "multipart/form-data", content = super::uploads::UploadForm,
         description = "A `;`-separated UTF-8 CSV file with a header row. hotels: name;location;services;rooms_quantity;image_id. rooms: hotel_id;name;description;price;services;quantity;image_id. bookings: room_id;user_id;date_from;date_to;price (price optional: the room's). services: [\"Wi-Fi\", \"Парковка\"] or Wi-Fi, Парковка."),
     responses(
         (status = 201, description = "Every row stored, in one transaction", body = ImportDone),

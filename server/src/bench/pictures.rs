@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use image::{DynamicImage, ImageFormat, RgbImage};
 
-use app::server::pictures::imaging::{self, SourceFormat};
-use app::server::pictures::store::MediaStore;
+use app::server::pictures::imaging;
+use app::server::pictures::store::{MediaStore, SourceFormat};
 
 /// What the benchmark measured.
 #[derive(Debug)]

@@ -10,44 +10,18 @@ use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{PixelType, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
-use super::store::MediaStore;
+use super::store::{MediaStore, SourceFormat};
 
 /// JPEG quality of the sizes (and the WebP equivalent): photos look right, files stay small.
 const JPEG_QUALITY: u8 = 82;
 const WEBP_QUALITY: f32 = 80.0;
 
-/// The formats an upload may be, identified by content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceFormat {
-    Jpeg,
-    Png,
-    WebP,
-}
-
-impl SourceFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceFormat::Jpeg => "jpeg",
-            SourceFormat::Png => "png",
-            SourceFormat::WebP => "webp",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "jpeg" => Some(SourceFormat::Jpeg),
-            "png" => Some(SourceFormat::Png),
-            "webp" => Some(SourceFormat::WebP),
-            _ => None,
-        }
-    }
-
-    fn image_format(self) -> ImageFormat {
-        match self {
-            SourceFormat::Jpeg => ImageFormat::Jpeg,
-            SourceFormat::Png => ImageFormat::Png,
-            SourceFormat::WebP => ImageFormat::WebP,
-        }
+/// The decoder of `format`.
+fn image_format(format: SourceFormat) -> ImageFormat {
+    match format {
+        SourceFormat::Jpeg => ImageFormat::Jpeg,
+        SourceFormat::Png => ImageFormat::Png,
+        SourceFormat::WebP => ImageFormat::WebP,
     }
 }
 
@@ -144,7 +118,7 @@ pub fn decode(
     max_pixels: u64,
 ) -> Result<DynamicImage, image::ImageError> {
     let mut reader =
-        ImageReader::with_format(BufReader::new(File::open(path)?), format.image_format());
+        ImageReader::with_format(BufReader::new(File::open(path)?), image_format(format));
     let mut limits = Limits::default();
     limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(64 << 20));
     reader.limits(limits);

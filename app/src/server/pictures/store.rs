@@ -14,7 +14,32 @@ use std::time::{Duration, SystemTime};
 use crate::model::VariantFormat;
 use crate::model::picture::variant_file_name;
 
-use super::imaging::SourceFormat;
+/// The formats an upload may be, identified by content (and the originals' file extensions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Jpeg => "jpeg",
+            SourceFormat::Png => "png",
+            SourceFormat::WebP => "webp",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "jpeg" => Some(SourceFormat::Jpeg),
+            "png" => Some(SourceFormat::Png),
+            "webp" => Some(SourceFormat::WebP),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct MediaStore {
