@@ -91,6 +91,7 @@ pub async fn login(
 
 /// Ends the request's session for good: its token is revoked, so a copy of it (a stolen
 /// cookie, another tab) is signed out too. Signing out without a session is fine.
+#[tracing::instrument(skip_all)]
 pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppError> {
     match session.token() {
         Some(token) if !token.id.is_empty() => {
@@ -103,6 +104,7 @@ pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppErro
 }
 
 /// Disables an account (its sessions end at once and it cannot sign in) or enables it again.
+#[tracing::instrument(skip(pool))]
 pub async fn set_disabled(pool: &PgPool, email: &Email, disabled: bool) -> Result<User, AppError> {
     UserRepo::new(pool).set_disabled(email, disabled).await
 }
@@ -123,6 +125,7 @@ async fn upgrade_hash(state: &AppState, user_id: UserId, password: &str) {
 }
 
 /// Creates an admin, or makes an existing user an admin with the given password.
+#[tracing::instrument(skip_all)]
 pub async fn create_admin(
     pool: &PgPool,
     email: &Email,
@@ -143,16 +146,19 @@ pub async fn create_admin(
 }
 
 /// Sets a user's role (`server set-role`).
+#[tracing::instrument(skip(pool))]
 pub async fn set_role(pool: &PgPool, email: &Email, role: Role) -> Result<User, AppError> {
     UserRepo::new(pool).set_role(email, role).await
 }
 
 /// One page of users, oldest first, for admins.
+#[tracing::instrument(skip(state))]
 pub async fn list_users(state: &AppState, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {
     UserRepo::new(&state.db).list(limit, offset).await
 }
 
 /// Forgets revocations of tokens that have expired anyway (housekeeping).
+#[tracing::instrument(skip_all)]
 pub async fn purge_revoked_sessions(pool: &PgPool) -> Result<u64, AppError> {
     UserRepo::new(pool).purge_revoked_sessions().await
 }

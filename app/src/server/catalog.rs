@@ -34,7 +34,6 @@ use crate::model::{
     Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Money, Room, RoomId,
     RoomOffer, SearchResults, StayDates,
 };
-pub(crate) use rooms::overlaps_stay;
 
 /// Entries outlive no change (generations see to that); the expiry only bounds memory.
 const ENTRY_TTL: Duration = Duration::from_secs(600);
@@ -79,6 +78,7 @@ fn search_entry_name(search: &HotelSearch) -> String {
 }
 
 /// One page of hotels with a room free for the stay.
+#[tracing::instrument(skip_all, fields(check_in = %search.stay.check_in(), nights = search.stay.nights(), page = search.page))]
 pub async fn search(state: &AppState, search: &HotelSearch) -> Result<SearchResults, AppError> {
     let gens = search_generations(search.stay);
     cached(&state.cache, &gens, &search_entry_name(search), || {
@@ -113,6 +113,7 @@ async fn search_uncached(
 
 /// Every hotel with a room free for `stay` (in a place, if given), cheapest first, not paged
 /// (the HTTP API's list, as the original's).
+#[tracing::instrument(skip_all, fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn available_hotels(
     state: &AppState,
     location: Option<&LocationQuery>,
@@ -154,6 +155,7 @@ fn stay_total(price: Money, stay: StayDates) -> Money {
 }
 
 /// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.
+#[tracing::instrument(skip_all, fields(hotel = %hotel_id, check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn hotel_details(
     state: &AppState,
     hotel_id: HotelId,
@@ -198,6 +200,7 @@ async fn hotel_details_uncached(
 }
 
 /// A hotel as the catalog describes it; `NotFound` for an unknown one.
+#[tracing::instrument(skip_all, fields(hotel = %hotel_id))]
 pub async fn hotel(state: &AppState, hotel_id: HotelId) -> Result<Hotel, AppError> {
     HotelRepo::new(&state.db)
         .find(hotel_id)
@@ -206,11 +209,13 @@ pub async fn hotel(state: &AppState, hotel_id: HotelId) -> Result<Hotel, AppErro
 }
 
 /// Every room type of a hotel, cheapest first (availability aside).
+#[tracing::instrument(skip_all, fields(hotel = %hotel_id))]
 pub async fn room_types(state: &AppState, hotel_id: HotelId) -> Result<Vec<Room>, AppError> {
     RoomRepo::new(&state.db).for_hotel(hotel_id).await
 }
 
 /// The hotel of room type `room_id`; `NotFound` for an unknown room type.
+#[tracing::instrument(skip_all, fields(room = %room_id))]
 pub async fn hotel_of_room(db: &PgPool, room_id: RoomId) -> Result<HotelId, AppError> {
     RoomRepo::new(db)
         .hotel_of(room_id)
@@ -220,6 +225,7 @@ pub async fn hotel_of_room(db: &PgPool, room_id: RoomId) -> Result<HotelId, AppE
 
 /// Place names (comma-separated parts of hotel addresses) that contain `query`, for the
 /// search box: at most `limit`, alphabetically.
+#[tracing::instrument(skip_all, fields(limit))]
 pub async fn suggest_locations(
     state: &AppState,
     query: &LocationQuery,

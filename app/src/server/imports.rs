@@ -44,6 +44,7 @@ pub struct ImportReport {
 }
 
 /// Imports `file` into `table`. The caller has checked that the user is an admin.
+#[tracing::instrument(skip_all, fields(table = table.as_str(), bytes = file.len()))]
 pub async fn import(
     state: &AppState,
     table: Table,

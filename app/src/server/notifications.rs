@@ -29,6 +29,7 @@ impl NotificationKind {
 
 /// Queues the `kind` email of booking `booking_id` inside the transaction `tx` that makes the
 /// change: the change and its email exist together or not at all (at most one per kind).
+#[tracing::instrument(skip_all, fields(booking = %booking_id, kind = kind.as_str()))]
 pub async fn queue(
     tx: &mut PgConnection,
     booking_id: BookingId,
@@ -64,16 +65,19 @@ pub fn next_retry(notification: &Notification, now: DateTime<Utc>) -> Option<i64
 }
 
 /// Claims the next due email under a lease (see `queue`) and counts the attempt.
+#[tracing::instrument(skip_all)]
 pub async fn claim_next(db: &PgPool) -> Result<Option<Notification>, AppError> {
     NotificationRepo::new(db).claim_next().await
 }
 
 /// Records that the email left (or was rightly skipped), so it is never sent again.
+#[tracing::instrument(skip_all, fields(notification = id))]
 pub async fn mark_sent(db: &PgPool, id: i64) -> Result<(), AppError> {
     NotificationRepo::new(db).mark_sent(id).await
 }
 
 /// Records a failed attempt: retried after `retry_in_secs`, or given up on when `None`.
+#[tracing::instrument(skip_all, fields(notification = id, retry_in_secs))]
 pub async fn mark_failed(
     db: &PgPool,
     id: i64,
@@ -86,11 +90,13 @@ pub async fn mark_failed(
 }
 
 /// Queues the check-in reminders due on `today`; how many were added.
+#[tracing::instrument(skip_all, fields(%today))]
 pub async fn queue_reminders(db: &PgPool, today: NaiveDate) -> Result<u64, AppError> {
     NotificationRepo::new(db).queue_reminders(today).await
 }
 
 /// Puts emails given up on back in the queue (the ones named, or all when `ids` is empty).
+#[tracing::instrument(skip_all, fields(named = ids.len()))]
 pub async fn resend_failed(db: &PgPool, ids: &[i64]) -> Result<u64, AppError> {
     NotificationRepo::new(db).resend_failed(ids).await
 }

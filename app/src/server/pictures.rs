@@ -100,6 +100,7 @@ impl Pictures {
 
     /// Checks the received file at `upload` (removed in every case) and, if it is a picture
     /// within the limits, makes it `owner`'s picture, replacing the previous one.
+    #[tracing::instrument(skip_all, fields(owner = ?owner))]
     pub async fn accept(
         &self,
         owner: PictureOwner,
@@ -163,6 +164,7 @@ impl Pictures {
     }
 
     /// Makes the sizes of every picture waiting for them.
+    #[tracing::instrument(skip_all)]
     pub async fn process_due(&self) -> Result<ProcessReport, AppError> {
         let repo = PictureRepo::new(&self.db);
         let mut report = ProcessReport::default();
@@ -221,6 +223,7 @@ impl Pictures {
 
     /// Removes the files of every digest no picture names (a replaced picture whose removal
     /// was interrupted, a deleted hotel or room type) and uploads cut off by a crash.
+    #[tracing::instrument(skip_all)]
     pub async fn sweep(&self) -> Result<usize, AppError> {
         let store = self.store.clone();
         let on_disk = tokio::task::spawn_blocking(move || {
@@ -273,11 +276,13 @@ impl Pictures {
 }
 
 /// Whether `owner` (a hotel or a room type) exists, before an upload is read.
+#[tracing::instrument(skip_all, fields(owner = ?owner))]
 pub async fn owner_exists(db: &PgPool, owner: PictureOwner) -> Result<bool, AppError> {
     PictureRepo::new(db).owner_exists(owner).await
 }
 
 /// The hotel, its room types and their pictures, for the admin's pictures page.
+#[tracing::instrument(skip_all, fields(hotel = %hotel_id))]
 pub async fn hotel_pictures(
     state: &AppState,
     hotel_id: HotelId,

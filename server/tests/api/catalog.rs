@@ -1,7 +1,8 @@
 //! The catalog: search, hotel pages, availability rules, date rules, the cache.
+use app::error::AppError;
 use app::model::{BookingId, HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
 use app::server::cache::CacheStatus;
-use app::server::catalog;
+use app::server::{bookings, catalog, imports};
 use chrono::{Days, Local, NaiveDate};
 use serde_json::Value;
 
@@ -262,6 +263,117 @@ async fn a_thirty_night_booking_begun_weeks_before_check_in_still_blocks() {
     .execute(&app.state.db)
     .await;
     assert!(too_long.is_err());
+}
+
+/// Whether each path of the app would take one more booking of `room` for `[from, to)`: the
+/// hotel page, search and the CSV import (whose booking is deleted again), which must agree.
+/// Booking itself is asked by the caller, since it changes what the others see.
+async fn paths_agree(
+    app: &TestApp,
+    hotel: HotelId,
+    town: &str,
+    room: RoomId,
+    from: u64,
+    to: u64,
+) -> bool {
+    let page = rooms_left(app, hotel, stay(from, to)).await[0] > 0;
+    let search = !names(&search_for(app, town, from, to).await).is_empty();
+    let file = format!(
+        "room_id;user_id;date_from;date_to\n{room};1;{};{}\n",
+        day(from),
+        day(to)
+    );
+    let import = match imports::import(&app.state, imports::Table::Bookings, file.as_bytes()).await
+    {
+        Ok(report) => {
+            sqlx::query("DELETE FROM bookings WHERE id = ANY($1)")
+                .bind(&report.ids)
+                .execute(&app.state.db)
+                .await
+                .unwrap();
+            true
+        }
+        Err(error) => {
+            assert!(format!("{error:?}").contains("no room left"), "{error:?}");
+            false
+        }
+    };
+    assert_eq!(
+        (page, search),
+        (import, import),
+        "page, search and import disagree"
+    );
+    page
+}
+
+#[tokio::test]
+async fn availability_is_counted_night_by_night_on_every_path() {
+    let app = spawn_app().await;
+    let guest = app.signed_up_id("nights@example.com").await;
+    let (hotel, rooms) = add_hotel(&app, "Ночи", "Ночеград", &[(1000, 2)]).await;
+    let room = rooms[0];
+    // Nights 10 and 11 hold one booking, nights 12 and 13 another.
+    add_booking(&app, room, 10, 12).await;
+    add_booking(&app, room, 12, 14).await;
+    settle_invalidations(&app).await;
+    // Two bookings overlap [10, 14), but no night of it has more than one: a room is free.
+    assert!(paths_agree(&app, hotel, "Ночеград", room, 10, 14).await);
+    bookings::book(&app.state, guest, room, stay(10, 14))
+        .await
+        .unwrap();
+    settle_invalidations(&app).await;
+    // Now every night of it is full, and a stay sharing any one of them is refused everywhere.
+    for (from, to) in [(10, 11), (13, 14), (9, 11), (13, 16)] {
+        assert!(
+            !paths_agree(&app, hotel, "Ночеград", room, from, to).await,
+            "{from}..{to}"
+        );
+        assert_eq!(
+            bookings::book(&app.state, guest, room, stay(from, to)).await,
+            Err(AppError::NoRoomsLeft),
+            "{from}..{to}"
+        );
+    }
+    // The nights around it are free: check-out day 14 and the night before check-in.
+    for (from, to) in [(14, 15), (8, 10)] {
+        assert!(
+            paths_agree(&app, hotel, "Ночеград", room, from, to).await,
+            "{from}..{to}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_last_free_room_goes_to_one_guest_and_comes_back_on_cancel() {
+    let app = spawn_app().await;
+    let guest = app.signed_up_id("last@example.com").await;
+    let (hotel, rooms) = add_hotel(&app, "Последний", "Крайград", &[(1000, 3)]).await;
+    add_booking(&app, rooms[0], 10, 12).await;
+    add_booking(&app, rooms[0], 11, 13).await;
+    settle_invalidations(&app).await;
+    assert_eq!(
+        rooms_left(&app, hotel, stay(10, 13)).await,
+        [1],
+        "the last one"
+    );
+    let last = bookings::book(&app.state, guest, rooms[0], stay(10, 13))
+        .await
+        .unwrap();
+    settle_invalidations(&app).await;
+    assert_eq!(rooms_left(&app, hotel, stay(10, 13)).await, [0]);
+    assert!(names(&search_for(&app, "Крайград", 11, 12).await).is_empty());
+    assert_eq!(
+        bookings::book(&app.state, guest, rooms[0], stay(11, 12)).await,
+        Err(AppError::NoRoomsLeft),
+        "night 11 holds all three"
+    );
+    bookings::cancel(&app.state, guest, last.id).await.unwrap();
+    settle_invalidations(&app).await;
+    assert_eq!(rooms_left(&app, hotel, stay(10, 13)).await, [1]);
+    assert_eq!(
+        names(&search_for(&app, "Крайград", 11, 12).await),
+        ["Последний"]
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,6 @@ use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::{Booking, BookingId, HotelId, Money, RoomId, StayDates, UserId};
-use crate::server::catalog::overlaps_stay;
 use crate::server::notifications::{self, NotificationKind};
 
 /// A `bookings` row.
@@ -144,15 +143,15 @@ impl<'a> BookingRepo<'a> {
         .fetch_optional(&mut *tx)
         .await?;
         let quantity = quantity.ok_or(AppError::NotFound)?;
-        // The availability rule of search and the hotel page (`overlaps_stay!`), on the room
-        // type. (Built with `concat!` from that one rule, so checked at run time.)
-        let booked: i64 = sqlx::query_scalar(concat!(
-            "SELECT count(*) FROM bookings b WHERE b.room_id = $1 AND ",
-            overlaps_stay!()
-        ))
-        .bind(room_id)
-        .bind(stay.check_in())
-        .bind(stay.check_out())
+        // The availability rule of search and the hotel page (`booked_nights`, see
+        // `catalog::rooms`): the busiest night of the stay must have a room left.
+        let booked = sqlx::query_scalar!(
+            r#"SELECT coalesce(max(n.booked), 0) AS "booked!"
+               FROM booked_nights($2, $3) n WHERE n.room_id = $1"#,
+            room_id.get(),
+            stay.check_in(),
+            stay.check_out(),
+        )
         .fetch_one(&mut *tx)
         .await?;
         if booked >= i64::from(quantity) {

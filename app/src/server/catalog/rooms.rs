@@ -1,5 +1,4 @@
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use sqlx::PgPool;
 
@@ -46,44 +45,23 @@ impl From<RoomAvailabilityRow> for RoomAvailability {
     }
 }
 
-/// The availability rule of the whole app (search, hotel page, booking): a room type has
-/// `quantity - overlapping bookings` rooms left. A booking overlaps the stay `[$2, $3)` when it
-/// is live and shares a night with it. Stays are half-open, so a booking ending on check-in day
-/// or starting on check-out day does not count. It is the original's conservative rule: it
-/// never overbooks, even if two short bookings could share one room.
-macro_rules! overlaps_stay {
-    () => {
-        overlaps_stay!("$2", "$3")
-    };
-    // The same rule for a stay `[from, to)` given as SQL expressions.
-    ($from:literal, $to:literal) => {
-        concat!(
-            "b.cancelled_at IS NULL AND b.date_to > ",
-            $from,
-            " AND b.date_from < ",
-            $to
-        )
-    };
-}
-pub(crate) use overlaps_stay;
+/// The availability rule of the whole app (search, hotel page, booking, CSV import) lives in
+/// the database, so every process reads the same one: `booked_nights(check_in, check_out)`
+/// (migration `20261203000001_booked_nights`) counts, per room type and night of the stay, the
+/// live bookings holding a room. A room type has `quantity - its busiest night` rooms left for
+/// the stay. Stays are half-open: a booking ending on check-in day or starting on check-out day
+/// holds none of its nights.
+///
+/// Per room type of the hotels `$1` that has any booking then, its busiest night of
+/// `[$2, $3)`: one index range per hotel, for a whole batch of hotels. A constant, not a macro,
+/// because the plan check (`explain`) runs the very same text.
+pub(super) const BOOKED_COUNTS: &str = "
+    SELECT n.room_id, max(n.booked) AS booked
+    FROM booked_nights($2, $3) n
+    WHERE n.hotel_id = ANY($1)
+    GROUP BY n.room_id";
 
-/// Live bookings of room `r` that share a night with the stay `[$2, $3)`.
-pub const OVERLAPPING_BOOKINGS: &str = concat!(
-    "SELECT count(*) AS booked FROM bookings b WHERE b.room_id = r.id AND ",
-    overlaps_stay!()
-);
-
-/// Per room type of the hotels `$1` that has any, the live bookings sharing a night with
-/// `[$2, $3)`: one index range per hotel, for a whole batch of hotels. A booking lasts at most
-/// 30 nights (`StayDates::MAX_NIGHTS`, a CHECK in the database), so one that overlaps starts
-/// less than 30 days before check-in: that bounds the range.
-pub(super) const BOOKED_COUNTS: &str = concat!(
-    "SELECT b.room_id, count(*) AS booked FROM bookings b WHERE b.hotel_id = ANY($1) AND ",
-    overlaps_stay!(),
-    " AND b.date_from > $2 - 30 GROUP BY b.room_id"
-);
-
-/// Rooms left of a room type with `quantity` rooms and `booked` overlapping bookings.
+/// Rooms left of a room type with `quantity` rooms and `booked` bookings on its busiest night.
 pub fn rooms_left(quantity: i32, booked: i64) -> i64 {
     (i64::from(quantity) - booked).max(0)
 }
@@ -135,35 +113,33 @@ impl<'a> RoomRepo<'a> {
         hotel_id: HotelId,
         stay: StayDates,
     ) -> Result<Vec<RoomAvailability>, AppError> {
-        // Built once at run time from the one availability rule (`OVERLAPPING_BOOKINGS`).
-        static SQL: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "SELECT r.id, r.hotel_id, r.name, r.description, r.price::bigint AS price,
-                        r.services, r.quantity, r.image_id, rp.digest AS picture_digest,
-                        b.booked
-                 FROM rooms r
-                 LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
-                 CROSS JOIN LATERAL ({OVERLAPPING_BOOKINGS}) b
-                 WHERE r.hotel_id = $1
-                 ORDER BY r.price, r.id"
-            )
-        });
-        let rows: Vec<RoomAvailabilityRow> = sqlx::query_as(SQL.as_str())
-            .bind(hotel_id)
-            .bind(stay.check_in())
-            .bind(stay.check_out())
-            .fetch_all(self.pool)
-            .await?;
+        let rows = sqlx::query_as!(
+            RoomAvailabilityRow,
+            r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
+                      r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.image_id, rp.digest AS "picture_digest?",
+                      coalesce((SELECT max(n.booked) FROM booked_nights($2, $3) n
+                                WHERE n.room_id = r.id), 0) AS "booked!"
+               FROM rooms r
+               LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
+               WHERE r.hotel_id = $1
+               ORDER BY r.price, r.id"#,
+            hotel_id.get(),
+            stay.check_in(),
+            stay.check_out(),
+        )
+        .fetch_all(self.pool)
+        .await?;
         Ok(rows.into_iter().map(RoomAvailability::from).collect())
     }
 
-    /// How many live bookings overlap `stay`, for each room type of `hotel_ids` that has any.
+    /// The bookings on the busiest night of `stay`, for each room type of `hotel_ids` that has any.
     pub async fn booked_counts(
         &self,
         hotel_ids: &[HotelId],
         stay: StayDates,
     ) -> Result<HashMap<RoomId, i64>, AppError> {
-        // `BOOKED_COUNTS` is assembled from the availability rule, so checked at run time.
+        // A constant shared with the plan check, so checked at run time.
         let rows: Vec<(RoomId, i64)> = sqlx::query_as(BOOKED_COUNTS)
             .bind(hotel_ids)
             .bind(stay.check_in())
@@ -176,11 +152,13 @@ impl<'a> RoomRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::StayDates;
+
+    const RULE: &str = include_str!("../../../../migrations/20261203000001_booked_nights.up.sql");
 
     #[test]
-    fn the_search_bound_follows_the_longest_stay() {
-        let bound = format!("b.date_from > $2 - {}", crate::model::StayDates::MAX_NIGHTS);
-        assert!(BOOKED_COUNTS.contains(&bound), "{BOOKED_COUNTS}");
+    fn the_index_bound_follows_the_longest_stay() {
+        let bound = format!("b.date_from > stay_from - {}", StayDates::MAX_NIGHTS);
+        assert!(RULE.contains(&bound), "{RULE}");
     }
 }

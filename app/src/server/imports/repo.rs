@@ -8,60 +8,6 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use super::problems::{ImportError, RowError};
 use super::rows::{MAX_REPORTED, NewBooking, NewHotel, NewRoom, Numbered};
-use crate::server::catalog::overlaps_stay;
-
-// The bulk statements below still go through run-time checks (`query_scalar` on constants):
-// converting them to the checked macros is left for the import's next change.
-const INSERT_HOTELS: &str = "
-    INSERT INTO hotels (name, location, services, rooms_quantity, image_id)
-    SELECT t.name, t.location, ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)),
-           t.rooms_quantity, t.image_id
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
-         WITH ORDINALITY AS t(name, location, services, rooms_quantity, image_id, n)
-    ORDER BY t.n
-    RETURNING id";
-
-const INSERT_ROOMS: &str = "
-    INSERT INTO rooms (hotel_id, name, description, price, services, quantity, image_id)
-    SELECT t.hotel_id, t.name, t.description, t.price,
-           ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)), t.quantity, t.image_id
-    FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[])
-         WITH ORDINALITY AS t(hotel_id, name, description, price, services, quantity, image_id, n)
-    ORDER BY t.n
-    RETURNING id";
-
-/// Without a price, a booking costs the room type's current price a night, as a new one would.
-const INSERT_BOOKINGS: &str = "
-    INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
-    SELECT t.room_id, t.user_id, t.date_from, t.date_to, coalesce(t.price, r.price)
-    FROM unnest($1::int[], $2::int[], $3::date[], $4::date[], $5::int[])
-         WITH ORDINALITY AS t(room_id, user_id, date_from, date_to, price, n)
-    JOIN rooms r ON r.id = t.room_id
-    ORDER BY t.n
-    RETURNING id";
-
-/// The first imported booking, in file order, that finds its room type full on some night:
-/// per room type and night, the live bookings already there plus the file's bookings up to
-/// this one must fit in `quantity`. A night `d` is the stay `[d, d + 1)` of the app's overlap
-/// rule; a booking lasts at most 30 nights, which bounds the scan.
-const OVER_CAPACITY: &str = concat!(
-    "WITH nights AS (
-        SELECT t.line, t.room_id, t.date_from + i AS night
-        FROM unnest($1::bigint[], $2::int[], $3::date[], $4::date[]) AS t(line, room_id, date_from, date_to)
-        CROSS JOIN LATERAL generate_series(0, t.date_to - t.date_from - 1) AS i
-    ), ranked AS (
-        SELECT line, room_id, night,
-               row_number() OVER (PARTITION BY room_id, night ORDER BY line) AS nth
-        FROM nights
-    )
-    SELECT DISTINCT ON (k.room_id, k.night) k.line, k.room_id, k.night
-    FROM ranked k JOIN rooms r ON r.id = k.room_id
-    WHERE k.nth + (SELECT count(*) FROM bookings b
-                   WHERE b.room_id = k.room_id AND b.date_to <= k.night + 30 AND ",
-    overlaps_stay!("k.night", "k.night + 1"),
-    ") > r.quantity
-    ORDER BY k.room_id, k.night, k.line"
-);
 
 pub struct ImportRepo<'a> {
     pool: &'a PgPool,
@@ -75,18 +21,25 @@ impl<'a> ImportRepo<'a> {
     pub async fn hotels(&self, rows: &[Numbered<NewHotel>]) -> Result<Vec<i32>, ImportError> {
         let records = || rows.iter().map(|row| &row.record);
         let mut tx = self.pool.begin().await?;
-        let ids = sqlx::query_scalar(INSERT_HOTELS)
-            .bind(records().map(|h| h.name.as_str()).collect::<Vec<_>>())
-            .bind(records().map(|h| h.location.as_str()).collect::<Vec<_>>())
-            .bind(
-                records()
-                    .map(|h| json_list(&h.services))
-                    .collect::<Vec<_>>(),
-            )
-            .bind(records().map(|h| h.rooms_quantity).collect::<Vec<_>>())
-            .bind(records().map(|h| h.image_id).collect::<Vec<_>>())
-            .fetch_all(&mut *tx)
-            .await?;
+        let ids = sqlx::query_scalar!(
+            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id)
+             SELECT t.name, t.location,
+                    ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)),
+                    t.rooms_quantity, t.image_id
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
+                  WITH ORDINALITY AS t(name, location, services, rooms_quantity, image_id, n)
+             ORDER BY t.n
+             RETURNING id",
+            &records().map(|h| h.name.clone()).collect::<Vec<_>>(),
+            &records().map(|h| h.location.clone()).collect::<Vec<_>>(),
+            &records()
+                .map(|h| json_list(&h.services))
+                .collect::<Vec<_>>(),
+            &records().map(|h| h.rooms_quantity).collect::<Vec<_>>(),
+            &records().map(|h| h.image_id).collect::<Vec<_>>() as &[Option<i32>],
+        )
+        .fetch_all(&mut *tx)
+        .await?;
         finish(tx, ids).await
     }
 
@@ -102,30 +55,35 @@ impl<'a> ImportRepo<'a> {
         )
         .await?;
         check(unknown(rows, "hotel_id", "hotel", |r| r.hotel_id, &hotels))?;
-        let ids = sqlx::query_scalar(INSERT_ROOMS)
-            .bind(records().map(|r| r.hotel_id).collect::<Vec<_>>())
-            .bind(records().map(|r| r.name.as_str()).collect::<Vec<_>>())
-            .bind(
-                records()
-                    .map(|r| r.description.as_deref())
-                    .collect::<Vec<_>>(),
-            )
-            .bind(records().map(|r| r.price).collect::<Vec<_>>())
-            .bind(
-                records()
-                    .map(|r| json_list(&r.services))
-                    .collect::<Vec<_>>(),
-            )
-            .bind(records().map(|r| r.quantity).collect::<Vec<_>>())
-            .bind(records().map(|r| r.image_id).collect::<Vec<_>>())
-            .fetch_all(&mut *tx)
-            .await?;
+        let ids = sqlx::query_scalar!(
+            "INSERT INTO rooms (hotel_id, name, description, price, services, quantity, image_id)
+             SELECT t.hotel_id, t.name, t.description, t.price,
+                    ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)), t.quantity,
+                    t.image_id
+             FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
+                         $7::int[])
+                  WITH ORDINALITY AS t(hotel_id, name, description, price, services, quantity,
+                                       image_id, n)
+             ORDER BY t.n
+             RETURNING id",
+            &records().map(|r| r.hotel_id).collect::<Vec<_>>(),
+            &records().map(|r| r.name.clone()).collect::<Vec<_>>(),
+            &records().map(|r| r.description.clone()).collect::<Vec<_>>() as &[Option<String>],
+            &records().map(|r| r.price).collect::<Vec<_>>(),
+            &records()
+                .map(|r| json_list(&r.services))
+                .collect::<Vec<_>>(),
+            &records().map(|r| r.quantity).collect::<Vec<_>>(),
+            &records().map(|r| r.image_id).collect::<Vec<_>>() as &[Option<i32>],
+        )
+        .fetch_all(&mut *tx)
+        .await?;
         finish(tx, ids).await
     }
 
     /// Bookings never overbook, imported or not: the room types' rows are locked as a single
     /// booking locks its one (`FOR NO KEY UPDATE`, in id order against deadlocks), then the
-    /// file's bookings are counted with the live ones night by night.
+    /// file's bookings are counted with the live ones night by night (`over_capacity`).
     pub async fn bookings(&self, rows: &[Numbered<NewBooking>]) -> Result<Vec<i32>, ImportError> {
         let records = || rows.iter().map(|row| &row.record);
         let mut tx = self.pool.begin().await?;
@@ -144,14 +102,24 @@ impl<'a> ImportRepo<'a> {
         problems.truncate(MAX_REPORTED);
         check(problems)?;
         check(over_capacity(&mut tx, rows).await?)?;
-        let ids = sqlx::query_scalar(INSERT_BOOKINGS)
-            .bind(records().map(|b| b.room_id).collect::<Vec<_>>())
-            .bind(records().map(|b| b.user_id).collect::<Vec<_>>())
-            .bind(records().map(|b| b.date_from).collect::<Vec<_>>())
-            .bind(records().map(|b| b.date_to).collect::<Vec<_>>())
-            .bind(records().map(|b| b.price).collect::<Vec<_>>())
-            .fetch_all(&mut *tx)
-            .await?;
+        // Without a price, a booking costs the room type's current price a night, as a new one
+        // would.
+        let ids = sqlx::query_scalar!(
+            "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+             SELECT t.room_id, t.user_id, t.date_from, t.date_to, coalesce(t.price, r.price)
+             FROM unnest($1::int[], $2::int[], $3::date[], $4::date[], $5::int[])
+                  WITH ORDINALITY AS t(room_id, user_id, date_from, date_to, price, n)
+             JOIN rooms r ON r.id = t.room_id
+             ORDER BY t.n
+             RETURNING id",
+            &records().map(|b| b.room_id).collect::<Vec<_>>(),
+            &records().map(|b| b.user_id).collect::<Vec<_>>(),
+            &records().map(|b| b.date_from).collect::<Vec<_>>(),
+            &records().map(|b| b.date_to).collect::<Vec<_>>(),
+            &records().map(|b| b.price).collect::<Vec<_>>() as &[Option<i32>],
+        )
+        .fetch_all(&mut *tx)
+        .await?;
         finish(tx, ids).await
     }
 }
@@ -166,6 +134,7 @@ async fn existing(
     let mut ids: Vec<i32> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
+    // One statement for three tables and two lock strengths: assembled from constants.
     let query = format!("SELECT id FROM {table} WHERE id = ANY($1) ORDER BY id {lock}");
     let found: Vec<i32> = sqlx::query_scalar(sqlx::AssertSqlSafe(query))
         .bind(ids)
@@ -197,29 +166,49 @@ fn unknown<T>(
         .collect()
 }
 
+/// The first imported booking, in file order, that finds its room type full on some night:
+/// per room type and night, the live bookings already holding a room then (`booked_nights`,
+/// the app's one availability rule) plus the file's bookings up to this one must fit in
+/// `quantity`.
 async fn over_capacity(
     tx: &mut Transaction<'_, Postgres>,
     rows: &[Numbered<NewBooking>],
 ) -> Result<Vec<RowError>, ImportError> {
-    let mut found: Vec<(i64, i32, NaiveDate)> = sqlx::query_as(OVER_CAPACITY)
-        .bind(rows.iter().map(|row| row.line as i64).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|row| row.record.room_id)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|row| row.record.date_from)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|row| row.record.date_to)
-                .collect::<Vec<_>>(),
-        )
-        .fetch_all(&mut **tx)
-        .await?;
+    let column = |field: fn(&NewBooking) -> NaiveDate| -> Vec<NaiveDate> {
+        rows.iter().map(|row| field(&row.record)).collect()
+    };
+    let found = sqlx::query!(
+        r#"WITH nights AS (
+               SELECT t.line, t.room_id, t.date_from + i AS night
+               FROM unnest($1::bigint[], $2::int[], $3::date[], $4::date[])
+                    AS t(line, room_id, date_from, date_to)
+               CROSS JOIN LATERAL generate_series(0, t.date_to - t.date_from - 1) AS i
+           ), ranked AS (
+               SELECT line, room_id, night,
+                      row_number() OVER (PARTITION BY room_id, night ORDER BY line) AS nth
+               FROM nights
+           )
+           SELECT DISTINCT ON (k.room_id, k.night)
+                  k.line AS "line!", k.room_id AS "room_id!", k.night AS "night!"
+           FROM ranked k
+           JOIN rooms r ON r.id = k.room_id
+           WHERE k.nth + coalesce((SELECT n.booked FROM booked_nights(k.night, k.night + 1) n
+                                   WHERE n.room_id = k.room_id), 0) > r.quantity
+           ORDER BY k.room_id, k.night, k.line"#,
+        &rows.iter().map(|row| row.line as i64).collect::<Vec<_>>(),
+        &rows
+            .iter()
+            .map(|row| row.record.room_id)
+            .collect::<Vec<_>>(),
+        &column(|booking| booking.date_from),
+        &column(|booking| booking.date_to),
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut found: Vec<(i64, i32, NaiveDate)> = found
+        .into_iter()
+        .map(|row| (row.line, row.room_id, row.night))
+        .collect();
     let mut problems: Vec<RowError> = Vec::new();
     found.sort_by_key(|(line, _, night)| (*line, *night));
     for (line, room_id, night) in found {

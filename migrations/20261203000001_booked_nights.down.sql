@@ -1,0 +1,1 @@
+DROP FUNCTION booked_nights(date, date);
