@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod pictures;
 
 pub mod cache;
+pub mod clock;
 pub mod config;
 pub mod forms;
 pub mod queue;
@@ -30,9 +31,4 @@ pub fn with_status(error: AppError) -> AppError {
         }
     }
     error
-}
-
-/// The server's calendar day, which the date rules ("check-in not in the past") use.
-pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
 }

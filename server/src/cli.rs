@@ -236,7 +236,7 @@ impl Command {
             }
             Command::ExplainSearch { params } => {
                 let search = params
-                    .parse(app::server::today())
+                    .parse(app::server::clock::Clock::system().today())
                     .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
                 let pool = db::prepare(&config).await?;
                 let plan = catalog::explain::explain_search(&pool, &search)

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
+use app::server::clock::Clock;
 use app::server::notifications::{self, Notification, next_retry};
 use app::server::queue::{self, JobTable};
 use chrono::Utc;
@@ -155,7 +156,7 @@ async fn drain_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDyn
 }
 
 async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    let queued = notifications::queue_reminders(&context.db, app::server::today()).await?;
+    let queued = notifications::queue_reminders(&context.db, Clock::system().today()).await?;
     if queued > 0 {
         tracing::info!(queued, "check-in reminders queued");
     }

@@ -96,6 +96,7 @@ impl Application {
             auth: Arc::new(auth),
             media: Arc::new(media),
             search_index: Arc::default(),
+            clock: app::server::clock::Clock::system(),
         };
         let listener = TcpListener::bind(addr)
             .await

@@ -11,9 +11,10 @@ fn room_and_stay(
     room_id: &str,
     date_from: &str,
     date_to: &str,
+    today: chrono::NaiveDate,
 ) -> Result<(crate::model::RoomId, crate::model::StayDates), AppError> {
     let room_id = crate::model::RoomId::parse(room_id).ok_or(AppError::NotFound)?;
-    let stay = crate::model::StayDates::parse(date_from, date_to, crate::server::today())?;
+    let stay = crate::model::StayDates::parse(date_from, date_to, today)?;
     Ok((room_id, stay))
 }
 
@@ -26,8 +27,9 @@ pub async fn get_booking_quote(
 ) -> Result<BookingQuote, AppError> {
     use crate::server::{accounts::session::app_state, bookings, with_status};
 
-    let (room_id, stay) = room_and_stay(&room_id, &date_from, &date_to).map_err(with_status)?;
     let state = app_state()?;
+    let (room_id, stay) =
+        room_and_stay(&room_id, &date_from, &date_to, state.clock.today()).map_err(with_status)?;
     bookings::quote(&state, room_id, stay)
         .await
         .map_err(with_status)
@@ -47,8 +49,8 @@ pub async fn create_booking(
 
     let result = async {
         let user = require_user().await?;
-        let (room_id, stay) = room_and_stay(&room_id, &date_from, &date_to)?;
         let state = app_state()?;
+        let (room_id, stay) = room_and_stay(&room_id, &date_from, &date_to, state.clock.today())?;
         bookings::book(&state, user.id, room_id, stay).await
     }
     .await;

@@ -3,6 +3,15 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{HotelDetails, SearchResults};
 
+/// The server's calendar day, which every date rule uses: the search form takes its defaults
+/// and earliest check-in from it, not from the browser's clock.
+#[server(endpoint = "today")]
+pub async fn server_today() -> Result<chrono::NaiveDate, AppError> {
+    use crate::server::{accounts::session::app_state, with_status};
+
+    Ok(app_state().map_err(with_status)?.clock.today())
+}
+
 /// Place names (parts of hotel addresses) that contain `query`, for the search box.
 #[server(endpoint = "suggest_locations")]
 pub async fn suggest_locations(query: String) -> Result<Vec<String>, AppError> {
@@ -28,7 +37,7 @@ pub async fn search_hotels(
     page: Option<String>,
 ) -> Result<SearchResults, AppError> {
     use crate::model::SearchParams;
-    use crate::server::{accounts::session::app_state, catalog, today, with_status};
+    use crate::server::{accounts::session::app_state, catalog, with_status};
 
     let params = SearchParams {
         location,
@@ -37,8 +46,8 @@ pub async fn search_hotels(
         sort,
         page,
     };
-    let search = params.parse(today()).map_err(with_status)?;
     let state = app_state().map_err(with_status)?;
+    let search = params.parse(state.clock.today()).map_err(with_status)?;
     catalog::search(&state, &search).await.map_err(with_status)
 }
 
@@ -50,13 +59,14 @@ pub async fn get_hotel(
     date_to: Option<String>,
 ) -> Result<HotelDetails, AppError> {
     use crate::model::{HotelId, StayDates};
-    use crate::server::{accounts::session::app_state, catalog, today, with_status};
+    use crate::server::{accounts::session::app_state, catalog, with_status};
 
     // An id that cannot exist is an unknown hotel, as a page address should be.
     let hotel_id = HotelId::parse(&hotel_id).ok_or_else(|| with_status(AppError::NotFound))?;
-    let stay = StayDates::parse_or_default(date_from.as_deref(), date_to.as_deref(), today())
-        .map_err(|error| with_status(error.into()))?;
     let state = app_state().map_err(with_status)?;
+    let today = state.clock.today();
+    let stay = StayDates::parse_or_default(date_from.as_deref(), date_to.as_deref(), today)
+        .map_err(|error| with_status(error.into()))?;
     catalog::hotel_details(&state, hotel_id, stay)
         .await
         .map_err(with_status)

@@ -6,7 +6,6 @@ mod repo;
 use self::repo::{BookingChange, BookingRepo};
 use super::catalog;
 use super::state::AppState;
-use super::today;
 use crate::error::AppError;
 use crate::model::{Booking, BookingDetails, BookingId, BookingQuote, RoomId, StayDates, UserId};
 
@@ -57,7 +56,7 @@ pub async fn cancel(
     user_id: UserId,
     booking_id: BookingId,
 ) -> Result<(), AppError> {
-    let today = today();
+    let today = state.clock.today();
     let change = BookingRepo::new(&state.db)
         .cancel(user_id, booking_id, |booking| booking.cancellable(today))
         .await?;
@@ -81,7 +80,7 @@ async fn announce(state: &AppState, change: &BookingChange) {
 /// The user's bookings, upcoming first.
 #[tracing::instrument(skip(state))]
 pub async fn list(state: &AppState, user_id: UserId) -> Result<Vec<BookingDetails>, AppError> {
-    let today = today();
+    let today = state.clock.today();
     let rows = BookingRepo::new(&state.db)
         .list_for_user(user_id, today)
         .await?;

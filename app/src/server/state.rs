@@ -6,7 +6,7 @@ use sqlx::PgPool;
 
 use super::accounts::auth::Auth;
 use super::catalog::search_index::SearchIndex;
-use super::{cache::Cache, config::Config, pictures::media::Media};
+use super::{cache::Cache, clock::Clock, config::Config, pictures::media::Media};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and
 /// server functions (provided to Leptos as context).
@@ -19,4 +19,6 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     pub media: Arc<Media>,
     pub search_index: Arc<SearchIndex>,
+    /// "Today" for every date rule.
+    pub clock: Clock,
 }

@@ -131,7 +131,7 @@ pub async fn book(
         return Err(ApiError::Invalid(missing));
     };
     let room_id = positive_id(room_id, ["query", "room_id"])?;
-    let stay = stay(date_from, date_to)?;
+    let stay = stay(date_from, date_to, state.clock.today())?;
     let booking = bookings::book(&state, user.id, room_id, stay).await?;
     Ok(Json(booking.into()))
 }

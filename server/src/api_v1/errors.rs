@@ -7,6 +7,7 @@ use app::server::imports::{ImportError, RowError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -157,9 +158,9 @@ pub fn positive_id<Id: From<i32>>(raw: &str, loc: [&'static str; 2]) -> Result<I
     })
 }
 
-/// The stay of `?date_from&date_to`, with the date rules of the whole app.
-pub fn stay(date_from: &str, date_to: &str) -> Result<StayDates, ApiError> {
-    StayDates::parse(date_from, date_to, app::server::today()).map_err(|error| {
+/// The stay of `?date_from&date_to`, with the date rules of the whole app on `today`.
+pub fn stay(date_from: &str, date_to: &str, today: NaiveDate) -> Result<StayDates, ApiError> {
+    StayDates::parse(date_from, date_to, today).map_err(|error| {
         let input = if error.field() == "date_from" {
             date_from
         } else {

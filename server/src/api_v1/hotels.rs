@@ -4,6 +4,7 @@ use app::server::{catalog, state::AppState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::errors::{ApiError, Problem, positive_id, stay};
@@ -17,7 +18,10 @@ pub struct StayQuery {
 
 impl StayQuery {
     /// The stay, or every missing or malformed date at once (422), or the broken rule (400).
-    fn parse(query: Result<Query<StayQuery>, QueryRejection>) -> Result<StayDates, ApiError> {
+    fn parse(
+        query: Result<Query<StayQuery>, QueryRejection>,
+        today: NaiveDate,
+    ) -> Result<StayDates, ApiError> {
         let Ok(Query(query)) = query else {
             return Err(ApiError::Invalid(vec![
                 Problem::missing("query", "date_from"),
@@ -34,7 +38,7 @@ impl StayQuery {
         let (Some(date_from), Some(date_to)) = (query.date_from, query.date_to) else {
             return Err(ApiError::Invalid(missing));
         };
-        stay(&date_from, &date_to)
+        stay(&date_from, &date_to, today)
     }
 }
 
@@ -104,7 +108,7 @@ pub async fn search(
     Path(location): Path<String>,
     query: Result<Query<StayQuery>, QueryRejection>,
 ) -> Result<Json<Vec<HotelWithRoomsLeft>>, ApiError> {
-    let stay = StayQuery::parse(query)?;
+    let stay = StayQuery::parse(query, state.clock.today())?;
     let location = LocationQuery::parse(&location).map_err(|error| Problem {
         kind: "string_type",
         loc: ["path", "location"],
@@ -156,7 +160,7 @@ pub async fn rooms(
     query: Result<Query<StayQuery>, QueryRejection>,
 ) -> Result<Json<Vec<RoomForStay>>, ApiError> {
     let id = hotel_id(&raw_id)?;
-    let stay = StayQuery::parse(query)?;
+    let stay = StayQuery::parse(query, state.clock.today())?;
     let details = catalog::hotel_details(&state, id, stay).await?;
     Ok(Json(
         details

@@ -53,7 +53,7 @@ pub struct ApiDoc;
 /// The document, built once (at the first request), with stay examples from that day.
 pub static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
     let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    add_stay_examples(&mut document, app::server::today());
+    add_stay_examples(&mut document, app::server::clock::Clock::system().today());
     document
 });
 

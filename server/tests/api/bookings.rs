@@ -1,8 +1,11 @@
 //! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
 use app::error::AppError;
+use app::model::BookingStage;
 use app::model::{RoomId, StayDates};
+use app::server::clock::Clock;
+use app::server::state::AppState;
 use app::server::{bookings, catalog};
-use chrono::{Days, Local, NaiveDate};
+use chrono::{Days, Local, NaiveDate, TimeZone};
 use futures::future::join_all;
 use serde_json::Value;
 
@@ -320,4 +323,67 @@ async fn my_bookings_lists_upcoming_first() {
     assert_eq!(&ids[..2], &[sooner.id, later.id]);
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0].hotel_name, "Тест");
+}
+
+/// The app's state with its clock stopped at `h:m:s` of `day`, server time.
+fn at(app: &TestApp, day: NaiveDate, h: u32, m: u32, s: u32) -> AppState {
+    let local = Local
+        .from_local_datetime(&day.and_hms_opt(h, m, s).unwrap())
+        .earliest()
+        .unwrap();
+    let mut state = app.state.clone();
+    state.clock = Clock::stopped_at(local.to_utc());
+    state
+}
+
+#[tokio::test]
+async fn cancelling_closes_at_the_midnight_ending_the_check_in_day() {
+    let app = spawn_app().await;
+    let guest = app.signed_up_id("midnight@example.com").await;
+    let room = add_room(&app, 2).await;
+    let booking = bookings::book(&app.state, guest, room, stay(3, 5))
+        .await
+        .unwrap();
+    let check_in = booking.date_from;
+    let last_second = at(&app, check_in, 23, 59, 59);
+    let midnight = at(&app, check_in.succ_opt().unwrap(), 0, 0, 0);
+
+    // What the page shows (decided on the server) and what cancelling does agree, either side.
+    let listed = bookings::list(&midnight, guest).await.unwrap();
+    assert!(!listed[0].cancellable, "from midnight on");
+    assert_eq!(
+        bookings::cancel(&midnight, guest, booking.id).await,
+        Err(AppError::NotFound)
+    );
+    let listed = bookings::list(&last_second, guest).await.unwrap();
+    assert!(
+        listed[0].cancellable,
+        "until the last second of check-in day"
+    );
+    bookings::cancel(&last_second, guest, booking.id)
+        .await
+        .unwrap();
+    let listed = bookings::list(&last_second, guest).await.unwrap();
+    assert_eq!(listed[0].stage, BookingStage::Cancelled);
+    assert!(!listed[0].cancellable);
+}
+
+#[tokio::test]
+async fn a_stay_turns_past_at_the_midnight_starting_its_check_out_day() {
+    let app = spawn_app().await;
+    let guest = app.signed_up_id("checkout@example.com").await;
+    let room = add_room(&app, 2).await;
+    let booking = bookings::book(&app.state, guest, room, stay(3, 5))
+        .await
+        .unwrap();
+    let last_night = booking.date_to.pred_opt().unwrap();
+    let stage = async |state: AppState| bookings::list(&state, guest).await.unwrap()[0].stage;
+    assert_eq!(
+        stage(at(&app, last_night, 23, 59, 59)).await,
+        BookingStage::Upcoming
+    );
+    assert_eq!(
+        stage(at(&app, booking.date_to, 0, 0, 0)).await,
+        BookingStage::Past
+    );
 }
