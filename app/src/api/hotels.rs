@@ -3,15 +3,6 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{HotelDetails, SearchResults};
 
-/// The server's calendar day, which every date rule uses: the search form takes its defaults
-/// and earliest check-in from it, not from the browser's clock.
-#[server(endpoint = "today")]
-pub async fn server_today() -> Result<chrono::NaiveDate, AppError> {
-    use crate::server::{accounts::session::app_state, with_status};
-
-    Ok(app_state().map_err(with_status)?.clock.today())
-}
-
 /// Place names (parts of hotel addresses) that contain `query`, for the search box.
 #[server(endpoint = "suggest_locations")]
 pub async fn suggest_locations(query: String) -> Result<Vec<String>, AppError> {

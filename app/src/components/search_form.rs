@@ -2,7 +2,7 @@ use chrono::{Days, Local, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
-use crate::api::hotels::{server_today, suggest_locations};
+use crate::api::hotels::suggest_locations;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// Suggestions start from this many typed characters.
@@ -20,47 +20,14 @@ fn day_after(date: NaiveDate) -> NaiveDate {
 /// A GET form to `/search`: without JavaScript the browser submits it; once hydrated the router
 /// navigates in place, and the form shows the number of nights, keeps check-out after
 /// check-in, and suggests places from the catalog.
-///
-/// "Today" (the earliest check-in, the default dates) is the server's day, the one its date
-/// rules use, never the browser's clock, which may be a day ahead or behind: it comes with the
-/// page (serialised for hydration), so server and browser render the same form.
 #[component]
 pub fn SearchForm(
     #[prop(optional, into)] location: String,
     #[prop(optional_no_strip)] check_in: Option<String>,
     #[prop(optional_no_strip)] check_out: Option<String>,
 ) -> impl IntoView {
-    let today = OnceResource::new(server_today());
-    view! {
-        <Suspense>
-            {move || {
-                today
-                    .get()
-                    .map(|today| {
-                        // Only if the server cannot say: the browser's day is the best left.
-                        let today = today.unwrap_or_else(|_| Local::now().date_naive());
-                        view! {
-                            <SearchFields
-                                today
-                                location=location.clone()
-                                check_in=check_in.clone()
-                                check_out=check_out.clone()
-                            />
-                        }
-                    })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn SearchFields(
-    today: NaiveDate,
-    location: String,
-    check_in: Option<String>,
-    check_out: Option<String>,
-) -> impl IntoView {
     let i18n = use_i18n();
+    let today = Local::now().date_naive();
     let tomorrow = day_after(today);
     let location = RwSignal::new(location);
     let check_in = RwSignal::new(check_in.unwrap_or_else(|| tomorrow.to_string()));
