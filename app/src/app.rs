@@ -7,7 +7,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-use crate::components::{Footer, Header};
+use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
     AccountPage, AdminPicturesPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
@@ -24,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.ico"/>
+                <meta name="server-day" content=server_day().to_string()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -19,4 +19,4 @@ pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
-pub use search_form::SearchForm;
+pub use search_form::{SearchForm, server_day};

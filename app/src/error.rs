@@ -2,8 +2,14 @@
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use std::error::Error as StdError;
+use std::fmt;
+use std::panic::Location;
+use std::sync::Arc;
 
-use crate::model::{DateField, EmailError, LocationError, PageError, PasswordError, StayError};
+use crate::model::{
+    DateField, EmailError, LocationError, PageError, PasswordError, SearchError, StayError,
+};
 
 /// Input that does not parse, by the field it came in: every edge parses into types and shows
 /// this in its own shape (the page's message under the field, FastAPI's 422 in the API).
@@ -64,10 +70,87 @@ impl InputError {
     }
 }
 
+/// Why a request failed inside the server (an SQL error, I/O, a task that died) and where:
+/// kept as the [`AppError`]'s source for the log at the edge, never serialised (the browser
+/// learns only the category), and equal to any other cause, so errors compare by category.
+#[derive(Clone, Default)]
+pub struct Cause(Option<Arc<Failure>>);
+
+struct Failure {
+    doing: &'static str,
+    at: &'static Location<'static>,
+    error: Box<dyn StdError + Send + Sync>,
+}
+
+impl Cause {
+    /// No cause recorded (an error decoded from the wire, or built in a test).
+    pub const NONE: Cause = Cause(None);
+
+    #[track_caller]
+    pub fn new(doing: &'static str, error: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Cause(Some(Arc::new(Failure {
+            doing,
+            at: Location::caller(),
+            error: error.into(),
+        })))
+    }
+
+    pub fn is_recorded(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(failure) => write!(f, "{} failed at {}", failure.doing, failure.at),
+            None => f.write_str("no cause recorded"),
+        }
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(failure) => write!(f, "{self}: {:?}", failure.error),
+            None => f.write_str("no cause recorded"),
+        }
+    }
+}
+
+impl StdError for Cause {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.as_ref().map(|failure| &*failure.error as _)
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Cause {}
+
+/// An error with its chain of causes, one line: `internal error: reading X failed at a.rs:3: ...`.
+pub struct Chain<'a>(&'a dyn StdError);
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        while let Some(error) = next {
+            write!(f, ": {error}")?;
+            next = error.source();
+        }
+        Ok(())
+    }
+}
+
 /// What went wrong, in terms a page can show and an API can map to a status.
 ///
-/// Internal causes (SQL errors, I/O) are logged on the server where they happen and never
-/// serialised: the browser only learns the category.
+/// Internal causes (SQL errors, I/O) travel as a [`Cause`], logged once where the error leaves
+/// the server ([`AppError::log`]) and never serialised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -100,9 +183,17 @@ pub enum AppError {
     Forbidden,
     /// A dependency (the database) is down or timed out.
     #[error("service unavailable")]
-    Unavailable,
+    Unavailable(
+        #[serde(skip)]
+        #[source]
+        Cause,
+    ),
     #[error("internal error")]
-    Internal,
+    Internal(
+        #[serde(skip)]
+        #[source]
+        Cause,
+    ),
     /// The request never reached our code, or its answer could not be read.
     #[error("transport: {0}")]
     Transport(String),
@@ -121,8 +212,8 @@ impl AppError {
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
-            AppError::Unavailable => "unavailable",
-            AppError::Internal => "internal",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
             AppError::Transport(_) => "network",
         }
     }
@@ -172,8 +263,8 @@ impl AppError {
             },
             "unauthorized" => AppError::Unauthorized,
             "forbidden" => AppError::Forbidden,
-            "unavailable" => AppError::Unavailable,
-            "internal" => AppError::Internal,
+            "unavailable" => AppError::Unavailable(Cause::NONE),
+            "internal" => AppError::Internal(Cause::NONE),
             _ => return None,
         })
     }
@@ -182,7 +273,7 @@ impl AppError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-            AppError::Unavailable => Some(5),
+            AppError::Unavailable(_) => Some(5),
             _ => None,
         }
     }
@@ -198,8 +289,8 @@ impl AppError {
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,
-            AppError::Unavailable => 503,
-            AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal(_) | AppError::Transport(_) => 500,
         }
     }
 }
@@ -243,6 +334,16 @@ impl From<PageError> for AppError {
     }
 }
 
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::Location(error) => error.into(),
+            SearchError::Stay(error) => error.into(),
+            SearchError::Page(error) => error.into(),
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -254,25 +355,53 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl AppError {
+    /// An internal failure while `doing` something; `cause` is kept for the log, never sent.
+    #[track_caller]
+    pub fn internal(
+        doing: &'static str,
+        cause: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        AppError::Internal(Cause::new(doing, cause))
+    }
+
+    /// The recorded cause of an internal or unavailable error.
+    pub fn cause(&self) -> Option<&Cause> {
+        match self {
+            AppError::Internal(cause) | AppError::Unavailable(cause) if cause.is_recorded() => {
+                Some(cause)
+            }
+            _ => None,
+        }
+    }
+
+    /// The error with its causes, for a log line.
+    pub fn chain(&self) -> Chain<'_> {
+        Chain(self)
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// An internal failure: logs `cause` (which the client never sees) with what was being
-    /// done, once, here, and keeps only the category.
-    pub fn internal(doing: &str, cause: impl std::fmt::Display) -> Self {
-        tracing::error!(%cause, "{doing} failed");
-        AppError::Internal
+    /// Logs the cause of a failure, once, where the error leaves the server: a server
+    /// function's answer, an HTTP API response, a job's end. Errors of the request's own
+    /// making (bad input, not found) carry no cause and log nothing.
+    pub fn log(&self) {
+        if self.cause().is_some() {
+            tracing::error!(error = %self.chain(), status = self.status_code(), "request failed");
+        }
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
-    /// Logs the full cause and keeps only its category for the client.
+    /// Keeps the cause (and where the `?` was) and sorts it into a category for the client.
+    #[track_caller]
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::error!(error = %error, "database unavailable");
-                AppError::Unavailable
+                AppError::Unavailable(Cause::new("a database call", error))
             }
             // The server shutting down or restarting (57P01-03), a lost connection (08...),
             // out of connections (53...), a deadlock or serialization failure (40...): all
@@ -284,13 +413,9 @@ impl From<sqlx::Error> for AppError {
                         .any(|class| code.starts_with(class))
                 }) =>
             {
-                tracing::error!(error = %error, "database unavailable");
-                AppError::Unavailable
+                AppError::Unavailable(Cause::new("a database call", error))
             }
-            other => {
-                tracing::error!(error = ?other, "database error");
-                AppError::Internal
-            }
+            other => AppError::Internal(Cause::new("a database call", other)),
         }
     }
 }
@@ -312,7 +437,7 @@ mod tests {
             "a broken rule"
         );
         assert_eq!(AppError::Unauthorized.status_code(), 401);
-        assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert_eq!(AppError::Unavailable(Cause::NONE).status_code(), 503);
     }
 
     #[test]
@@ -351,6 +476,45 @@ mod tests {
             );
             assert_eq!(back, Some(error));
         }
+    }
+
+    #[test]
+    fn a_cause_stays_on_the_server() {
+        let error = AppError::internal("reading the widgets", "disk on fire");
+        let line = line!() - 1;
+        let chain = error.chain().to_string();
+        assert!(
+            chain.starts_with("internal error: reading the widgets failed at "),
+            "{chain}"
+        );
+        assert!(
+            chain.contains(&format!("error.rs:{line}:")),
+            "where: {chain}"
+        );
+        assert!(chain.ends_with(": disk on fire"), "{chain}");
+        let sent = String::from_utf8(error.ser().to_vec()).unwrap();
+        assert!(
+            !sent.contains("fire") && !sent.contains("widgets"),
+            "{sent}"
+        );
+        let back = AppError::de(sent.into());
+        assert_eq!(back, error, "categories compare, causes do not");
+        assert!(back.cause().is_none());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_database_cause_records_the_question_mark() {
+        fn fails() -> Result<(), AppError> {
+            Err(sqlx::Error::PoolClosed)?
+        }
+        let line = line!() - 2;
+        let chain = fails().unwrap_err().chain().to_string();
+        assert!(
+            chain.starts_with("service unavailable: a database call failed at "),
+            "{chain}"
+        );
+        assert!(chain.contains(&format!("error.rs:{line}:")), "{chain}");
     }
 
     #[test]

@@ -11,8 +11,8 @@ pub mod user;
 
 pub use booking::{Booking, BookingDetails, BookingQuote, BookingStage};
 pub use hotel::{
-    Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchParams,
-    SearchResults, SortOrder,
+    Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchError,
+    SearchParams, SearchResults, SortOrder,
 };
 pub use ids::{BookingId, HotelId, PictureId, RoomId, UserId, parse_id};
 

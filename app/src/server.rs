@@ -19,9 +19,16 @@ pub mod state;
 
 use crate::error::AppError;
 
-/// Sets the HTTP status (and `Retry-After`) of the current server-function or page response
-/// from `error`, then returns it, so clients see 404/422/429/503 rather than a blanket 500.
+/// The edge of a server function: logs `error`'s cause (once, here) and sets the response's
+/// status from it, then returns it, so clients see 404/422/429/503 rather than a blanket 500.
 pub fn with_status(error: AppError) -> AppError {
+    error.log();
+    set_response_status(&error);
+    error
+}
+
+/// Sets the HTTP status (and `Retry-After`) of the response being built to `error`'s.
+pub fn set_response_status(error: &AppError) {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         let status = http::StatusCode::from_u16(error.status_code())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -30,5 +37,4 @@ pub fn with_status(error: AppError) -> AppError {
             response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
         }
     }
-    error
 }

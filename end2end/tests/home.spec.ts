@@ -52,3 +52,22 @@ test.describe("with an English browser", () => {
     await expect(page.getByTestId("nights")).toHaveText("1 night");
   });
 });
+
+// The date rules are the server's: a browser a day ahead of it or behind it (one of these two is,
+// at any hour) still gets the server's tomorrow and one night, and may pick the server's today.
+for (const timezoneId of ["Pacific/Kiritimati", "Pacific/Pago_Pago"]) {
+  test.describe(`a browser in ${timezoneId}`, () => {
+    test.use({ timezoneId });
+
+    test("gets the server's dates in the search form, after hydration too", async ({ page, consoleErrors }) => {
+      await page.goto("/");
+      await hydrated(page);
+      const checkIn = page.locator('input[name="date_from"]');
+      await expect(checkIn).toHaveValue(dateIn(1));
+      await expect(checkIn).toHaveAttribute("min", dateIn(0));
+      await expect(page.locator('input[name="date_to"]')).toHaveValue(dateIn(2));
+      await expect(page.getByTestId("nights")).toHaveText("1 ночь");
+      expect(consoleErrors).toEqual([]);
+    });
+  });
+}

@@ -241,7 +241,7 @@ impl Command {
                 let pool = db::prepare(&config).await?;
                 let plan = catalog::explain::explain_search(&pool, &search)
                     .await
-                    .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
+                    .map_err(StartupError::failed("explain-search"))?;
                 println!("{plan}");
                 pool.close().await;
                 Ok(())
@@ -251,7 +251,7 @@ impl Command {
                 let pool = db::prepare(&config).await?;
                 let admin = accounts::create_admin(&pool, &email, &password)
                     .await
-                    .map_err(|error| StartupError::Refused(format!("create-admin: {error}")))?;
+                    .map_err(StartupError::failed("create-admin"))?;
                 println!("{} is an admin (user {})", admin.email, admin.id);
                 Ok(())
             }
@@ -259,7 +259,7 @@ impl Command {
                 let pool = db::prepare(&config).await?;
                 let user = accounts::set_disabled(&pool, &email, disabled)
                     .await
-                    .map_err(|error| StartupError::Refused(format!("{email}: {error}")))?;
+                    .map_err(StartupError::failed(email.to_string()))?;
                 let state = if disabled { "disabled" } else { "enabled" };
                 println!("{} (user {}) is {state}", user.email, user.id);
                 pool.close().await;
@@ -269,7 +269,7 @@ impl Command {
                 let pool = db::prepare(&config).await?;
                 let queued = notifications::resend_failed(&pool, &ids)
                     .await
-                    .map_err(|error| StartupError::Refused(format!("mail resend: {error}")))?;
+                    .map_err(StartupError::failed("mail resend"))?;
                 println!("{queued} email(s) queued again");
                 pool.close().await;
                 Ok(())
@@ -278,7 +278,7 @@ impl Command {
                 let pool = db::prepare(&config).await?;
                 let user = accounts::set_role(&pool, &email, role)
                     .await
-                    .map_err(|error| StartupError::Refused(format!("set-role {email}: {error}")))?;
+                    .map_err(StartupError::failed(format!("set-role {email}")))?;
                 println!("{} is now {}", user.email, user.role.as_str());
                 Ok(())
             }

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
+use app::error::AppError;
 use app::server::clock::Clock;
 use app::server::notifications::{self, Notification, next_retry};
 use app::server::queue::{self, JobTable};
@@ -54,7 +55,7 @@ pub struct DrainReport {
 }
 
 /// Sends every due email, one at a time, and records each outcome.
-pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, app::error::AppError> {
+pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError> {
     let mut report = DrainReport::default();
     while let Some(notification) = notifications::claim_next(&context.db).await? {
         let outcome = queue::hold_while(
@@ -92,7 +93,7 @@ async fn record(
     notification: &Notification,
     outcome: Outcome,
     report: &mut DrainReport,
-) -> Result<(), app::error::AppError> {
+) -> Result<(), AppError> {
     match outcome {
         Outcome::Sent => {
             tracing::info!(notification = notification.id, kind = %notification.kind, booking = %notification.booking_id, "email sent");
@@ -111,19 +112,19 @@ async fn record(
 
 /// Marks the email sent, retrying while the database is away: the message has left, and a
 /// row left unmarked would be sent again once its lease ran out.
-async fn record_sent(db: &PgPool, id: i64) -> Result<(), app::error::AppError> {
+async fn record_sent(db: &PgPool, id: i64) -> Result<(), AppError> {
     let started = std::time::Instant::now();
     let mut wait = Duration::from_millis(100);
     loop {
         match notifications::mark_sent(db, id).await {
             Ok(()) => return Ok(()),
             Err(error) if started.elapsed() < RECORD_SENT_FOR => {
-                tracing::warn!(notification = id, %error, "email sent but not recorded yet; retrying");
+                tracing::warn!(notification = id, error = %error.chain(), "email sent but not recorded yet; retrying");
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(2));
             }
             Err(error) => {
-                tracing::error!(notification = id, %error, "email sent but never recorded: it may be sent again (same Message-ID)");
+                tracing::error!(notification = id, error = %error.chain(), "email sent but never recorded: it may be sent again (same Message-ID)");
                 return Err(error);
             }
         }
@@ -136,7 +137,7 @@ async fn record_failure(
     error: &MailError,
     retry: Option<i64>,
     report: &mut DrainReport,
-) -> Result<(), app::error::AppError> {
+) -> Result<(), AppError> {
     match retry {
         Some(secs) => {
             tracing::warn!(notification = notification.id, attempt = notification.attempts, retry_in_secs = secs, %error, "email not sent, will retry");
@@ -150,30 +151,36 @@ async fn record_failure(
     notifications::mark_failed(db, notification.id, &error.to_string(), retry).await
 }
 
+/// The edge of a job: a failure's cause is logged here, once, then handed to apalis.
+fn finished(result: Result<(), AppError>) -> Result<(), BoxDynError> {
+    result.map_err(|error| {
+        error.log();
+        error.into()
+    })
+}
+
 async fn drain_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    drain_outbox(&context).await?;
-    Ok(())
+    finished(drain_outbox(&context).await.map(drop))
 }
 
 async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    let queued = notifications::queue_reminders(&context.db, Clock::system().today()).await?;
-    if queued > 0 {
+    let queued = notifications::queue_reminders(&context.db, Clock::system().today()).await;
+    if let Ok(queued @ 1..) = queued {
         tracing::info!(queued, "check-in reminders queued");
     }
-    Ok(())
+    finished(queued.map(drop))
 }
 
 async fn pictures_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    context.pictures.process_due().await?;
-    Ok(())
+    finished(context.pictures.process_due().await.map(drop))
 }
 
 async fn sweep_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    let removed = context.pictures.sweep().await?;
-    if removed > 0 {
+    let removed = context.pictures.sweep().await;
+    if let Ok(removed @ 1..) = removed {
         tracing::info!(removed, "unreferenced picture files removed");
     }
-    Ok(())
+    finished(removed.map(drop))
 }
 
 fn schedule(expression: &str) -> cron::Schedule {

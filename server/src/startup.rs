@@ -54,6 +54,21 @@ pub enum StartupError {
     DbSetup(#[from] crate::db::DbSetupError),
     #[error("{0}")]
     Refused(String),
+    /// A command's service call failed; the message carries the cause (the CLI's edge).
+    #[error("{doing}: {}", .source.chain())]
+    Failed {
+        doing: String,
+        #[source]
+        source: app::error::AppError,
+    },
+}
+
+impl StartupError {
+    /// Maps a service's error to the failure of the command `doing`.
+    pub fn failed(doing: impl Into<String>) -> impl FnOnce(app::error::AppError) -> Self {
+        let doing = doing.into();
+        move |source| StartupError::Failed { doing, source }
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -38,7 +38,9 @@ pub async fn search_hotels(
         page,
     };
     let state = app_state().map_err(with_status)?;
-    let search = params.parse(state.clock.today()).map_err(with_status)?;
+    let search = params
+        .parse(state.clock.today())
+        .map_err(|error| with_status(error.into()))?;
     catalog::search(&state, &search).await.map_err(with_status)
 }
 

@@ -41,8 +41,8 @@ pub fn error_text(error: &AppError) -> String {
         AppError::Unauthorized => t_string!(i18n, error_unauthorized),
         AppError::Forbidden => t_string!(i18n, error_forbidden),
         AppError::NotFound => t_string!(i18n, error_not_found),
-        AppError::Unavailable => t_string!(i18n, error_unavailable),
-        AppError::Internal => t_string!(i18n, error_internal),
+        AppError::Unavailable(_) => t_string!(i18n, error_unavailable),
+        AppError::Internal(_) => t_string!(i18n, error_internal),
         AppError::Transport(_) => t_string!(i18n, error_network),
     };
     text.to_string()
@@ -52,7 +52,7 @@ pub fn error_text(error: &AppError) -> String {
 /// so a page showing an error is not a "200 OK" to crawlers and scripts.
 pub fn set_status(error: &AppError) {
     #[cfg(feature = "ssr")]
-    crate::server::with_status(error.clone());
+    crate::server::set_response_status(error);
     #[cfg(not(feature = "ssr"))]
     let _ = error;
 }

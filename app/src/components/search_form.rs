@@ -12,6 +12,23 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }
 
+/// The server's calendar day, which its date rules use, never the browser's clock (which may be a
+/// day ahead or behind). The page's shell, rendered on the server only, carries it in
+/// `<meta name="server-day">` for the browser, so both render the same form.
+pub fn server_day() -> NaiveDate {
+    #[cfg(feature = "ssr")]
+    let day = use_context::<crate::server::state::AppState>().map(|state| state.clock.today());
+    #[cfg(not(feature = "ssr"))]
+    let day = document()
+        .query_selector(r#"meta[name="server-day"]"#)
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .and_then(|content| parse_date(&content));
+    // Only if neither can say: the browser's day is the best left.
+    day.unwrap_or_else(|| Local::now().date_naive())
+}
+
 fn day_after(date: NaiveDate) -> NaiveDate {
     date.checked_add_days(Days::new(1)).unwrap_or(date)
 }
@@ -19,7 +36,7 @@ fn day_after(date: NaiveDate) -> NaiveDate {
 /// Location, check-in and check-out, starting from the given values (or tomorrow, one night).
 /// A GET form to `/search`: without JavaScript the browser submits it; once hydrated the router
 /// navigates in place, and the form shows the number of nights, keeps check-out after
-/// check-in, and suggests places from the catalog.
+/// check-in, and suggests places from the catalog. "Today" (the earliest check-in, the default dates) is [`server_day`].
 #[component]
 pub fn SearchForm(
     #[prop(optional, into)] location: String,
@@ -27,7 +44,7 @@ pub fn SearchForm(
     #[prop(optional_no_strip)] check_out: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let today = Local::now().date_naive();
+    let today = server_day();
     let tomorrow = day_after(today);
     let location = RwSignal::new(location);
     let check_in = RwSignal::new(check_in.unwrap_or_else(|| tomorrow.to_string()));

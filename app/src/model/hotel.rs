@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use super::{HotelId, LocationQuery, Money, PictureRef, RoomId, StayDates};
-use crate::error::AppError;
+use super::{
+    HotelId, LocationError, LocationQuery, Money, PictureRef, RoomId, StayDates, StayError,
+};
 
 /// A hotel as the catalog describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +167,17 @@ impl PageError {
     }
 }
 
+/// Why a search's query string does not parse, by its part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Location(#[from] LocationError),
+    #[error(transparent)]
+    Stay(#[from] StayError),
+    #[error(transparent)]
+    Page(#[from] PageError),
+}
+
 /// A search as it arrives: raw query-string values, each optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchParams {
@@ -179,7 +191,7 @@ pub struct SearchParams {
 impl SearchParams {
     /// The search these values ask for. A blank location searches everywhere; absent dates
     /// mean the default stay; an unknown sort falls back to the default.
-    pub fn parse(&self, today: chrono::NaiveDate) -> Result<HotelSearch, AppError> {
+    pub fn parse(&self, today: chrono::NaiveDate) -> Result<HotelSearch, SearchError> {
         let location = match self.location.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(LocationQuery::parse(raw)?),

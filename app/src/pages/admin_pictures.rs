@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::pictures::get_hotel_pictures;
 use crate::components::{Picture, RequireUser, error_text, set_status};
-use crate::error::AppError;
+use crate::error::{AppError, Cause};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{HotelPictures, PictureOwner, PictureState, PictureStatus, UploadRefusal, User};
 
@@ -265,7 +265,7 @@ fn upload_error_text(code: &str) -> String {
                 "forbidden" => AppError::Forbidden,
                 "not_found" => AppError::NotFound,
                 "network" => AppError::Transport(String::new()),
-                _ => AppError::Internal,
+                _ => AppError::Internal(Cause::NONE),
             };
             return error_text(&error);
         }

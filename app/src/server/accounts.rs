@@ -120,7 +120,9 @@ async fn upgrade_hash(state: &AppState, user_id: UserId, password: &str) {
     };
     match upgraded.await {
         Ok(()) => tracing::info!(user = %user_id, "password hash upgraded to argon2id"),
-        Err(error) => tracing::warn!(user = %user_id, %error, "could not upgrade a password hash"),
+        Err(error) => {
+            tracing::warn!(user = %user_id, error = %error.chain(), "could not upgrade a password hash")
+        }
     }
 }
 

@@ -81,22 +81,7 @@ async fn announce(state: &AppState, change: &BookingChange) {
 #[tracing::instrument(skip(state))]
 pub async fn list(state: &AppState, user_id: UserId) -> Result<Vec<BookingDetails>, AppError> {
     let today = state.clock.today();
-    let rows = BookingRepo::new(&state.db)
-        .list_for_user(user_id, today)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|listed| BookingDetails {
-            stage: listed.booking.stage(today),
-            cancellable: listed.booking.cancellable(today),
-            picture: state.media.picture(listed.image_id, listed.picture_digest),
-            booking: listed.booking,
-            hotel_id: listed.hotel_id,
-            hotel_name: listed.hotel_name,
-            hotel_location: listed.hotel_location,
-            room_name: listed.room_name,
-            room_description: listed.room_description,
-            services: listed.services,
-        })
-        .collect())
+    BookingRepo::new(&state.db)
+        .list_for_user(user_id, today, &state.media)
+        .await
 }

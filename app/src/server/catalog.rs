@@ -273,7 +273,7 @@ pub async fn deliver_invalidations(db: &PgPool, cache: &Cache) -> Result<usize, 
 /// the next read here already sees it. A failure is logged and left to the relay.
 pub async fn changes_committed(db: &PgPool, cache: &Cache) {
     if let Err(error) = deliver_invalidations(db, cache).await {
-        tracing::warn!(%error, "cache invalidation left for the relay");
+        tracing::warn!(error = %error.chain(), "cache invalidation left for the relay");
     }
 }
 

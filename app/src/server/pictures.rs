@@ -268,7 +268,7 @@ impl Pictures {
         match removed {
             Ok(removed) => removed,
             Err(error) => {
-                tracing::warn!(%error, digest, "picture files not removed yet");
+                tracing::warn!(error = %error.chain(), digest, "picture files not removed yet");
                 false
             }
         }

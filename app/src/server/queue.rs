@@ -38,7 +38,7 @@ pub async fn hold_while<F: Future>(pool: &PgPool, table: JobTable, id: i64, work
             output = &mut work => return output,
             _ = beat.tick() => {
                 if let Err(error) = renew(pool, table, id).await {
-                    tracing::warn!(?table, job = id, %error, "job lease not renewed");
+                    tracing::warn!(?table, job = id, error = %error.chain(), "job lease not renewed");
                 }
             }
         }

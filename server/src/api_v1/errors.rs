@@ -204,7 +204,7 @@ fn detail(error: &AppError) -> String {
         AppError::Unauthorized => "Not authenticated".into(),
         AppError::Forbidden => "Not allowed".into(),
         AppError::TooManyAttempts { .. } => "Too many attempts, try again later".into(),
-        AppError::Unavailable => "Service unavailable".into(),
+        AppError::Unavailable(_) => "Service unavailable".into(),
         other => other.to_string(),
     }
 }
@@ -232,6 +232,7 @@ impl IntoResponse for ApiError {
             )
                 .into_response(),
             ApiError::App(error) => {
+                error.log();
                 let status = StatusCode::from_u16(error.status_code())
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let mut response = (status, Json(Detail::new(detail(&error)))).into_response();

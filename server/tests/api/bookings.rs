@@ -1,5 +1,5 @@
 //! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
-use app::error::AppError;
+use app::error::{AppError, Cause};
 use app::model::BookingStage;
 use app::model::{RoomId, StayDates};
 use app::server::clock::Clock;
@@ -146,7 +146,7 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
         .await
         .unwrap();
     let result = bookings::book(&app.state, user, room, stay(3, 4)).await;
-    assert_eq!(result, Err(AppError::Internal));
+    assert_eq!(result, Err(AppError::Internal(Cause::NONE)));
     let stored = count(
         &app,
         "SELECT count(*) FROM bookings WHERE room_id = $1",

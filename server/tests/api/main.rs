@@ -6,6 +6,7 @@ mod bookings;
 mod cache;
 mod catalog;
 mod database;
+mod errors;
 mod health;
 mod helpers;
 mod imports;

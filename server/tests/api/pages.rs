@@ -20,7 +20,17 @@ async fn home_page_is_server_rendered_in_russian_by_default() {
     assert_eq!(status, 200);
     assert!(html.contains("Найдите, где остановиться"), "{html}");
     assert!(html.contains(r#"lang="ru""#));
-    assert!(html.contains(r#"name="date_from""#));
+    assert!(html.contains(r#"name="date_from""#), "{html}");
+    // The browser takes "today" for the search form from the server, never from its own clock.
+    let today = chrono::Local::now().date_naive();
+    assert!(
+        html.contains(&format!(r#"<meta name="server-day" content="{today}">"#)),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"name="date_from" required min="{today}""#)),
+        "{html}"
+    );
     assert!(
         html.contains("/pkg/booking.js"),
         "the page loads the wasm bundle"

@@ -74,10 +74,8 @@ impl JwtKeys {
             exp: issued_at + self.expire.as_secs() as i64,
             jti: token_id(),
         };
-        jsonwebtoken::encode(&self.header, &claims, &self.encoding).map_err(|error| {
-            tracing::error!(%error, "cannot sign a token");
-            AppError::Internal
-        })
+        jsonwebtoken::encode(&self.header, &claims, &self.encoding)
+            .map_err(|error| AppError::internal("signing a token", error))
     }
 
     /// The user id of a valid token; `None` for anything expired, tampered or malformed.

@@ -49,10 +49,9 @@ impl HashingPool {
             .acquire()
             .await
             .map_err(|error| AppError::internal("a hashing permit", error))?;
-        tokio::task::spawn_blocking(work).await.map_err(|error| {
-            tracing::error!(%error, "password hashing task failed");
-            AppError::Internal
-        })
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|error| AppError::internal("the password hashing task", error))
     }
 }
 
@@ -74,10 +73,7 @@ pub(crate) async fn hash_str(pool: &HashingPool, password: String) -> Result<Str
             .map(|hash| hash.to_string())
     })
     .await?
-    .map_err(|error| {
-        tracing::error!(%error, "cannot hash a password");
-        AppError::Internal
-    })
+    .map_err(|error| AppError::internal("hashing a password", error.to_string()))
 }
 
 /// Checks `candidate` against a stored argon2 or (legacy) bcrypt hash.

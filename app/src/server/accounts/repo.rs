@@ -15,12 +15,10 @@ impl TryFrom<UserRow> for User {
 
     fn try_from(row: UserRow) -> Result<Self, Self::Error> {
         let role = Role::parse(&row.role).ok_or_else(|| {
-            tracing::error!(
-                user = %row.id,
-                role = row.role,
-                "unknown role in the database"
-            );
-            AppError::Internal
+            AppError::internal(
+                "reading a user's role",
+                format!("user {} has the unknown role {:?}", row.id, row.role),
+            )
         })?;
         Ok(User {
             id: row.id,

@@ -95,7 +95,8 @@ pub fn client_addr() -> Option<std::net::IpAddr> {
 }
 
 pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or(AppError::Internal)
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("reading the shared state", "no AppState in the context"))
 }
 
 /// The session of the current request, for server functions and pages.

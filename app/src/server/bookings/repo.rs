@@ -2,8 +2,9 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Booking, BookingId, HotelId, Money, RoomId, StayDates, UserId};
+use crate::model::{Booking, BookingDetails, BookingId, HotelId, Money, RoomId, StayDates, UserId};
 use crate::server::notifications::{self, NotificationKind};
+use crate::server::pictures::media::Media;
 
 /// A `bookings` row.
 #[derive(sqlx::FromRow)]
@@ -72,31 +73,21 @@ struct ListedRow {
     picture_digest: Option<String>,
 }
 
-/// A booking in a guest's list, with what identifies its hotel, room type and picture.
-pub struct Listed {
-    pub booking: Booking,
-    pub hotel_id: HotelId,
-    pub hotel_name: String,
-    pub hotel_location: String,
-    pub room_name: String,
-    pub room_description: Option<String>,
-    pub services: Vec<String>,
-    pub image_id: Option<i32>,
-    pub picture_digest: Option<String>,
-}
-
-impl From<ListedRow> for Listed {
-    fn from(row: ListedRow) -> Self {
-        Listed {
-            booking: row.booking.into(),
-            hotel_id: row.hotel_id,
-            hotel_name: row.hotel_name,
-            hotel_location: row.hotel_location,
-            room_name: row.room_name,
-            room_description: row.room_description,
-            services: row.services,
-            image_id: row.image_id,
-            picture_digest: row.picture_digest,
+impl ListedRow {
+    /// The row as the guest's list shows it, on the server's day `today`.
+    fn into_details(self, today: NaiveDate, media: &Media) -> BookingDetails {
+        let booking = Booking::from(self.booking);
+        BookingDetails {
+            stage: booking.stage(today),
+            cancellable: booking.cancellable(today),
+            picture: media.picture(self.image_id, self.picture_digest),
+            booking,
+            hotel_id: self.hotel_id,
+            hotel_name: self.hotel_name,
+            hotel_location: self.hotel_location,
+            room_name: self.room_name,
+            room_description: self.room_description,
+            services: self.services,
         }
     }
 }
@@ -216,7 +207,8 @@ impl<'a> BookingRepo<'a> {
         &self,
         user_id: UserId,
         today: NaiveDate,
-    ) -> Result<Vec<Listed>, AppError> {
+        media: &Media,
+    ) -> Result<Vec<BookingDetails>, AppError> {
         // Assembled from the shared booking columns at run time.
         let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {BOOKING_COLUMNS}, h.id AS hotel_id, h.name AS hotel_name,
@@ -236,6 +228,9 @@ impl<'a> BookingRepo<'a> {
         .bind(today)
         .fetch_all(self.pool)
         .await?;
-        Ok(rows.into_iter().map(Listed::from).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| row.into_details(today, media))
+            .collect())
     }
 }

@@ -29,12 +29,22 @@ impl TryFrom<PictureRow> for PictureStatus {
         let owner = match (row.hotel_id, row.room_id) {
             (Some(hotel), None) => PictureOwner::Hotel(hotel),
             (None, Some(room)) => PictureOwner::Room(room),
-            _ => return Err(AppError::Internal),
+            _ => {
+                return Err(AppError::internal(
+                    "reading a picture's owner",
+                    format!("picture {} has no single owner", row.id),
+                ));
+            }
         };
         Ok(PictureStatus {
             id: row.id,
             owner,
-            state: PictureState::parse(&row.state).ok_or(AppError::Internal)?,
+            state: PictureState::parse(&row.state).ok_or_else(|| {
+                AppError::internal(
+                    "reading a picture's state",
+                    format!("unknown state {:?}", row.state),
+                )
+            })?,
             error: row.error,
             digest: row.digest,
             width: row.width,

@@ -1,0 +1,104 @@
+//! An internal failure: the client learns its category, the log its cause, once, where the
+//! error leaves the server (a page, a server function, an HTTP API response).
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Days, Local};
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::helpers::spawn_app;
+
+/// Log lines written by this test's thread (the app's tasks run on it too).
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn an_internal_failure_is_logged_once_with_its_cause_and_never_sent() {
+    let app = spawn_app().await;
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    sqlx::query("ALTER TABLE bookings RENAME TO bookings_elsewhere")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let day = |offset| {
+        Local::now()
+            .date_naive()
+            .checked_add_days(Days::new(offset))
+            .unwrap()
+            .to_string()
+    };
+    let (from, to) = (day(20), day(22));
+    let cause = r#"relation "bookings" does not exist"#;
+
+    let api = app
+        .get(&format!(
+            "/api/v1/hotels/1/rooms?date_from={from}&date_to={to}"
+        ))
+        .await;
+    assert_eq!(api.status(), 500);
+    let server_fn = app
+        .server_fn(
+            "get_hotel",
+            &[("hotel_id", "1"), ("date_from", &from), ("date_to", &to)],
+        )
+        .await;
+    assert_eq!(server_fn.status(), 500);
+    let page = app
+        .get(&format!("/hotels/1?date_from={from}&date_to={to}"))
+        .await;
+    assert_eq!(page.status(), 500);
+
+    for body in [
+        api.text().await.unwrap(),
+        server_fn.text().await.unwrap(),
+        page.text().await.unwrap(),
+    ] {
+        assert!(
+            !body.contains("does not exist"),
+            "the cause stays home: {body}"
+        );
+    }
+    let logged = logs.text();
+    let failures: Vec<&str> = logged
+        .lines()
+        .filter(|line| line.contains("request failed"))
+        .collect();
+    assert_eq!(failures.len(), 3, "once per request:\n{logged}");
+    for line in failures {
+        assert!(line.contains(cause), "with its cause: {line}");
+        assert!(
+            line.contains("a database call failed at app/src/server/"),
+            "and where: {line}"
+        );
+    }
+}
