@@ -73,6 +73,9 @@ pub async fn session(
     match session.user(&state).await {
         Ok(Some(_)) => StatusCode::NO_CONTENT,
         Ok(None) => StatusCode::UNAUTHORIZED,
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Err(error) => {
+            error.log();
+            StatusCode::SERVICE_UNAVAILABLE
+        }
     }
 }

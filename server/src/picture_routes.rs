@@ -229,11 +229,16 @@ fn answer_error(wants_json: bool, back: Option<String>, error: UploadError) -> R
             refusal.code(),
             refusal.to_string(),
         ),
-        UploadError::App(error) => (
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            error.code(),
-            error.to_string(),
-        ),
+        UploadError::App(error) => {
+            // The upload's edge: the cause of a failure is logged here.
+            error.log();
+            (
+                StatusCode::from_u16(error.status_code())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                error.code(),
+                error.to_string(),
+            )
+        }
     };
     match back {
         Some(page) if !wants_json && status != StatusCode::UNAUTHORIZED => {

@@ -168,7 +168,9 @@ async fn housekeeping(state: AppState) {
         match catalog::deliver_invalidations(&state.db, &state.cache).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "delayed cache invalidations delivered"),
-            Err(error) => tracing::debug!(%error, "cache invalidations not delivered yet"),
+            Err(error) => {
+                tracing::debug!(error = %error.chain(), "cache invalidations not delivered yet")
+            }
         }
         if round % 60 == 0 {
             let purged = tokio::join!(
@@ -176,7 +178,7 @@ async fn housekeeping(state: AppState) {
                 accounts::purge_revoked_sessions(&state.db)
             );
             if let (Err(error), _) | (_, Err(error)) = purged {
-                tracing::debug!(%error, "housekeeping not done this round");
+                tracing::debug!(error = %error.chain(), "housekeeping not done this round");
             }
         }
     }

@@ -36,7 +36,8 @@ fn day_after(date: NaiveDate) -> NaiveDate {
 /// Location, check-in and check-out, starting from the given values (or tomorrow, one night).
 /// A GET form to `/search`: without JavaScript the browser submits it; once hydrated the router
 /// navigates in place, and the form shows the number of nights, keeps check-out after
-/// check-in, and suggests places from the catalog. "Today" (the earliest check-in, the default dates) is [`server_day`].
+/// check-in, and suggests places from the catalog. "Today" (the earliest check-in, the default
+/// dates) is [`server_day`].
 #[component]
 pub fn SearchForm(
     #[prop(optional, into)] location: String,

@@ -298,7 +298,7 @@ pub async fn booking_changed(
         return;
     }
     if let Err(error) = InvalidationRepo::new(db).forget_origin(origin_tx).await {
-        tracing::debug!(%error, "delivered invalidations left for the relay");
+        tracing::debug!(error = %error.chain(), "delivered invalidations left for the relay");
     }
 }
 

@@ -89,8 +89,10 @@ pub fn finish_form<T>(
 }
 
 /// Sends a plain form post back to `form_page` (which may have a query already) with `error`
-/// and `extra` values in its query string, so the page can show them.
+/// and `extra` values in its query string, so the page can show them. The no-JavaScript edge
+/// of a server function: the error's cause is logged here.
 fn back_to_form(form_page: &str, error: &AppError, extra: &[(&str, &str)]) {
+    error.log();
     let pairs = error.to_query();
     let mut pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     pairs.extend_from_slice(extra);

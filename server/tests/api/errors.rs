@@ -1,5 +1,6 @@
 //! An internal failure: the client learns its category, the log its cause, once, where the
-//! error leaves the server (a page, a server function, an HTTP API response).
+//! error leaves the server (a page, a server function with or without JavaScript, an HTTP API
+//! response).
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -40,6 +41,7 @@ impl<'a> MakeWriter<'a> for Captured {
 #[tokio::test]
 async fn an_internal_failure_is_logged_once_with_its_cause_and_never_sent() {
     let app = spawn_app().await;
+    let token = app.signed_up("edge@example.com").await;
     let logs = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(logs.clone())
@@ -78,6 +80,21 @@ async fn an_internal_failure_is_logged_once_with_its_cause_and_never_sent() {
         .await;
     assert_eq!(page.status(), 500);
 
+    // A plain HTML form post (JavaScript off) goes back to its page with the error's category.
+    let form = app
+        .client
+        .post(app.url("/api/create_booking"))
+        .header("accept", "text/html")
+        .header("cookie", format!("booking_access_token={token}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("room_id=1&date_from={from}&date_to={to}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(form.status().is_redirection(), "{}", form.status());
+    let back = form.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.contains("error=internal"), "{back}");
+
     for body in [
         api.text().await.unwrap(),
         server_fn.text().await.unwrap(),
@@ -93,7 +110,7 @@ async fn an_internal_failure_is_logged_once_with_its_cause_and_never_sent() {
         .lines()
         .filter(|line| line.contains("request failed"))
         .collect();
-    assert_eq!(failures.len(), 3, "once per request:\n{logged}");
+    assert_eq!(failures.len(), 4, "once per request:\n{logged}");
     for line in failures {
         assert!(line.contains(cause), "with its cause: {line}");
         assert!(
