@@ -12,11 +12,13 @@ mod search_form;
 
 pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, SubmitButton};
-pub use catalog::{NightPrice, Picture, RoomsLeft, ServiceList, StayTotal};
-pub use error_message::{FieldError, FormError, error_text, set_status};
+pub use catalog::{
+    NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,
+};
+pub use error_message::{FieldError, FormError, error_text, refusal_text, set_status};
 pub use footer::Footer;
 pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
-pub use search_form::{SearchForm, server_day};
+pub use search_form::{GuestFields, SearchForm, server_day};

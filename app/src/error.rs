@@ -8,7 +8,8 @@ use std::panic::Location;
 use std::sync::Arc;
 
 use crate::model::{
-    DateField, EmailError, LocationError, PageError, PasswordError, SearchError, StayError,
+    DateField, EmailError, GuestsError, LocationError, PageError, PasswordError, SearchError,
+    StayError, StayRefusal,
 };
 
 /// Input that does not parse, by the field it came in: every edge parses into types and shows
@@ -26,6 +27,8 @@ pub enum InputError {
     /// Not a real `YYYY-MM-DD` date.
     #[error("{0}: expected a date as YYYY-MM-DD")]
     Date(DateField),
+    #[error("{field}: {0}", field = .0.field())]
+    Guests(GuestsError),
 }
 
 impl InputError {
@@ -37,6 +40,7 @@ impl InputError {
             InputError::Location(_) => "location",
             InputError::Page(_) => "page",
             InputError::Date(field) => field.name(),
+            InputError::Guests(error) => error.field(),
         }
     }
 
@@ -47,7 +51,7 @@ impl InputError {
             InputError::Password(error) => error.code(),
             InputError::Location(error) => error.code(),
             InputError::Page(error) => error.code(),
-            InputError::Date(_) => "malformed",
+            InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
 
@@ -65,6 +69,8 @@ impl InputError {
                 InputError::Location(find(&LocationError::ALL, code, LocationError::code)?)
             }
             "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
+            "adults" => InputError::Guests(GuestsError::Adults),
+            "children" => InputError::Guests(GuestsError::Children),
             _ => InputError::Date(DateField::ALL.into_iter().find(|f| f.name() == field)?),
         })
     }
@@ -168,6 +174,9 @@ pub enum AppError {
     /// Every room of the type is taken for some night of the stay.
     #[error("no rooms left for these dates")]
     NoRoomsLeft,
+    /// Rooms are free, but the hotel's restrictions (or the room's size) refuse the stay.
+    #[error("{0}")]
+    Refused(StayRefusal),
     /// Registration with an email that already has an account (in any letter case).
     #[error("email already registered")]
     EmailTaken,
@@ -207,6 +216,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::BadRequest(_) => "invalid_input",
             AppError::InvalidStay(_) => "invalid_stay",
             AppError::NoRoomsLeft => "no_rooms_left",
+            AppError::Refused(_) => "refused",
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
@@ -227,6 +237,7 @@ impl AppError {
                 pairs.push(("reason", input.code().to_owned()));
             }
             AppError::InvalidStay(rule) => pairs.push(("reason", rule.code().to_owned())),
+            AppError::Refused(refusal) => pairs.push(("reason", refusal.to_reason())),
             AppError::TooManyAttempts { retry_after_secs } => {
                 pairs.push(("retry_after", retry_after_secs.to_string()));
             }
@@ -256,6 +267,7 @@ impl AppError {
                     .unwrap_or(StayError::CheckOutNotAfterCheckIn),
             ),
             "no_rooms_left" => AppError::NoRoomsLeft,
+            "refused" => AppError::Refused(StayRefusal::from_reason(&reason)?),
             "email_taken" => AppError::EmailTaken,
             "invalid_credentials" => AppError::InvalidCredentials,
             "too_many_attempts" => AppError::TooManyAttempts {
@@ -285,7 +297,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::BadRequest(_) => 422,
             AppError::InvalidStay(_) => 400,
-            AppError::EmailTaken | AppError::NoRoomsLeft => 409,
+            AppError::EmailTaken | AppError::NoRoomsLeft | AppError::Refused(_) => 409,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,
@@ -307,6 +319,18 @@ impl From<StayError> for AppError {
             StayError::Malformed { field } => AppError::Invalid(InputError::Date(field)),
             rule => AppError::InvalidStay(rule),
         }
+    }
+}
+
+impl From<GuestsError> for AppError {
+    fn from(error: GuestsError) -> Self {
+        AppError::Invalid(InputError::Guests(error))
+    }
+}
+
+impl From<StayRefusal> for AppError {
+    fn from(refusal: StayRefusal) -> Self {
+        AppError::Refused(refusal)
     }
 }
 
@@ -340,6 +364,7 @@ impl From<SearchError> for AppError {
             SearchError::Location(error) => error.into(),
             SearchError::Stay(error) => error.into(),
             SearchError::Page(error) => error.into(),
+            SearchError::Guests(error) => error.into(),
         }
     }
 }
@@ -456,6 +481,12 @@ mod tests {
             }),
             AppError::from(PageError::OutOfRange),
             AppError::InvalidStay(StayError::CheckInPast),
+            AppError::InvalidStay(StayError::BeyondHorizon),
+            AppError::from(GuestsError::Children),
+            AppError::Refused(StayRefusal::MinStay {
+                arrival: crate::model::parse_iso_date("2026-12-04").unwrap(),
+                nights: 2,
+            }),
             AppError::TooManyAttempts {
                 retry_after_secs: 90,
             },

@@ -5,7 +5,9 @@ pub mod ids;
 pub mod location;
 pub mod money;
 pub mod navigation;
+pub mod party;
 pub mod picture;
+pub mod refusal;
 pub mod stay;
 pub mod user;
 
@@ -18,9 +20,11 @@ pub use ids::{BookingId, HotelId, PictureId, RoomId, UserId, parse_id};
 
 pub use location::{LocationError, LocationQuery};
 pub use money::Money;
+pub use party::{GuestsError, Occupancy, Party};
 pub use picture::{
     HotelPictures, PictureOwner, PictureRef, PictureState, PictureStatus, UploadRefusal,
     VariantFormat,
 };
-pub use stay::{DateField, StayDates, StayError, parse_iso_date};
+pub use refusal::StayRefusal;
+pub use stay::{BookingWindow, DateField, StayDates, StayError, parse_iso_date};
 pub use user::{Email, EmailError, Password, PasswordError, Role, User};

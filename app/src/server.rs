@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod imports;
 pub mod notifications;
 pub mod pictures;
+pub mod rates;
 
 pub mod cache;
 pub mod clock;

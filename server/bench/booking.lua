@@ -19,7 +19,8 @@ request = function()
   if api then
     return wrk.format(nil, "/api/v1/bookings?" .. params, nil, "")
   end
-  return wrk.format(nil, nil, nil, params)
+  -- One adult: every generated room type takes them (single rooms included).
+  return wrk.format(nil, nil, nil, params .. "&adults=1")
 end
 
 done = function(summary, latency, requests)

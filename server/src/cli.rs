@@ -236,7 +236,7 @@ impl Command {
             }
             Command::ExplainSearch { params } => {
                 let search = params
-                    .parse(app::server::clock::Clock::system().today())
+                    .parse(app::server::clock::Clock::system().window())
                     .map_err(|error| StartupError::Refused(format!("explain-search: {error}")))?;
                 let pool = db::prepare(&config).await?;
                 let plan = catalog::explain::explain_search(&pool, &search)

@@ -102,18 +102,44 @@ pub async fn generate_catalog(pool: &PgPool, size: CatalogSize) -> Result<(), sq
          INSERT INTO generated_hotels SELECT id FROM inserted;
          CREATE TEMP TABLE generated_rooms ON COMMIT DROP AS
          WITH inserted AS (
-             INSERT INTO rooms (hotel_id, name, description, price, services, quantity)
+             INSERT INTO rooms (hotel_id, name, description, price, services, quantity,
+                                max_adults, max_children)
              SELECT h.id,
                     (ARRAY['Стандарт','Улучшенный','Делюкс','Семейный','Люкс','Студия','Эконом',
                            'Двухместный','Одноместный','Апартаменты'])[1 + (k - 1) % 10],
                     'Номер для генерированного каталога.',
                     1500 + (abs(hashint4(h.id * 31 + k)) % 280) * 100,
                     ARRAY['Wi-Fi'],
-                    1 + abs(hashint4(h.id * 17 + k)) % 8
+                    1 + abs(hashint4(h.id * 17 + k)) % 8,
+                    -- Single rooms take one guest, family rooms and apartments more.
+                    CASE (k - 1) % 10 WHEN 8 THEN 1 WHEN 9 THEN 4 ELSE 2 END,
+                    CASE (k - 1) % 10 WHEN 8 THEN 0 WHEN 3 THEN 2 WHEN 9 THEN 2 ELSE 1 END
              FROM generated_hotels h, generate_series(1, {rooms_per_hotel}) k
              RETURNING id, hotel_id, price, quantity
          )
          SELECT row_number() OVER (ORDER BY id) AS n, id, price FROM inserted;
+         -- Rates and restrictions as a real catalog has them, so the benchmarks pay their cost:
+         -- every room type 15% dearer on Friday and Saturday nights; a third with a summer
+         -- season; a tenth with single-date prices; one in twenty with a minimum stay on
+         -- Friday arrivals for four months; a tenth closed for a few nights in the next year.
+         INSERT INTO rate_rules (room_id, date_from, date_to, weekdays, kind, value)
+         SELECT id, current_date - 180, current_date + 730, 48, 'percent', 15 FROM generated_rooms;
+         INSERT INTO rate_rules (room_id, date_from, date_to, weekdays, kind, value)
+         SELECT id, current_date + 150, current_date + 240, NULL, 'percent', 25
+         FROM generated_rooms WHERE n % 3 = 0;
+         INSERT INTO rate_overrides (room_id, night, price)
+         SELECT id, current_date + (abs(hashint4(id * 7 + k)) % 365), price + 1000
+         FROM generated_rooms, generate_series(1, 3) k WHERE n % 10 = 1
+         ON CONFLICT DO NOTHING;
+         INSERT INTO room_restrictions (room_id, date_from, date_to, min_stay)
+         SELECT id, d::date, d::date + 1, 2
+         FROM generated_rooms,
+              generate_series(current_date, current_date + 120, interval '1 day') AS d
+         WHERE n % 20 = 2 AND extract(isodow FROM d) = 5;
+         INSERT INTO room_restrictions (room_id, date_from, date_to, closed)
+         SELECT id, current_date + s, current_date + s + 3, true
+         FROM (SELECT id, n, abs(hashint4(id * 13)) % 365 AS s FROM generated_rooms) r
+         WHERE n % 10 = 3;
          UPDATE hotels h SET rooms_quantity = q.total
          FROM (SELECT hotel_id, sum(quantity) AS total FROM rooms
                WHERE hotel_id IN (SELECT id FROM generated_hotels) GROUP BY hotel_id) q
@@ -135,7 +161,15 @@ pub async fn generate_catalog(pool: &PgPool, size: CatalogSize) -> Result<(), sq
     sqlx::raw_sql(AssertSqlSafe(script)).execute(pool).await?;
     // Statistics for the planner, the visibility map for index-only scans, and the trigram
     // index's pending list merged, as autovacuum would do a while after a bulk load.
-    for table in ["hotels", "rooms", "bookings", "users"] {
+    for table in [
+        "hotels",
+        "rooms",
+        "bookings",
+        "users",
+        "rate_rules",
+        "rate_overrides",
+        "room_restrictions",
+    ] {
         sqlx::raw_sql(AssertSqlSafe(format!("VACUUM ANALYZE {table}")))
             .execute(pool)
             .await?;

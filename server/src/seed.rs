@@ -10,6 +10,8 @@ const USERS: &str = include_str!("../seed/users.json");
 const BOOKINGS: &str = include_str!("../seed/bookings.json");
 
 const SEED_NAME: &str = "demo-v1";
+/// The demo's rates and restrictions, loaded once (also into demo data loaded before them).
+const RATES_SEED_NAME: &str = "demo-rates-v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -17,17 +19,32 @@ pub enum SeedOutcome {
     AlreadyLoaded,
 }
 
-/// Loads the demo data in one transaction, unless it was loaded before.
+/// Loads the demo data in one transaction, unless it was loaded before; then the demo's rates
+/// and restrictions, likewise.
 pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    // The marker row is taken first: a concurrent loader waits on it, then sees it and stops.
+    let outcome = load_catalog(pool).await?;
+    load_rates(pool).await?;
+    Ok(outcome)
+}
+
+/// Takes the marker row `name` in `tx`: false if it was taken before. A concurrent loader waits
+/// on it, then sees it and stops.
+async fn claim(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
     let claimed =
         sqlx::query("INSERT INTO seed_history (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-            .bind(SEED_NAME)
-            .execute(&mut *tx)
+            .bind(name)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
-    if claimed == 0 {
+    Ok(claimed == 1)
+}
+
+async fn load_catalog(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if !claim(&mut tx, SEED_NAME).await? {
         tx.rollback().await?;
         return Ok(SeedOutcome::AlreadyLoaded);
     }
@@ -45,6 +62,42 @@ pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     tracing::info!("loaded the demo data");
     Ok(SeedOutcome::Loaded)
 }
+
+/// Rates and restrictions that show what the catalog can do, on dates relative to the day they
+/// are loaded: Cosmos Collection (hotel 1) charges 20% more on Friday and Saturday nights and
+/// takes Friday arrivals for two nights at least in its terrace room; Bridge Resort (hotel 6)
+/// has a New Year season at a set price; Ару-Кёль's suite (room 6) is closed for three nights
+/// two months ahead. Rooms of the demo's tests (hotels 2 to 5 otherwise) keep flat prices.
+async fn load_rates(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if !claim(&mut tx, RATES_SEED_NAME).await? {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    sqlx::raw_sql(DEMO_RATES).execute(&mut *tx).await?;
+    tx.commit().await?;
+    tracing::info!("loaded the demo rates and restrictions");
+    Ok(())
+}
+
+const DEMO_RATES: &str = "
+    -- Weekend nights (Friday, Saturday) 20% dearer at Cosmos Collection, for two years.
+    INSERT INTO rate_rules (room_id, date_from, date_to, weekdays, kind, value)
+    SELECT id, current_date, current_date + 730, 48, 'percent', 20 FROM rooms WHERE hotel_id = 1;
+    -- The New Year season at Bridge Resort: 12 000 roubles a night, 28 December to 8 January.
+    INSERT INTO rate_rules (room_id, date_from, date_to, weekdays, kind, value)
+    SELECT r.id, s.season, s.season + 12, NULL, 'price', 12000
+    FROM rooms r,
+         (SELECT make_date(extract(year FROM current_date + 25)::int, 12, 28) AS season) s
+    WHERE r.hotel_id = 6;
+    -- Friday arrivals stay two nights at least in Cosmos Collection's terrace room.
+    INSERT INTO room_restrictions (room_id, date_from, date_to, min_stay)
+    SELECT 1, d::date, d::date + 1, 2
+    FROM generate_series(current_date, current_date + 365, interval '1 day') AS d
+    WHERE extract(isodow FROM d) = 5 AND EXISTS (SELECT 1 FROM rooms WHERE id = 1);
+    -- Ару-Кёль's suite is closed for three nights two months ahead (works, say).
+    INSERT INTO room_restrictions (room_id, date_from, date_to, closed)
+    SELECT id, current_date + 60, current_date + 63, true FROM rooms WHERE id = 6;";
 
 const INSERT_HOTELS: &str = "
     INSERT INTO hotels (id, name, location, services, rooms_quantity, image_id)

@@ -103,6 +103,7 @@ impl Application {
         let pictures = Pictures::from_config(db.clone(), cache.clone(), &config)?;
         let addr = leptos_options.site_addr;
         let media = Media::scan(std::path::Path::new(leptos_options.site_root.as_ref()));
+        let clock = app::server::clock::Clock::system().with_horizon(config.booking_horizon_days);
         let state = AppState {
             leptos_options,
             db,
@@ -111,7 +112,7 @@ impl Application {
             auth: Arc::new(auth),
             media: Arc::new(media),
             search_index: Arc::default(),
-            clock: app::server::clock::Clock::system(),
+            clock,
         };
         let listener = TcpListener::bind(addr)
             .await

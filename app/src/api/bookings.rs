@@ -4,33 +4,47 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{Booking, BookingDetails, BookingQuote};
 
-/// The room type and stay of a booking form, parsed: a room id that cannot exist is an unknown
-/// room; the dates pass the stay rules on the server's calendar day.
+/// What a booking form asks for, parsed: a room id that cannot exist is an unknown room; the
+/// dates pass the stay rules in the server's booking window; absent guests are two adults.
 #[cfg(feature = "ssr")]
-fn room_and_stay(
+fn booking_request(
     room_id: &str,
     date_from: &str,
     date_to: &str,
-    today: chrono::NaiveDate,
-) -> Result<(crate::model::RoomId, crate::model::StayDates), AppError> {
+    (adults, children): (Option<&str>, Option<&str>),
+    window: crate::model::BookingWindow,
+) -> Result<
+    (
+        crate::model::RoomId,
+        crate::model::StayDates,
+        crate::model::Party,
+    ),
+    AppError,
+> {
     let room_id = crate::model::RoomId::parse(room_id).ok_or(AppError::NotFound)?;
-    let stay = crate::model::StayDates::parse(date_from, date_to, today)?;
-    Ok((room_id, stay))
+    let stay = crate::model::StayDates::parse(date_from, date_to, window)?;
+    let party = crate::model::Party::parse(adults, children)?;
+    Ok((room_id, stay, party))
 }
 
-/// The price and availability of a room type for a stay, before the guest confirms.
+/// The price night by night and the availability of a room type for a stay, and why it
+/// cannot be booked if it cannot, before the guest confirms.
 #[server(endpoint = "booking_quote")]
 pub async fn get_booking_quote(
     room_id: String,
     date_from: String,
     date_to: String,
+    adults: Option<String>,
+    children: Option<String>,
 ) -> Result<BookingQuote, AppError> {
     use crate::server::{accounts::session::app_state, bookings, with_status};
 
     let state = app_state()?;
-    let (room_id, stay) =
-        room_and_stay(&room_id, &date_from, &date_to, state.clock.today()).map_err(with_status)?;
-    bookings::quote(&state, room_id, stay)
+    let guests = (adults.as_deref(), children.as_deref());
+    let (room_id, stay, party) =
+        booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())
+            .map_err(with_status)?;
+    bookings::quote(&state, room_id, stay, party)
         .await
         .map_err(with_status)
 }
@@ -41,6 +55,8 @@ pub async fn create_booking(
     room_id: String,
     date_from: String,
     date_to: String,
+    adults: Option<String>,
+    children: Option<String>,
 ) -> Result<Booking, AppError> {
     use crate::model::navigation::with_query;
     use crate::server::{
@@ -50,16 +66,22 @@ pub async fn create_booking(
     let result = async {
         let user = require_user().await?;
         let state = app_state()?;
-        let (room_id, stay) = room_and_stay(&room_id, &date_from, &date_to, state.clock.today())?;
-        bookings::book(&state, user.id, room_id, stay).await
+        let guests = (adults.as_deref(), children.as_deref());
+        let (room_id, stay, party) =
+            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+        bookings::book(&state, user.id, room_id, stay, Some(party)).await
     }
     .await;
+    let adults = adults.unwrap_or_default();
+    let children = children.unwrap_or_default();
     let form_page = with_query(
         "/book",
         &[
             ("room_id", &room_id),
             ("date_from", &date_from),
             ("date_to", &date_to),
+            ("adults", &adults),
+            ("children", &children),
         ],
     );
     let done = result

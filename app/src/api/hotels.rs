@@ -26,6 +26,8 @@ pub async fn search_hotels(
     date_to: Option<String>,
     sort: Option<String>,
     page: Option<String>,
+    adults: Option<String>,
+    children: Option<String>,
 ) -> Result<SearchResults, AppError> {
     use crate::model::SearchParams;
     use crate::server::{accounts::session::app_state, catalog, with_status};
@@ -36,31 +38,38 @@ pub async fn search_hotels(
         date_to,
         sort,
         page,
+        adults,
+        children,
     };
     let state = app_state().map_err(with_status)?;
     let search = params
-        .parse(state.clock.today())
+        .parse(state.clock.window())
         .map_err(|error| with_status(error.into()))?;
     catalog::search(&state, &search).await.map_err(with_status)
 }
 
-/// A hotel and each of its room types with prices and free rooms for the stay.
+/// A hotel and each of its room types that take the party (two adults by default), with
+/// their prices night by night and free rooms for the stay.
 #[server(endpoint = "get_hotel")]
 pub async fn get_hotel(
     hotel_id: String,
     date_from: Option<String>,
     date_to: Option<String>,
+    adults: Option<String>,
+    children: Option<String>,
 ) -> Result<HotelDetails, AppError> {
-    use crate::model::{HotelId, StayDates};
+    use crate::model::{HotelId, Party, StayDates};
     use crate::server::{accounts::session::app_state, catalog, with_status};
 
     // An id that cannot exist is an unknown hotel, as a page address should be.
     let hotel_id = HotelId::parse(&hotel_id).ok_or_else(|| with_status(AppError::NotFound))?;
     let state = app_state().map_err(with_status)?;
-    let today = state.clock.today();
-    let stay = StayDates::parse_or_default(date_from.as_deref(), date_to.as_deref(), today)
+    let window = state.clock.window();
+    let stay = StayDates::parse_or_default(date_from.as_deref(), date_to.as_deref(), window)
         .map_err(|error| with_status(error.into()))?;
-    catalog::hotel_details(&state, hotel_id, stay)
+    let party = Party::parse(adults.as_deref(), children.as_deref())
+        .map_err(|error| with_status(error.into()))?;
+    catalog::hotel_details(&state, hotel_id, stay, Some(party))
         .await
         .map_err(with_status)
 }

@@ -1,8 +1,10 @@
 //! Pieces of the catalog pages: pictures, service lists, prices.
 use leptos::prelude::*;
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{Money, PictureRef, VariantFormat};
+use crate::model::{Money, Occupancy, PictureRef, VariantFormat};
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
 /// placeholder when there is none. Uploaded pictures come in every size, WebP first, and the
@@ -81,29 +83,84 @@ pub fn RoomsLeft(count: i64) -> impl IntoView {
     }
 }
 
-/// "24 500 ₽ a night" (or "from ..." for the cheapest of several).
+/// The whole stay's price: "49 000 ₽ for 2 nights" (or "from ..." for the cheapest of several).
 #[component]
-pub fn NightPrice(price: Money, #[prop(optional)] from: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let price = price.format();
-    if from {
-        view! { <p class="price" data-testid="price">{t!(i18n, price_from, price = price)}</p> }
-            .into_any()
-    } else {
-        view! { <p class="price" data-testid="price">{t!(i18n, price_per_night, price = price)}</p> }
-            .into_any()
-    }
-}
-
-/// The whole stay's price: "49 000 ₽ for 2 nights".
-#[component]
-pub fn StayTotal(total: Money, nights: i64) -> impl IntoView {
+pub fn StayTotal(total: Money, nights: i64, #[prop(optional)] from: bool) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="stay-total" data-testid="total">
+            {from.then(|| view! { <span>{t!(i18n, stay_total_from)}" "</span> })}
             <strong>{total.format()}</strong>
             " "
             <span>{t!(i18n, stay_for, count = move || nights)}</span>
+        </p>
+    }
+}
+
+/// "Fri 04.12": a night or a day as a guest reads it, in the page's language.
+pub fn short_day(date: NaiveDate) -> String {
+    let i18n = use_i18n();
+    let weekday = match date.weekday().number_from_monday() {
+        1 => t_string!(i18n, weekday_short_1),
+        2 => t_string!(i18n, weekday_short_2),
+        3 => t_string!(i18n, weekday_short_3),
+        4 => t_string!(i18n, weekday_short_4),
+        5 => t_string!(i18n, weekday_short_5),
+        6 => t_string!(i18n, weekday_short_6),
+        _ => t_string!(i18n, weekday_short_7),
+    };
+    format!("{weekday} {}", date.format("%d.%m.%Y"))
+}
+
+/// "on Friday 04.12.2026" ("в пятницу 04.12.2026"): the arrival day of a restriction.
+pub fn on_day(date: NaiveDate) -> String {
+    let i18n = use_i18n();
+    let weekday = match date.weekday().number_from_monday() {
+        1 => t_string!(i18n, on_weekday_1),
+        2 => t_string!(i18n, on_weekday_2),
+        3 => t_string!(i18n, on_weekday_3),
+        4 => t_string!(i18n, on_weekday_4),
+        5 => t_string!(i18n, on_weekday_5),
+        6 => t_string!(i18n, on_weekday_6),
+        _ => t_string!(i18n, on_weekday_7),
+    };
+    format!("{weekday} {}", date.format("%d.%m.%Y"))
+}
+
+/// The price of each night of a stay from `check_in`, folded away under its title (a native
+/// `<details>`, so it opens without JavaScript).
+#[component]
+pub fn NightlyPrices(check_in: NaiveDate, nights: Vec<Money>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = check_in
+        .iter_days()
+        .zip(nights)
+        .map(|(night, price)| {
+            view! {
+                <li>
+                    <span>{short_day(night)}</span>
+                    <span data-testid="night-price">{price.format()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="nightly-prices" data-testid="nightly-prices">
+            <summary>{t!(i18n, nightly_title)}</summary>
+            <ul>{rows}</ul>
+        </details>
+    }
+}
+
+/// "Up to 2 adults, 3 guests".
+#[component]
+pub fn RoomGuests(occupancy: Occupancy) -> impl IntoView {
+    let i18n = use_i18n();
+    let adults = occupancy.max_adults;
+    let guests = occupancy.max_adults + occupancy.max_children;
+    view! {
+        <p class="room-guests" data-testid="room-guests">
+            {t!(i18n, room_guests, adults = adults, guests = guests)}
         </p>
     }
 }

@@ -1,8 +1,38 @@
 use leptos::prelude::*;
 
+use super::catalog::{on_day, short_day};
 use crate::error::{AppError, InputError};
 use crate::i18n::{t_string, use_i18n};
-use crate::model::{EmailError, LocationError, PasswordError, StayError};
+use crate::model::{EmailError, LocationError, PasswordError, StayError, StayRefusal};
+
+/// Why the hotel's rules refuse a stay, in the current language ("Minimum 2 nights when
+/// arriving on Friday 04.12.2026").
+pub fn refusal_text(refusal: StayRefusal) -> String {
+    let i18n = use_i18n();
+    match refusal {
+        StayRefusal::Closed { night } => {
+            t_string!(i18n, refusal_closed, day = short_day(night)).to_string()
+        }
+        StayRefusal::ClosedToArrival { arrival } => {
+            t_string!(i18n, refusal_no_arrival, day = on_day(arrival)).to_string()
+        }
+        StayRefusal::MinStay { arrival, nights } => {
+            let count = i64::from(nights);
+            t_string!(i18n, refusal_min_stay, count = count, day = on_day(arrival)).to_string()
+        }
+        StayRefusal::MaxStay { arrival, nights } => {
+            let count = i64::from(nights);
+            t_string!(i18n, refusal_max_stay, count = count, day = on_day(arrival)).to_string()
+        }
+        StayRefusal::TooManyGuests {
+            max_adults,
+            max_children,
+        } => {
+            let guests = max_adults + max_children;
+            t_string!(i18n, refusal_guests, adults = max_adults, guests = guests).to_string()
+        }
+    }
+}
 
 /// The message for `error` in the current language, as plain text.
 pub fn error_text(error: &AppError) -> String {
@@ -24,14 +54,17 @@ pub fn error_text(error: &AppError) -> String {
             }
             InputError::Location(_) => t_string!(i18n, error_location_invalid),
             InputError::Page(_) => t_string!(i18n, error_page_invalid),
+            InputError::Guests(_) => t_string!(i18n, error_guests_invalid),
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
         AppError::InvalidStay(rule) => match rule {
             StayError::TooLong => t_string!(i18n, error_stay_too_long),
             StayError::CheckInPast => t_string!(i18n, error_check_in_past),
+            StayError::BeyondHorizon => t_string!(i18n, error_beyond_horizon),
             _ => t_string!(i18n, search_dates_invalid),
         },
         AppError::NoRoomsLeft => t_string!(i18n, error_no_rooms_left),
+        AppError::Refused(refusal) => return refusal_text(*refusal),
         AppError::EmailTaken => t_string!(i18n, error_email_taken),
         AppError::InvalidCredentials => t_string!(i18n, error_invalid_credentials),
         AppError::TooManyAttempts { retry_after_secs } => {

@@ -4,6 +4,7 @@ use leptos_router::components::Form;
 
 use crate::api::hotels::suggest_locations;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::model::Party;
 
 /// Suggestions start from this many typed characters.
 const SUGGEST_FROM_CHARS: usize = 2;
@@ -43,6 +44,9 @@ pub fn SearchForm(
     #[prop(optional, into)] location: String,
     #[prop(optional_no_strip)] check_in: Option<String>,
     #[prop(optional_no_strip)] check_out: Option<String>,
+    /// The guests of the search (two adults unless the URL says otherwise).
+    #[prop(optional)]
+    party: Party,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = server_day();
@@ -131,6 +135,7 @@ pub fn SearchForm(
                 <span>{t!(i18n, search_check_out)}</span>
                 <input type="date" name="date_to" required min=check_out_min bind:value=check_out/>
             </label>
+            <GuestFields party/>
             <button type="submit" class="button button-primary">
                 {t!(i18n, search_submit)}
             </button>
@@ -138,5 +143,31 @@ pub fn SearchForm(
                 {nights_text}
             </p>
         </Form>
+    }
+}
+
+/// Adults and children, as two choices: plain form fields (`adults`, `children`) that work
+/// without JavaScript and start from `party`.
+#[component]
+pub fn GuestFields(party: Party) -> impl IntoView {
+    let i18n = use_i18n();
+    let options = |range: std::ops::RangeInclusive<u8>, chosen: u8| {
+        range
+            .map(|n| view! { <option value=n selected=n == chosen>{n}</option> })
+            .collect_view()
+    };
+    view! {
+        <label class="field field-guests">
+            <span>{t!(i18n, search_adults)}</span>
+            <select name="adults" data-testid="adults">
+                {options(1..=Party::MAX_ADULTS, party.adults)}
+            </select>
+        </label>
+        <label class="field field-guests">
+            <span>{t!(i18n, search_children)}</span>
+            <select name="children" data-testid="children">
+                {options(0..=Party::MAX_CHILDREN, party.children)}
+            </select>
+        </label>
     }
 }

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{BookingId, HotelId, Money, PictureRef, RoomId, UserId};
 
-/// A booking: one room of a room type for `[date_from, date_to)`, at the price a night it had
+/// A booking: one room of a room type for `[date_from, date_to)`, at the prices its nights had
 /// when booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {
@@ -12,7 +12,11 @@ pub struct Booking {
     pub user_id: UserId,
     pub date_from: NaiveDate,
     pub date_to: NaiveDate,
+    /// The room type's base price a night when booked.
     pub price: Money,
+    /// What each night cost when booked, from check-in.
+    pub nights: Vec<Money>,
+    /// The sum of `nights`.
     pub total_cost: Money,
     pub total_days: i32,
     pub cancelled: bool,
@@ -72,6 +76,7 @@ pub struct BookingQuote {
     pub hotel: super::Hotel,
     pub offer: super::RoomOffer,
     pub stay: super::StayDates,
+    pub party: super::Party,
 }
 
 #[cfg(test)]
@@ -90,6 +95,7 @@ mod tests {
             date_from: day(from),
             date_to: day(to),
             price: Money::from_roubles(1000),
+            nights: vec![Money::from_roubles(1000); 2],
             total_cost: Money::from_roubles(2000),
             total_days: 2,
             cancelled,

@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    HotelId, LocationError, LocationQuery, Money, PictureRef, RoomId, StayDates, StayError,
+    BookingWindow, GuestsError, HotelId, LocationError, LocationQuery, Money, Occupancy, Party,
+    PictureRef, RoomId, StayDates, StayError, StayRefusal,
 };
 
 /// A hotel as the catalog describes it.
@@ -18,17 +19,19 @@ pub struct Hotel {
     pub picture_digest: Option<String>,
 }
 
-/// A room type of a hotel: `quantity` identical rooms at `price` (roubles) a night.
+/// A room type of a hotel: `quantity` identical rooms at a base `price` a night (rates change
+/// it night by night), each for the guests `occupancy` allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Room {
     pub id: RoomId,
     pub hotel_id: HotelId,
     pub name: String,
     pub description: Option<String>,
-    /// The price a night.
+    /// The base price a night.
     pub price: Money,
     pub services: Vec<String>,
     pub quantity: i32,
+    pub occupancy: Occupancy,
     pub image_id: Option<i32>,
     /// The digest of its uploaded picture, once the sizes are made.
     #[serde(default)]
@@ -39,31 +42,47 @@ pub struct Room {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HotelOffer {
     pub hotel: Hotel,
-    /// Rooms of all types free for the whole stay.
+    /// Rooms free for the whole stay, over the room types that can be booked for it.
     pub rooms_left: i64,
-    /// The lowest price a night among the room types still free.
-    pub min_price: Money,
-    /// What the cheapest free room type costs for the whole stay ("from" on the search page).
+    /// What the cheapest bookable room type costs for the whole stay ("from" on the search page).
     pub min_total: Money,
     /// The hotel's picture, when it has one.
     pub picture: Option<PictureRef>,
 }
 
-/// A room type for a stay: its price for the whole stay and how many are free.
+/// A room type for a stay: its price night by night and in all, how many are free, and why
+/// it cannot be booked, if it cannot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomOffer {
     pub room: Room,
+    /// Its quantity less the stay's busiest night.
     pub rooms_left: i64,
-    /// The whole stay's price.
+    /// The price of each night of the stay, from check-in.
+    pub nights: Vec<Money>,
+    /// The whole stay's price: the sum of `nights`.
     pub total_cost: Money,
+    /// The hotel's restriction (or the party) that refuses the stay.
+    pub refusal: Option<StayRefusal>,
     pub picture: Option<PictureRef>,
 }
 
-/// A hotel's page: the hotel and every room type for the stay.
+impl RoomOffer {
+    /// Rooms that can be booked for the stay: none while a restriction refuses it.
+    pub fn bookable(&self) -> i64 {
+        if self.refusal.is_some() {
+            0
+        } else {
+            self.rooms_left
+        }
+    }
+}
+
+/// A hotel's page: the hotel and every room type for the stay (that fits the party, if any).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HotelDetails {
     pub hotel: Hotel,
     pub stay: StayDates,
+    pub party: Option<Party>,
     pub rooms: Vec<RoomOffer>,
     pub picture: Option<PictureRef>,
 }
@@ -72,7 +91,7 @@ pub struct HotelDetails {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
-    /// Lowest price a night first.
+    /// Cheapest stay first.
     #[default]
     Price,
     Name,
@@ -95,11 +114,12 @@ impl SortOrder {
     }
 }
 
-/// A hotel search: where (optional), when, order and page (1-based).
+/// A hotel search: where (optional), when, for whom, order and page (1-based).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct HotelSearch {
     pub location: Option<LocationQuery>,
     pub stay: StayDates,
+    pub party: Party,
     pub sort: SortOrder,
     pub page: u32,
 }
@@ -136,6 +156,8 @@ impl HotelSearch {
             query.push('&');
         }
         query.push_str(&self.stay.to_query());
+        query.push('&');
+        query.push_str(&self.party.to_query());
         if self.sort != SortOrder::default() {
             query.push_str("&sort=");
             query.push_str(self.sort.as_str());
@@ -176,6 +198,8 @@ pub enum SearchError {
     Stay(#[from] StayError),
     #[error(transparent)]
     Page(#[from] PageError),
+    #[error(transparent)]
+    Guests(#[from] GuestsError),
 }
 
 /// A search as it arrives: raw query-string values, each optional.
@@ -186,22 +210,29 @@ pub struct SearchParams {
     pub date_to: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
+    pub adults: Option<String>,
+    pub children: Option<String>,
 }
 
 impl SearchParams {
     /// The search these values ask for. A blank location searches everywhere; absent dates
-    /// mean the default stay; an unknown sort falls back to the default.
-    pub fn parse(&self, today: chrono::NaiveDate) -> Result<HotelSearch, SearchError> {
+    /// mean the default stay, absent guests two adults; an unknown sort falls back to the default.
+    pub fn parse(&self, window: BookingWindow) -> Result<HotelSearch, SearchError> {
         let location = match self.location.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(LocationQuery::parse(raw)?),
         };
-        let stay =
-            StayDates::parse_or_default(self.date_from.as_deref(), self.date_to.as_deref(), today)?;
+        let stay = StayDates::parse_or_default(
+            self.date_from.as_deref(),
+            self.date_to.as_deref(),
+            window,
+        )?;
         let page = HotelSearch::parse_page(self.page.as_deref())?;
+        let party = Party::parse(self.adults.as_deref(), self.children.as_deref())?;
         Ok(HotelSearch {
             location,
             stay,
+            party,
             sort: SortOrder::parse(self.sort.as_deref().unwrap_or_default()),
             page,
         })

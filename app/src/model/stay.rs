@@ -2,7 +2,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A stay: check-in and check-out dates, half-open `[check_in, check_out)`, 1 to
-/// [`StayDates::MAX_NIGHTS`] nights, check-in not before "today".
+/// [`StayDates::MAX_NIGHTS`] nights, check-in from "today" to the end of the booking window.
 ///
 /// Built only through [`StayDates::parse`], so holding one means every date rule passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,7 +23,41 @@ impl TryFrom<RawStay> for StayDates {
     type Error = StayError;
 
     fn try_from(raw: RawStay) -> Result<Self, Self::Error> {
-        StayDates::new(raw.check_in, raw.check_out, NaiveDate::MIN)
+        StayDates::new(raw.check_in, raw.check_out, BookingWindow::UNBOUNDED)
+    }
+}
+
+/// The check-in days a guest may book: from `today` (the server's calendar day) to
+/// `horizon_days` ahead (`BOOKING_HORIZON_DAYS`). Every stay is parsed against one, so no path
+/// accepts a stay in the year 8999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingWindow {
+    pub today: NaiveDate,
+    pub horizon_days: u32,
+}
+
+impl BookingWindow {
+    /// Any date at all (a stay read back from the wire was checked when it was made).
+    pub const UNBOUNDED: BookingWindow = BookingWindow {
+        today: NaiveDate::MIN,
+        horizon_days: u32::MAX,
+    };
+
+    pub const DEFAULT_HORIZON_DAYS: u32 = 500;
+
+    /// The window opening on `today`, with the default horizon.
+    pub fn from_today(today: NaiveDate) -> Self {
+        BookingWindow {
+            today,
+            horizon_days: Self::DEFAULT_HORIZON_DAYS,
+        }
+    }
+
+    /// The last day a stay may start on.
+    pub fn last_check_in(self) -> NaiveDate {
+        self.today
+            .checked_add_days(Days::new(u64::from(self.horizon_days)))
+            .unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -38,6 +72,8 @@ pub enum StayError {
     TooLong,
     #[error("check-in is in the past")]
     CheckInPast,
+    #[error("check-in is beyond the booking window (bookings open a limited number of days ahead)")]
+    BeyondHorizon,
 }
 
 /// Which of the two dates an error is about; names match the query parameters.
@@ -66,10 +102,11 @@ impl std::fmt::Display for DateField {
 
 impl StayError {
     /// The rules a well-formed stay can break (the errors besides `Malformed`).
-    pub const RULES: [StayError; 3] = [
+    pub const RULES: [StayError; 4] = [
         StayError::CheckOutNotAfterCheckIn,
         StayError::TooLong,
         StayError::CheckInPast,
+        StayError::BeyondHorizon,
     ];
 
     /// A stable machine-readable code, used in error details and page messages.
@@ -79,6 +116,7 @@ impl StayError {
             StayError::CheckOutNotAfterCheckIn => "check_out_not_after_check_in",
             StayError::TooLong => "too_long",
             StayError::CheckInPast => "check_in_past",
+            StayError::BeyondHorizon => "beyond_horizon",
         }
     }
 
@@ -92,7 +130,7 @@ impl StayError {
     pub fn field(self) -> &'static str {
         match self {
             StayError::Malformed { field } => field.name(),
-            StayError::CheckInPast => DateField::DateFrom.name(),
+            StayError::CheckInPast | StayError::BeyondHorizon => DateField::DateFrom.name(),
             StayError::CheckOutNotAfterCheckIn | StayError::TooLong => DateField::DateTo.name(),
         }
     }
@@ -118,11 +156,11 @@ pub fn parse_iso_date(raw: &str) -> Option<NaiveDate> {
 impl StayDates {
     pub const MAX_NIGHTS: i64 = 30;
 
-    /// Checks the date rules; `today` is the server's calendar day.
+    /// Checks the date rules; `window` holds the server's calendar day and the horizon.
     pub fn new(
         check_in: NaiveDate,
         check_out: NaiveDate,
-        today: NaiveDate,
+        window: BookingWindow,
     ) -> Result<Self, StayError> {
         if check_out <= check_in {
             return Err(StayError::CheckOutNotAfterCheckIn);
@@ -130,8 +168,11 @@ impl StayDates {
         if (check_out - check_in).num_days() > Self::MAX_NIGHTS {
             return Err(StayError::TooLong);
         }
-        if check_in < today {
+        if check_in < window.today {
             return Err(StayError::CheckInPast);
+        }
+        if check_in > window.last_check_in() {
+            return Err(StayError::BeyondHorizon);
         }
         Ok(StayDates {
             check_in,
@@ -140,14 +181,14 @@ impl StayDates {
     }
 
     /// Parses the two query parameters, then checks the date rules.
-    pub fn parse(date_from: &str, date_to: &str, today: NaiveDate) -> Result<Self, StayError> {
+    pub fn parse(date_from: &str, date_to: &str, window: BookingWindow) -> Result<Self, StayError> {
         let check_in = parse_iso_date(date_from).ok_or(StayError::Malformed {
             field: DateField::DateFrom,
         })?;
         let check_out = parse_iso_date(date_to).ok_or(StayError::Malformed {
             field: DateField::DateTo,
         })?;
-        Self::new(check_in, check_out, today)
+        Self::new(check_in, check_out, window)
     }
 
     /// Like [`StayDates::parse`], but a link without dates (both absent or blank) gets the
@@ -155,13 +196,13 @@ impl StayDates {
     pub fn parse_or_default(
         date_from: Option<&str>,
         date_to: Option<&str>,
-        today: NaiveDate,
+        window: BookingWindow,
     ) -> Result<Self, StayError> {
         let blank = |value: Option<&str>| value.is_none_or(|value| value.trim().is_empty());
         if blank(date_from) && blank(date_to) {
-            return Ok(Self::default_from(today));
+            return Ok(Self::default_from(window.today));
         }
-        Self::parse(date_from.unwrap_or(""), date_to.unwrap_or(""), today)
+        Self::parse(date_from.unwrap_or(""), date_to.unwrap_or(""), window)
     }
 
     /// The default a guest sees first: tomorrow, one night.
@@ -187,6 +228,11 @@ impl StayDates {
         (self.check_out - self.check_in).num_days()
     }
 
+    /// The nights of the stay, in order.
+    pub fn nights_iter(self) -> impl Iterator<Item = NaiveDate> {
+        self.check_in.iter_days().take(self.nights() as usize)
+    }
+
     /// `date_from=...&date_to=...`, for links that carry the stay.
     pub fn to_query(self) -> String {
         format!("date_from={}&date_to={}", self.check_in, self.check_out)
@@ -204,7 +250,7 @@ mod tests {
     const TODAY: &str = "2026-11-27";
 
     fn parse(from: &str, to: &str) -> Result<StayDates, StayError> {
-        StayDates::parse(from, to, day(TODAY))
+        StayDates::parse(from, to, BookingWindow::from_today(day(TODAY)))
     }
 
     #[test]
@@ -273,6 +319,30 @@ mod tests {
             parse("2026-11-26", "2026-11-28"),
             Err(StayError::CheckInPast)
         );
+    }
+
+    #[test]
+    fn check_in_at_most_the_horizon_ahead() {
+        let window = BookingWindow {
+            today: day(TODAY),
+            horizon_days: 10,
+        };
+        assert!(StayDates::parse("2026-12-07", "2026-12-08", window).is_ok());
+        assert_eq!(
+            StayDates::parse("2026-12-08", "2026-12-09", window),
+            Err(StayError::BeyondHorizon)
+        );
+        assert_eq!(
+            parse("8999-01-01", "8999-01-02"),
+            Err(StayError::BeyondHorizon)
+        );
+    }
+
+    #[test]
+    fn nights_are_listed_from_check_in() {
+        let stay = parse("2026-12-30", "2027-01-02").unwrap();
+        let nights: Vec<String> = stay.nights_iter().map(|n| n.to_string()).collect();
+        assert_eq!(nights, ["2026-12-30", "2026-12-31", "2027-01-01"]);
     }
 
     #[test]

@@ -6,14 +6,15 @@ use leptos_router::hooks::use_query_map;
 use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CreateBooking, get_booking_quote};
 use crate::components::{
-    FormError, NightPrice, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text,
-    set_status,
+    FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal, SubmitButton,
+    error_text, refusal_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{BookingQuote, User};
 
-/// `/book?room_id&date_from&date_to`: what the stay costs, and the button that books it.
-/// Signed-out guests log in first and come back here. Works without JavaScript.
+/// `/book?room_id&date_from&date_to&adults&children`: what the stay costs night by night, and
+/// the button that books it (or why the hotel's rules refuse it). Signed-out guests log in
+/// first and come back here. Works without JavaScript.
 #[component]
 pub fn BookPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -24,12 +25,17 @@ pub fn BookPage() -> impl IntoView {
                 query.get("room_id").unwrap_or_default(),
                 query.get("date_from").unwrap_or_default(),
                 query.get("date_to").unwrap_or_default(),
+                query.get("adults"),
+                query.get("children"),
             )
         })
     };
-    let quote = Resource::new(request, |(room_id, date_from, date_to)| {
-        get_booking_quote(room_id, date_from, date_to)
-    });
+    let quote = Resource::new(
+        request,
+        |(room_id, date_from, date_to, adults, children)| {
+            get_booking_quote(room_id, date_from, date_to, adults, children)
+        },
+    );
     view! {
         <PageTitle text=move || t_string!(i18n, book_title).to_string()/>
         <RequireUser children=move |_user: User| {
@@ -66,9 +72,16 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
     let error = latest_error(action.value(), form_query().error);
     let pending = action.pending();
     let stay = quote.stay;
+    let party = quote.party;
     let room = quote.offer.room;
     let free = quote.offer.rooms_left > 0;
-    let hotel_href = format!("/hotels/{}?{}", quote.hotel.id, stay.to_query());
+    let refusal = quote.offer.refusal;
+    let hotel_href = format!(
+        "/hotels/{}?{}&{}",
+        quote.hotel.id,
+        stay.to_query(),
+        party.to_query()
+    );
     // Type-erased: the summary's nested view type is too deep for the wasm build otherwise.
     let summary = view! {
         <article class="booking-summary" data-testid="booking-summary">
@@ -86,22 +99,31 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                     <dd data-testid="check-in">{stay.check_in().format("%d.%m.%Y").to_string()}</dd>
                     <dt>{t!(i18n, search_check_out)}</dt>
                     <dd data-testid="check-out">{stay.check_out().format("%d.%m.%Y").to_string()}</dd>
+                    <dt>{t!(i18n, book_guests)}</dt>
+                    <dd data-testid="guests">
+                        {t!(i18n, book_guests_value, adults = party.adults, children = party.children)}
+                    </dd>
                 </dl>
-                <NightPrice price=room.price/>
                 <StayTotal total=quote.offer.total_cost nights=stay.nights()/>
+                <NightlyPrices check_in=stay.check_in() nights=quote.offer.nights/>
             </div>
         </article>
     }
     .into_any();
     view! {
         {summary}
-        {if free {
+        {if let Some(refusal) = refusal {
+            view! { <p class="refusal" role="alert" data-testid="refusal">{refusal_text(refusal)}</p> }
+                .into_any()
+        } else if free {
             view! {
                 <ActionForm action attr:class="book-form">
                     <FormError error/>
                     <input type="hidden" name="room_id" value=room.id.to_string()/>
                     <input type="hidden" name="date_from" value=stay.check_in().to_string()/>
                     <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
+                    <input type="hidden" name="adults" value=party.adults.to_string()/>
+                    <input type="hidden" name="children" value=party.children.to_string()/>
                     <SubmitButton
                         pending
                         label=Signal::derive(move || t_string!(i18n, book_confirm).to_string())

@@ -7,14 +7,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::NotFoundPage;
 use crate::api::hotels::get_hotel;
 use crate::components::{
-    NightPrice, Picture, RoomsLeft, ServiceList, StayTotal, error_text, set_status,
+    GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, error_text,
+    refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{HotelDetails, HotelId, RoomOffer, StayDates};
+use crate::model::{HotelDetails, HotelId, Party, RoomOffer, StayDates};
 
-/// `/hotels/:id?date_from&date_to`: the hotel, and each room type's price, total and free
-/// rooms for the dates, with a way to book the free ones. Unknown hotel: the 404 page.
+/// `/hotels/:id?date_from&date_to&adults&children`: the hotel, and each room type that takes
+/// the guests with its price night by night, total and free rooms for the dates, with a way to
+/// book the free ones (or why the hotel's rules refuse the dates). Unknown hotel: the 404 page.
 #[component]
 pub fn HotelPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -25,11 +27,15 @@ pub fn HotelPage() -> impl IntoView {
             path.with(|path| path.get("id").unwrap_or_default()),
             query.with(|query| query.get("date_from")),
             query.with(|query| query.get("date_to")),
+            query.with(|query| query.get("adults")),
+            query.with(|query| query.get("children")),
         )
     });
     let details = Resource::new(
         move || request.get(),
-        |(id, date_from, date_to)| get_hotel(id, date_from, date_to),
+        |(id, date_from, date_to, adults, children)| {
+            get_hotel(id, date_from, date_to, adults, children)
+        },
     );
 
     view! {
@@ -42,7 +48,10 @@ pub fn HotelPage() -> impl IntoView {
                         Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
                         Err(error) => {
                             set_status(&error);
-                            let (hotel_id, date_from, date_to) = request.get_untracked();
+                            let (hotel_id, date_from, date_to, adults, children) =
+                                request.get_untracked();
+                            let party = Party::parse(adults.as_deref(), children.as_deref())
+                                .unwrap_or_default();
                             view! {
                                 <section class="hotel-page">
                                     <PageTitle text=move || t_string!(i18n, hotel_title).to_string()/>
@@ -53,6 +62,7 @@ pub fn HotelPage() -> impl IntoView {
                                         hotel_id
                                         date_from=date_from.unwrap_or_default()
                                         date_to=date_to.unwrap_or_default()
+                                        party
                                     />
                                 </section>
                             }
@@ -93,9 +103,10 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     let i18n = use_i18n();
     let hotel = details.hotel;
     let stay = details.stay;
+    let party = details.party.unwrap_or_default();
     let title = hotel.name.clone();
     let document_title = title.clone();
-    let search_href = format!("/search?{}", stay.to_query());
+    let search_href = format!("/search?{}&{}", stay.to_query(), party.to_query());
     view! {
         <PageTitle text=move || document_title.clone()/>
         <article class="hotel-page">
@@ -124,15 +135,19 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
                     hotel_id=hotel.id.to_string()
                     date_from=stay.check_in().to_string()
                     date_to=stay.check_out().to_string()
+                    party
                 />
             </section>
             <section class="rooms" aria-labelledby="rooms-title">
                 <h2 id="rooms-title">{t!(i18n, hotel_rooms)}</h2>
+                {details.rooms.is_empty().then(|| view! {
+                    <p class="empty-state" data-testid="no-rooms">{t!(i18n, sold_out)}</p>
+                })}
                 <ul class="room-list" data-testid="room-list">
                     {details
                         .rooms
                         .into_iter()
-                        .map(|offer| view! { <li><RoomCard offer stay/></li> })
+                        .map(|offer| view! { <li><RoomCard offer stay party/></li> })
                         .collect_view()}
                 </ul>
             </section>
@@ -140,13 +155,20 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     }
 }
 
-/// One room type: what it is, what the stay costs, how many are free, and "Book".
+/// One room type: what it is, what the stay costs night by night, how many are free, and
+/// "Book" (or why the hotel's rules refuse these dates).
 #[component]
-fn RoomCard(offer: RoomOffer, stay: StayDates) -> impl IntoView {
+fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
     let i18n = use_i18n();
     let room = offer.room;
-    let book_href = format!("/book?room_id={}&{}", room.id, stay.to_query());
+    let book_href = format!(
+        "/book?room_id={}&{}&{}",
+        room.id,
+        stay.to_query(),
+        party.to_query()
+    );
     let free = offer.rooms_left > 0;
+    let refusal = offer.refusal;
     view! {
         <article class="room-card" data-testid="room-card" data-room-id=room.id.get()>
             <Picture src=offer.picture alt=room.name.clone() width=400 height=200/>
@@ -154,11 +176,17 @@ fn RoomCard(offer: RoomOffer, stay: StayDates) -> impl IntoView {
                 <h3>{room.name}</h3>
                 {room.description.map(|text| view! { <p class="description">{text}</p> })}
                 <ServiceList services=room.services/>
+                <RoomGuests occupancy=room.occupancy/>
             </div>
             <div class="room-card-offer">
-                <NightPrice price=room.price/>
                 <StayTotal total=offer.total_cost nights=stay.nights()/>
-                {if free {
+                <NightlyPrices check_in=stay.check_in() nights=offer.nights/>
+                {if let Some(refusal) = refusal {
+                    view! {
+                        <p class="refusal" data-testid="refusal">{refusal_text(refusal)}</p>
+                    }
+                        .into_any()
+                } else if free {
                     view! {
                         <RoomsLeft count=offer.rooms_left/>
                         <a class="button button-primary" href=book_href data-testid="book">
@@ -176,9 +204,9 @@ fn RoomCard(offer: RoomOffer, stay: StayDates) -> impl IntoView {
     .into_any()
 }
 
-/// Check-in and check-out for this hotel; submitting reloads the page for the new dates.
+/// Check-in, check-out and guests for this hotel; submitting reloads the page for them.
 #[component]
-fn DatesForm(hotel_id: String, date_from: String, date_to: String) -> impl IntoView {
+fn DatesForm(hotel_id: String, date_from: String, date_to: String, party: Party) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Form method="GET" action=format!("/hotels/{hotel_id}") attr:class="dates-form">
@@ -190,6 +218,7 @@ fn DatesForm(hotel_id: String, date_from: String, date_to: String) -> impl IntoV
                 <span>{t!(i18n, search_check_out)}</span>
                 <input type="date" name="date_to" required value=date_to/>
             </label>
+            <GuestFields party/>
             <button type="submit" class="button">{t!(i18n, hotel_change_dates)}</button>
         </Form>
     }

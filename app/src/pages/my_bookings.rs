@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CancelBooking, my_bookings};
 use crate::components::{
-    FormError, Picture, RequireUser, ServiceList, StayTotal, SubmitButton, error_text, set_status,
+    FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal, SubmitButton,
+    error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{BookingDetails, BookingId, BookingStage, User};
@@ -112,8 +113,8 @@ fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
             </div>
             <div class="booking-card-offer">
                 {status.map(|text| view! { <p class="booking-status" data-testid="booking-status">{text}</p> })}
-                <p class="price">{t!(i18n, price_per_night, price = booking.price.format())}</p>
                 <StayTotal total=booking.total_cost nights=i64::from(booking.total_days)/>
+                <NightlyPrices check_in=booking.date_from nights=booking.nights.clone()/>
                 {cancellable.then(|| {
                     if asking {
                         view! { <CancelConfirmation id/> }.into_any()

@@ -5,10 +5,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::hotels::search_hotels;
 use crate::components::{
-    NightPrice, Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, error_text, set_status,
+    Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{HotelOffer, HotelSearch, SearchParams, SearchResults, SortOrder, StayDates};
+use crate::model::{
+    HotelOffer, HotelSearch, Party, SearchParams, SearchResults, SortOrder, StayDates,
+};
 
 /// `/search?location&date_from&date_to&sort&page`: hotels with a room free for the dates.
 /// Everything lives in the URL, so results can be shared and the back button works.
@@ -23,6 +25,8 @@ pub fn SearchPage() -> impl IntoView {
             date_to: query.get("date_to"),
             sort: query.get("sort"),
             page: query.get("page"),
+            adults: query.get("adults"),
+            children: query.get("children"),
         })
     });
     let results = Resource::new(
@@ -34,6 +38,8 @@ pub fn SearchPage() -> impl IntoView {
                 params.date_to,
                 params.sort,
                 params.page,
+                params.adults,
+                params.children,
             )
         },
     );
@@ -43,11 +49,15 @@ pub fn SearchPage() -> impl IntoView {
         <section class="search-page">
             {move || {
                 let params = params.get();
+                // A party that does not parse shows the default; the results say what is wrong.
+                let party = Party::parse(params.adults.as_deref(), params.children.as_deref())
+                    .unwrap_or_default();
                 view! {
                     <SearchForm
                         location=params.location.unwrap_or_default()
                         check_in=params.date_from
                         check_out=params.date_to
+                        party
                     />
                 }
             }}
@@ -100,6 +110,7 @@ fn results_view(found: SearchResults) -> impl IntoView {
     }
     let stay = search.stay;
     let nights = stay.nights();
+    let party = search.party;
     view! {
         <div class="results-bar">
             <h1 class="results-title" data-testid="results-title">
@@ -111,7 +122,7 @@ fn results_view(found: SearchResults) -> impl IntoView {
             {found
                 .hotels
                 .into_iter()
-                .map(|offer| view! { <li><HotelCard offer stay/></li> })
+                .map(|offer| view! { <li><HotelCard offer stay party/></li> })
                 .collect_view()}
         </ul>
         <Pagination search has_more/>
@@ -119,11 +130,16 @@ fn results_view(found: SearchResults) -> impl IntoView {
     .into_any()
 }
 
-/// One hotel in the results, linking to its page for the same dates.
+/// One hotel in the results, linking to its page for the same dates and guests.
 #[component]
-fn HotelCard(offer: HotelOffer, stay: StayDates) -> impl IntoView {
+fn HotelCard(offer: HotelOffer, stay: StayDates, party: Party) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/hotels/{}?{}", offer.hotel.id, stay.to_query());
+    let href = format!(
+        "/hotels/{}?{}&{}",
+        offer.hotel.id,
+        stay.to_query(),
+        party.to_query()
+    );
     let name = offer.hotel.name.clone();
     view! {
         <article class="hotel-card" data-testid="hotel-card">
@@ -139,8 +155,7 @@ fn HotelCard(offer: HotelOffer, stay: StayDates) -> impl IntoView {
             </div>
             <div class="hotel-card-offer">
                 <RoomsLeft count=offer.rooms_left/>
-                <NightPrice price=offer.min_price from=true/>
-                <StayTotal total=offer.min_total nights=stay.nights()/>
+                <StayTotal total=offer.min_total nights=stay.nights() from=true/>
                 <a class="button button-primary" href=href>{t!(i18n, choose_room)}</a>
             </div>
         </article>

@@ -7,40 +7,54 @@ use self::repo::{BookingChange, BookingRepo};
 use super::catalog;
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::{Booking, BookingDetails, BookingId, BookingQuote, RoomId, StayDates, UserId};
+use crate::model::{
+    Booking, BookingDetails, BookingId, BookingQuote, Party, RoomId, StayDates, UserId,
+};
 
-/// What booking room type `room_id` for the stay would cost, and whether one is free.
+/// What booking room type `room_id` for the stay would cost night by night, whether one is
+/// free, and why the hotel's rules refuse it, if they do (a party the room does not take too).
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn quote(
     state: &AppState,
     room_id: RoomId,
     stay: StayDates,
+    party: Party,
 ) -> Result<BookingQuote, AppError> {
     let hotel_id = catalog::hotel_of_room(&state.db, room_id).await?;
-    let details = catalog::hotel_details(state, hotel_id, stay).await?;
-    let offer = details
+    let details = catalog::hotel_details(state, hotel_id, stay, None).await?;
+    let mut offer = details
         .rooms
         .into_iter()
         .find(|offer| offer.room.id == room_id)
         .ok_or(AppError::NotFound)?;
+    if offer.refusal.is_none() && !offer.room.occupancy.fits(party) {
+        offer.refusal = Some(crate::model::StayRefusal::TooManyGuests {
+            max_adults: offer.room.occupancy.max_adults,
+            max_children: offer.room.occupancy.max_children,
+        });
+    }
     Ok(BookingQuote {
         hotel: details.hotel,
         offer,
         stay,
+        party,
     })
 }
 
-/// Books a room of type `room_id` for the user: `NoRoomsLeft` when the type is full for any
-/// night, `NotFound` for an unknown room. `stay` passed the date rules at the edge.
+/// Books a room of type `room_id` for the user at the prices of its nights now: `Refused`
+/// when the hotel's restrictions refuse the stay or the room does not take `party` (any
+/// party, if `None`: the HTTP API), `NoRoomsLeft` when the type is full for any night,
+/// `NotFound` for an unknown room. `stay` passed the date rules at the edge.
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn book(
     state: &AppState,
     user_id: UserId,
     room_id: RoomId,
     stay: StayDates,
+    party: Option<Party>,
 ) -> Result<Booking, AppError> {
     let change = BookingRepo::new(&state.db)
-        .create(user_id, room_id, stay)
+        .create(user_id, room_id, stay, party)
         .await?;
     // The change's transaction logged what it made stale; delivering it now lets this guest
     // see their own booking at once (every process's relay delivers it should Redis fail).

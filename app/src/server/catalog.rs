@@ -31,9 +31,10 @@ use super::cache::Cache;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Money, Room, RoomId,
-    RoomOffer, SearchResults, StayDates,
+    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Money, Party, Room,
+    RoomId, RoomOffer, SearchResults, StayDates,
 };
+use crate::server::rates;
 
 /// Entries outlive no change (generations see to that); the expiry only bounds memory.
 const ENTRY_TTL: Duration = Duration::from_secs(600);
@@ -69,9 +70,11 @@ fn search_entry_name(search: &HotelSearch) -> String {
         .map(|location| location.as_str().to_lowercase())
         .unwrap_or_default();
     format!(
-        "search:{}:{}:{}:{}:{location}",
+        "search:{}:{}:{}+{}:{}:{}:{location}",
         search.stay.check_in(),
         search.stay.check_out(),
+        search.party.adults,
+        search.party.children,
         search.sort.as_str(),
         search.page,
     )
@@ -98,11 +101,12 @@ async fn search_uncached(
     state: &AppState,
     search: &HotelSearch,
 ) -> Result<SearchResults, AppError> {
-    let page = state.search_index.search(&state.db, search).await?;
+    let window = state.clock.window();
+    let page = state.search_index.search(&state.db, search, window).await?;
     let hotels = page
         .hotels
         .into_iter()
-        .map(|found| offer(state, found, search.stay))
+        .map(|found| offer(state, found))
         .collect();
     Ok(SearchResults {
         search: search.clone(),
@@ -111,62 +115,72 @@ async fn search_uncached(
     })
 }
 
-/// Every hotel with a room free for `stay` (in a place, if given), cheapest first, not paged
-/// (the HTTP API's list, as the original's).
+/// Every hotel with a room free for `stay` (in a place, if given; for `party`, if given),
+/// cheapest stay first, not paged (the HTTP API's list, as the original's).
 #[tracing::instrument(skip_all, fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn available_hotels(
     state: &AppState,
     location: Option<&LocationQuery>,
     stay: StayDates,
+    party: Option<Party>,
 ) -> Result<Vec<HotelOffer>, AppError> {
     let place = location
         .map(|location| location.as_str().to_lowercase())
         .unwrap_or_default();
-    let name = format!("all:{}:{}:{place}", stay.check_in(), stay.check_out());
+    let guests = party.map_or_else(
+        || "any".to_owned(),
+        |p| format!("{}+{}", p.adults, p.children),
+    );
+    let name = format!(
+        "all:{}:{}:{guests}:{place}",
+        stay.check_in(),
+        stay.check_out()
+    );
     cached(&state.cache, &search_generations(stay), &name, || async {
+        let window = state.clock.window();
         let found = state
             .search_index
-            .search_all(&state.db, location, stay)
+            .search_all(&state.db, location, stay, party, window)
             .await?;
-        Ok(found
-            .into_iter()
-            .map(|found| offer(state, found, stay))
-            .collect())
+        Ok(found.into_iter().map(|found| offer(state, found)).collect())
     })
     .await
 }
 
-fn offer(state: &AppState, found: Found, stay: StayDates) -> HotelOffer {
+fn offer(state: &AppState, found: Found) -> HotelOffer {
     HotelOffer {
-        min_total: stay_total(found.min_price, stay),
+        min_total: found.min_total,
         picture: state
             .media
             .picture(found.hotel.image_id, found.hotel.picture_digest.clone()),
         hotel: found.hotel,
         rooms_left: found.rooms_left,
-        min_price: found.min_price,
     }
 }
 
-/// What a stay costs at `price` a night: the one pricing rule of search, hotel page, booking
-/// quote and the HTTP API (the booking's own total is computed from the same row in SQL).
-fn stay_total(price: Money, stay: StayDates) -> Money {
-    price.times(stay.nights())
-}
-
-/// A hotel and each of its room types for the stay; `NotFound` for an unknown hotel.
+/// A hotel and each of its room types for the stay (those that take `party`, if given);
+/// `NotFound` for an unknown hotel. Room types come cheapest stay first.
 #[tracing::instrument(skip_all, fields(hotel = %hotel_id, check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn hotel_details(
     state: &AppState,
     hotel_id: HotelId,
     stay: StayDates,
+    party: Option<Party>,
 ) -> Result<HotelDetails, AppError> {
     let gens = [CATALOG_GENERATION.to_owned(), hotel_generation(hotel_id)];
     let name = format!("hotel:{hotel_id}:{}:{}", stay.check_in(), stay.check_out());
-    cached(&state.cache, &gens, &name, || {
+    // Cached for every party; the party only filters.
+    let mut details: HotelDetails = cached(&state.cache, &gens, &name, || {
         hotel_details_uncached(state, hotel_id, stay)
     })
-    .await
+    .await?;
+    if let Some(party) = party {
+        details
+            .rooms
+            .retain(|offer| offer.room.occupancy.fits(party));
+    }
+    details.party = party;
+    Ok(details)
 }
 
 async fn hotel_details_uncached(
@@ -175,26 +189,44 @@ async fn hotel_details_uncached(
     stay: StayDates,
 ) -> Result<HotelDetails, AppError> {
     let hotel = hotel(state, hotel_id).await?;
-    let rooms = RoomRepo::new(&state.db)
+    let available = RoomRepo::new(&state.db)
         .availability(hotel_id, stay)
-        .await?
+        .await?;
+    let bases: Vec<(RoomId, Money)> = available
+        .iter()
+        .map(|available| (available.room.id, available.room.price))
+        .collect();
+    let mut conn = state.db.acquire().await?;
+    let mut plans = rates::for_rooms(&mut conn, &bases, stay.check_in(), stay.check_out()).await?;
+    drop(conn);
+    let mut rooms: Vec<RoomOffer> = available
         .into_iter()
-        .map(|available| RoomOffer {
-            total_cost: stay_total(available.room.price, stay),
-            picture: state.media.picture(
-                available.room.image_id,
-                available.room.picture_digest.clone(),
-            ),
-            room: available.room,
-            rooms_left: available.rooms_left,
+        .map(|available| {
+            let plan = plans
+                .remove(&available.room.id)
+                .unwrap_or_else(|| rates::RoomRates::flat(available.room.price));
+            let nights = plan.night_prices(stay);
+            RoomOffer {
+                total_cost: nights.iter().copied().sum(),
+                nights,
+                refusal: rates::refusal(available.room.occupancy, &plan, stay, None),
+                picture: state.media.picture(
+                    available.room.image_id,
+                    available.room.picture_digest.clone(),
+                ),
+                room: available.room,
+                rooms_left: available.rooms_left,
+            }
         })
         .collect();
+    rooms.sort_by_key(|offer| (offer.total_cost, offer.room.id));
     Ok(HotelDetails {
         picture: state
             .media
             .picture(hotel.image_id, hotel.picture_digest.clone()),
         hotel,
         stay,
+        party: None,
         rooms,
     })
 }
@@ -395,10 +427,12 @@ mod tests {
 
     #[test]
     fn search_names_ignore_the_location_case() {
-        let stay = StayDates::new(day("2026-12-01"), day("2026-12-02"), day("2026-11-27")).unwrap();
+        let window = crate::model::BookingWindow::from_today(day("2026-11-27"));
+        let stay = StayDates::new(day("2026-12-01"), day("2026-12-02"), window).unwrap();
         let search = |location: &str| HotelSearch {
             location: Some(crate::model::LocationQuery::parse(location).unwrap()),
             stay,
+            party: Party::default(),
             sort: Default::default(),
             page: 1,
         };

@@ -1,13 +1,26 @@
 //! The server's calendar, the one source of "today" for every date rule: check-in not in the
 //! past, the cancellation deadline, a booking's stage, the reminders. Days are the server's
-//! local days (its `TZ`), never the browser's: the browser is told the answers.
+//! local days (its `TZ`), never the browser's: the browser is told the answers. It also knows
+//! how far ahead bookings open (`BOOKING_HORIZON_DAYS`).
 use chrono::{DateTime, Local, NaiveDate, Utc};
+
+use crate::model::BookingWindow;
 
 /// What time it is for the rules. The system clock in production; tests stop it at an instant
 /// to pin the rules around midnight.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Clock {
     stopped_at: Option<DateTime<Utc>>,
+    horizon_days: u32,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            stopped_at: None,
+            horizon_days: BookingWindow::DEFAULT_HORIZON_DAYS,
+        }
+    }
 }
 
 impl Clock {
@@ -20,6 +33,23 @@ impl Clock {
     pub fn stopped_at(instant: DateTime<Utc>) -> Self {
         Clock {
             stopped_at: Some(instant),
+            ..Clock::default()
+        }
+    }
+
+    /// This clock, with bookings opening `days` ahead.
+    pub fn with_horizon(self, days: u32) -> Self {
+        Clock {
+            horizon_days: days,
+            ..self
+        }
+    }
+
+    /// The check-in days open for booking today: every stay is parsed against this.
+    pub fn window(&self) -> BookingWindow {
+        BookingWindow {
+            today: self.today(),
+            horizon_days: self.horizon_days,
         }
     }
 

@@ -157,6 +157,8 @@ pub struct Config {
     /// The most pixels (width x height) an uploaded picture may have: larger ones are refused
     /// before they are decoded (decompression bombs).
     pub upload_max_pixels: u64,
+    /// How many days ahead a stay may start (`BOOKING_HORIZON_DAYS`, default 500).
+    pub booking_horizon_days: u32,
 }
 
 const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
@@ -204,6 +206,9 @@ impl Config {
                 .map_or_else(|| PathBuf::from("media"), PathBuf::from),
             upload_max_bytes: positive(&env, "UPLOAD_MAX_BYTES")?.unwrap_or(10 * 1024 * 1024),
             upload_max_pixels: positive(&env, "UPLOAD_MAX_PIXELS")?.unwrap_or(40_000_000),
+            booking_horizon_days: positive(&env, "BOOKING_HORIZON_DAYS")?
+                .map(|days| u32::try_from(days).unwrap_or(u32::MAX))
+                .unwrap_or(crate::model::BookingWindow::DEFAULT_HORIZON_DAYS),
         })
     }
 

@@ -98,11 +98,11 @@ pub struct BookQuery {
 #[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
     params(("room_id" = i32, Query, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
     responses(
-        (status = 200, description = "Booked; the price a night is copied from the room", body = BookingOut),
-        (status = 400, description = "Check-out not after check-in, check-in past, or longer than 30 nights (the original stored them)", body = super::errors::Detail),
+        (status = 200, description = "Booked: price is the room type's base price a night, total_cost the sum of the stay's nightly prices, both as they were when booked", body = BookingOut),
+        (status = 400, description = "Check-out not after check-in, check-in past, longer than 30 nights, or beyond the booking window (the original stored them)", body = super::errors::Detail),
         (status = 401, description = "Not signed in", body = super::errors::Detail),
         (status = 404, description = "No such room type", body = super::errors::Detail),
-        (status = 409, description = "No rooms left for these dates (never overbooked, unlike the original)", body = super::errors::Detail),
+        (status = 409, description = "No rooms left for these dates (never overbooked, unlike the original), or the hotel's restrictions refuse the stay (closed, closed to arrival, minimum or maximum stay; the detail says which)", body = super::errors::Detail),
         (status = 422, description = "Missing or malformed parameters", body = super::errors::ValidationError),
     ))]
 pub async fn book(
@@ -131,8 +131,8 @@ pub async fn book(
         return Err(ApiError::Invalid(missing));
     };
     let room_id = positive_id(room_id, ["query", "room_id"])?;
-    let stay = stay(date_from, date_to, state.clock.today())?;
-    let booking = bookings::book(&state, user.id, room_id, stay).await?;
+    let stay = stay(date_from, date_to, state.clock.window())?;
+    let booking = bookings::book(&state, user.id, room_id, stay, None).await?;
     Ok(Json(booking.into()))
 }
 

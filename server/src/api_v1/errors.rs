@@ -2,7 +2,7 @@
 //! errors, and FastAPI's 422 list `{"detail": [{"type", "loc", "msg", "input"}]}` for input
 //! that does not parse.
 use app::error::AppError;
-use app::model::{StayDates, StayError};
+use app::model::{BookingWindow, StayDates, StayError, StayRefusal};
 use app::server::imports::{ImportError, RowError};
 use axum::Json;
 use axum::http::StatusCode;
@@ -158,9 +158,9 @@ pub fn positive_id<Id: From<i32>>(raw: &str, loc: [&'static str; 2]) -> Result<I
     })
 }
 
-/// The stay of `?date_from&date_to`, with the date rules of the whole app on `today`.
-pub fn stay(date_from: &str, date_to: &str, today: NaiveDate) -> Result<StayDates, ApiError> {
-    StayDates::parse(date_from, date_to, today).map_err(|error| {
+/// The stay of `?date_from&date_to`, with the date rules of the whole app in `window`.
+pub fn stay(date_from: &str, date_to: &str, window: BookingWindow) -> Result<StayDates, ApiError> {
+    StayDates::parse(date_from, date_to, window).map_err(|error| {
         let input = if error.field() == "date_from" {
             date_from
         } else {
@@ -196,9 +196,13 @@ fn detail(error: &AppError) -> String {
                 app::model::StayDates::MAX_NIGHTS
             ),
             StayError::CheckInPast => "date_from is in the past".into(),
+            StayError::BeyondHorizon => {
+                "date_from is beyond the booking window: bookings do not open that far ahead".into()
+            }
             _ => "date_from must be before date_to".into(),
         },
         AppError::NoRoomsLeft => "No rooms left for these dates".into(),
+        AppError::Refused(refusal) => refusal_detail(*refusal),
         AppError::EmailTaken => "This email is already registered".into(),
         AppError::InvalidCredentials => "Wrong email or password".into(),
         AppError::Unauthorized => "Not authenticated".into(),
@@ -206,6 +210,33 @@ fn detail(error: &AppError) -> String {
         AppError::TooManyAttempts { .. } => "Too many attempts, try again later".into(),
         AppError::Unavailable(_) => "Service unavailable".into(),
         other => other.to_string(),
+    }
+}
+
+/// A hotel's restriction in words, with the weekday a guest plans by ("minimum 2 nights for
+/// arrivals on Friday 2026-12-04").
+fn refusal_detail(refusal: StayRefusal) -> String {
+    let day = |date: NaiveDate| format!("{} {date}", date.format("%A"));
+    match refusal {
+        StayRefusal::Closed { night } => {
+            format!(
+                "The room type is closed for sale on the night of {}",
+                day(night)
+            )
+        }
+        StayRefusal::ClosedToArrival { arrival } => {
+            format!("No arrivals on {}", day(arrival))
+        }
+        StayRefusal::MinStay { arrival, nights } => {
+            format!("Minimum {nights} nights for arrivals on {}", day(arrival))
+        }
+        StayRefusal::MaxStay { arrival, nights } => {
+            format!("Maximum {nights} nights for arrivals on {}", day(arrival))
+        }
+        StayRefusal::TooManyGuests {
+            max_adults,
+            max_children,
+        } => format!("The room takes at most {max_adults} adults and {max_children} more children"),
     }
 }
 

@@ -1,27 +1,30 @@
 //! Hotels and rooms of the original's contract: thin handlers over the catalog service.
-use app::model::{Hotel, HotelId, LocationQuery, StayDates};
+use app::model::{BookingWindow, GuestsError, Hotel, HotelId, LocationQuery, Party, StayDates};
 use app::server::{catalog, state::AppState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::errors::{ApiError, Problem, positive_id, stay};
 
-/// `?date_from&date_to`, both required by the contract.
+/// `?date_from&date_to`, both required by the contract, and optionally the guests
+/// (`adults`, `children`): without them every room type is listed, as the original did.
 #[derive(Debug, Deserialize)]
 pub struct StayQuery {
     date_from: Option<String>,
     date_to: Option<String>,
+    adults: Option<String>,
+    children: Option<String>,
 }
 
 impl StayQuery {
-    /// The stay, or every missing or malformed date at once (422), or the broken rule (400).
+    /// The stay and the party, or every missing or malformed date at once (422), or the
+    /// broken rule (400).
     fn parse(
         query: Result<Query<StayQuery>, QueryRejection>,
-        today: NaiveDate,
-    ) -> Result<StayDates, ApiError> {
+        window: BookingWindow,
+    ) -> Result<(StayDates, Option<Party>), ApiError> {
         let Ok(Query(query)) = query else {
             return Err(ApiError::Invalid(vec![
                 Problem::missing("query", "date_from"),
@@ -35,10 +38,24 @@ impl StayQuery {
         if query.date_to.is_none() {
             missing.push(Problem::missing("query", "date_to"));
         }
-        let (Some(date_from), Some(date_to)) = (query.date_from, query.date_to) else {
+        let (Some(date_from), Some(date_to)) = (&query.date_from, &query.date_to) else {
             return Err(ApiError::Invalid(missing));
         };
-        stay(&date_from, &date_to, today)
+        let stay = stay(date_from, date_to, window)?;
+        let party = Party::parse_optional(query.adults.as_deref(), query.children.as_deref())
+            .map_err(|error| {
+                let input = match error {
+                    GuestsError::Adults => &query.adults,
+                    GuestsError::Children => &query.children,
+                };
+                Problem {
+                    kind: "int_parsing",
+                    loc: ["query", error.field()],
+                    msg: error.to_string(),
+                    input: input.clone().unwrap_or_default().into(),
+                }
+            })?;
+        Ok((stay, party))
     }
 }
 
@@ -94,13 +111,14 @@ pub struct RoomForStay {
     rooms_left: i64,
 }
 
-/// `GET /hotels/{location}?date_from&date_to`: every hotel there with a room free for the whole
-/// stay (case-insensitive, unlike the original), cheapest first.
+/// `GET /hotels/{location}?date_from&date_to[&adults&children]`: every hotel there with a room
+/// that can be booked for the whole stay (case-insensitive, unlike the original), cheapest stay
+/// first.
 #[utoipa::path(get, path = "/api/v1/hotels/{location}", tag = "hotels",
-    params(("location" = String, Path, example = "Алтай", description = "Part of the address, any letter case"), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
+    params(("location" = String, Path, example = "Алтай", description = "Part of the address, any letter case"), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD"), ("adults" = Option<u8>, Query, minimum = 1, maximum = 10, description = "Adults in one room; with or without children, only room types that take them count"), ("children" = Option<u8>, Query, minimum = 0, maximum = 10, description = "Children in one room")),
     responses(
-        (status = 200, description = "Hotels with a room free for the whole stay", body = Vec<HotelWithRoomsLeft>),
-        (status = 400, description = "Check-out not after check-in, or longer than 30 nights", body = super::errors::Detail),
+        (status = 200, description = "Hotels with a room that can be booked for the whole stay; rooms_left counts the bookable room types' rooms on the stay's busiest night", body = Vec<HotelWithRoomsLeft>),
+        (status = 400, description = "Check-out not after check-in, longer than 30 nights, or beyond the booking window", body = super::errors::Detail),
         (status = 422, description = "Missing or malformed dates", body = super::errors::ValidationError),
     ))]
 pub async fn search(
@@ -108,14 +126,14 @@ pub async fn search(
     Path(location): Path<String>,
     query: Result<Query<StayQuery>, QueryRejection>,
 ) -> Result<Json<Vec<HotelWithRoomsLeft>>, ApiError> {
-    let stay = StayQuery::parse(query, state.clock.today())?;
+    let (stay, party) = StayQuery::parse(query, state.clock.window())?;
     let location = LocationQuery::parse(&location).map_err(|error| Problem {
         kind: "string_type",
         loc: ["path", "location"],
         msg: error.to_string(),
         input: location.clone().into(),
     })?;
-    let offers = catalog::available_hotels(&state, Some(&location), stay).await?;
+    let offers = catalog::available_hotels(&state, Some(&location), stay, party).await?;
     Ok(Json(
         offers
             .into_iter()
@@ -144,13 +162,14 @@ pub async fn get(
     Ok(Json(hotel.into()))
 }
 
-/// `GET /hotels/{hotel_id}/rooms?date_from&date_to`: every room type with its total and rooms
-/// left for the stay; 404 for an unknown hotel.
+/// `GET /hotels/{hotel_id}/rooms?date_from&date_to[&adults&children]`: every room type (that
+/// takes the guests, if given) with its total and rooms left for the stay; 404 for an unknown
+/// hotel.
 #[utoipa::path(get, path = "/api/v1/hotels/{hotel_id}/rooms", tag = "hotels",
-    params(("hotel_id" = i32, Path, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
+    params(("hotel_id" = i32, Path, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD"), ("adults" = Option<u8>, Query, minimum = 1, maximum = 10, description = "Adults in one room; with or without children, only room types that take them are listed"), ("children" = Option<u8>, Query, minimum = 0, maximum = 10, description = "Children in one room")),
     responses(
-        (status = 200, description = "Every room type with its total and rooms left", body = Vec<RoomForStay>),
-        (status = 400, description = "Check-out not after check-in, or longer than 30 nights (the original did not check)", body = super::errors::Detail),
+        (status = 200, description = "Every room type with its base price a night, the stay's total (the sum of its nights' prices) and rooms left (0 while the hotel's restrictions refuse the stay)", body = Vec<RoomForStay>),
+        (status = 400, description = "Check-out not after check-in, longer than 30 nights, or beyond the booking window (the original did not check)", body = super::errors::Detail),
         (status = 404, description = "No such hotel", body = super::errors::Detail),
         (status = 422, description = "Missing or malformed dates or id", body = super::errors::ValidationError),
     ))]
@@ -160,13 +179,14 @@ pub async fn rooms(
     query: Result<Query<StayQuery>, QueryRejection>,
 ) -> Result<Json<Vec<RoomForStay>>, ApiError> {
     let id = hotel_id(&raw_id)?;
-    let stay = StayQuery::parse(query, state.clock.today())?;
-    let details = catalog::hotel_details(&state, id, stay).await?;
+    let (stay, party) = StayQuery::parse(query, state.clock.window())?;
+    let details = catalog::hotel_details(&state, id, stay, party).await?;
     Ok(Json(
         details
             .rooms
             .into_iter()
             .map(|offer| RoomForStay {
+                rooms_left: offer.bookable(),
                 id: offer.room.id.get(),
                 hotel_id: offer.room.hotel_id.get(),
                 name: offer.room.name,
@@ -176,7 +196,6 @@ pub async fn rooms(
                 quantity: offer.room.quantity,
                 image_id: offer.room.image_id,
                 total_cost: offer.total_cost.whole_roubles(),
-                rooms_left: offer.rooms_left,
             })
             .collect(),
     ))

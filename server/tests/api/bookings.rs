@@ -24,7 +24,12 @@ fn date(offset: u64) -> String {
 
 /// The stay from `from` to `to` days from today.
 fn stay(from: u64, to: u64) -> StayDates {
-    StayDates::new(day(from), day(to), day(0)).unwrap()
+    StayDates::new(
+        day(from),
+        day(to),
+        app::model::BookingWindow::from_today(day(0)),
+    )
+    .unwrap()
 }
 
 /// A room type with `quantity` rooms at 1000 a night in a hotel of its own; returns its id.
@@ -58,7 +63,9 @@ async fn twenty_concurrent_bookings_for_three_rooms_never_overbook() {
         let room = add_room(&app, 3).await;
         let attempts = (0..20).map(|_| {
             let state = app.state.clone();
-            tokio::spawn(async move { bookings::book(&state, user, room, stay(10, 12)).await })
+            tokio::spawn(
+                async move { bookings::book(&state, user, room, stay(10, 12), None).await },
+            )
         });
         let results: Vec<_> = join_all(attempts)
             .await
@@ -114,7 +121,7 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
     let app = spawn_app().await;
     let user = app.signed_up_id("mail@example.com").await;
     let room = add_room(&app, 1).await;
-    let booking = bookings::book(&app.state, user, room, stay(3, 4))
+    let booking = bookings::book(&app.state, user, room, stay(3, 4), None)
         .await
         .unwrap();
     assert_eq!(booking.price, app::model::Money::from_roubles(1000));
@@ -122,7 +129,7 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
         (booking.total_days, booking.total_cost),
         (1, app::model::Money::from_roubles(1000))
     );
-    let refused = bookings::book(&app.state, user, room, stay(3, 4)).await;
+    let refused = bookings::book(&app.state, user, room, stay(3, 4), None).await;
     assert_eq!(refused, Err(AppError::NoRoomsLeft));
     let queued = count(
         &app,
@@ -145,7 +152,7 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    let result = bookings::book(&app.state, user, room, stay(3, 4)).await;
+    let result = bookings::book(&app.state, user, room, stay(3, 4), None).await;
     assert_eq!(result, Err(AppError::Internal(Cause::NONE)));
     let stored = count(
         &app,
@@ -196,6 +203,7 @@ async fn booking_applies_the_date_rules_and_knows_its_rooms() {
         app.signed_up_id("x@example.com").await,
         999_999.into(),
         stay(3, 4),
+        None,
     )
     .await;
     assert_eq!(unknown, Err(AppError::NotFound));
@@ -223,7 +231,7 @@ async fn nobody_sees_or_cancels_another_guests_booking() {
     let owner = app.signed_up_id("owner@example.com").await;
     let stranger_token = app.signed_up("stranger@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, owner, room, stay(8, 9))
+    let booking = bookings::book(&app.state, owner, room, stay(8, 9), None)
         .await
         .unwrap();
 
@@ -267,8 +275,10 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
     let room = add_room(&app, 1).await;
     let hotel = catalog::hotel_of_room(&app.state.db, room).await.unwrap();
     let stay = stay(8, 9);
-    let booking = bookings::book(&app.state, owner, room, stay).await.unwrap();
-    let full = catalog::hotel_details(&app.state, hotel, stay)
+    let booking = bookings::book(&app.state, owner, room, stay, None)
+        .await
+        .unwrap();
+    let full = catalog::hotel_details(&app.state, hotel, stay, None)
         .await
         .unwrap();
     assert_eq!(
@@ -279,7 +289,7 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
     bookings::cancel(&app.state, owner, booking.id)
         .await
         .unwrap();
-    let free = catalog::hotel_details(&app.state, hotel, stay)
+    let free = catalog::hotel_details(&app.state, hotel, stay, None)
         .await
         .unwrap();
     assert_eq!(free.rooms[0].rooms_left, 1);
@@ -301,10 +311,10 @@ async fn my_bookings_lists_upcoming_first() {
     let app = spawn_app().await;
     let owner = app.signed_up_id("order@example.com").await;
     let room = add_room(&app, 5).await;
-    let later = bookings::book(&app.state, owner, room, stay(20, 22))
+    let later = bookings::book(&app.state, owner, room, stay(20, 22), None)
         .await
         .unwrap();
-    let sooner = bookings::book(&app.state, owner, room, stay(2, 3))
+    let sooner = bookings::book(&app.state, owner, room, stay(2, 3), None)
         .await
         .unwrap();
     sqlx::query(
@@ -341,7 +351,7 @@ async fn cancelling_closes_at_the_midnight_ending_the_check_in_day() {
     let app = spawn_app().await;
     let guest = app.signed_up_id("midnight@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, guest, room, stay(3, 5))
+    let booking = bookings::book(&app.state, guest, room, stay(3, 5), None)
         .await
         .unwrap();
     let check_in = booking.date_from;
@@ -373,7 +383,7 @@ async fn a_stay_turns_past_at_the_midnight_starting_its_check_out_day() {
     let app = spawn_app().await;
     let guest = app.signed_up_id("checkout@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, guest, room, stay(3, 5))
+    let booking = bookings::book(&app.state, guest, room, stay(3, 5), None)
         .await
         .unwrap();
     let last_night = booking.date_to.pred_opt().unwrap();

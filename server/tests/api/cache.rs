@@ -78,7 +78,13 @@ fn search() -> HotelSearch {
     let day = |n| today.checked_add_days(Days::new(n)).unwrap();
     HotelSearch {
         location: Some(LocationQuery::parse("алтай").unwrap()),
-        stay: StayDates::new(day(10), day(12), today).unwrap(),
+        stay: StayDates::new(
+            day(10),
+            day(12),
+            app::model::BookingWindow::from_today(today),
+        )
+        .unwrap(),
+        party: app::model::Party::default(),
         sort: SortOrder::Price,
         page: 1,
     }
@@ -263,7 +269,7 @@ async fn a_partition_between_two_servers_leaves_no_stale_availability() {
 
 /// Rooms left of the first room type of `hotel` for the search's stay, as `app` serves them.
 async fn rooms_left(app: &crate::helpers::TestApp, hotel: HotelId) -> (RoomId, i64) {
-    let details = catalog::hotel_details(&app.state, hotel, search().stay)
+    let details = catalog::hotel_details(&app.state, hotel, search().stay, None)
         .await
         .unwrap();
     (details.rooms[0].room.id, details.rooms[0].rooms_left)
@@ -271,7 +277,7 @@ async fn rooms_left(app: &crate::helpers::TestApp, hotel: HotelId) -> (RoomId, i
 
 async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: RoomId) {
     let user = app.signed_up_id(email).await;
-    bookings::book(&app.state, user, room, search().stay)
+    bookings::book(&app.state, user, room, search().stay, None)
         .await
         .unwrap();
 }

@@ -18,7 +18,12 @@ fn day(offset: u64) -> NaiveDate {
 }
 
 fn stay(from: u64, to: u64) -> StayDates {
-    StayDates::new(day(from), day(to), day(0)).unwrap()
+    StayDates::new(
+        day(from),
+        day(to),
+        app::model::BookingWindow::from_today(day(0)),
+    )
+    .unwrap()
 }
 
 /// A hotel in its own town with room types of (price, quantity); returns the hotel and room ids.
@@ -130,7 +135,7 @@ async fn announce(app: &TestApp, hotel: HotelId, from: u64, to: u64) {
 }
 
 async fn rooms_left(app: &TestApp, hotel: HotelId, stay: StayDates) -> Vec<i64> {
-    catalog::hotel_details(&app.state, hotel, stay)
+    catalog::hotel_details(&app.state, hotel, stay, None)
         .await
         .unwrap()
         .rooms
@@ -318,7 +323,7 @@ async fn availability_is_counted_night_by_night_on_every_path() {
     settle_invalidations(&app).await;
     // Two bookings overlap [10, 14), but no night of it has more than one: a room is free.
     assert!(paths_agree(&app, hotel, "Ночеград", room, 10, 14).await);
-    bookings::book(&app.state, guest, room, stay(10, 14))
+    bookings::book(&app.state, guest, room, stay(10, 14), None)
         .await
         .unwrap();
     settle_invalidations(&app).await;
@@ -329,7 +334,7 @@ async fn availability_is_counted_night_by_night_on_every_path() {
             "{from}..{to}"
         );
         assert_eq!(
-            bookings::book(&app.state, guest, room, stay(from, to)).await,
+            bookings::book(&app.state, guest, room, stay(from, to), None).await,
             Err(AppError::NoRoomsLeft),
             "{from}..{to}"
         );
@@ -356,14 +361,14 @@ async fn the_last_free_room_goes_to_one_guest_and_comes_back_on_cancel() {
         [1],
         "the last one"
     );
-    let last = bookings::book(&app.state, guest, rooms[0], stay(10, 13))
+    let last = bookings::book(&app.state, guest, rooms[0], stay(10, 13), None)
         .await
         .unwrap();
     settle_invalidations(&app).await;
     assert_eq!(rooms_left(&app, hotel, stay(10, 13)).await, [0]);
     assert!(names(&search_for(&app, "Крайград", 11, 12).await).is_empty());
     assert_eq!(
-        bookings::book(&app.state, guest, rooms[0], stay(11, 12)).await,
+        bookings::book(&app.state, guest, rooms[0], stay(11, 12), None).await,
         Err(AppError::NoRoomsLeft),
         "night 11 holds all three"
     );
@@ -398,11 +403,10 @@ async fn hotels_sum_rooms_left_and_price_only_free_room_types() {
     let results = search_for(&app, "тестоград", 10, 12).await;
     let offer = &results["hotels"][0];
     assert_eq!(offer["rooms_left"], 2 + 2);
-    assert_eq!(offer["min_price"], 900 * KOPECKS, "in kopecks on the wire");
     assert_eq!(
         offer["min_total"],
         900 * 2 * KOPECKS,
-        "the cheapest free type's stay"
+        "the cheapest free type's stay, in kopecks on the wire"
     );
 }
 
@@ -555,6 +559,7 @@ async fn cached_entries_are_invalidated_by_booking_changes() {
     let search = HotelSearch {
         location: Some(LocationQuery::parse("Кэшоград").unwrap()),
         stay: stay(10, 12),
+        party: app::model::Party::default(),
         sort: SortOrder::Price,
         page: 1,
     };
@@ -566,7 +571,7 @@ async fn cached_entries_are_invalidated_by_booking_changes() {
             .len(),
         1
     );
-    let details = catalog::hotel_details(&app.state, hotel, stay(10, 12))
+    let details = catalog::hotel_details(&app.state, hotel, stay(10, 12), None)
         .await
         .unwrap();
     assert_eq!(details.rooms[0].rooms_left, 1);
@@ -590,7 +595,7 @@ async fn cached_entries_are_invalidated_by_booking_changes() {
             .hotels
             .is_empty()
     );
-    let details = catalog::hotel_details(&app.state, hotel, stay(10, 12))
+    let details = catalog::hotel_details(&app.state, hotel, stay(10, 12), None)
         .await
         .unwrap();
     assert_eq!(details.rooms[0].rooms_left, 0);
@@ -603,6 +608,7 @@ async fn bookings_in_other_months_keep_searches_cached() {
     let search = HotelSearch {
         location: Some(LocationQuery::parse("Кэшоград").unwrap()),
         stay: stay(10, 11),
+        party: app::model::Party::default(),
         sort: SortOrder::Price,
         page: 1,
     };
@@ -638,7 +644,7 @@ async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
     let (hotel, rooms) = add_hotel(&app, "Новый", "Новоград", &[(4_000, 1)]).await;
     let results = search_for(&app, "новоград", 10, 12).await;
     assert_eq!(names(&results), ["Новый"]);
-    assert_eq!(results["hotels"][0]["min_price"], 4_000 * KOPECKS);
+    assert_eq!(results["hotels"][0]["min_total"], 2 * 4_000 * KOPECKS);
 
     sqlx::query("UPDATE rooms SET price = 3500 WHERE id = $1")
         .bind(rooms[0])
@@ -646,7 +652,7 @@ async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
         .await
         .unwrap();
     let results = search_for(&app, "Новоград", 10, 12).await;
-    assert_eq!(results["hotels"][0]["min_price"], 3_500 * KOPECKS);
+    assert_eq!(results["hotels"][0]["min_total"], 2 * 3_500 * KOPECKS);
 
     sqlx::query("DELETE FROM hotels WHERE id = $1")
         .bind(hotel)
@@ -672,6 +678,7 @@ async fn the_location_search_does_not_scan_all_bookings() {
     let search = HotelSearch {
         location: Some(LocationQuery::parse("Казань").unwrap()),
         stay: stay(30, 32),
+        party: app::model::Party::default(),
         sort: SortOrder::Price,
         page: 1,
     };

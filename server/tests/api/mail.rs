@@ -109,9 +109,14 @@ fn day(offset: u64) -> NaiveDate {
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
 async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::BookingId {
     let user = app.signed_up_id(email).await;
-    let stay = app::model::StayDates::new(day(from), day(from + 2), day(0)).unwrap();
+    let stay = app::model::StayDates::new(
+        day(from),
+        day(from + 2),
+        app::model::BookingWindow::from_today(day(0)),
+    )
+    .unwrap();
     let room = app::model::RoomId::from(9);
-    bookings::book(&app.state, user, room, stay)
+    bookings::book(&app.state, user, room, stay, None)
         .await
         .unwrap()
         .id

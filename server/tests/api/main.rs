@@ -14,6 +14,7 @@ mod load;
 mod mail;
 mod pages;
 mod pictures;
+mod rates;
 mod security;
 mod seed;
 mod server_fns;

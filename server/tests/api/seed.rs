@@ -68,3 +68,32 @@ async fn demo_data_is_skipped_when_switched_off() {
         .unwrap();
     assert_eq!(hotels, 0);
 }
+
+#[tokio::test]
+async fn the_demo_shows_rates_and_restrictions_once() {
+    let app = spawn_app().await;
+    let counts = || async {
+        let counts: (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM rate_rules WHERE weekdays = 48),
+                    (SELECT count(*) FROM rate_rules WHERE kind = 'price'),
+                    (SELECT count(*) FROM room_restrictions WHERE closed),
+                    (SELECT count(*) FROM room_restrictions WHERE min_stay = 2)",
+        )
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+        counts
+    };
+    let (weekend, season, closed, min_stay) = counts().await;
+    assert_eq!(
+        (weekend, season, closed),
+        (2, 1, 1),
+        "hotel 1's two rooms, hotel 6's one"
+    );
+    assert!(
+        (52..=53).contains(&min_stay),
+        "every Friday of a year: {min_stay}"
+    );
+    load_demo_data(&app.state.db).await.unwrap();
+    assert_eq!(counts().await, (weekend, season, closed, min_stay));
+}

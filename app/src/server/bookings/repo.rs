@@ -2,9 +2,12 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Booking, BookingDetails, BookingId, HotelId, Money, RoomId, StayDates, UserId};
+use crate::model::{
+    Booking, BookingDetails, BookingId, HotelId, Money, Party, RoomId, StayDates, UserId,
+};
 use crate::server::notifications::{self, NotificationKind};
 use crate::server::pictures::media::Media;
+use crate::server::rates;
 
 /// A `bookings` row.
 #[derive(sqlx::FromRow)]
@@ -15,6 +18,7 @@ struct BookingRow {
     date_from: NaiveDate,
     date_to: NaiveDate,
     price: i64,
+    night_prices: Vec<i32>,
     total_cost: i64,
     total_days: i32,
     cancelled: bool,
@@ -29,6 +33,11 @@ impl From<BookingRow> for Booking {
             date_from: row.date_from,
             date_to: row.date_to,
             price: Money::from_roubles(row.price),
+            nights: row
+                .night_prices
+                .into_iter()
+                .map(|price| Money::from_roubles(price.into()))
+                .collect(),
             total_cost: Money::from_roubles(row.total_cost),
             total_days: row.total_days,
             cancelled: row.cancelled,
@@ -93,7 +102,8 @@ impl ListedRow {
 }
 
 const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_to,
-    b.price::bigint AS price, b.total_cost, b.total_days, b.cancelled_at IS NOT NULL AS cancelled";
+    b.price::bigint AS price, b.night_prices, b.total_cost, b.total_days,
+    b.cancelled_at IS NOT NULL AS cancelled";
 
 /// A booking made or cancelled, with what the cache and the mail need to know.
 pub struct BookingChange {
@@ -114,26 +124,49 @@ impl<'a> BookingRepo<'a> {
         BookingRepo { pool }
     }
 
-    /// Books one room of type `room_id` for `stay`, at the room's current price.
+    /// Books one room of type `room_id` for `stay`, at its nights' current prices.
     ///
     /// Overbooking is impossible: the room type's row is locked first (`FOR NO KEY UPDATE`),
-    /// so bookings of one room type run one after another between the count and the insert,
-    /// while other room types book in parallel. (Serializable isolation would also be correct,
-    /// but under contention it aborts and retries most attempts instead of queueing them.)
+    /// so bookings of one room type run one after another between the per-night count and the
+    /// insert, in every process, while other room types book in parallel. A stay's nights are
+    /// all counted under that one lock, so there is no per-night lock order to get wrong and no
+    /// deadlock between overlapping stays; the count reads only the live bookings of that room
+    /// type's index range. (Per-night inventory rows updated with `sold < capacity` would also
+    /// be correct, but every booking would then write one row per night and every change of a
+    /// room type's quantity would rewrite its future; Serializable isolation would abort and
+    /// retry most attempts under contention instead of queueing them.) The rates, the
+    /// restrictions and the guests are read under the same lock, so the prices stored are the
+    /// ones checked.
     pub async fn create(
         &self,
         user_id: UserId,
         room_id: RoomId,
         stay: StayDates,
+        party: Option<Party>,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        let quantity = sqlx::query_scalar!(
-            "SELECT quantity FROM rooms WHERE id = $1 FOR NO KEY UPDATE",
+        let room = sqlx::query!(
+            "SELECT quantity, price::bigint AS \"price!\", max_adults, max_children
+             FROM rooms WHERE id = $1 FOR NO KEY UPDATE",
             room_id.get()
         )
         .fetch_optional(&mut *tx)
-        .await?;
-        let quantity = quantity.ok_or(AppError::NotFound)?;
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let base = Money::from_roubles(room.price);
+        let plan = rates::for_rooms(
+            &mut tx,
+            &[(room_id, base)],
+            stay.check_in(),
+            stay.check_out(),
+        )
+        .await?
+        .remove(&room_id)
+        .unwrap_or_else(|| rates::RoomRates::flat(base));
+        let guests = rates::occupancy(room.max_adults, room.max_children);
+        if let Some(refusal) = rates::refusal(guests, &plan, stay, party) {
+            return Err(AppError::Refused(refusal));
+        }
         // The availability rule of search and the hotel page (`booked_nights`, see
         // `catalog::rooms`): the busiest night of the stay must have a room left.
         let booked = sqlx::query_scalar!(
@@ -145,19 +178,27 @@ impl<'a> BookingRepo<'a> {
         )
         .fetch_one(&mut *tx)
         .await?;
-        if booked >= i64::from(quantity) {
+        if booked >= i64::from(room.quantity) {
             return Err(AppError::NoRoomsLeft);
         }
+        // Prices are whole roubles in the catalog, so these are too.
+        let night_prices: Vec<i32> = plan
+            .night_prices(stay)
+            .into_iter()
+            .map(|price| i32::try_from(price.whole_roubles()).unwrap_or(i32::MAX))
+            .collect();
         // The booking's columns are shared by every statement here: assembled at run time.
         let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price)
-             SELECT $1, $2, $3, $4, price FROM rooms WHERE id = $1
+            "INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price, night_prices)
+             VALUES ($1, $2, $3, $4, $5, $6)
              RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
         )))
         .bind(room_id)
         .bind(user_id)
         .bind(stay.check_in())
         .bind(stay.check_out())
+        .bind(i32::try_from(room.price).unwrap_or(i32::MAX))
+        .bind(night_prices)
         .fetch_one(&mut *tx)
         .await?;
         notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;

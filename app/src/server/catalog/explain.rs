@@ -7,16 +7,19 @@ use sqlx::PgPool;
 use super::rooms::BOOKED_COUNTS;
 use super::search_index::{PageWalk, SearchIndex};
 use crate::error::AppError;
-use crate::model::{HotelId, HotelSearch, StayDates};
+use crate::model::{BookingWindow, HotelId, HotelSearch, StayDates};
 
 /// The executed plan of the availability query for a search's first batch, for checks and
 /// tuning.
 pub async fn explain_search(db: &PgPool, search: &HotelSearch) -> Result<String, AppError> {
+    let window = BookingWindow::from_today(search.stay.check_in());
     let candidates = SearchIndex::default()
-        .candidates(db, search.location.as_ref())
+        .candidates(db, search.location.as_ref(), window)
         .await?;
+    let offers = candidates.offers(search.stay, Some(search.party), search.sort);
     let mut walk = PageWalk::new(
         &candidates,
+        &offers,
         search.sort,
         HotelSearch::PAGE_SIZE as usize + 1,
     );

@@ -1,9 +1,11 @@
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{Hotel, HotelId, LocationQuery, Money, RoomId};
+use crate::model::{Hotel, HotelId, LocationQuery, Money, Occupancy, RoomId};
+use crate::server::rates::{self, RoomRates, occupancy};
 
 /// A `hotels` row.
 #[derive(sqlx::FromRow)]
@@ -39,14 +41,19 @@ struct CandidateRow {
     room_ids: Vec<RoomId>,
     room_prices: Vec<i64>,
     room_quantities: Vec<i32>,
+    room_max_adults: Vec<i16>,
+    room_max_children: Vec<i16>,
 }
 
-/// A room type as the search needs it: what it costs and how many rooms it has.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A room type as the search needs it: what it costs, how many rooms it has, whom it takes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CandidateRoom {
     pub id: RoomId,
+    /// The base price a night.
     pub price: Money,
     pub quantity: i32,
+    pub occupancy: Occupancy,
+    pub rates: RoomRates,
 }
 
 /// A hotel that matches a search's place, with its room types cheapest first.
@@ -58,15 +65,22 @@ pub struct CandidateHotel {
 
 impl From<CandidateRow> for CandidateHotel {
     fn from(row: CandidateRow) -> Self {
+        let guests = row.room_max_adults.into_iter().zip(row.room_max_children);
         let rooms = row
             .room_ids
             .into_iter()
             .zip(row.room_prices)
             .zip(row.room_quantities)
-            .map(|((id, price), quantity)| CandidateRoom {
-                id,
-                price: Money::from_roubles(price),
-                quantity,
+            .zip(guests)
+            .map(|(((id, price), quantity), (adults, children))| {
+                let price = Money::from_roubles(price);
+                CandidateRoom {
+                    id,
+                    price,
+                    quantity,
+                    occupancy: occupancy(adults, children),
+                    rates: RoomRates::flat(price),
+                }
             })
             .collect();
         CandidateHotel {
@@ -88,7 +102,9 @@ static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
         "SELECT {HOTEL_COLUMNS},
                 array_agg(r.id ORDER BY r.price, r.id) AS room_ids,
                 array_agg(r.price::bigint ORDER BY r.price, r.id) AS room_prices,
-                array_agg(r.quantity ORDER BY r.price, r.id) AS room_quantities
+                array_agg(r.quantity ORDER BY r.price, r.id) AS room_quantities,
+                array_agg(r.max_adults ORDER BY r.price, r.id) AS room_max_adults,
+                array_agg(r.max_children ORDER BY r.price, r.id) AS room_max_children
          FROM hotels h JOIN rooms r ON r.hotel_id = h.id {HOTEL_PICTURE}
          WHERE $1::text IS NULL OR lower(h.location) LIKE $1
          GROUP BY h.id, hp.digest
@@ -127,18 +143,32 @@ impl<'a> HotelRepo<'a> {
     }
 
     /// Hotels whose location contains `query` (all hotels without one), by name, each with its
-    /// room types: what a search walks through, availability aside. Hotels without room types
-    /// are left out: they never have a room free.
+    /// room types and their rates on the dates `[from, to)`: what a search walks through,
+    /// availability aside. Hotels without room types are left out: they never have a room free.
     pub async fn search_candidates(
         &self,
         query: Option<&LocationQuery>,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<Vec<CandidateHotel>, AppError> {
+        let mut conn = self.pool.acquire().await?;
         // `CANDIDATES` shares the hotel columns, so it is assembled and checked at run time.
         let rows: Vec<CandidateRow> = sqlx::query_as(CANDIDATES.as_str())
             .bind(query.map(contains_pattern))
-            .fetch_all(self.pool)
+            .fetch_all(&mut *conn)
             .await?;
-        Ok(rows.into_iter().map(CandidateHotel::from).collect())
+        let mut hotels: Vec<CandidateHotel> = rows.into_iter().map(CandidateHotel::from).collect();
+        let rooms: Vec<(RoomId, Money)> = hotels
+            .iter()
+            .flat_map(|hotel| hotel.rooms.iter().map(|room| (room.id, room.price)))
+            .collect();
+        let mut rates = rates::for_rooms(&mut conn, &rooms, from, to).await?;
+        for room in hotels.iter_mut().flat_map(|hotel| hotel.rooms.iter_mut()) {
+            if let Some(found) = rates.remove(&room.id) {
+                room.rates = found;
+            }
+        }
+        Ok(hotels)
     }
 
     /// Distinct comma-separated parts of hotel locations ("Республика Алтай", "Сыктывкар") that

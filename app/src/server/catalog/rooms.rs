@@ -15,6 +15,8 @@ struct RoomAvailabilityRow {
     price: i64,
     services: Vec<String>,
     quantity: i32,
+    max_adults: i16,
+    max_children: i16,
     image_id: Option<i32>,
     picture_digest: Option<String>,
     booked: i64,
@@ -37,6 +39,7 @@ impl From<RoomAvailabilityRow> for RoomAvailability {
                 price: Money::from_roubles(row.price),
                 services: row.services,
                 quantity: row.quantity,
+                occupancy: crate::server::rates::occupancy(row.max_adults, row.max_children),
                 image_id: row.image_id,
                 picture_digest: row.picture_digest,
             },
@@ -92,6 +95,7 @@ impl<'a> RoomRepo<'a> {
             RoomAvailabilityRow,
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.max_adults, r.max_children,
                       r.image_id, rp.digest AS "picture_digest?", 0::bigint AS "booked!"
                FROM rooms r
                LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
@@ -107,7 +111,7 @@ impl<'a> RoomRepo<'a> {
             .collect())
     }
 
-    /// Every room type of `hotel_id` with its free count for `stay`, cheapest first, in one query.
+    /// Every room type of `hotel_id` with its free count for `stay`, by base price, in one query.
     pub async fn availability(
         &self,
         hotel_id: HotelId,
@@ -117,6 +121,7 @@ impl<'a> RoomRepo<'a> {
             RoomAvailabilityRow,
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.max_adults, r.max_children,
                       r.image_id, rp.digest AS "picture_digest?",
                       coalesce((SELECT max(n.booked) FROM booked_nights($2, $3) n
                                 WHERE n.room_id = r.id), 0) AS "booked!"

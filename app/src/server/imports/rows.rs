@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::problems::RowError;
-use crate::model::{StayDates, StayError, parse_iso_date};
+use crate::model::{BookingWindow, StayDates, StayError, parse_iso_date};
 
 /// Past this many problems the rest of the file is not reported: the file needs fixing anyway.
 pub const MAX_REPORTED: usize = 100;
@@ -119,8 +119,8 @@ impl Record for NewBooking {
         let user_id = row.id("user_id")?;
         let date_from = row.date("date_from")?;
         let date_to = row.date("date_to")?;
-        // The stay rules of the whole app, but "not in the past": history may be imported.
-        StayDates::new(date_from, date_to, NaiveDate::MIN).map_err(|error| {
+        // The stay rules of the whole app, but any dates: history may be imported.
+        StayDates::new(date_from, date_to, BookingWindow::UNBOUNDED).map_err(|error| {
             let message = match error {
                 StayError::TooLong => format!("a stay is at most {} nights", StayDates::MAX_NIGHTS),
                 _ => "date_to must be after date_from".to_owned(),

@@ -1,0 +1,607 @@
+//! The rules of prices and restrictions, pure: what a room type costs on a night and whether a
+//! stay may be booked. Search (in memory), the hotel page, booking and the HTTP API all ask a
+//! [`RoomRates`]; the repository only loads its rows.
+//!
+//! A night's price, the most specific setting first:
+//! 1. a single-date override for that night;
+//! 2. else the one rate rule covering the night that covers the fewest nights in all (a rule
+//!    for weekends in December is more specific than one for December, which is more specific
+//!    than one for the whole year); between rules covering equally many, the newest (highest
+//!    id). Rules do not stack: the chosen rule changes the base price by its percent (rounded to
+//!    whole roubles, halves up) or amount (never below zero), or sets the price;
+//! 3. else the room type's base price.
+//!
+//! A stay's restrictions, strictest first: any closed night refuses it (the first such night
+//! is named); then its arrival day: closed to arrival, then the largest minimum stay and the
+//! smallest maximum stay of the restrictions covering the arrival day.
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{Money, StayDates, StayRefusal};
+
+/// Days of the week as bits: bit 0 = Monday ... bit 6 = Sunday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weekdays(u8);
+
+impl Weekdays {
+    pub const FRIDAY_SATURDAY: Weekdays = Weekdays(0b011_0000);
+
+    /// A mask of 1..=127; anything else is not a set of weekdays.
+    pub fn from_bits(bits: i16) -> Option<Self> {
+        u8::try_from(bits)
+            .ok()
+            .filter(|bits| (1..=127).contains(bits))
+            .map(Weekdays)
+    }
+
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    pub fn contains(self, day: NaiveDate) -> bool {
+        self.0 & (1 << day.weekday().num_days_from_monday()) != 0
+    }
+}
+
+/// What a rate rule does to the base price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateChange {
+    /// Up or down by a percent (-100 ..).
+    Percent(i32),
+    /// Up or down by an amount.
+    Amount(Money),
+    /// This price, whatever the base.
+    Price(Money),
+}
+
+impl RateChange {
+    fn apply(self, base: Money) -> Money {
+        match self {
+            RateChange::Percent(percent) => {
+                let factor = 100 + i64::from(percent.max(-100));
+                // Whole roubles, halves up (the amounts are never negative here).
+                let roubles = (base.whole_roubles() * factor + 50).div_euclid(100);
+                Money::from_roubles(roubles.max(0))
+            }
+            RateChange::Amount(amount) => {
+                Money::from_kopecks((base.kopecks() + amount.kopecks()).max(0))
+            }
+            RateChange::Price(price) => price,
+        }
+    }
+}
+
+/// A rate rule: `change` on the nights `[from, to)` that fall on `weekdays` (all, if `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateRule {
+    pub id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub weekdays: Option<Weekdays>,
+    pub change: RateChange,
+}
+
+impl RateRule {
+    fn covers(&self, night: NaiveDate) -> bool {
+        self.from <= night
+            && night < self.to
+            && self.weekdays.is_none_or(|days| days.contains(night))
+    }
+
+    /// How many nights the rule covers in all: the measure of how specific it is.
+    fn covered_nights(&self) -> i64 {
+        let days = (self.to - self.from).num_days().max(0);
+        let Some(weekdays) = self.weekdays else {
+            return days;
+        };
+        let whole_weeks = days / 7 * i64::from(weekdays.bits().count_ones());
+        let rest = self
+            .from
+            .iter_days()
+            .skip((days / 7 * 7) as usize)
+            .take((days % 7) as usize)
+            .filter(|day| weekdays.contains(*day))
+            .count();
+        whole_weeks + rest as i64
+    }
+}
+
+/// A restriction on the dates `[from, to)`: `closed` nights are not sold; the others apply to
+/// stays arriving on those dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Restriction {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub closed: bool,
+    pub closed_to_arrival: bool,
+    pub min_stay: Option<u8>,
+    pub max_stay: Option<u8>,
+}
+
+impl Restriction {
+    fn covers(&self, day: NaiveDate) -> bool {
+        self.from <= day && day < self.to
+    }
+}
+
+/// A room type's prices and restrictions: its base price and the rows that change it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoomRates {
+    base: Money,
+    /// Most specific first: the first covering rule wins.
+    rules: Vec<RateRule>,
+    /// By night.
+    overrides: Vec<(NaiveDate, Money)>,
+    restrictions: Vec<Restriction>,
+}
+
+impl RoomRates {
+    pub fn new(
+        base: Money,
+        mut rules: Vec<RateRule>,
+        mut overrides: Vec<(NaiveDate, Money)>,
+        restrictions: Vec<Restriction>,
+    ) -> Self {
+        rules.sort_by_key(|rule| (rule.covered_nights(), std::cmp::Reverse(rule.id)));
+        overrides.sort_unstable_by_key(|(night, _)| *night);
+        overrides.dedup_by_key(|(night, _)| *night);
+        RoomRates {
+            base,
+            rules,
+            overrides,
+            restrictions,
+        }
+    }
+
+    /// A room type with only its base price.
+    pub fn flat(base: Money) -> Self {
+        RoomRates {
+            base,
+            ..RoomRates::default()
+        }
+    }
+
+    pub fn base(&self) -> Money {
+        self.base
+    }
+
+    /// The price of `night`.
+    pub fn night_price(&self, night: NaiveDate) -> Money {
+        if let Ok(found) = self.overrides.binary_search_by_key(&night, |(n, _)| *n) {
+            return self.overrides[found].1;
+        }
+        match self.rules.iter().find(|rule| rule.covers(night)) {
+            Some(rule) => rule.change.apply(self.base),
+            None => self.base,
+        }
+    }
+
+    /// The price of each night of `stay`, in order.
+    pub fn night_prices(&self, stay: StayDates) -> Vec<Money> {
+        if self.rules.is_empty() && self.overrides.is_empty() {
+            return vec![self.base; stay.nights() as usize];
+        }
+        stay.nights_iter()
+            .map(|night| self.night_price(night))
+            .collect()
+    }
+
+    /// What `stay` costs: the sum of its nights.
+    pub fn stay_total(&self, stay: StayDates) -> Money {
+        if self.rules.is_empty() && self.overrides.is_empty() {
+            return self.base.times(stay.nights());
+        }
+        stay.nights_iter()
+            .map(|night| self.night_price(night))
+            .sum()
+    }
+
+    /// Why the hotel's restrictions refuse `stay`, if they do.
+    pub fn refusal(&self, stay: StayDates) -> Option<StayRefusal> {
+        if self.restrictions.is_empty() {
+            return None;
+        }
+        let closed = stay.nights_iter().find(|night| {
+            self.restrictions
+                .iter()
+                .any(|r| r.closed && r.covers(*night))
+        });
+        if let Some(night) = closed {
+            return Some(StayRefusal::Closed { night });
+        }
+        let arrival = stay.check_in();
+        let on_arrival = || self.restrictions.iter().filter(|r| r.covers(arrival));
+        if on_arrival().any(|r| r.closed_to_arrival) {
+            return Some(StayRefusal::ClosedToArrival { arrival });
+        }
+        let nights = stay.nights();
+        if let Some(min) = on_arrival().filter_map(|r| r.min_stay).max()
+            && nights < i64::from(min)
+        {
+            return Some(StayRefusal::MinStay {
+                arrival,
+                nights: min,
+            });
+        }
+        if let Some(max) = on_arrival().filter_map(|r| r.max_stay).min()
+            && nights > i64::from(max)
+        {
+            return Some(StayRefusal::MaxStay {
+                arrival,
+                nights: max,
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BookingWindow, parse_iso_date};
+
+    fn day(raw: &str) -> NaiveDate {
+        parse_iso_date(raw).unwrap()
+    }
+
+    fn stay(from: &str, to: &str) -> StayDates {
+        StayDates::new(day(from), day(to), BookingWindow::UNBOUNDED).unwrap()
+    }
+
+    fn rule(id: i64, from: &str, to: &str, weekdays: Option<u8>, change: RateChange) -> RateRule {
+        RateRule {
+            id,
+            from: day(from),
+            to: day(to),
+            weekdays: weekdays.map(|bits| Weekdays::from_bits(i16::from(bits)).unwrap()),
+            change,
+        }
+    }
+
+    fn rub(roubles: i64) -> Money {
+        Money::from_roubles(roubles)
+    }
+
+    // 2026-12-04 is a Friday.
+    const FRI_SAT: Option<u8> = Some(0b011_0000);
+
+    #[test]
+    fn without_rules_every_night_costs_the_base_price() {
+        let rates = RoomRates::flat(rub(1000));
+        assert_eq!(
+            rates.stay_total(stay("2026-12-01", "2026-12-04")),
+            rub(3000)
+        );
+        assert_eq!(
+            rates.night_prices(stay("2026-12-01", "2026-12-03")),
+            [rub(1000); 2]
+        );
+    }
+
+    #[test]
+    fn each_change_kind() {
+        let night = stay("2026-12-01", "2026-12-02");
+        let price = |change| {
+            RoomRates::new(
+                rub(1000),
+                vec![rule(1, "2026-12-01", "2026-12-02", None, change)],
+                vec![],
+                vec![],
+            )
+            .stay_total(night)
+        };
+        assert_eq!(price(RateChange::Percent(15)), rub(1150));
+        assert_eq!(price(RateChange::Percent(-10)), rub(900));
+        assert_eq!(price(RateChange::Percent(-100)), rub(0));
+        assert_eq!(price(RateChange::Amount(rub(-300))), rub(700));
+        assert_eq!(price(RateChange::Amount(rub(-3000))), rub(0));
+        assert_eq!(price(RateChange::Price(rub(4200))), rub(4200));
+    }
+
+    #[test]
+    fn percents_round_to_whole_roubles_halves_up() {
+        let night = stay("2026-12-01", "2026-12-02");
+        let rates = |base, percent| {
+            RoomRates::new(
+                rub(base),
+                vec![rule(
+                    1,
+                    "2026-12-01",
+                    "2026-12-02",
+                    None,
+                    RateChange::Percent(percent),
+                )],
+                vec![],
+                vec![],
+            )
+            .stay_total(night)
+        };
+        assert_eq!(rates(1005, 10), rub(1106), "1105.5 rounds up");
+        assert_eq!(rates(999, -33), rub(669), "669.33 rounds down");
+    }
+
+    #[test]
+    fn a_rule_covers_its_nights_not_its_check_out_day() {
+        let rates = RoomRates::new(
+            rub(1000),
+            vec![rule(
+                1,
+                "2026-12-02",
+                "2026-12-04",
+                None,
+                RateChange::Price(rub(500)),
+            )],
+            vec![],
+            vec![],
+        );
+        let prices = rates.night_prices(stay("2026-12-01", "2026-12-05"));
+        assert_eq!(prices, [rub(1000), rub(500), rub(500), rub(1000)]);
+    }
+
+    #[test]
+    fn weekday_rules_apply_on_their_days_only() {
+        let weekend = rule(
+            1,
+            "2026-01-01",
+            "2027-12-31",
+            FRI_SAT,
+            RateChange::Percent(20),
+        );
+        let rates = RoomRates::new(rub(1000), vec![weekend], vec![], vec![]);
+        // Thu, Fri, Sat, Sun.
+        let prices = rates.night_prices(stay("2026-12-03", "2026-12-07"));
+        assert_eq!(prices, [rub(1000), rub(1200), rub(1200), rub(1000)]);
+        assert_eq!(
+            rates.stay_total(stay("2026-12-03", "2026-12-07")),
+            rub(4400)
+        );
+    }
+
+    #[test]
+    fn the_rule_covering_fewest_nights_wins() {
+        let year = rule(1, "2026-01-01", "2027-01-01", None, RateChange::Percent(10));
+        let weekends = rule(
+            2,
+            "2026-01-01",
+            "2027-01-01",
+            FRI_SAT,
+            RateChange::Percent(20),
+        );
+        let season = rule(
+            3,
+            "2026-12-20",
+            "2027-01-01",
+            None,
+            RateChange::Price(rub(5000)),
+        );
+        let season_weekends = rule(
+            4,
+            "2026-12-20",
+            "2027-01-01",
+            FRI_SAT,
+            RateChange::Price(rub(6000)),
+        );
+        // Given in any order, the answer is the same.
+        let rates = RoomRates::new(
+            rub(1000),
+            vec![season_weekends, year, season, weekends],
+            vec![],
+            vec![],
+        );
+        assert_eq!(
+            rates.night_price(day("2026-12-01")),
+            rub(1100),
+            "Tuesday: the year"
+        );
+        assert_eq!(
+            rates.night_price(day("2026-12-04")),
+            rub(1200),
+            "Friday: weekends"
+        );
+        assert_eq!(
+            rates.night_price(day("2026-12-22")),
+            rub(5000),
+            "the season"
+        );
+        assert_eq!(
+            rates.night_price(day("2026-12-25")),
+            rub(6000),
+            "a season weekend"
+        );
+        assert_eq!(rates.night_price(day("2027-01-01")), rub(1000), "no rule");
+    }
+
+    #[test]
+    fn equally_specific_rules_go_to_the_newest() {
+        let older = rule(
+            1,
+            "2026-12-01",
+            "2026-12-08",
+            None,
+            RateChange::Price(rub(700)),
+        );
+        let newer = rule(
+            2,
+            "2026-12-05",
+            "2026-12-12",
+            None,
+            RateChange::Price(rub(900)),
+        );
+        let rates = RoomRates::new(rub(1000), vec![newer, older], vec![], vec![]);
+        assert_eq!(rates.night_price(day("2026-12-06")), rub(900));
+        assert_eq!(rates.night_price(day("2026-12-02")), rub(700));
+    }
+
+    #[test]
+    fn an_override_beats_every_rule() {
+        let rule = rule(1, "2026-12-01", "2026-12-31", None, RateChange::Percent(50));
+        let rates = RoomRates::new(
+            rub(1000),
+            vec![rule],
+            vec![(day("2026-12-10"), rub(100))],
+            vec![],
+        );
+        let prices = rates.night_prices(stay("2026-12-09", "2026-12-12"));
+        assert_eq!(prices, [rub(1500), rub(100), rub(1500)]);
+    }
+
+    #[test]
+    fn covered_nights_count_weekdays_in_part_weeks() {
+        // Fri 4 Dec .. Thu 17 Dec: two Fridays and two Saturdays; plus Fri 18 makes five.
+        assert_eq!(
+            rule(
+                1,
+                "2026-12-04",
+                "2026-12-18",
+                FRI_SAT,
+                RateChange::Percent(1)
+            )
+            .covered_nights(),
+            4
+        );
+        assert_eq!(
+            rule(
+                1,
+                "2026-12-04",
+                "2026-12-19",
+                FRI_SAT,
+                RateChange::Percent(1)
+            )
+            .covered_nights(),
+            5
+        );
+        assert_eq!(
+            rule(
+                1,
+                "2026-12-05",
+                "2026-12-06",
+                FRI_SAT,
+                RateChange::Percent(1)
+            )
+            .covered_nights(),
+            1
+        );
+    }
+
+    fn restricted(restrictions: Vec<Restriction>) -> RoomRates {
+        RoomRates::new(rub(1000), vec![], vec![], restrictions)
+    }
+
+    fn restriction(from: &str, to: &str) -> Restriction {
+        Restriction {
+            from: day(from),
+            to: day(to),
+            ..Restriction::default()
+        }
+    }
+
+    #[test]
+    fn closed_nights_refuse_stays_holding_them() {
+        let rates = restricted(vec![Restriction {
+            closed: true,
+            ..restriction("2026-12-10", "2026-12-12")
+        }]);
+        assert_eq!(
+            rates.refusal(stay("2026-12-08", "2026-12-10")),
+            None,
+            "leaves on the 10th"
+        );
+        assert_eq!(
+            rates.refusal(stay("2026-12-08", "2026-12-11")),
+            Some(StayRefusal::Closed {
+                night: day("2026-12-10")
+            })
+        );
+        assert_eq!(
+            rates.refusal(stay("2026-12-11", "2026-12-13")),
+            Some(StayRefusal::Closed {
+                night: day("2026-12-11")
+            })
+        );
+        assert_eq!(
+            rates.refusal(stay("2026-12-12", "2026-12-14")),
+            None,
+            "arrives after"
+        );
+    }
+
+    #[test]
+    fn arrival_rules_look_at_the_check_in_day_only() {
+        let rates = restricted(vec![
+            Restriction {
+                min_stay: Some(2),
+                ..restriction("2026-12-04", "2026-12-05")
+            },
+            Restriction {
+                closed_to_arrival: true,
+                ..restriction("2026-12-06", "2026-12-07")
+            },
+            Restriction {
+                max_stay: Some(3),
+                ..restriction("2026-12-07", "2026-12-08")
+            },
+        ]);
+        assert_eq!(
+            rates.refusal(stay("2026-12-04", "2026-12-05")),
+            Some(StayRefusal::MinStay {
+                arrival: day("2026-12-04"),
+                nights: 2
+            })
+        );
+        assert_eq!(rates.refusal(stay("2026-12-04", "2026-12-06")), None);
+        assert_eq!(
+            rates.refusal(stay("2026-12-03", "2026-12-05")),
+            None,
+            "arrives the day before"
+        );
+        assert_eq!(
+            rates.refusal(stay("2026-12-06", "2026-12-08")),
+            Some(StayRefusal::ClosedToArrival {
+                arrival: day("2026-12-06")
+            })
+        );
+        assert_eq!(
+            rates.refusal(stay("2026-12-05", "2026-12-08")),
+            None,
+            "staying through is fine"
+        );
+        assert_eq!(rates.refusal(stay("2026-12-07", "2026-12-10")), None);
+        assert_eq!(
+            rates.refusal(stay("2026-12-07", "2026-12-11")),
+            Some(StayRefusal::MaxStay {
+                arrival: day("2026-12-07"),
+                nights: 3
+            })
+        );
+    }
+
+    #[test]
+    fn overlapping_restrictions_take_the_strictest() {
+        let rates = restricted(vec![
+            Restriction {
+                min_stay: Some(2),
+                max_stay: Some(10),
+                ..restriction("2026-12-01", "2026-12-31")
+            },
+            Restriction {
+                min_stay: Some(4),
+                max_stay: Some(6),
+                ..restriction("2026-12-20", "2026-12-27")
+            },
+        ]);
+        assert_eq!(
+            rates.refusal(stay("2026-12-21", "2026-12-24")),
+            Some(StayRefusal::MinStay {
+                arrival: day("2026-12-21"),
+                nights: 4
+            })
+        );
+        assert_eq!(
+            rates.refusal(stay("2026-12-21", "2026-12-28")),
+            Some(StayRefusal::MaxStay {
+                arrival: day("2026-12-21"),
+                nights: 6
+            })
+        );
+        assert_eq!(rates.refusal(stay("2026-12-02", "2026-12-04")), None);
+    }
+}
