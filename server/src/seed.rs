@@ -1,7 +1,8 @@
 //! The demo data of the original project (`seed/*.json`), loaded once into an empty catalog.
 //!
 //! Ids follow file order (hotels 1..6, rooms 1..11, users 1..2, bookings 1..3), as the original's
-//! clients and tests expect.
+//! clients and tests expect. Our copy of the rooms also says whom each takes (`max_adults`,
+//! `max_children`), which the original did not know.
 use sqlx::PgPool;
 
 const HOTELS: &str = include_str!("../seed/hotels.json");
@@ -108,11 +109,14 @@ const INSERT_HOTELS: &str = "
     ON CONFLICT DO NOTHING";
 
 const INSERT_ROOMS: &str = "
-    INSERT INTO rooms (id, hotel_id, name, description, price, services, quantity, image_id)
+    INSERT INTO rooms (id, hotel_id, name, description, price, services, quantity, image_id,
+                       max_adults, max_children)
     SELECT e.idx::int, (e.doc->>'hotel_id')::int, e.doc->>'name', e.doc->>'description',
            (e.doc->>'price')::int,
            ARRAY(SELECT jsonb_array_elements_text(e.doc->'services')),
-           (e.doc->>'quantity')::int, (e.doc->>'image_id')::int
+           (e.doc->>'quantity')::int, (e.doc->>'image_id')::int,
+           coalesce((e.doc->>'max_adults')::smallint, 2),
+           coalesce((e.doc->>'max_children')::smallint, 1)
     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, idx)
     ON CONFLICT DO NOTHING";
 

@@ -141,7 +141,14 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
             <section class="rooms" aria-labelledby="rooms-title">
                 <h2 id="rooms-title">{t!(i18n, hotel_rooms)}</h2>
                 {details.rooms.is_empty().then(|| view! {
-                    <p class="empty-state" data-testid="no-rooms">{t!(i18n, sold_out)}</p>
+                    <p class="empty-state" data-testid="no-rooms">
+                        {t!(
+                            i18n,
+                            hotel_no_rooms_for_party,
+                            adults = party.adults,
+                            children = party.children
+                        )}
+                    </p>
                 })}
                 <ul class="room-list" data-testid="room-list">
                     {details

@@ -4,8 +4,8 @@
 mod repo;
 
 use self::repo::{BookingChange, BookingRepo};
-use super::catalog;
 use super::state::AppState;
+use super::{catalog, rates};
 use crate::error::AppError;
 use crate::model::{
     Booking, BookingDetails, BookingId, BookingQuote, Party, RoomId, StayDates, UserId,
@@ -27,12 +27,7 @@ pub async fn quote(
         .into_iter()
         .find(|offer| offer.room.id == room_id)
         .ok_or(AppError::NotFound)?;
-    if offer.refusal.is_none() && !offer.room.occupancy.fits(party) {
-        offer.refusal = Some(crate::model::StayRefusal::TooManyGuests {
-            max_adults: offer.room.occupancy.max_adults,
-            max_children: offer.room.occupancy.max_children,
-        });
-    }
+    offer.refusal = rates::party_refusal(offer.room.occupancy, party).or(offer.refusal);
     Ok(BookingQuote {
         hotel: details.hotel,
         offer,

@@ -53,13 +53,15 @@ pub fn refusal(
     stay: StayDates,
     party: Option<Party>,
 ) -> Option<StayRefusal> {
-    if let Some(party) = party
-        && !occupancy.fits(party)
-    {
-        return Some(StayRefusal::TooManyGuests {
-            max_adults: occupancy.max_adults,
-            max_children: occupancy.max_children,
-        });
-    }
-    rates.refusal(stay)
+    party
+        .and_then(|party| party_refusal(occupancy, party))
+        .or_else(|| rates.refusal(stay))
+}
+
+/// The refusal of a room type with `occupancy` for a party it does not take.
+pub fn party_refusal(occupancy: Occupancy, party: Party) -> Option<StayRefusal> {
+    (!occupancy.fits(party)).then_some(StayRefusal::TooManyGuests {
+        max_adults: occupancy.max_adults,
+        max_children: occupancy.max_children,
+    })
 }

@@ -116,6 +116,28 @@ async fn found(app: &TestApp, town: &str, stay: StayDates, party: Party) -> Vec<
         .collect()
 }
 
+/// `GET path` as JSON.
+async fn get_json(app: &TestApp, path: &str) -> Value {
+    app.get(path).await.json().await.unwrap()
+}
+
+/// `POST /api/v1/bookings` for `room` and the days `[from, to)` as the holder of `token`.
+async fn api_book(
+    app: &TestApp,
+    token: &str,
+    room: RoomId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> reqwest::Response {
+    let path = format!("/api/v1/bookings?room_id={room}&date_from={from}&date_to={to}");
+    app.client
+        .post(app.url(&path))
+        .header("cookie", format!("booking_access_token={token}"))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_some_night() {
     let app = spawn_app().await;
@@ -132,16 +154,15 @@ async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_som
             .len(),
         1
     );
-    let api: Value = app
-        .get(&format!(
+    let api: Value = get_json(
+        &app,
+        &format!(
             "/api/v1/hotels/{hotel}/rooms?date_from={}&date_to={}",
             day(1),
             day(10)
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert_eq!(api[0]["rooms_left"], 1);
     bookings::book(&app.state, guest, room, stay(1, 10), None)
         .await
@@ -251,23 +272,12 @@ async fn the_api_keeps_the_base_price_and_gives_the_real_total() {
     )
     .await;
     let dates = format!("date_from={}&date_to={}", day(10), day(12));
-    let rooms: Value = app
-        .get(&format!("/api/v1/hotels/{hotel}/rooms?{dates}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rooms: Value = get_json(&app, &format!("/api/v1/hotels/{hotel}/rooms?{dates}")).await;
     assert_eq!(
         (rooms[0]["price"].as_i64(), rooms[0]["total_cost"].as_i64()),
         (Some(1000), Some(3000))
     );
-    let response = app
-        .client
-        .post(app.url(&format!("/api/v1/bookings?room_id={room}&{dates}")))
-        .header("cookie", format!("booking_access_token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let response = api_book(&app, &token, room, day(10), day(12)).await;
     assert_eq!(response.status().as_u16(), 200);
     let booking: Value = response.json().await.unwrap();
     assert_eq!(
@@ -367,33 +377,22 @@ async fn restrictions_refuse_stays_on_every_path_and_say_why() {
         }
     }
     // The API answers 409 with the rule in words.
-    let response = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/bookings?room_id={room}&date_from={}&date_to={}",
-            day(friday),
-            day(friday + 1)
-        )))
-        .header("cookie", format!("booking_access_token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let response = api_book(&app, &token, room, day(friday), day(friday + 1)).await;
     assert_eq!(response.status().as_u16(), 409);
     let body: Value = response.json().await.unwrap();
     assert_eq!(
         body["detail"],
         format!("Minimum 2 nights for arrivals on Friday {}", day(friday))
     );
-    let rooms: Value = app
-        .get(&format!(
+    let rooms: Value = get_json(
+        &app,
+        &format!(
             "/api/v1/hotels/{hotel}/rooms?date_from={}&date_to={}",
             day(friday),
             day(friday + 1)
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert_eq!(
         rooms[0]["rooms_left"], 0,
         "nothing bookable for the refused stay"
@@ -444,26 +443,18 @@ async fn the_booking_window_refuses_far_check_ins_everywhere() {
             "{body}"
         );
     }
-    let response = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/bookings?room_id={room}&date_from=8999-01-01&date_to=8999-01-02"
-        )))
-        .header("cookie", format!("booking_access_token={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 400);
+    let year_8999 = chrono::NaiveDate::from_ymd_opt(8999, 1, 1).unwrap();
+    let response = api_book(&app, &token, room, year_8999, year_8999.succ_opt().unwrap()).await;
+    assert_eq!(response.status().as_u16(), 400, "the original stored it");
     let page = app
         .get(&format!("/hotels/{hotel}?{}", dates(next_day)))
         .await;
     assert_eq!(page.status().as_u16(), 400);
-    let rooms: Value = app
-        .get(&format!("/api/v1/hotels/{hotel}/rooms?{}", dates(last)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rooms: Value = get_json(
+        &app,
+        &format!("/api/v1/hotels/{hotel}/rooms?{}", dates(last)),
+    )
+    .await;
     assert_eq!(rooms[0]["rooms_left"], 3, "the last open day books");
 }
 
@@ -503,28 +494,19 @@ async fn parties_see_only_room_types_that_take_them() {
         .unwrap();
     assert!(details.rooms.is_empty());
     let dates = format!("date_from={}&date_to={}", day(5), day(6));
-    let all: Value = app
-        .get(&format!("/api/v1/hotels/{single_hotel}/rooms?{dates}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all: Value = get_json(
+        &app,
+        &format!("/api/v1/hotels/{single_hotel}/rooms?{dates}"),
+    )
+    .await;
     assert_eq!(all.as_array().unwrap().len(), 1);
-    let filtered: Value = app
-        .get(&format!(
-            "/api/v1/hotels/{single_hotel}/rooms?{dates}&adults=2"
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let filtered: Value = get_json(
+        &app,
+        &format!("/api/v1/hotels/{single_hotel}/rooms?{dates}&adults=2"),
+    )
+    .await;
     assert_eq!(filtered.as_array().unwrap().len(), 0);
-    let listed: Value = app
-        .get(&format!("/api/v1/hotels/Гостеград?{dates}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = get_json(&app, &format!("/api/v1/hotels/Гостеград?{dates}")).await;
     assert_eq!(
         listed.as_array().unwrap().len(),
         2,

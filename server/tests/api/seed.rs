@@ -96,4 +96,10 @@ async fn the_demo_shows_rates_and_restrictions_once() {
     );
     load_demo_data(&app.state.db).await.unwrap();
     assert_eq!(counts().await, (weekend, season, closed, min_stay));
+    let suite: (i16, i16) =
+        sqlx::query_as("SELECT max_adults, max_children FROM rooms WHERE id = 6")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(suite, (4, 2), "the two-room suite takes four adults");
 }
