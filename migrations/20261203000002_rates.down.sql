@@ -1,9 +1,8 @@
 -- Back to one flat price: totals are recomputed from each booking's price a night (the nightly
 -- prices are dropped), guests and restrictions are forgotten.
-ALTER TABLE bookings DROP COLUMN total_cost;
-DROP FUNCTION nights_total(INTEGER[]);
 DROP TRIGGER bookings_night_prices ON bookings;
-DROP FUNCTION fill_booking_night_prices();
+DROP FUNCTION price_booking_nights();
+ALTER TABLE bookings DROP COLUMN total_cost;
 ALTER TABLE bookings DROP COLUMN night_prices;
 ALTER TABLE bookings ADD COLUMN total_cost BIGINT
     GENERATED ALWAYS AS ((date_to - date_from)::BIGINT * price) STORED;
