@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use sqlx::PgPool;
 
 use super::rooms::BOOKED_COUNTS;
-use super::search_index::{PageWalk, SearchIndex};
+use super::search_index::{Offers, PageWalk, SearchIndex};
 use crate::error::AppError;
 use crate::model::{BookingWindow, HotelId, HotelSearch, StayDates};
 
@@ -16,10 +16,10 @@ pub async fn explain_search(db: &PgPool, search: &HotelSearch) -> Result<String,
     let candidates = SearchIndex::default()
         .candidates(db, search.location.as_ref(), window)
         .await?;
-    let offers = candidates.offers(search.stay, Some(search.party), search.sort);
+    let offers = Offers::new(&candidates, search.stay, Some(search.party));
     let mut walk = PageWalk::new(
         &candidates,
-        &offers,
+        offers,
         search.sort,
         HotelSearch::PAGE_SIZE as usize + 1,
     );

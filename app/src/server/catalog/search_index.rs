@@ -6,7 +6,8 @@
 //! every search; that was most of a search's cost. The static part changes only when an admin
 //! edits the catalog, and the `catalog_version` counter (moved by a trigger) tells every
 //! process when to reload it, so nothing stale is used.
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{Days, NaiveDate};
@@ -32,62 +33,124 @@ const MAX_BATCH: usize = 64;
 #[derive(Debug)]
 pub struct Candidates {
     hotels: Vec<CandidateHotel>,
+    /// Every room type as `(its cheapest possible night, hotel index, room index)`, by that
+    /// price, hotel id, room id: the order in which a search by price looks at room types,
+    /// pricing a stay exactly only once its turn may have come.
+    by_floor: Vec<(Money, usize, usize)>,
 }
 
 impl Candidates {
     pub fn new(hotels: Vec<CandidateHotel>) -> Self {
-        Candidates { hotels }
+        let mut by_floor: Vec<(Money, usize, usize)> = hotels
+            .iter()
+            .enumerate()
+            .flat_map(|(h, hotel)| {
+                (hotel.rooms.iter().enumerate())
+                    .map(move |(r, room)| (room.rates.cheapest_night(), h, r))
+            })
+            .collect();
+        by_floor.sort_unstable_by_key(|&(floor, h, r)| {
+            (floor, hotels[h].hotel.id, hotels[h].rooms[r].id)
+        });
+        Candidates { hotels, by_floor }
     }
 
     pub(super) fn hotel_ids(&self, batch: &[usize]) -> Vec<HotelId> {
         batch.iter().map(|&h| self.hotels[h].hotel.id).collect()
     }
 
-    /// What each room type offers for `stay` and `party`: its total for the stay, or `None`
-    /// when it does not take the party or a restriction refuses the stay (the rules of the
-    /// hotel page and booking, `rates::refusal`). Computed in memory, before any availability
-    /// is read, so refused room types cost no probe.
-    pub fn offers(&self, stay: StayDates, party: Option<Party>, sort: SortOrder) -> Offers {
-        let totals: Vec<Vec<Option<Money>>> = self
-            .hotels
-            .iter()
-            .map(|hotel| {
-                hotel
-                    .rooms
-                    .iter()
-                    .map(|room| {
-                        rates::refusal(room.occupancy, &room.rates, stay, party)
-                            .is_none()
-                            .then(|| room.rates.stay_total(stay))
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut by_price = Vec::new();
-        if sort == SortOrder::Price {
-            for (h, rooms) in totals.iter().enumerate() {
-                for (r, total) in rooms.iter().enumerate() {
-                    if let Some(total) = total {
-                        by_price.push((*total, h, r));
-                    }
-                }
-            }
-            let hotels = &self.hotels;
-            by_price.sort_unstable_by_key(|&(total, h, r)| {
-                (total, hotels[h].hotel.id, hotels[h].rooms[r].id)
-            });
-        }
-        Offers { totals, by_price }
+    /// The key a room type is ordered by in a search by price: its stay's total, then ids.
+    fn price_key(&self, total: Money, h: usize, r: usize) -> PriceKey {
+        (total, self.hotels[h].hotel.id, self.hotels[h].rooms[r].id)
     }
 }
 
-/// The room types a search may offer, and what their stays cost.
-pub struct Offers {
-    /// Per hotel and room type: the stay's total, if the room type can be booked for it.
-    totals: Vec<Vec<Option<Money>>>,
-    /// The bookable room types as `(total, hotel index, room index)`, cheapest stay first
-    /// (price order only).
+/// A room type's place in a search by price: `(stay total, hotel id, room id)`.
+type PriceKey = (Money, HotelId, RoomId);
+
+/// What the room types of a place offer for one search, worked out only as far as the walk
+/// goes: a stay's total is computed per hotel when the walk reaches it, so a page costs the
+/// hotels it looks at, not the whole place.
+pub struct Offers<'a> {
+    candidates: &'a Candidates,
+    stay: StayDates,
+    party: Option<Party>,
+    /// Per hotel, once looked at: each room type's total for the stay, or `None` when it does
+    /// not take the party or a restriction refuses the stay (`rates::refusal`, the rule of the
+    /// hotel page and booking).
+    totals: Vec<Option<Vec<Option<Money>>>>,
+    /// The bookable room types found so far as `(total, hotel index, room index)`, cheapest
+    /// stay first.
     by_price: Vec<(Money, usize, usize)>,
+    /// The next room type of `Candidates::by_floor` to price.
+    next_floor: usize,
+    /// Room types priced but not yet in `by_price`, cheapest first.
+    pending: BinaryHeap<Reverse<(PriceKey, usize, usize)>>,
+}
+
+impl<'a> Offers<'a> {
+    pub fn new(candidates: &'a Candidates, stay: StayDates, party: Option<Party>) -> Self {
+        Offers {
+            candidates,
+            stay,
+            party,
+            totals: vec![None; candidates.hotels.len()],
+            by_price: Vec::new(),
+            next_floor: 0,
+            pending: BinaryHeap::new(),
+        }
+    }
+
+    /// Each room type of hotel `h`: its stay's total, or `None` where it cannot be offered.
+    fn hotel(&mut self, h: usize) -> &[Option<Money>] {
+        let (stay, party) = (self.stay, self.party);
+        let rooms = &self.candidates.hotels[h].rooms;
+        self.totals[h].get_or_insert_with(|| {
+            rooms
+                .iter()
+                .map(|room| {
+                    rates::refusal(room.occupancy, &room.rates, stay, party)
+                        .is_none()
+                        .then(|| room.rates.stay_total(stay))
+                })
+                .collect()
+        })
+    }
+
+    /// The `i`-th bookable room type by its stay's total (cheapest first, then hotel and room
+    /// id), if there are that many.
+    ///
+    /// Room types are priced in the order of their cheapest possible night: no room type not
+    /// priced yet can cost less for the stay than that night times the nights, so a priced
+    /// one whose key is at most that bound is the next in order.
+    fn by_price(&mut self, i: usize) -> Option<(Money, usize, usize)> {
+        let nights = self.stay.nights();
+        while self.by_price.len() <= i {
+            let bound = self
+                .candidates
+                .by_floor
+                .get(self.next_floor)
+                .map(|&(floor, h, r)| self.candidates.price_key(floor.times(nights), h, r));
+            let next_is_priced = match (self.pending.peek(), bound) {
+                (Some(Reverse((key, _, _))), Some(bound)) => *key <= bound,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return None,
+            };
+            if next_is_priced {
+                let Reverse(((total, _, _), h, r)) = self.pending.pop()?;
+                self.by_price.push((total, h, r));
+            } else {
+                let (_, h, r) = self.candidates.by_floor[self.next_floor];
+                self.next_floor += 1;
+                if let Some(total) = self.hotel(h)[r] {
+                    let key = self.candidates.price_key(total, h, r);
+                    self.pending.push(Reverse((key, h, r)));
+                }
+            }
+        }
+        self.by_price.get(i).copied()
+    }
 }
 
 /// A hotel with a room free for the stay.
@@ -108,10 +171,10 @@ pub struct Found {
 /// free.
 pub struct PageWalk<'a> {
     candidates: &'a Candidates,
-    offers: &'a Offers,
+    offers: Offers<'a>,
     sort: SortOrder,
     wanted: usize,
-    /// Position in the hotels (name order) or in `by_price` (price order).
+    /// Position in the hotels (name order) or in the offers by price (price order).
     cursor: usize,
     /// Rooms left per room type (none for those the search cannot offer), once known.
     left: Vec<Option<Vec<i64>>>,
@@ -122,29 +185,18 @@ pub struct PageWalk<'a> {
 impl<'a> PageWalk<'a> {
     pub fn new(
         candidates: &'a Candidates,
-        offers: &'a Offers,
+        offers: Offers<'a>,
         sort: SortOrder,
         wanted: usize,
     ) -> Self {
         let count = candidates.hotels.len();
-        // A hotel with nothing to offer needs no probe.
-        let left = offers
-            .totals
-            .iter()
-            .map(|totals| {
-                totals
-                    .iter()
-                    .all(Option::is_none)
-                    .then(|| vec![0; totals.len()])
-            })
-            .collect();
         PageWalk {
             candidates,
             offers,
             sort,
             wanted,
             cursor: 0,
-            left,
+            left: vec![None; count],
             placed: vec![false; count],
             found: Vec::with_capacity(wanted.min(count)),
         }
@@ -158,7 +210,14 @@ impl<'a> PageWalk<'a> {
                 break;
             };
             match free {
-                None => return self.next_batch(),
+                None => {
+                    let batch = self.next_batch();
+                    if !batch.is_empty() {
+                        return batch;
+                    }
+                    // Only hotels with nothing to offer were ahead: they are settled now.
+                    continue;
+                }
                 Some(true) if !self.placed[hotel] => self.place(hotel),
                 Some(_) => {}
             }
@@ -171,10 +230,10 @@ impl<'a> PageWalk<'a> {
     /// (absent: 0) for every room type of the hotels in `batch`.
     pub fn record(&mut self, batch: &[usize], booked: &HashMap<RoomId, i64>) {
         for &h in batch {
-            let left = self.candidates.hotels[h]
-                .rooms
+            let rooms = &self.candidates.hotels[h].rooms;
+            let left = rooms
                 .iter()
-                .zip(&self.offers.totals[h])
+                .zip(self.offers.hotel(h))
                 .map(|(room, total)| match total {
                     Some(_) => {
                         rooms_left(room.quantity, booked.get(&room.id).copied().unwrap_or(0))
@@ -193,13 +252,13 @@ impl<'a> PageWalk<'a> {
 
     /// The hotel at the cursor, and whether the cursor makes it free (`None`: not probed yet).
     /// By name, a hotel is free when any room type is; by price, when the cursor's room type is.
-    fn current(&self) -> Option<(usize, Option<bool>)> {
+    fn current(&mut self) -> Option<(usize, Option<bool>)> {
         let (hotel, room) = match self.sort {
             SortOrder::Name => {
                 (self.cursor < self.candidates.hotels.len()).then_some((self.cursor, None))?
             }
             SortOrder::Price => {
-                let &(_, hotel, room) = self.offers.by_price.get(self.cursor)?;
+                let (_, hotel, room) = self.offers.by_price(self.cursor)?;
                 (hotel, Some(room))
             }
         };
@@ -212,7 +271,9 @@ impl<'a> PageWalk<'a> {
 
     fn place(&mut self, h: usize) {
         let left = self.left[h].as_deref().unwrap_or_default();
-        let Some(min_total) = self.offers.totals[h]
+        let Some(min_total) = self
+            .offers
+            .hotel(h)
             .iter()
             .zip(left)
             .filter(|(_, left)| **left > 0)
@@ -230,34 +291,33 @@ impl<'a> PageWalk<'a> {
     }
 
     /// The next hotels not yet probed, in the walk's order from the cursor: about as many as
-    /// are still wanted, with some to spare for hotels that turn out to be full.
-    fn next_batch(&self) -> Vec<usize> {
+    /// are still wanted, with some to spare for hotels that turn out to be full. By name, a
+    /// hotel with nothing to offer is settled on the way (no rooms left) instead of probed.
+    fn next_batch(&mut self) -> Vec<usize> {
         let still_wanted = self.wanted - self.found.len();
         let size = still_wanted
             .saturating_add(still_wanted / 4 + 2)
             .min(MAX_BATCH);
-        let unprobed = |h: &usize| self.left[*h].is_none();
         let mut batch = Vec::with_capacity(size);
-        let mut take = |h: usize| {
-            if unprobed(&h) && !batch.contains(&h) {
+        let mut i = self.cursor;
+        while batch.len() < size {
+            let h = match self.sort {
+                SortOrder::Name if i < self.candidates.hotels.len() => i,
+                SortOrder::Name => break,
+                SortOrder::Price => match self.offers.by_price(i) {
+                    Some((_, h, _)) => h,
+                    None => break,
+                },
+            };
+            i += 1;
+            if self.left[h].is_some() || batch.contains(&h) {
+                continue;
+            }
+            let offered = self.offers.hotel(h);
+            if offered.iter().all(Option::is_none) {
+                self.left[h] = Some(vec![0; offered.len()]);
+            } else {
                 batch.push(h);
-            }
-            batch.len() < size
-        };
-        match self.sort {
-            SortOrder::Name => {
-                for h in self.cursor..self.candidates.hotels.len() {
-                    if !take(h) {
-                        break;
-                    }
-                }
-            }
-            SortOrder::Price => {
-                for &(_, h, _) in &self.offers.by_price[self.cursor..] {
-                    if !take(h) {
-                        break;
-                    }
-                }
             }
         }
         batch
@@ -301,10 +361,10 @@ impl SearchIndex {
         let candidates = self
             .candidates(db, search.location.as_ref(), window)
             .await?;
-        let offers = candidates.offers(search.stay, Some(search.party), search.sort);
+        let offers = Offers::new(&candidates, search.stay, Some(search.party));
         // One more than the page, to know whether another page follows.
         let wanted = skip + size + 1;
-        let found = walk(db, &candidates, &offers, search.sort, search.stay, wanted).await?;
+        let found = walk(db, &candidates, offers, search.sort, search.stay, wanted).await?;
         let has_more = found.len() > skip + size;
         let hotels = found.into_iter().skip(skip).take(size).collect();
         Ok(SearchPage { hotels, has_more })
@@ -321,8 +381,8 @@ impl SearchIndex {
         window: BookingWindow,
     ) -> Result<Vec<Found>, AppError> {
         let candidates = self.candidates(db, location, window).await?;
-        let offers = candidates.offers(stay, party, SortOrder::Price);
-        walk(db, &candidates, &offers, SortOrder::Price, stay, usize::MAX).await
+        let offers = Offers::new(&candidates, stay, party);
+        walk(db, &candidates, offers, SortOrder::Price, stay, usize::MAX).await
     }
 
     /// The candidates of a place, loaded once per catalog version and day (concurrent
@@ -375,7 +435,7 @@ impl SearchIndex {
 async fn walk(
     db: &sqlx::PgPool,
     candidates: &Candidates,
-    offers: &Offers,
+    offers: Offers<'_>,
     sort: SortOrder,
     stay: StayDates,
     wanted: usize,
@@ -474,8 +534,8 @@ mod tests {
             .iter()
             .map(|(&room, &count)| (room.into(), count))
             .collect();
-        let offers = candidates.offers(stay, Some(party), sort);
-        let mut walk = PageWalk::new(candidates, &offers, sort, wanted);
+        let offers = Offers::new(candidates, stay, Some(party));
+        let mut walk = PageWalk::new(candidates, offers, sort, wanted);
         let mut probes = 0;
         loop {
             let batch = walk.advance();
@@ -496,19 +556,23 @@ mod tests {
         (found, probes)
     }
 
-    fn catalog() -> Candidates {
+    fn catalog_hotels() -> Vec<CandidateHotel> {
         // By name: Альфа(1), Бета(2), Гамма(3), Дельта(4).
-        Candidates::new(vec![
+        vec![
             hotel(1, "Альфа", &[(10, 5_000, 1), (11, 9_000, 2)]),
             hotel(2, "Бета", &[(20, 3_000, 1)]),
             hotel(3, "Гамма", &[(30, 4_000, 2), (31, 2_000, 1)]),
             hotel(4, "Дельта", &[(40, 6_000, 3)]),
-        ])
+        ]
+    }
+
+    fn catalog() -> Candidates {
+        Candidates::new(catalog_hotels())
     }
 
     #[test]
     fn price_order_goes_by_the_stay_total_not_the_base_price() {
-        let mut candidates = catalog();
+        let mut hotels = catalog_hotels();
         // Бета's 3,000 room costs 9,000 on Fridays and Saturdays: over Fri-Sun it is the
         // dearest stay, though its base price is the lowest but one.
         let weekend = rates::RateRule {
@@ -518,8 +582,9 @@ mod tests {
             weekdays: Some(rates::Weekdays::FRIDAY_SATURDAY),
             change: rates::RateChange::Price(Money::from_roubles(9_000)),
         };
-        let room = &mut candidates.hotels[1].rooms[0];
+        let room = &mut hotels[1].rooms[0];
         room.rates = rates::RoomRates::new(room.price, vec![weekend], vec![], vec![]);
+        let candidates = Candidates::new(hotels);
         let friday_to_sunday = StayDates::new(
             day("2026-12-04"),
             day("2026-12-06"),
@@ -540,7 +605,7 @@ mod tests {
 
     #[test]
     fn room_types_the_search_cannot_offer_are_never_probed() {
-        let mut candidates = catalog();
+        let mut hotels = catalog_hotels();
         // Дельта is closed for the night; Альфа's rooms take two adults at most.
         let closed = rates::Restriction {
             from: day("2026-12-01"),
@@ -548,11 +613,12 @@ mod tests {
             closed: true,
             ..rates::Restriction::default()
         };
-        let room = &mut candidates.hotels[3].rooms[0];
+        let room = &mut hotels[3].rooms[0];
         room.rates = rates::RoomRates::new(room.price, vec![], vec![], vec![closed]);
-        for room in &mut candidates.hotels[2].rooms {
+        for room in &mut hotels[2].rooms {
             room.occupancy.max_adults = 3;
         }
+        let candidates = Candidates::new(hotels);
         let three = Party {
             adults: 3,
             children: 0,
@@ -567,6 +633,77 @@ mod tests {
         );
         assert_eq!(found, [(3, 2_000, 3)], "only Гамма takes three adults");
         assert_eq!(probes, 1);
+    }
+
+    /// A catalog of `count` hotels with two room types each, priced by rules and overrides
+    /// drawn from a fixed sequence.
+    fn priced_catalog(count: i32) -> Candidates {
+        let mut seed: u64 = 42;
+        let mut next = move |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % below
+        };
+        let hotels = (1..=count)
+            .map(|id| {
+                let rooms = [
+                    (id * 10, 1_000 + next(50) as i64 * 100, 1),
+                    (id * 10 + 1, 2_000, 2),
+                ];
+                let mut hotel = hotel(id, &format!("Отель {id:04}"), &rooms);
+                for room in &mut hotel.rooms {
+                    let change = match next(3) {
+                        0 => rates::RateChange::Percent(next(200) as i32 - 90),
+                        1 => rates::RateChange::Amount(Money::from_roubles(
+                            next(3_000) as i64 - 1_000,
+                        )),
+                        _ => rates::RateChange::Price(Money::from_roubles(next(5_000) as i64)),
+                    };
+                    let from = day("2026-12-01") + chrono::Days::new(next(10));
+                    let rule = rates::RateRule {
+                        id: next(1_000) as i64,
+                        from,
+                        to: from + chrono::Days::new(1 + next(5)),
+                        weekdays: rates::Weekdays::from_bits(next(128) as i16),
+                        change,
+                    };
+                    let night = (
+                        day("2026-12-01") + chrono::Days::new(next(8)),
+                        Money::from_roubles(next(4_000) as i64),
+                    );
+                    room.rates = rates::RoomRates::new(room.price, vec![rule], vec![night], vec![]);
+                }
+                hotel
+            })
+            .collect();
+        Candidates::new(hotels)
+    }
+
+    #[test]
+    fn the_lazy_price_order_is_the_full_sort() {
+        let candidates = priced_catalog(300);
+        let stay = StayDates::new(
+            day("2026-12-02"),
+            day("2026-12-06"),
+            BookingWindow::UNBOUNDED,
+        )
+        .unwrap();
+        let mut everything: Vec<PriceKey> = candidates
+            .hotels
+            .iter()
+            .flat_map(|hotel| {
+                hotel
+                    .rooms
+                    .iter()
+                    .map(|room| (room.rates.stay_total(stay), hotel.hotel.id, room.id))
+            })
+            .collect();
+        everything.sort();
+        let mut offers = Offers::new(&candidates, stay, None);
+        let lazy: Vec<PriceKey> = (0..)
+            .map_while(|i| offers.by_price(i))
+            .map(|(total, h, r)| candidates.price_key(total, h, r))
+            .collect();
+        assert_eq!(lazy, everything);
     }
 
     #[test]

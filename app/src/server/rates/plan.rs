@@ -164,6 +164,14 @@ impl RoomRates {
         self.base
     }
 
+    /// The least any night can cost: no stay costs less than it times its nights (a search by
+    /// price orders room types by it before pricing a stay exactly).
+    pub fn cheapest_night(&self) -> Money {
+        let by_rules = self.rules.iter().map(|rule| rule.change.apply(self.base));
+        let overrides = self.overrides.iter().map(|(_, price)| *price);
+        by_rules.chain(overrides).fold(self.base, Money::min)
+    }
+
     /// The price of `night`.
     pub fn night_price(&self, night: NaiveDate) -> Money {
         if let Ok(found) = self.overrides.binary_search_by_key(&night, |(n, _)| *n) {
@@ -429,6 +437,50 @@ mod tests {
         let rates = RoomRates::new(rub(1000), vec![newer, older], vec![], vec![]);
         assert_eq!(rates.night_price(day("2026-12-06")), rub(900));
         assert_eq!(rates.night_price(day("2026-12-02")), rub(700));
+    }
+
+    #[test]
+    fn the_cheapest_night_bounds_every_stay_from_below() {
+        let rates = RoomRates::new(
+            rub(1000),
+            vec![
+                rule(
+                    1,
+                    "2026-12-01",
+                    "2026-12-31",
+                    None,
+                    RateChange::Percent(-10),
+                ),
+                rule(
+                    2,
+                    "2026-12-05",
+                    "2026-12-06",
+                    None,
+                    RateChange::Amount(rub(500)),
+                ),
+            ],
+            vec![(day("2026-12-20"), rub(850))],
+            vec![],
+        );
+        assert_eq!(rates.cheapest_night(), rub(850));
+        assert_eq!(RoomRates::flat(rub(1000)).cheapest_night(), rub(1000));
+        let up = RoomRates::new(
+            rub(1000),
+            vec![rule(
+                1,
+                "2026-12-01",
+                "2026-12-31",
+                None,
+                RateChange::Percent(20),
+            )],
+            vec![],
+            vec![],
+        );
+        assert_eq!(
+            up.cheapest_night(),
+            rub(1000),
+            "nights outside the rule cost the base"
+        );
     }
 
     #[test]
