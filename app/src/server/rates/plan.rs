@@ -160,10 +160,6 @@ impl RoomRates {
         }
     }
 
-    pub fn base(&self) -> Money {
-        self.base
-    }
-
     /// The least any night can cost: no stay costs less than it times its nights (a search by
     /// price orders room types by it before pricing a stay exactly).
     pub fn cheapest_night(&self) -> Money {
