@@ -8,8 +8,8 @@ use std::panic::Location;
 use std::sync::Arc;
 
 use crate::model::{
-    DateField, EmailError, GuestsError, LocationError, PageError, PasswordError, SearchError,
-    StayError, StayRefusal,
+    DateField, EmailError, GuestDetailsError, GuestsError, LocationError, PageError, PasswordError,
+    SearchError, StayError, StayRefusal,
 };
 
 /// Input that does not parse, by the field it came in: every edge parses into types and shows
@@ -29,6 +29,8 @@ pub enum InputError {
     Date(DateField),
     #[error("{field}: {0}", field = .0.field())]
     Guests(GuestsError),
+    #[error("{field}: {0}", field = .0.field())]
+    GuestDetails(GuestDetailsError),
 }
 
 impl InputError {
@@ -41,6 +43,7 @@ impl InputError {
             InputError::Page(_) => "page",
             InputError::Date(field) => field.name(),
             InputError::Guests(error) => error.field(),
+            InputError::GuestDetails(error) => error.field(),
         }
     }
 
@@ -51,6 +54,7 @@ impl InputError {
             InputError::Password(error) => error.code(),
             InputError::Location(error) => error.code(),
             InputError::Page(error) => error.code(),
+            InputError::GuestDetails(error) => error.code(),
             InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
@@ -71,6 +75,11 @@ impl InputError {
             "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
             "adults" => InputError::Guests(GuestsError::Adults),
             "children" => InputError::Guests(GuestsError::Children),
+            "guest_name" | "guest_request" => InputError::GuestDetails(
+                GuestDetailsError::ALL
+                    .into_iter()
+                    .find(|error| error.field() == field && error.code() == code)?,
+            ),
             _ => InputError::Date(DateField::ALL.into_iter().find(|f| f.name() == field)?),
         })
     }
@@ -325,6 +334,12 @@ impl From<StayError> for AppError {
 impl From<GuestsError> for AppError {
     fn from(error: GuestsError) -> Self {
         AppError::Invalid(InputError::Guests(error))
+    }
+}
+
+impl From<GuestDetailsError> for AppError {
+    fn from(error: GuestDetailsError) -> Self {
+        AppError::Invalid(InputError::GuestDetails(error))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Domain types shared by the wasm client and the server: plain serde types, no database knowledge.
 pub mod booking;
+pub mod guest;
 pub mod hotel;
 pub mod ids;
 pub mod location;
@@ -11,7 +12,8 @@ pub mod refusal;
 pub mod stay;
 pub mod user;
 
-pub use booking::{Booking, BookingDetails, BookingQuote, BookingStage};
+pub use booking::{Booking, BookingDetails, BookingQuote, BookingReference, BookingStage};
+pub use guest::{GuestDetails, GuestDetailsError};
 pub use hotel::{
     Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchError,
     SearchParams, SearchResults, SortOrder,

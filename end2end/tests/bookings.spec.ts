@@ -33,6 +33,7 @@ test("a guest signs up on the way to booking, books, sees it in my bookings and 
   const summary = page.getByTestId("booking-summary");
   await expect(summary.getByTestId("check-in")).toHaveText(ddmmyyyy(from));
   await expect(summary.getByTestId("total")).toHaveText(/10\s000\s₽ за 2 ночи/);
+  await page.getByLabel("Имя проживающего гостя").fill("Анна Петрова");
   await page.getByRole("button", { name: "Подтвердить бронирование" }).click();
 
   await expect(page).toHaveURL(/\/bookings\?booked=\d+/);

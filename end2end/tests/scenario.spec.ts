@@ -42,18 +42,25 @@ test("register, log in, search, book, get the email, cancel, get the cancellatio
   await expect(room.getByRole("heading")).toHaveText("Номер на 3-х человек");
   await room.getByTestId("book").click();
   await expect(page.getByTestId("booking-summary").getByTestId("total")).toHaveText(/8\s700\s₽ за 2 ночи/);
+  await page.getByLabel("Имя проживающего гостя").fill("Анна Петрова");
   await page.getByRole("button", { name: "Подтвердить бронирование" }).click();
 
   await expect(page).toHaveURL(/\/bookings\?booked=\d+/);
   const card = page.getByTestId("booking-card");
   await expect(card.getByRole("heading")).toHaveText("Skala");
   await expect(card.getByTestId("room-name")).toHaveText("Номер на 3-х человек");
+  // The confirmation, the card and the email name the same reference.
+  const reference = (await card.getByTestId("booking-reference").textContent()) ?? "";
+  expect(reference).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+  await expect(page.getByTestId("booked-reference")).toContainText(reference);
 
   const confirmation = await emailTo(email, "Подтверждение бронирования");
   expect(confirmation.text).toContain(`Вы забронировали отель с ${ddmmyyyy(from)} по ${ddmmyyyy(to)}`);
   expect(confirmation.text).toContain("Отель: Skala");
   expect(confirmation.text).toContain("Номер: Номер на 3-х человек");
   expect(confirmation.text).toContain("Ночей: 2");
+  expect(confirmation.text).toContain(`Номер бронирования: ${reference}`);
+  expect(confirmation.text).toContain("Гость: Анна Петрова");
   expect(confirmation.text).toMatch(/Итого: 8\s700\s₽/);
   expect(confirmation.html).toContain("Skala");
 

@@ -26,8 +26,7 @@ for _ in $(seq 100); do curl -fs "$base/health" >/dev/null && break; sleep 0.2; 
 for kind in api-search api-rooms; do
   BENCH_KIND=$kind BENCH_ROTATE=1 wrk -t1 -c1 -d1s -s server/bench/catalog.lua "$base" >/dev/null
   printf '%-44s ' "large $kind, uncached (varied requests)"
-  BENCH_KIND=$kind BENCH_ROTATE=1 wrk -t2 -c32 -d"${duration}s" -s server/bench/catalog.lua "$base" \
-    | grep '^RESULT' | sed 's/^RESULT //'
+  BENCH_KIND=$kind BENCH_ROTATE=1 wrk_cpu -t2 -c32 -d"${duration}s" -s server/bench/catalog.lua "$base"
 done
 echo "hotels listed for Москва: $(curl -fs "$base/api/v1/hotels/%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0?date_from=$BENCH_FROM&date_to=$BENCH_TO" | grep -o '"rooms_left"' | wc -l)"
 
@@ -36,6 +35,6 @@ first_room=$(psql_q "SELECT min(id) FROM rooms WHERE hotel_id > 6")
 rooms=$(psql_q "SELECT count(*) FROM rooms WHERE hotel_id > 6")
 printf '%-44s ' "POST /api/v1/bookings ($rooms room types)"
 BENCH_API=1 BENCH_COOKIE=$cookie BENCH_STAYS=$BENCH_STAYS BENCH_FIRST_ROOM=$first_room BENCH_ROOMS=$rooms \
-  wrk -t2 -c32 -d"${duration}s" -s server/bench/booking.lua "$base" | grep '^RESULT' | sed 's/^RESULT //'
+  wrk_cpu -t2 -c32 -d"${duration}s" -s server/bench/booking.lua "$base"
 echo "bookings stored: $(psql_q "SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'bench-api-booker@example.com'")"
 echo "nights of its bookings over capacity (must be 0): $(overbooked_nights bench-api-booker@example.com)"

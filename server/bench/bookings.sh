@@ -22,7 +22,7 @@ first_room=$(psql_q "SELECT min(id) FROM rooms WHERE name <> '' AND hotel_id > 6
 
 echo "== create_booking, 32 connections, ${duration}s, 10,000 room types x 8 stays"
 BENCH_COOKIE=$cookie BENCH_STAYS=$BENCH_STAYS BENCH_FIRST_ROOM=$first_room BENCH_ROOMS=10000 \
-  wrk -t2 -c32 -d"${duration}s" -s server/bench/booking.lua "$base" | grep '^RESULT' | sed 's/^RESULT //'
+  wrk_cpu -t2 -c32 -d"${duration}s" -s server/bench/booking.lua "$base"
 echo "bookings stored: $(psql_q 'SELECT count(*) FROM bookings WHERE user_id = (SELECT max(id) FROM users)')"
 echo "emails queued with them: $(psql_q "SELECT count(*) FROM notifications WHERE kind = 'confirmation'")"
 echo "room-type nights over capacity (must be 0): $(overbooked_nights)"

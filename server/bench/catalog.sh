@@ -34,8 +34,7 @@ start_server() { # REDIS_URL value ("" = no cache)
 
 load() { # label kind rotate
   printf '%-44s ' "$1"
-  BENCH_KIND=$2 BENCH_ROTATE=$3 wrk -t2 -c32 -d"${duration}s" -s server/bench/catalog.lua "$base" \
-    | grep '^RESULT' | sed 's/^RESULT //'
+  BENCH_KIND=$2 BENCH_ROTATE=$3 wrk_cpu -t2 -c32 -d"${duration}s" -s server/bench/catalog.lua "$base"
 }
 
 run_all() { # dataset hotel-count

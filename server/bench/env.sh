@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: the release server on its own database, Redis prefix and port.
 target=${CARGO_TARGET_DIR:-$HOME/.cache/booking-target}
-bin="$target/release/server"
+# BENCH_BIN: another build of the server (to compare two builds on one machine).
+bin=${BENCH_BIN:-$target/release/server}
 port=${BENCH_PORT:-3200}
 duration=${BENCH_SECONDS:-10}
 export APP_ENV=test DB_NAME=booking_bench REDIS_PREFIX=booking_bench: DEMO_DATA=true \
@@ -31,4 +32,28 @@ guest_cookie() {
     -H 'Content-Type: application/x-www-form-urlencoded' \
     --data "email=$1&password=correct%20horse%20battery" \
     | sed -n 's/^set-cookie: \(booking_access_token=[^;]*\).*/\1/ip'
+}
+
+# CPU time (clock ticks) used so far by the processes given (utime + stime; the fields after
+# the command name, which may hold spaces).
+cpu_ticks() {
+  local sum=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$sum"
+}
+
+# Runs wrk with the arguments given and prints its RESULT line with the CPU time each request
+# cost the server (pid $server) and PostgreSQL: a figure that, unlike req/s, hardly moves when
+# something else shares the machine's two cores.
+wrk_cpu() {
+  local ticks=$(( $(getconf CLK_TCK) )) s0 p0 out requests
+  s0=$(cpu_ticks "$server"); p0=$(cpu_ticks $(pgrep -x postgres))
+  out=$(wrk "$@" | grep '^RESULT' | sed 's/^RESULT //')
+  local s=$(( $(cpu_ticks "$server") - s0 )) p=$(( $(cpu_ticks $(pgrep -x postgres)) - p0 ))
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+  awk -v out="$out" -v s="$s" -v p="$p" -v n="${requests:-0}" -v hz="$ticks" 'BEGIN {
+    if (n > 0) printf "%s cpu/req: server=%.3fms db=%.3fms\n", out, s * 1000 / hz / n, p * 1000 / hz / n
+    else print out }'
 }

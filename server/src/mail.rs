@@ -147,8 +147,25 @@ pub fn compose(
     let link = format!("{}/bookings", app_url.trim_end_matches('/'));
     let total = notification.total_cost.format();
     let nights = notification.total_days;
+    // Who stays and what they asked, when given (text lines, then HTML rows).
+    let guest: Vec<(&str, &str)> = [
+        ("Гость", notification.guest_name.as_deref()),
+        ("Пожелания", notification.guest_request.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| Some((label, value?)))
+    .collect();
+    let guest_lines: String = guest
+        .iter()
+        .map(|(label, value)| format!("{label}: {value}\n"))
+        .collect();
+    let guest_rows: String = guest
+        .iter()
+        .map(|(label, value)| format!("<tr><td>{label}</td><td>{}</td></tr>", escape(value)))
+        .collect();
     let text = format!(
-        "{lead}\n\nОтель: {hotel}\nАдрес: {location}\nНомер: {room}\nНочей: {nights}\nИтого: {total}\n\nМои бронирования: {link}\n",
+        "{lead}\n\nНомер бронирования: {reference}\n{guest_lines}Отель: {hotel}\nАдрес: {location}\nНомер: {room}\nНочей: {nights}\nИтого: {total}\n\nМои бронирования: {link}\n",
+        reference = notification.reference,
         hotel = notification.hotel_name,
         location = notification.hotel_location,
         room = notification.room_name,
@@ -156,6 +173,7 @@ pub fn compose(
     let html = format!(
         "<!doctype html><html lang=\"ru\"><body style=\"font-family:sans-serif\">\
          <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p><table>\
+         <tr><td>Номер бронирования</td><td><strong>{reference}</strong></td></tr>{guest_rows}\
          <tr><td>Отель</td><td><strong>{hotel}</strong></td></tr>\
          <tr><td>Адрес</td><td>{location}</td></tr>\
          <tr><td>Номер</td><td>{room}</td></tr>\
@@ -164,6 +182,7 @@ pub fn compose(
          <p><a href=\"{link}\">Мои бронирования</a></p></body></html>",
         subject = escape(&subject),
         lead = escape(&lead),
+        reference = notification.reference,
         hotel = escape(&notification.hotel_name),
         location = escape(&notification.hotel_location),
         room = escape(&notification.room_name),
@@ -218,6 +237,9 @@ pub(crate) mod tests {
             attempts: 1,
             retry_until: chrono::Utc::now(),
             booking_id: 3.into(),
+            reference: app::model::BookingReference::parse("B3SZQJ32").unwrap(),
+            guest_name: Some("Анна <Петрова>".to_owned()),
+            guest_request: None,
             email: "guest@example.com".to_owned(),
             hotel_name: "Palace <&>".to_owned(),
             hotel_location: "Сыктывкар".to_owned(),

@@ -44,12 +44,15 @@ pub async fn get_booking_quote(
     let (room_id, stay, party) =
         booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())
             .map_err(with_status)?;
-    bookings::quote(&state, room_id, stay, party)
+    let user = crate::server::accounts::session::current_user()
+        .await
+        .map_err(with_status)?;
+    bookings::quote(&state, user.map(|user| user.id), room_id, stay, party)
         .await
         .map_err(with_status)
 }
 
-/// Books a room for the signed-in user; then goes to "my bookings".
+/// Books a room for the signed-in user, for the guest named; then goes to "my bookings".
 #[server(endpoint = "create_booking")]
 pub async fn create_booking(
     room_id: String,
@@ -57,6 +60,8 @@ pub async fn create_booking(
     date_to: String,
     adults: Option<String>,
     children: Option<String>,
+    guest_name: Option<String>,
+    guest_request: Option<String>,
 ) -> Result<Booking, AppError> {
     use crate::model::navigation::with_query;
     use crate::server::{
@@ -69,11 +74,17 @@ pub async fn create_booking(
         let guests = (adults.as_deref(), children.as_deref());
         let (room_id, stay, party) =
             booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
-        bookings::book(&state, user.id, room_id, stay, Some(party)).await
+        let guest =
+            crate::model::GuestDetails::parse(guest_name.as_deref(), guest_request.as_deref())
+                .and_then(crate::model::GuestDetails::named)?;
+        bookings::book(&state, user.id, room_id, stay, Some(party), &guest).await
     }
     .await;
     let adults = adults.unwrap_or_default();
     let children = children.unwrap_or_default();
+    // Carried back to the form after an error, so nothing typed is lost without JavaScript.
+    let guest_name = guest_name.unwrap_or_default();
+    let guest_request = guest_request.unwrap_or_default();
     let form_page = with_query(
         "/book",
         &[
@@ -82,6 +93,8 @@ pub async fn create_booking(
             ("date_to", &date_to),
             ("adults", &adults),
             ("children", &children),
+            ("guest_name", &guest_name),
+            ("guest_request", &guest_request),
         ],
     );
     let done = result

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use super::catalog::{on_day, short_day};
 use crate::error::{AppError, InputError};
 use crate::i18n::{t_string, use_i18n};
-use crate::model::{EmailError, LocationError, PasswordError, StayError, StayRefusal};
+use crate::model::{
+    EmailError, GuestDetailsError, LocationError, PasswordError, StayError, StayRefusal,
+};
 
 /// Why the hotel's rules refuse a stay, in the current language ("Minimum 2 nights when
 /// arriving on Friday 04.12.2026").
@@ -55,6 +57,15 @@ pub fn error_text(error: &AppError) -> String {
             InputError::Location(_) => t_string!(i18n, error_location_invalid),
             InputError::Page(_) => t_string!(i18n, error_page_invalid),
             InputError::Guests(_) => t_string!(i18n, error_guests_invalid),
+            InputError::GuestDetails(GuestDetailsError::NameMissing) => {
+                t_string!(i18n, error_guest_name_missing)
+            }
+            InputError::GuestDetails(GuestDetailsError::NameTooLong) => {
+                t_string!(i18n, error_guest_name_too_long)
+            }
+            InputError::GuestDetails(GuestDetailsError::RequestTooLong) => {
+                t_string!(i18n, error_guest_request_too_long)
+            }
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
         AppError::InvalidStay(rule) => match rule {

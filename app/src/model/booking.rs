@@ -8,6 +8,8 @@ use super::{BookingId, HotelId, Money, PictureRef, RoomId, UserId};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {
     pub id: BookingId,
+    /// What the guest and the hotel call it (derived from `id` by the database).
+    pub reference: BookingReference,
     pub room_id: RoomId,
     pub user_id: UserId,
     pub date_from: NaiveDate,
@@ -20,6 +22,41 @@ pub struct Booking {
     pub total_cost: Money,
     pub total_days: i32,
     pub cancelled: bool,
+    /// Who stays and what they asked of the hotel.
+    pub guest: super::GuestDetails,
+}
+
+/// A booking's reference: eight characters of an alphabet without 0/O and 1/I (the database's
+/// `booking_reference` makes them from the booking's id, unique by construction).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BookingReference(String);
+
+impl BookingReference {
+    pub const ALPHABET: &'static str = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    pub const LEN: usize = 8;
+
+    /// A reference as a person types it: any case, with spaces or hyphens between the
+    /// characters; `None` if it cannot be one.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let code: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        (code.len() == Self::LEN && code.chars().all(|c| Self::ALPHABET.contains(c)))
+            .then_some(BookingReference(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BookingReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// A booking with what the guest needs to recognise it: hotel, room, picture, amenities.
@@ -77,6 +114,8 @@ pub struct BookingQuote {
     pub offer: super::RoomOffer,
     pub stay: super::StayDates,
     pub party: super::Party,
+    /// The account's name, to fill the guest's name in with.
+    pub account_name: Option<String>,
 }
 
 #[cfg(test)]
@@ -90,6 +129,7 @@ mod tests {
     fn booking(from: &str, to: &str, cancelled: bool) -> Booking {
         Booking {
             id: BookingId::from(1),
+            reference: BookingReference::parse("VQEH6L4Z").unwrap(),
             room_id: RoomId::from(1),
             user_id: UserId::from(1),
             date_from: day(from),
@@ -99,7 +139,26 @@ mod tests {
             total_cost: Money::from_roubles(2000),
             total_days: 2,
             cancelled,
+            guest: crate::model::GuestDetails::default(),
         }
+    }
+
+    #[test]
+    fn references_are_read_as_typed_but_never_with_0_o_1_i() {
+        let parsed = BookingReference::parse(" vqeh-6l4z ").unwrap();
+        assert_eq!(parsed.as_str(), "VQEH6L4Z");
+        for raw in [
+            "VQEH6L4",
+            "VQEH6L4ZZ",
+            "VQEH0L4Z",
+            "VQEHOL4Z",
+            "VQEH1L4Z",
+            "VQEHIL4Z",
+            "",
+        ] {
+            assert_eq!(BookingReference::parse(raw), None, "{raw:?}");
+        }
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), "\"VQEH6L4Z\"");
     }
 
     #[test]

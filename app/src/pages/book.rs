@@ -6,11 +6,12 @@ use leptos_router::hooks::use_query_map;
 use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CreateBooking, get_booking_quote};
 use crate::components::{
-    FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal, SubmitButton,
-    error_text, refusal_text, set_status,
+    FieldError, FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal,
+    SubmitButton, error_text, refusal_text, set_status,
 };
+use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingQuote, User};
+use crate::model::{BookingQuote, GuestDetails, User};
 
 /// `/book?room_id&date_from&date_to&adults&children`: what the stay costs night by night, and
 /// the button that books it (or why the hotel's rules refuse it). Signed-out guests log in
@@ -76,6 +77,11 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
     let room = quote.offer.room;
     let free = quote.offer.rooms_left > 0;
     let refusal = quote.offer.refusal;
+    // After a failed post without JavaScript the form comes back with what was typed.
+    let typed = use_query_map()
+        .with_untracked(|query| (query.get("guest_name"), query.get("guest_request")));
+    let guest_name = typed.0.or(quote.account_name).unwrap_or_default();
+    let guest_request = typed.1.unwrap_or_default();
     let hotel_href = format!(
         "/hotels/{}?{}&{}",
         quote.hotel.id,
@@ -124,6 +130,7 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                     <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
                     <input type="hidden" name="adults" value=party.adults.to_string()/>
                     <input type="hidden" name="children" value=party.children.to_string()/>
+                    <GuestDetailsFields error name=guest_name request=guest_request/>
                     <SubmitButton
                         pending
                         label=Signal::derive(move || t_string!(i18n, book_confirm).to_string())
@@ -135,5 +142,45 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
         } else {
             view! { <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p> }.into_any()
         }}
+    }
+}
+
+/// Who stays and what they ask of the hotel, with their errors.
+#[component]
+fn GuestDetailsFields(
+    error: Signal<Option<AppError>>,
+    name: String,
+    request: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let max_name = GuestDetails::MAX_NAME.to_string();
+    let max_request = GuestDetails::MAX_REQUEST.to_string();
+    view! {
+        <label class="field">
+            <span>{t!(i18n, book_guest_name)}</span>
+            <input
+                name="guest_name"
+                required
+                maxlength=max_name
+                autocomplete="name"
+                value=name
+                data-testid="guest-name"
+            />
+        </label>
+        <FieldError error field="guest_name"/>
+        <label class="field">
+            <span>{t!(i18n, book_guest_request)}</span>
+            <textarea
+                name="guest_request"
+                rows="3"
+                maxlength=max_request
+                aria-describedby="guest-request-hint"
+                data-testid="guest-request"
+            >
+                {request}
+            </textarea>
+        </label>
+        <p class="field-hint" id="guest-request-hint">{t!(i18n, book_guest_request_hint)}</p>
+        <FieldError error field="guest_request"/>
     }
 }

@@ -57,7 +57,19 @@ pub fn MyBookingsPage() -> impl IntoView {
                                     }
                                     Ok(list) => {
                                         let confirming = confirming();
+                                        let booked = query
+                                            .with(|query| query.get("booked").and_then(|id| BookingId::parse(&id)));
+                                        // The confirmation names the new booking's reference.
+                                        let reference = list
+                                            .iter()
+                                            .find(|details| Some(details.booking.id) == booked)
+                                            .map(|details| details.booking.reference.to_string());
                                         view! {
+                                            {reference.map(|reference| view! {
+                                                <p class="notice" data-testid="booked-reference">
+                                                    {t!(i18n, booking_reference)}": "<strong>{reference}</strong>
+                                                </p>
+                                            })}
                                             <ul class="booking-list" data-testid="booking-list">
                                                 {list
                                                     .into_iter()
@@ -103,6 +115,10 @@ fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
             <div class="booking-card-body">
                 <h2><a href=hotel_href>{details.hotel_name}</a></h2>
                 <p class="room-name" data-testid="room-name">{details.room_name}</p>
+                <p class="booking-reference">
+                    {t!(i18n, booking_reference)}": "
+                    <strong data-testid="booking-reference">{booking.reference.to_string()}</strong>
+                </p>
                 <p class="location">{details.hotel_location}</p>
                 <p class="booking-dates" data-testid="booking-dates">
                     {booking.date_from.format("%d.%m.%Y").to_string()}
@@ -110,6 +126,14 @@ fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
                     {booking.date_to.format("%d.%m.%Y").to_string()}
                 </p>
                 <ServiceList services=details.services/>
+                {booking.guest.name.clone().map(|name| view! {
+                    <p class="booking-guest">{t!(i18n, booking_guest)}": "<span data-testid="guest-name">{name}</span></p>
+                })}
+                {booking.guest.request.clone().map(|request| view! {
+                    <p class="booking-request">
+                        {t!(i18n, booking_guest_request)}": "<span data-testid="guest-request">{request}</span>
+                    </p>
+                })}
             </div>
             <div class="booking-card-offer">
                 {status.map(|text| view! { <p class="booking-status" data-testid="booking-status">{text}</p> })}

@@ -153,6 +153,11 @@ pub async fn set_role(pool: &PgPool, email: &Email, role: Role) -> Result<User, 
     UserRepo::new(pool).set_role(email, role).await
 }
 
+/// The name the account's holder goes by, if they gave one (the book page offers it).
+pub async fn full_name(pool: &PgPool, user_id: UserId) -> Result<Option<String>, AppError> {
+    UserRepo::new(pool).full_name(user_id).await
+}
+
 /// One page of users, oldest first, for admins.
 #[tracing::instrument(skip(state))]
 pub async fn list_users(state: &AppState, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {

@@ -5,10 +5,11 @@ mod repo;
 
 use self::repo::{BookingChange, BookingRepo};
 use super::state::AppState;
-use super::{catalog, rates};
+use super::{accounts, catalog, rates};
 use crate::error::AppError;
 use crate::model::{
-    Booking, BookingDetails, BookingId, BookingQuote, Party, RoomId, StayDates, UserId,
+    Booking, BookingDetails, BookingId, BookingQuote, GuestDetails, Party, RoomId, StayDates,
+    UserId,
 };
 
 /// What booking room type `room_id` for the stay would cost night by night, whether one is
@@ -16,6 +17,7 @@ use crate::model::{
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn quote(
     state: &AppState,
+    user_id: Option<UserId>,
     room_id: RoomId,
     stay: StayDates,
     party: Party,
@@ -28,18 +30,23 @@ pub async fn quote(
         .find(|offer| offer.room.id == room_id)
         .ok_or(AppError::NotFound)?;
     offer.refusal = rates::party_refusal(offer.room.occupancy, party).or(offer.refusal);
+    let account_name = match user_id {
+        Some(user_id) => accounts::full_name(&state.db, user_id).await?,
+        None => None,
+    };
     Ok(BookingQuote {
         hotel: details.hotel,
         offer,
         stay,
         party,
+        account_name,
     })
 }
 
 /// Books a room of type `room_id` for the user at the prices of its nights now: `Refused`
 /// when the hotel's restrictions refuse the stay or the room does not take `party` (any
 /// party, if `None`: the HTTP API), `NoRoomsLeft` when the type is full for any night,
-/// `NotFound` for an unknown room. `stay` passed the date rules at the edge.
+/// `NotFound` for an unknown room. `stay` and `guest` passed their rules at the edge.
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn book(
     state: &AppState,
@@ -47,9 +54,10 @@ pub async fn book(
     room_id: RoomId,
     stay: StayDates,
     party: Option<Party>,
+    guest: &GuestDetails,
 ) -> Result<Booking, AppError> {
     let change = BookingRepo::new(&state.db)
-        .create(user_id, room_id, stay, party)
+        .create(user_id, room_id, stay, party, guest)
         .await?;
     // The change's transaction logged what it made stale; delivering it now lets this guest
     // see their own booking at once (every process's relay delivers it should Redis fail).

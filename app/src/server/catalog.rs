@@ -31,8 +31,8 @@ use super::cache::Cache;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Money, Party, Room,
-    RoomId, RoomOffer, SearchResults, StayDates,
+    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, Room, RoomId,
+    RoomOffer, SearchResults, StayDates,
 };
 use crate::server::rates;
 
@@ -188,38 +188,33 @@ async fn hotel_details_uncached(
     hotel_id: HotelId,
     stay: StayDates,
 ) -> Result<HotelDetails, AppError> {
-    let hotel = hotel(state, hotel_id).await?;
-    let available = RoomRepo::new(&state.db)
-        .availability(hotel_id, stay)
+    // The static part from memory (per catalog version), availability from the database.
+    let entry = (state.search_index)
+        .hotel(&state.db, hotel_id, state.clock.window())
         .await?;
-    let bases: Vec<(RoomId, Money)> = available
+    let booked = RoomRepo::new(&state.db)
+        .booked_counts(&[hotel_id], stay)
+        .await?;
+    let mut rooms: Vec<RoomOffer> = entry
+        .rooms
         .iter()
-        .map(|available| (available.room.id, available.room.price))
-        .collect();
-    let mut conn = state.db.acquire().await?;
-    let mut plans = rates::for_rooms(&mut conn, &bases, stay.check_in(), stay.check_out()).await?;
-    drop(conn);
-    let mut rooms: Vec<RoomOffer> = available
-        .into_iter()
-        .map(|available| {
-            let plan = plans
-                .remove(&available.room.id)
-                .unwrap_or_else(|| rates::RoomRates::flat(available.room.price));
+        .map(|(room, plan)| {
             let nights = plan.night_prices(stay);
+            let booked = booked.get(&room.id).copied().unwrap_or(0);
             RoomOffer {
                 total_cost: nights.iter().copied().sum(),
                 nights,
-                refusal: rates::refusal(available.room.occupancy, &plan, stay, None),
-                picture: state.media.picture(
-                    available.room.image_id,
-                    available.room.picture_digest.clone(),
-                ),
-                room: available.room,
-                rooms_left: available.rooms_left,
+                refusal: rates::refusal(room.occupancy, plan, stay, None),
+                picture: state
+                    .media
+                    .picture(room.image_id, room.picture_digest.clone()),
+                rooms_left: rooms::rooms_left(room.quantity, booked),
+                room: room.clone(),
             }
         })
         .collect();
     rooms.sort_by_key(|offer| (offer.total_cost, offer.room.id));
+    let hotel = entry.hotel.clone();
     Ok(HotelDetails {
         picture: state
             .media

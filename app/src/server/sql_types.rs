@@ -5,7 +5,7 @@ use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef, Postgres};
 use sqlx::{Decode, Encode, Type};
 
-use crate::model::{BookingId, HotelId, Money, PictureId, RoomId, UserId};
+use crate::model::{BookingId, BookingReference, HotelId, Money, PictureId, RoomId, UserId};
 
 macro_rules! integer_id {
     ($($name:ty),*) => {$(
@@ -50,5 +50,27 @@ impl Decode<'_, Postgres> for Money {
         Ok(Money::from_kopecks(<i64 as Decode<Postgres>>::decode(
             value,
         )?))
+    }
+}
+
+/// A booking's reference as `text`; one the database made that is not one (a changed alphabet
+/// or length) is an error, not a guess.
+impl Type<Postgres> for BookingReference {
+    fn type_info() -> PgTypeInfo {
+        <String as Type<Postgres>>::type_info()
+    }
+}
+
+impl Encode<'_, Postgres> for BookingReference {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        <&str as Encode<Postgres>>::encode_by_ref(&self.as_str(), buf)
+    }
+}
+
+impl Decode<'_, Postgres> for BookingReference {
+    fn decode(value: PgValueRef<'_>) -> Result<Self, BoxDynError> {
+        let raw = <&str as Decode<Postgres>>::decode(value)?;
+        BookingReference::parse(raw)
+            .ok_or_else(|| format!("not a booking reference: {raw:?}").into())
     }
 }

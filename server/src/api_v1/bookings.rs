@@ -1,6 +1,6 @@
 //! Bookings of the original's contract (the session cookie or a Bearer token required): list,
 //! book, cancel. Thin handlers over `bookings`, which never overbooks.
-use app::model::{Booking, BookingDetails};
+use app::model::{Booking, BookingDetails, GuestDetails};
 use app::server::accounts::session::Session;
 use app::server::bookings;
 use app::server::state::AppState;
@@ -17,6 +17,10 @@ use super::errors::{ApiError, Problem, positive_id, stay};
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BookingOut {
     id: i32,
+    /// The booking's reference: eight characters without 0/O or 1/I (an addition to the
+    /// original's fields).
+    #[schema(example = "VQEH6L4Z")]
+    reference: String,
     room_id: i32,
     user_id: i32,
     date_from: NaiveDate,
@@ -24,12 +28,16 @@ pub struct BookingOut {
     price: i64,
     total_cost: i64,
     total_days: i32,
+    /// Who stays and what they asked of the hotel (additions).
+    guest_name: Option<String>,
+    guest_request: Option<String>,
 }
 
 impl From<Booking> for BookingOut {
     fn from(booking: Booking) -> Self {
         BookingOut {
             id: booking.id.get(),
+            reference: booking.reference.to_string(),
             room_id: booking.room_id.get(),
             user_id: booking.user_id.get(),
             date_from: booking.date_from,
@@ -37,6 +45,8 @@ impl From<Booking> for BookingOut {
             price: booking.price.whole_roubles(),
             total_cost: booking.total_cost.whole_roubles(),
             total_days: booking.total_days,
+            guest_name: booking.guest.name,
+            guest_request: booking.guest.request,
         }
     }
 }
@@ -85,18 +95,22 @@ pub async fn list(
     ))
 }
 
-/// `?room_id&date_from&date_to`, all required.
+/// `?room_id&date_from&date_to`, all required, and the optional `guest_name&guest_request`.
 #[derive(Debug, Deserialize)]
 pub struct BookQuery {
     room_id: Option<String>,
     date_from: Option<String>,
     date_to: Option<String>,
+    guest_name: Option<String>,
+    guest_request: Option<String>,
 }
 
 /// `POST /bookings?room_id&date_from&date_to`: 200 the booking; 409 no rooms left; 400 / 422
 /// dates as in search; 404 unknown room.
 #[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
-    params(("room_id" = i32, Query, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD")),
+    params(("room_id" = i32, Query, minimum = 1, example = 1), ("date_from" = chrono::NaiveDate, Query, description = "Check-in, YYYY-MM-DD"), ("date_to" = chrono::NaiveDate, Query, description = "Check-out, YYYY-MM-DD"),
+        ("guest_name" = Option<String>, Query, max_length = 100, description = "Who stays (an addition; default: the account's name)"),
+        ("guest_request" = Option<String>, Query, max_length = 1000, description = "A request to the hotel (an addition)")),
     responses(
         (status = 200, description = "Booked: price is the room type's base price a night, total_cost the sum of the stay's nightly prices, both as they were when booked", body = BookingOut),
         (status = 400, description = "Check-out not after check-in, check-in past, longer than 30 nights, or beyond the booking window (the original stored them)", body = super::errors::Detail),
@@ -115,6 +129,8 @@ pub async fn book(
         room_id: None,
         date_from: None,
         date_to: None,
+        guest_name: None,
+        guest_request: None,
     });
     let missing: Vec<Problem> = [
         ("room_id", &query.room_id),
@@ -132,7 +148,17 @@ pub async fn book(
     };
     let room_id = positive_id(room_id, ["query", "room_id"])?;
     let stay = stay(date_from, date_to, state.clock.window())?;
-    let booking = bookings::book(&state, user.id, room_id, stay, None).await?;
+    let guest = GuestDetails::parse(query.guest_name.as_deref(), query.guest_request.as_deref())
+        .map_err(|error| Problem {
+            kind: "string_too_long",
+            loc: ["query", error.field()],
+            msg: error.to_string(),
+            input: match error.field() {
+                "guest_name" => query.guest_name.clone().into(),
+                _ => query.guest_request.clone().into(),
+            },
+        })?;
+    let booking = bookings::book(&state, user.id, room_id, stay, None, &guest).await?;
     Ok(Json(booking.into()))
 }
 

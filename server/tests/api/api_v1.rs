@@ -1,4 +1,7 @@
 //! The original's REST contract under /api/v1: field names, statuses and error shapes.
+use std::collections::HashSet;
+
+use app::model::BookingReference;
 use chrono::{Days, Local};
 use serde_json::Value;
 
@@ -285,7 +288,7 @@ async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
     };
     let stay = format!("date_from={}&date_to={}", day(20), day(22));
     // Room 4 has 8 rooms: the 9th booking of the same nights is refused (the original's test).
-    let mut ids = Vec::new();
+    let (mut ids, mut references) = (Vec::new(), Vec::new());
     for _ in 0..8 {
         let response = book(&guest, format!("room_id=4&{stay}")).await.unwrap();
         assert_eq!(response.status(), 200);
@@ -296,7 +299,16 @@ async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
             booking["price"].as_i64().map(|p| p * 2)
         );
         ids.push(booking["id"].as_i64().unwrap());
+        references.push(booking["reference"].as_str().unwrap().to_owned());
     }
+    // Each booking has its own reference, of the unambiguous alphabet, kept in the list.
+    assert!(
+        references
+            .iter()
+            .all(|r| BookingReference::parse(r).is_some_and(|p| p.as_str() == r)),
+        "{references:?}"
+    );
+    assert_eq!(references.iter().collect::<HashSet<_>>().len(), 8);
     let full = book(&other, format!("room_id=4&{stay}")).await.unwrap();
     assert_eq!(full.status(), 409);
     assert_eq!(
@@ -328,6 +340,11 @@ async fn bookings_are_made_listed_and_cancelled_without_overbooking() {
     let list = listed_bookings(&app, &guest).await;
     assert_eq!(list.len(), 8);
     assert!(list[0]["name"].is_string());
+    let listed: HashSet<_> = list
+        .iter()
+        .map(|b| b["reference"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, references.iter().cloned().collect());
 
     let malformed = authed(&app, reqwest::Method::DELETE, "/bookings/abc", &guest)
         .send()

@@ -63,9 +63,9 @@ async fn twenty_concurrent_bookings_for_three_rooms_never_overbook() {
         let room = add_room(&app, 3).await;
         let attempts = (0..20).map(|_| {
             let state = app.state.clone();
-            tokio::spawn(
-                async move { bookings::book(&state, user, room, stay(10, 12), None).await },
-            )
+            tokio::spawn(async move {
+                bookings::book(&state, user, room, stay(10, 12), None, &Default::default()).await
+            })
         });
         let results: Vec<_> = join_all(attempts)
             .await
@@ -97,6 +97,7 @@ async fn concurrent_http_bookings_get_409_once_full() {
         ("room_id", room.as_str()),
         ("date_from", &date(5)),
         ("date_to", &date(7)),
+        ("guest_name", "Anna"),
     ];
     let requests = (0..10).map(|_| app.server_fn_as(&token, "create_booking", &form));
     let statuses: Vec<u16> = join_all(requests)
@@ -121,15 +122,30 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
     let app = spawn_app().await;
     let user = app.signed_up_id("mail@example.com").await;
     let room = add_room(&app, 1).await;
-    let booking = bookings::book(&app.state, user, room, stay(3, 4), None)
-        .await
-        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        user,
+        room,
+        stay(3, 4),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(booking.price, app::model::Money::from_roubles(1000));
     assert_eq!(
         (booking.total_days, booking.total_cost),
         (1, app::model::Money::from_roubles(1000))
     );
-    let refused = bookings::book(&app.state, user, room, stay(3, 4), None).await;
+    let refused = bookings::book(
+        &app.state,
+        user,
+        room,
+        stay(3, 4),
+        None,
+        &Default::default(),
+    )
+    .await;
     assert_eq!(refused, Err(AppError::NoRoomsLeft));
     let queued = count(
         &app,
@@ -152,7 +168,15 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    let result = bookings::book(&app.state, user, room, stay(3, 4), None).await;
+    let result = bookings::book(
+        &app.state,
+        user,
+        room,
+        stay(3, 4),
+        None,
+        &Default::default(),
+    )
+    .await;
     assert_eq!(result, Err(AppError::Internal(Cause::NONE)));
     let stored = count(
         &app,
@@ -173,7 +197,12 @@ async fn booking_applies_the_date_rules_and_knows_its_rooms() {
             .server_fn_as(
                 &token,
                 "create_booking",
-                &[("room_id", room), ("date_from", &from), ("date_to", &to)],
+                &[
+                    ("room_id", room),
+                    ("date_from", &from),
+                    ("date_to", &to),
+                    ("guest_name", "Anna"),
+                ],
             )
             .await;
         let status = response.status().as_u16();
@@ -204,6 +233,7 @@ async fn booking_applies_the_date_rules_and_knows_its_rooms() {
         999_999.into(),
         stay(3, 4),
         None,
+        &Default::default(),
     )
     .await;
     assert_eq!(unknown, Err(AppError::NotFound));
@@ -231,9 +261,16 @@ async fn nobody_sees_or_cancels_another_guests_booking() {
     let owner = app.signed_up_id("owner@example.com").await;
     let stranger_token = app.signed_up("stranger@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, owner, room, stay(8, 9), None)
-        .await
-        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        owner,
+        room,
+        stay(8, 9),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
 
     let response = app.server_fn_as(&stranger_token, "my_bookings", &[]).await;
     let listed: Value = response.json().await.unwrap();
@@ -275,7 +312,7 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
     let room = add_room(&app, 1).await;
     let hotel = catalog::hotel_of_room(&app.state.db, room).await.unwrap();
     let stay = stay(8, 9);
-    let booking = bookings::book(&app.state, owner, room, stay, None)
+    let booking = bookings::book(&app.state, owner, room, stay, None, &Default::default())
         .await
         .unwrap();
     let full = catalog::hotel_details(&app.state, hotel, stay, None)
@@ -311,12 +348,26 @@ async fn my_bookings_lists_upcoming_first() {
     let app = spawn_app().await;
     let owner = app.signed_up_id("order@example.com").await;
     let room = add_room(&app, 5).await;
-    let later = bookings::book(&app.state, owner, room, stay(20, 22), None)
-        .await
-        .unwrap();
-    let sooner = bookings::book(&app.state, owner, room, stay(2, 3), None)
-        .await
-        .unwrap();
+    let later = bookings::book(
+        &app.state,
+        owner,
+        room,
+        stay(20, 22),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let sooner = bookings::book(
+        &app.state,
+        owner,
+        room,
+        stay(2, 3),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
          VALUES ($1, $2, $3, $4, 1000)",
@@ -351,9 +402,16 @@ async fn cancelling_closes_at_the_midnight_ending_the_check_in_day() {
     let app = spawn_app().await;
     let guest = app.signed_up_id("midnight@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, guest, room, stay(3, 5), None)
-        .await
-        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        guest,
+        room,
+        stay(3, 5),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let check_in = booking.date_from;
     let last_second = at(&app, check_in, 23, 59, 59);
     let midnight = at(&app, check_in.succ_opt().unwrap(), 0, 0, 0);
@@ -383,9 +441,16 @@ async fn a_stay_turns_past_at_the_midnight_starting_its_check_out_day() {
     let app = spawn_app().await;
     let guest = app.signed_up_id("checkout@example.com").await;
     let room = add_room(&app, 2).await;
-    let booking = bookings::book(&app.state, guest, room, stay(3, 5), None)
-        .await
-        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        guest,
+        room,
+        stay(3, 5),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let last_night = booking.date_to.pred_opt().unwrap();
     let stage = async |state: AppState| bookings::list(&state, guest).await.unwrap()[0].stage;
     assert_eq!(
@@ -395,5 +460,113 @@ async fn a_stay_turns_past_at_the_midnight_starting_its_check_out_day() {
     assert_eq!(
         stage(at(&app, booking.date_to, 0, 0, 0)).await,
         BookingStage::Past
+    );
+}
+
+#[tokio::test]
+async fn the_guest_staying_and_their_request_are_kept_and_the_name_is_offered_next_time() {
+    let app = spawn_app().await;
+    let token = app.signed_up("named@example.com").await;
+    let room = add_room(&app, 5).await.to_string();
+    let post = async |fields: &[(&str, &str)]| {
+        let (from, to) = (date(5), date(7));
+        let mut form = vec![
+            ("room_id", room.as_str()),
+            ("date_from", from.as_str()),
+            ("date_to", to.as_str()),
+        ];
+        form.extend_from_slice(fields);
+        let response = app.server_fn_as(&token, "create_booking", &form).await;
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap())
+    };
+    let quote = async || {
+        let (from, to) = (date(5), date(7));
+        let form = [
+            ("room_id", room.as_str()),
+            ("date_from", from.as_str()),
+            ("date_to", to.as_str()),
+        ];
+        let response = app.server_fn_as(&token, "booking_quote", &form).await;
+        response.json::<Value>().await.unwrap()["account_name"].clone()
+    };
+    assert_eq!(quote().await, Value::Null, "a new account has no name yet");
+
+    // The page requires the name; every field's rule answers under its own name.
+    let (status, body) = post(&[("guest_name", "  ")]).await;
+    assert_eq!(
+        (status, &body["Invalid"]["GuestDetails"]),
+        (422, &"NameMissing".into())
+    );
+    let long_name = "Я".repeat(101);
+    let (status, body) = post(&[("guest_name", &long_name)]).await;
+    assert_eq!(
+        (status, &body["Invalid"]["GuestDetails"]),
+        (422, &"NameTooLong".into())
+    );
+    let long_request = "ё".repeat(1001);
+    let (status, body) = post(&[("guest_name", "Anna"), ("guest_request", &long_request)]).await;
+    assert_eq!(
+        (status, &body["Invalid"]["GuestDetails"]),
+        (422, &"RequestTooLong".into())
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM bookings WHERE room_id = $1")
+        .bind(room.parse::<i32>().unwrap())
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was booked on bad input");
+
+    let (status, booking) = post(&[
+        ("guest_name", " Анна   Петрова "),
+        ("guest_request", "Поздний заезд,\r\nоколо 23:00"),
+    ])
+    .await;
+    assert_eq!(status, 200, "{booking}");
+    assert_eq!(booking["guest"]["name"], "Анна Петрова");
+    assert_eq!(booking["guest"]["request"], "Поздний заезд,\nоколо 23:00");
+    assert_eq!(
+        quote().await,
+        "Анна Петрова",
+        "the account took the first name given"
+    );
+
+    // Booking for someone else keeps the account's name; the API without a name uses it.
+    let (_, other) = post(&[("guest_name", "Борис")]).await;
+    assert_eq!(other["guest"]["name"], "Борис");
+    assert_eq!(quote().await, "Анна Петрова");
+    let api = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/bookings?room_id={room}&date_from={}&date_to={}",
+            date(8),
+            date(9)
+        )))
+        .header("cookie", format!("booking_access_token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 200);
+    let api: Value = api.json().await.unwrap();
+    assert_eq!(
+        (&api["guest_name"], &api["guest_request"]),
+        (&"Анна Петрова".into(), &Value::Null)
+    );
+    let too_long = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/bookings?room_id={room}&date_from={}&date_to={}&guest_name={long_name}",
+            date(8),
+            date(9)
+        )))
+        .header("cookie", format!("booking_access_token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), 422);
+    let problem: Value = too_long.json().await.unwrap();
+    assert_eq!(
+        problem["detail"][0]["loc"],
+        serde_json::json!(["query", "guest_name"])
     );
 }

@@ -277,9 +277,16 @@ async fn rooms_left(app: &crate::helpers::TestApp, hotel: HotelId) -> (RoomId, i
 
 async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: RoomId) {
     let user = app.signed_up_id(email).await;
-    bookings::book(&app.state, user, room, search().stay, None)
-        .await
-        .unwrap();
+    bookings::book(
+        &app.state,
+        user,
+        room,
+        search().stay,
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn logged_invalidations(app: &crate::helpers::TestApp) -> i64 {

@@ -323,9 +323,16 @@ async fn availability_is_counted_night_by_night_on_every_path() {
     settle_invalidations(&app).await;
     // Two bookings overlap [10, 14), but no night of it has more than one: a room is free.
     assert!(paths_agree(&app, hotel, "Ночеград", room, 10, 14).await);
-    bookings::book(&app.state, guest, room, stay(10, 14), None)
-        .await
-        .unwrap();
+    bookings::book(
+        &app.state,
+        guest,
+        room,
+        stay(10, 14),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     settle_invalidations(&app).await;
     // Now every night of it is full, and a stay sharing any one of them is refused everywhere.
     for (from, to) in [(10, 11), (13, 14), (9, 11), (13, 16)] {
@@ -334,7 +341,15 @@ async fn availability_is_counted_night_by_night_on_every_path() {
             "{from}..{to}"
         );
         assert_eq!(
-            bookings::book(&app.state, guest, room, stay(from, to), None).await,
+            bookings::book(
+                &app.state,
+                guest,
+                room,
+                stay(from, to),
+                None,
+                &Default::default()
+            )
+            .await,
             Err(AppError::NoRoomsLeft),
             "{from}..{to}"
         );
@@ -361,14 +376,29 @@ async fn the_last_free_room_goes_to_one_guest_and_comes_back_on_cancel() {
         [1],
         "the last one"
     );
-    let last = bookings::book(&app.state, guest, rooms[0], stay(10, 13), None)
-        .await
-        .unwrap();
+    let last = bookings::book(
+        &app.state,
+        guest,
+        rooms[0],
+        stay(10, 13),
+        None,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     settle_invalidations(&app).await;
     assert_eq!(rooms_left(&app, hotel, stay(10, 13)).await, [0]);
     assert!(names(&search_for(&app, "Крайград", 11, 12).await).is_empty());
     assert_eq!(
-        bookings::book(&app.state, guest, rooms[0], stay(11, 12), None).await,
+        bookings::book(
+            &app.state,
+            guest,
+            rooms[0],
+            stay(11, 12),
+            None,
+            &Default::default()
+        )
+        .await,
         Err(AppError::NoRoomsLeft),
         "night 11 holds all three"
     );
@@ -636,15 +666,43 @@ async fn serves_from_the_database_when_redis_is_unreachable() {
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
 
+/// The stay total of each room type on the hotel page, through its server function.
+async fn page_totals(app: &TestApp, hotel: HotelId, from: u64, to: u64) -> (u16, Vec<i64>) {
+    let (from, to) = (day(from).to_string(), day(to).to_string());
+    let id = hotel.to_string();
+    let form = [
+        ("hotel_id", id.as_str()),
+        ("date_from", &from),
+        ("date_to", &to),
+    ];
+    let response = app.server_fn("get_hotel", &form).await;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("a JSON answer");
+    let totals = body["rooms"]
+        .as_array()
+        .map(|rooms| {
+            rooms
+                .iter()
+                .filter_map(|room| room["total_cost"].as_i64())
+                .collect()
+        })
+        .unwrap_or_default();
+    (status, totals)
+}
+
 #[tokio::test]
 async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
-    // Without Redis every search goes through the index, so this sees the index alone.
+    // Without Redis every search and hotel page goes through the index, so this sees it alone.
     let app = spawn_app_with(&[("REDIS_URL", "redis://127.0.0.1:1")]).await;
     assert!(names(&search_for(&app, "Новоград", 10, 12).await).is_empty());
     let (hotel, rooms) = add_hotel(&app, "Новый", "Новоград", &[(4_000, 1)]).await;
     let results = search_for(&app, "новоград", 10, 12).await;
     assert_eq!(names(&results), ["Новый"]);
     assert_eq!(results["hotels"][0]["min_total"], 2 * 4_000 * KOPECKS);
+    assert_eq!(
+        page_totals(&app, hotel, 10, 12).await,
+        (200, vec![2 * 4_000 * KOPECKS])
+    );
 
     sqlx::query("UPDATE rooms SET price = 3500 WHERE id = $1")
         .bind(rooms[0])
@@ -653,6 +711,30 @@ async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
         .unwrap();
     let results = search_for(&app, "Новоград", 10, 12).await;
     assert_eq!(results["hotels"][0]["min_total"], 2 * 3_500 * KOPECKS);
+    assert_eq!(
+        page_totals(&app, hotel, 10, 12).await,
+        (200, vec![2 * 3_500 * KOPECKS])
+    );
+    // A rate rule is a catalog edit too: the page prices its night at once.
+    sqlx::query(
+        "INSERT INTO rate_rules (room_id, date_from, date_to, kind, value)
+         VALUES ($1, $2, $3, 'price', 5000)",
+    )
+    .bind(rooms[0])
+    .bind(day(10))
+    .bind(day(11))
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let expected = (3_500 + 5_000) * KOPECKS;
+    assert_eq!(
+        page_totals(&app, hotel, 10, 12).await,
+        (200, vec![expected])
+    );
+    assert_eq!(
+        search_for(&app, "Новоград", 10, 12).await["hotels"][0]["min_total"],
+        expected
+    );
 
     sqlx::query("DELETE FROM hotels WHERE id = $1")
         .bind(hotel)
@@ -660,6 +742,7 @@ async fn catalog_edits_reach_the_in_memory_search_index_at_once() {
         .await
         .unwrap();
     assert!(names(&search_for(&app, "Новоград", 10, 12).await).is_empty());
+    assert_eq!(page_totals(&app, hotel, 10, 12).await.0, 404);
 }
 
 #[tokio::test]

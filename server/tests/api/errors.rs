@@ -87,7 +87,9 @@ async fn an_internal_failure_is_logged_once_with_its_cause_and_never_sent() {
         .header("accept", "text/html")
         .header("cookie", format!("booking_access_token={token}"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("room_id=1&date_from={from}&date_to={to}"))
+        .body(format!(
+            "room_id=1&date_from={from}&date_to={to}&guest_name=Anna"
+        ))
         .send()
         .await
         .unwrap();

@@ -107,7 +107,7 @@ fn day(offset: u64) -> NaiveDate {
 }
 
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
-async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::BookingId {
+async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::Booking {
     let user = app.signed_up_id(email).await;
     let stay = app::model::StayDates::new(
         day(from),
@@ -116,10 +116,13 @@ async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::BookingId 
     )
     .unwrap();
     let room = app::model::RoomId::from(9);
-    bookings::book(&app.state, user, room, stay, None)
+    let guest = app::model::GuestDetails {
+        name: Some("Анна <Петрова>".into()),
+        request: Some("Поздний заезд".into()),
+    };
+    bookings::book(&app.state, user, room, stay, None, &guest)
         .await
         .unwrap()
-        .id
 }
 
 #[tokio::test]
@@ -127,7 +130,7 @@ async fn the_confirmation_arrives_once_with_the_booking_details() {
     let app = spawn_app().await;
     let maildev = MailDev::start_on(free_port());
     let jobs = jobs_for(&app, Some(maildev.smtp_port), None);
-    booked(&app, "guest@example.com", 10).await;
+    let booking = booked(&app, "guest@example.com", 10).await;
 
     let report = jobs::drain_outbox(&jobs).await.unwrap();
     assert_eq!(report.sent, 1);
@@ -146,9 +149,15 @@ async fn the_confirmation_arrives_once_with_the_booking_details() {
         "{text}"
     );
     assert!(text.contains("Ночей: 2"), "{text}");
+    let reference = format!("Номер бронирования: {}", booking.reference);
+    assert!(text.contains(&reference), "{text}");
     assert!(text.contains("10\u{202f}000"), "{text}");
     assert!(text.contains("http://booking.test/bookings"), "{text}");
-    assert!(email["html"].as_str().unwrap().contains("<table>"));
+    assert!(text.contains("Гость: Анна <Петрова>"), "{text}");
+    assert!(text.contains("Пожелания: Поздний заезд"), "{text}");
+    let html = email["html"].as_str().unwrap();
+    assert!(html.contains("<table>"));
+    assert!(html.contains("Анна &lt;Петрова&gt;"), "{html}");
 
     let again = jobs::drain_outbox(&jobs).await.unwrap();
     assert_eq!(again.sent, 0, "sent state is recorded: never twice");
@@ -241,10 +250,10 @@ async fn due_now(app: &TestApp) {
 #[tokio::test]
 async fn reminders_are_chosen_by_check_in_day_once_and_never_for_cancelled_bookings() {
     let app = spawn_app().await;
-    let tomorrow = booked(&app, "one@example.com", 1).await;
-    let in_three_days = booked(&app, "three@example.com", 3).await;
+    let tomorrow = booked(&app, "one@example.com", 1).await.id;
+    let in_three_days = booked(&app, "three@example.com", 3).await.id;
     booked(&app, "two@example.com", 2).await;
-    let cancelled = booked(&app, "cancel@example.com", 1).await;
+    let cancelled = booked(&app, "cancel@example.com", 1).await.id;
     sqlx::query("UPDATE bookings SET cancelled_at = now() WHERE id = $1")
         .bind(cancelled)
         .execute(&app.state.db)

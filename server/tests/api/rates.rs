@@ -164,9 +164,16 @@ async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_som
     )
     .await;
     assert_eq!(api[0]["rooms_left"], 1);
-    bookings::book(&app.state, guest, room, stay(1, 10), None)
-        .await
-        .expect("one room is free every night");
+    bookings::book(
+        &app.state,
+        guest,
+        room,
+        stay(1, 10),
+        None,
+        &Default::default(),
+    )
+    .await
+    .expect("one room is free every night");
     // Now nights 1 and 5 are full; every stay holding either is refused, the others are not.
     for (from, to, left) in [
         (0, 1, 2),
@@ -190,12 +197,27 @@ async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_som
         );
     }
     assert_eq!(
-        bookings::book(&app.state, guest, room, stay(4, 6), None).await,
+        bookings::book(
+            &app.state,
+            guest,
+            room,
+            stay(4, 6),
+            None,
+            &Default::default()
+        )
+        .await,
         Err(AppError::NoRoomsLeft)
     );
-    bookings::book(&app.state, guest, room, stay(2, 5), None)
-        .await
-        .expect("the nights between are free");
+    bookings::book(
+        &app.state,
+        guest,
+        room,
+        stay(2, 5),
+        None,
+        &Default::default(),
+    )
+    .await
+    .expect("the nights between are free");
 }
 
 #[tokio::test]
@@ -241,7 +263,7 @@ async fn prices_follow_rules_weekdays_and_overrides_and_bookings_keep_theirs() {
         [rub(6355)]
     );
 
-    let booking = bookings::book(&app.state, guest, room, week, None)
+    let booking = bookings::book(&app.state, guest, room, week, None, &Default::default())
         .await
         .unwrap();
     assert_eq!(booking.nights, expected);
@@ -365,7 +387,15 @@ async fn restrictions_refuse_stays_on_every_path_and_say_why() {
             usize::from(refusal.is_none()),
             "search [{from},{to})"
         );
-        let booked = bookings::book(&app.state, guest, room, stay(from, to), None).await;
+        let booked = bookings::book(
+            &app.state,
+            guest,
+            room,
+            stay(from, to),
+            None,
+            &Default::default(),
+        )
+        .await;
         match refusal {
             Some(refusal) => assert_eq!(booked, Err(AppError::Refused(refusal))),
             None => {
@@ -518,15 +548,30 @@ async fn parties_see_only_room_types_that_take_them() {
     assert_eq!(bad.status().as_u16(), 422);
     // Booking with a party the room does not take is refused; the right room books.
     assert_eq!(
-        bookings::book(&app.state, guest, single, nights, Some(party(2, 0))).await,
+        bookings::book(
+            &app.state,
+            guest,
+            single,
+            nights,
+            Some(party(2, 0)),
+            &Default::default()
+        )
+        .await,
         Err(AppError::Refused(StayRefusal::TooManyGuests {
             max_adults: 1,
             max_children: 0
         }))
     );
-    bookings::book(&app.state, guest, family, nights, Some(party(2, 2)))
-        .await
-        .unwrap();
+    bookings::book(
+        &app.state,
+        guest,
+        family,
+        nights,
+        Some(party(2, 2)),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
 }
 
 /// Random stays of 1 to 7 nights starting in a 14-night window.
@@ -556,9 +601,17 @@ async fn bursts_of_overlapping_stays_from_two_processes_never_overfill_a_night()
             } else {
                 second.state.clone()
             };
-            tokio::spawn(
-                async move { bookings::book(&state, guest, room, stay(from, to), None).await },
-            )
+            tokio::spawn(async move {
+                bookings::book(
+                    &state,
+                    guest,
+                    room,
+                    stay(from, to),
+                    None,
+                    &Default::default(),
+                )
+                .await
+            })
         });
         let results: Vec<_> = join_all(attempts)
             .await

@@ -15,11 +15,12 @@ fn date(offset: u64) -> String {
 }
 
 /// Demo room type 1 for two nights, as a form.
-fn stay_form() -> [(&'static str, String); 3] {
+fn stay_form() -> [(&'static str, String); 4] {
     [
         ("room_id", "1".to_owned()),
         ("date_from", date(20)),
         ("date_to", date(22)),
+        ("guest_name", "Anna".to_owned()),
     ]
 }
 

@@ -124,6 +124,16 @@ impl<'a> UserRepo<'a> {
 
     /// Sets a new password hash and ends every session begun before (a password change).
     /// Sessions are compared at whole seconds, as tokens carry them.
+    /// The name the account's holder goes by, if they gave one (see `bookings`).
+    pub async fn full_name(&self, id: UserId) -> Result<Option<String>, AppError> {
+        Ok(
+            sqlx::query_scalar!("SELECT full_name FROM users WHERE id = $1", id.get())
+                .fetch_optional(self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
     pub async fn change_password(&self, id: UserId, hashed_password: &str) -> Result<(), AppError> {
         sqlx::query!(
             "UPDATE users SET hashed_password = $2, sessions_since = date_trunc('second', now())

@@ -3,7 +3,8 @@ use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::{
-    Booking, BookingDetails, BookingId, HotelId, Money, Party, RoomId, StayDates, UserId,
+    Booking, BookingDetails, BookingId, BookingReference, GuestDetails, HotelId, Money, Party,
+    RoomId, StayDates, UserId,
 };
 use crate::server::notifications::{self, NotificationKind};
 use crate::server::pictures::media::Media;
@@ -13,6 +14,7 @@ use crate::server::rates;
 #[derive(sqlx::FromRow)]
 struct BookingRow {
     id: BookingId,
+    reference: BookingReference,
     room_id: RoomId,
     user_id: UserId,
     date_from: NaiveDate,
@@ -22,12 +24,15 @@ struct BookingRow {
     total_cost: i64,
     total_days: i32,
     cancelled: bool,
+    guest_name: Option<String>,
+    guest_request: Option<String>,
 }
 
 impl From<BookingRow> for Booking {
     fn from(row: BookingRow) -> Self {
         Booking {
             id: row.id,
+            reference: row.reference,
             room_id: row.room_id,
             user_id: row.user_id,
             date_from: row.date_from,
@@ -41,6 +46,10 @@ impl From<BookingRow> for Booking {
             total_cost: Money::from_roubles(row.total_cost),
             total_days: row.total_days,
             cancelled: row.cancelled,
+            guest: GuestDetails {
+                name: row.guest_name,
+                request: row.guest_request,
+            },
         }
     }
 }
@@ -101,9 +110,9 @@ impl ListedRow {
     }
 }
 
-const BOOKING_COLUMNS: &str = "b.id, b.room_id, b.user_id, b.date_from, b.date_to,
+const BOOKING_COLUMNS: &str = "b.id, b.reference, b.room_id, b.user_id, b.date_from, b.date_to,
     b.price::bigint AS price, b.night_prices, b.total_cost, b.total_days,
-    b.cancelled_at IS NOT NULL AS cancelled";
+    b.cancelled_at IS NOT NULL AS cancelled, b.guest_name, b.guest_request";
 
 /// A booking made or cancelled, with what the cache and the mail need to know.
 pub struct BookingChange {
@@ -143,6 +152,7 @@ impl<'a> BookingRepo<'a> {
         room_id: RoomId,
         stay: StayDates,
         party: Option<Party>,
+        guest: &GuestDetails,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
         let room = sqlx::query!(
@@ -188,9 +198,17 @@ impl<'a> BookingRepo<'a> {
             .map(|price| i32::try_from(price.whole_roubles()).unwrap_or(i32::MAX))
             .collect();
         // The booking's columns are shared by every statement here: assembled at run time.
+        // Without a guest's name the account's is taken; an account without a name takes the
+        // first one given (the book page fills it in next time), in the same statement.
         let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price, night_prices)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "WITH named AS (
+                 UPDATE users SET full_name = $7
+                 WHERE id = $2 AND full_name IS NULL AND $7::text IS NOT NULL
+             )
+             INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price, night_prices,
+                                        guest_name, guest_request)
+             VALUES ($1, $2, $3, $4, $5, $6,
+                     coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8)
              RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
         )))
         .bind(room_id)
@@ -199,6 +217,8 @@ impl<'a> BookingRepo<'a> {
         .bind(stay.check_out())
         .bind(i32::try_from(room.price).unwrap_or(i32::MAX))
         .bind(night_prices)
+        .bind(guest.name.as_deref())
+        .bind(guest.request.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;

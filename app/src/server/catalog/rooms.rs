@@ -5,9 +5,9 @@ use sqlx::PgPool;
 use crate::error::AppError;
 use crate::model::{HotelId, Money, Room, RoomId, StayDates};
 
-/// A room type with its free count for a stay, as the availability query returns it.
+/// A `rooms` row with its picture.
 #[derive(sqlx::FromRow)]
-struct RoomAvailabilityRow {
+struct RoomRow {
     id: RoomId,
     hotel_id: HotelId,
     name: String,
@@ -19,31 +19,21 @@ struct RoomAvailabilityRow {
     max_children: i16,
     image_id: Option<i32>,
     picture_digest: Option<String>,
-    booked: i64,
 }
 
-/// A room type and how many of it are free for a stay.
-pub struct RoomAvailability {
-    pub room: Room,
-    pub rooms_left: i64,
-}
-
-impl From<RoomAvailabilityRow> for RoomAvailability {
-    fn from(row: RoomAvailabilityRow) -> Self {
-        RoomAvailability {
-            room: Room {
-                id: row.id,
-                hotel_id: row.hotel_id,
-                name: row.name,
-                description: row.description,
-                price: Money::from_roubles(row.price),
-                services: row.services,
-                quantity: row.quantity,
-                occupancy: crate::server::rates::occupancy(row.max_adults, row.max_children),
-                image_id: row.image_id,
-                picture_digest: row.picture_digest,
-            },
-            rooms_left: rooms_left(row.quantity, row.booked),
+impl From<RoomRow> for Room {
+    fn from(row: RoomRow) -> Self {
+        Room {
+            id: row.id,
+            hotel_id: row.hotel_id,
+            name: row.name,
+            description: row.description,
+            price: Money::from_roubles(row.price),
+            services: row.services,
+            quantity: row.quantity,
+            occupancy: crate::server::rates::occupancy(row.max_adults, row.max_children),
+            image_id: row.image_id,
+            picture_digest: row.picture_digest,
         }
     }
 }
@@ -92,11 +82,11 @@ impl<'a> RoomRepo<'a> {
     /// Every room type of `hotel_id`, cheapest first (availability aside).
     pub async fn for_hotel(&self, hotel_id: HotelId) -> Result<Vec<Room>, AppError> {
         let rows = sqlx::query_as!(
-            RoomAvailabilityRow,
+            RoomRow,
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.price::bigint AS "price!", r.services, r.quantity,
                       r.max_adults, r.max_children,
-                      r.image_id, rp.digest AS "picture_digest?", 0::bigint AS "booked!"
+                      r.image_id, rp.digest AS "picture_digest?"
                FROM rooms r
                LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
                WHERE r.hotel_id = $1
@@ -105,37 +95,7 @@ impl<'a> RoomRepo<'a> {
         )
         .fetch_all(self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| RoomAvailability::from(row).room)
-            .collect())
-    }
-
-    /// Every room type of `hotel_id` with its free count for `stay`, by base price, in one query.
-    pub async fn availability(
-        &self,
-        hotel_id: HotelId,
-        stay: StayDates,
-    ) -> Result<Vec<RoomAvailability>, AppError> {
-        let rows = sqlx::query_as!(
-            RoomAvailabilityRow,
-            r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
-                      r.description, r.price::bigint AS "price!", r.services, r.quantity,
-                      r.max_adults, r.max_children,
-                      r.image_id, rp.digest AS "picture_digest?",
-                      coalesce((SELECT max(n.booked) FROM booked_nights($2, $3) n
-                                WHERE n.room_id = r.id), 0) AS "booked!"
-               FROM rooms r
-               LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
-               WHERE r.hotel_id = $1
-               ORDER BY r.price, r.id"#,
-            hotel_id.get(),
-            stay.check_in(),
-            stay.check_out(),
-        )
-        .fetch_all(self.pool)
-        .await?;
-        Ok(rows.into_iter().map(RoomAvailability::from).collect())
+        Ok(rows.into_iter().map(Room::from).collect())
     }
 
     /// The bookings on the busiest night of `stay`, for each room type of `hotel_ids` that has any.

@@ -1,6 +1,7 @@
-//! Search without the cache: the catalog's static part (which hotels match a place, their room
-//! types, prices and capacities) is kept in memory per place, and only availability (bookings,
-//! which change all the time) is read from the database, a batch of hotels at a time.
+//! Search and hotel pages without the cache: the catalog's static part (which hotels match a
+//! place, their room types, prices, rates and capacities) is kept in memory per place and per
+//! hotel, and only availability (bookings, which change all the time) is read from the
+//! database, a batch of hotels at a time.
 //!
 //! Before, PostgreSQL matched the place, sorted its room types and probed them one by one on
 //! every search; that was most of a search's cost. The static part changes only when an admin
@@ -8,7 +9,8 @@
 //! process when to reload it, so nothing stale is used.
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{Days, NaiveDate};
 use tokio::sync::OnceCell;
@@ -17,13 +19,16 @@ use super::hotels::{CandidateHotel, HotelRepo};
 use super::rooms::{RoomRepo, rooms_left};
 use crate::error::AppError;
 use crate::model::{
-    BookingWindow, Hotel, HotelId, HotelSearch, LocationQuery, Money, Party, RoomId, SortOrder,
-    StayDates,
+    BookingWindow, Hotel, HotelId, HotelSearch, LocationQuery, Money, Party, Room, RoomId,
+    SortOrder, StayDates,
 };
-use crate::server::rates;
+use crate::server::rates::{self, RoomRates};
 
 /// Places kept at once; past it the index starts afresh (places are few; this bounds memory).
 const MAX_PLACES: usize = 512;
+
+/// Hotels kept at once for their pages (a few kilobytes each); past it they start afresh.
+const MAX_HOTELS: usize = 16_384;
 
 /// Hotels probed per query at most: a page needs about as many hotels as it shows.
 const MAX_BATCH: usize = 64;
@@ -330,19 +335,38 @@ pub struct SearchPage {
     pub has_more: bool,
 }
 
-type Slot = Arc<OnceCell<Arc<Candidates>>>;
+/// A hotel as its page shows it, availability aside: the hotel, and each of its room types with
+/// its rates and restrictions (from the day they were loaded on), by base price.
+#[derive(Debug)]
+pub struct HotelEntry {
+    pub hotel: Hotel,
+    pub rooms: Vec<(Room, RoomRates)>,
+}
 
-/// What the candidates in memory were loaded from: the catalog's version, and the day their
+/// Filled once by the first reader; concurrent readers wait for that one load.
+type Slot<T> = Arc<OnceCell<Arc<T>>>;
+
+/// What the entries in memory were loaded from: the catalog's version, and the day their
 /// rates start on (a new day loads them afresh, so the booking window is always covered).
 type Loaded = (i64, NaiveDate);
 
 #[derive(Default)]
 struct Places {
     loaded: Option<Loaded>,
-    by_place: HashMap<Option<String>, Slot>,
+    by_place: HashMap<Option<String>, Slot<Candidates>>,
+    by_hotel: HashMap<HotelId, Slot<HotelEntry>>,
 }
 
-/// The in-memory candidates of every place searched lately, for the current catalog version.
+/// The slot of `key`, made empty if new; a full map starts afresh (this bounds memory).
+fn bounded_slot<K: Eq + Hash, T>(map: &mut HashMap<K, Slot<T>>, key: K, max: usize) -> Slot<T> {
+    if map.len() >= max && !map.contains_key(&key) {
+        map.clear();
+    }
+    map.entry(key).or_default().clone()
+}
+
+/// The in-memory candidates of every place searched lately and the hotels shown lately, for
+/// the current catalog version.
 #[derive(Default)]
 pub struct SearchIndex {
     places: Mutex<Places>,
@@ -394,21 +418,19 @@ impl SearchIndex {
         location: Option<&LocationQuery>,
         window: BookingWindow,
     ) -> Result<Arc<Candidates>, AppError> {
-        let repo = HotelRepo::new(db);
-        let version = repo.catalog_version().await?;
-        let until = window
-            .last_check_in()
-            .checked_add_days(Days::new(StayDates::MAX_NIGHTS as u64))
-            .unwrap_or(NaiveDate::MAX);
+        let (loaded, until) = current(db, window).await?;
         let load = || async {
-            let hotels = repo
+            let hotels = HotelRepo::new(db)
                 .search_candidates(location, window.today, until)
                 .await?;
             Ok::<_, AppError>(Arc::new(Candidates::new(hotels)))
         };
         // Keyed like the query matches: case-insensitively.
         let place = location.map(|location| location.as_str().to_lowercase());
-        let Some(slot) = self.slot((version, window.today), place) else {
+        let slot = self
+            .places(loaded)
+            .map(|mut places| bounded_slot(&mut places.by_place, place, MAX_PLACES));
+        let Some(slot) = slot else {
             // This search read an older version than another one already did: serve it, but
             // keep nothing from it.
             return load().await;
@@ -416,19 +438,83 @@ impl SearchIndex {
         slot.get_or_try_init(load).await.cloned()
     }
 
-    fn slot(&self, loaded: Loaded, place: Option<String>) -> Option<Slot> {
+    /// A hotel and its room types with their rates, loaded once per catalog version and day
+    /// like a place's candidates; `NotFound` for an unknown hotel.
+    pub async fn hotel(
+        &self,
+        db: &sqlx::PgPool,
+        hotel_id: HotelId,
+        window: BookingWindow,
+    ) -> Result<Arc<HotelEntry>, AppError> {
+        let (loaded, until) = current(db, window).await?;
+        let load = || async {
+            let entry = load_hotel(db, hotel_id, window.today, until).await?;
+            Ok::<_, AppError>(Arc::new(entry))
+        };
+        let slot = self
+            .places(loaded)
+            .map(|mut places| bounded_slot(&mut places.by_hotel, hotel_id, MAX_HOTELS));
+        let Some(slot) = slot else {
+            return load().await;
+        };
+        slot.get_or_try_init(load).await.cloned()
+    }
+
+    /// The entries in memory, emptied first if they were loaded from an older version or day
+    /// than `loaded`; `None` if `loaded` itself is older than what they hold.
+    fn places(&self, loaded: Loaded) -> Option<MutexGuard<'_, Places>> {
         let mut places = self.places.lock().unwrap_or_else(PoisonError::into_inner);
         if places.loaded.is_some_and(|current| loaded < current) {
             return None;
         }
-        if places.loaded != Some(loaded)
-            || (places.by_place.len() >= MAX_PLACES && !places.by_place.contains_key(&place))
-        {
+        if places.loaded != Some(loaded) {
             places.by_place.clear();
+            places.by_hotel.clear();
             places.loaded = Some(loaded);
         }
-        Some(places.by_place.entry(place).or_default().clone())
+        Some(places)
     }
+}
+
+/// What entries may be kept under now (the catalog's version, today), and the last night a
+/// stay in the booking window may hold, which their rates must reach.
+async fn current(
+    db: &sqlx::PgPool,
+    window: BookingWindow,
+) -> Result<(Loaded, NaiveDate), AppError> {
+    let version = HotelRepo::new(db).catalog_version().await?;
+    let until = window
+        .last_check_in()
+        .checked_add_days(Days::new(StayDates::MAX_NIGHTS as u64))
+        .unwrap_or(NaiveDate::MAX);
+    Ok(((version, window.today), until))
+}
+
+/// Reads a hotel, its room types and their rates on `[from, to)`.
+async fn load_hotel(
+    db: &sqlx::PgPool,
+    hotel_id: HotelId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HotelEntry, AppError> {
+    let hotel = HotelRepo::new(db)
+        .find(hotel_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rooms = RoomRepo::new(db).for_hotel(hotel_id).await?;
+    let bases: Vec<(RoomId, Money)> = rooms.iter().map(|room| (room.id, room.price)).collect();
+    let mut conn = db.acquire().await?;
+    let mut plans = rates::for_rooms(&mut conn, &bases, from, to).await?;
+    let rooms = rooms
+        .into_iter()
+        .map(|room| {
+            let plan = plans
+                .remove(&room.id)
+                .unwrap_or_else(|| RoomRates::flat(room.price));
+            (room, plan)
+        })
+        .collect();
+    Ok(HotelEntry { hotel, rooms })
 }
 
 /// Walks `candidates` until `wanted` hotels with a room free for `stay` are found.

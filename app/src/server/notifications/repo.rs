@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{BookingId, Money};
+use crate::model::{BookingId, BookingReference, Money};
 use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
@@ -16,6 +16,9 @@ pub struct Notification {
     /// Past this, a failed attempt is the last one.
     pub retry_until: DateTime<Utc>,
     pub booking_id: BookingId,
+    pub reference: BookingReference,
+    pub guest_name: Option<String>,
+    pub guest_request: Option<String>,
     pub email: String,
     pub hotel_name: String,
     pub hotel_location: String,
@@ -65,6 +68,8 @@ impl<'a> NotificationRepo<'a> {
              )
              SELECT c.id AS "id!", c.kind AS "kind!", c.attempts AS "attempts!",
                     c.retry_until AS "retry_until!", c.booking_id AS "booking_id!: BookingId",
+                    b.reference AS "reference: BookingReference",
+                    b.guest_name, b.guest_request,
                     u.email, h.name AS hotel_name, h.location AS hotel_location,
                     r.name AS room_name, b.date_from, b.date_to, b.total_days AS "total_days!",
                     b.total_cost * 100 AS "total_cost!: Money",
