@@ -12,7 +12,7 @@ pub mod refusal;
 pub mod stay;
 pub mod user;
 
-pub use booking::{Booking, BookingDetails, BookingQuote, BookingReference, BookingStage};
+pub use booking::{Booking, BookingDetails, BookingQuote, BookingReference, BookingStage, Hold};
 pub use guest::{GuestDetails, GuestDetailsError};
 pub use hotel::{
     Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchError,

@@ -9,6 +9,7 @@ test("without JavaScript a signed-in guest books and cancels", async ({ page }) 
 
   await page.goto(`/book?room_id=7&date_from=${dateIn(15)}&date_to=${dateIn(16)}`);
   await expect(page.getByTestId("total")).toHaveText(/4\s300\s₽ за 1 ночь/);
+  await expect(page.getByTestId("hold")).toContainText(/Номер удерживается за вами до \d\d:\d\d/);
   await expect(page.getByLabel("Имя проживающего гостя")).toHaveValue("");
   await page.getByLabel("Имя проживающего гостя").fill("Анна Петрова");
   await page.getByLabel("Пожелания к отелю (необязательно)").fill("Поздний заезд");
@@ -22,6 +23,9 @@ test("without JavaScript a signed-in guest books and cancels", async ({ page }) 
   // The next booking offers the account's name.
   await page.goto(`/book?room_id=7&date_from=${dateIn(17)}&date_to=${dateIn(18)}`);
   await expect(page.getByLabel("Имя проживающего гостя")).toHaveValue("Анна Петрова");
+  // Letting the held room go leads back to the hotel's rooms.
+  await page.getByRole("button", { name: "Выбрать другой номер" }).click();
+  await expect(page).toHaveURL(/\/hotels\/\d+\?date_from=/);
   await page.goto("/bookings");
 
   await page.getByTestId("cancel").click();

@@ -50,3 +50,27 @@ test("a guest signs up on the way to booking, books, sees it in my bookings and 
   await expect(card.getByTestId("booking-status")).toHaveText("Отменено");
   await expect(card.getByTestId("cancel")).toHaveCount(0);
 });
+
+test("the chosen room is held with a countdown until the hold ends, and can be let go", async ({ page }) => {
+  // The browser's clock only: the countdown runs on it, the server keeps real time.
+  await page.clock.install();
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Электронная почта").fill(newEmail("hold"));
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).not.toHaveURL(/\/register/);
+
+  await page.goto(`/book?room_id=7&date_from=${dateIn(25)}&date_to=${dateIn(26)}`);
+  await hydrated(page);
+  const hold = page.getByTestId("hold");
+  await expect(hold).toContainText(/Номер удерживается за вами до \d\d:\d\d/);
+  await expect(page.getByTestId("hold-left")).toHaveText(/Осталось: (10:00|9:\d\d)/);
+  await page.clock.fastForward("05:00");
+  await expect(page.getByTestId("hold-left")).toHaveText(/Осталось: [45]:\d\d/);
+  await page.clock.fastForward("05:30");
+  await expect(page.getByTestId("hold-expired")).toHaveText(/Время удержания истекло/);
+
+  await page.getByTestId("release").click();
+  await expect(page).toHaveURL(/\/hotels\/\d+\?date_from=/);
+});

@@ -28,7 +28,8 @@ fn booking_request(
 }
 
 /// The price night by night and the availability of a room type for a stay, and why it
-/// cannot be booked if it cannot, before the guest confirms.
+/// cannot be booked if it cannot, before the guest confirms; for a signed-in guest, the room
+/// held meanwhile (see `bookings::hold`).
 #[server(endpoint = "booking_quote")]
 pub async fn get_booking_quote(
     room_id: String,
@@ -47,9 +48,11 @@ pub async fn get_booking_quote(
     let user = crate::server::accounts::session::current_user()
         .await
         .map_err(with_status)?;
-    bookings::quote(&state, user.map(|user| user.id), room_id, stay, party)
-        .await
-        .map_err(with_status)
+    match user {
+        Some(user) => bookings::hold(&state, user.id, room_id, stay, party).await,
+        None => bookings::quote(&state, None, room_id, stay, party).await,
+    }
+    .map_err(with_status)
 }
 
 /// Books a room for the signed-in user, for the guest named; then goes to "my bookings".
@@ -102,6 +105,41 @@ pub async fn create_booking(
         .map(|booking| format!("/bookings?booked={}", booking.id))
         .unwrap_or_default();
     forms::finish_form(result, &form_page, &done)
+}
+
+/// Lets go of the room held for the signed-in user; then back to the hotel page.
+#[server(endpoint = "release_hold")]
+pub async fn release_hold(
+    room_id: String,
+    date_from: String,
+    date_to: String,
+) -> Result<(), AppError> {
+    use crate::model::navigation::with_query;
+    use crate::server::{
+        accounts::session::app_state, accounts::session::require_user, bookings, catalog, forms,
+    };
+
+    let state = app_state()?;
+    let request = async {
+        let user = require_user().await?;
+        let guests = (None, None);
+        let (room_id, stay, _) =
+            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+        bookings::release(&state, user.id, room_id, stay).await?;
+        let hotel_id = catalog::hotel_of_room(&state.db, room_id).await?;
+        Ok::<_, AppError>(format!("/hotels/{hotel_id}?{}", stay.to_query()))
+    }
+    .await;
+    let form_page = with_query(
+        "/book",
+        &[
+            ("room_id", &room_id),
+            ("date_from", &date_from),
+            ("date_to", &date_to),
+        ],
+    );
+    let done = request.as_deref().unwrap_or("/").to_owned();
+    forms::finish_form(request.map(|_| ()), &form_page, &done)
 }
 
 /// The signed-in user's bookings, upcoming first.

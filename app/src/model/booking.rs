@@ -107,6 +107,13 @@ impl Booking {
     }
 }
 
+/// A room held for the guest while they confirm: counted like a booking, so nobody else can
+/// take it, until `expires_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// What booking a room type for a stay will cost, shown before the guest confirms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookingQuote {
@@ -116,6 +123,8 @@ pub struct BookingQuote {
     pub party: super::Party,
     /// The account's name, to fill the guest's name in with.
     pub account_name: Option<String>,
+    /// The room held for the guest meanwhile (none when no room is free or the rules refuse).
+    pub hold: Option<Hold>,
 }
 
 #[cfg(test)]

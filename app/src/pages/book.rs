@@ -4,14 +4,14 @@ use crate::components::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::auth_form::{form_query, latest_error};
-use crate::api::bookings::{CreateBooking, get_booking_quote};
+use crate::api::bookings::{CreateBooking, ReleaseHold, get_booking_quote};
 use crate::components::{
     FieldError, FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal,
     SubmitButton, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingQuote, GuestDetails, User};
+use crate::model::{BookingQuote, GuestDetails, Hold, RoomId, StayDates, User};
 
 /// `/book?room_id&date_from&date_to&adults&children`: what the stay costs night by night, and
 /// the button that books it (or why the hotel's rules refuse it). Signed-out guests log in
@@ -75,7 +75,9 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
     let stay = quote.stay;
     let party = quote.party;
     let room = quote.offer.room;
-    let free = quote.offer.rooms_left > 0;
+    // A room held for the guest can be booked (the hold is theirs even when it was the last).
+    let hold = quote.hold;
+    let free = hold.is_some() || quote.offer.rooms_left > 0;
     let refusal = quote.offer.refusal;
     // After a failed post without JavaScript the form comes back with what was typed.
     let typed = use_query_map()
@@ -123,6 +125,7 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                 .into_any()
         } else if free {
             view! {
+                {hold.map(|hold| view! { <HoldNotice hold/> })}
                 <ActionForm action attr:class="book-form">
                     <FormError error/>
                     <input type="hidden" name="room_id" value=room.id.to_string()/>
@@ -137,6 +140,7 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                         pending_label=Signal::derive(move || t_string!(i18n, book_pending).to_string())
                     />
                 </ActionForm>
+                {hold.map(|_| view! { <ReleaseForm room_id=room.id stay/> })}
             }
                 .into_any()
         } else {
@@ -182,5 +186,80 @@ fn GuestDetailsFields(
         </label>
         <p class="field-hint" id="guest-request-hint">{t!(i18n, book_guest_request_hint)}</p>
         <FieldError error field="guest_request"/>
+    }
+}
+
+/// Until when the room is held: the deadline as text (so it works without JavaScript) and, in
+/// the browser, the minutes and seconds left, then that the hold has ended.
+#[component]
+fn HoldNotice(hold: Hold) -> impl IntoView {
+    let i18n = use_i18n();
+    // The server's clock zone: the deadline as the hotel's staff and emails see it.
+    let deadline = hold
+        .expires_at
+        .with_timezone(&chrono::Local)
+        .format("%H:%M")
+        .to_string();
+    let left = RwSignal::new(None::<i64>);
+    count_down(hold, left);
+    view! {
+        <div class="hold-notice" role="status" data-testid="hold">
+            <p>{t!(i18n, book_hold_until, time = deadline)}</p>
+            {move || match left.get() {
+                Some(seconds) if seconds > 0 => {
+                    let clock = format!("{}:{:02}", seconds / 60, seconds % 60);
+                    view! {
+                        <p class="hold-left" data-testid="hold-left">
+                            {t!(i18n, book_hold_left, time = clock)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(_) => {
+                    view! {
+                        <p class="hold-expired" role="alert" data-testid="hold-expired">
+                            {t!(i18n, book_hold_expired)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => ().into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Keeps `left` at the seconds until `hold` ends, once a second (in the browser only).
+fn count_down(hold: Hold, left: RwSignal<Option<i64>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let tick = move || {
+            let seconds = (hold.expires_at - chrono::Utc::now()).num_seconds().max(0);
+            left.set(Some(seconds));
+        };
+        tick();
+        let handle = set_interval_with_handle(tick, std::time::Duration::from_secs(1));
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (hold, left);
+}
+
+/// Lets go of the held room and goes back to the hotel's rooms.
+#[component]
+fn ReleaseForm(room_id: RoomId, stay: StayDates) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ReleaseHold>::new();
+    view! {
+        <ActionForm action attr:class="release-form">
+            <input type="hidden" name="room_id" value=room_id.to_string()/>
+            <input type="hidden" name="date_from" value=stay.check_in().to_string()/>
+            <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
+            <button type="submit" class="button" data-testid="release">
+                {t!(i18n, book_release)}
+            </button>
+        </ActionForm>
     }
 }

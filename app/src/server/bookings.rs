@@ -40,13 +40,74 @@ pub async fn quote(
         stay,
         party,
         account_name,
+        hold: None,
     })
+}
+
+/// The book page's quote with a room held for the guest meanwhile (`HOLD_MINUTES`), or their
+/// live hold for this room type and stay found again. No hold when the hotel's rules refuse
+/// the stay or no room is free (the quote then says so).
+#[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
+pub async fn hold(
+    state: &AppState,
+    user_id: UserId,
+    room_id: RoomId,
+    stay: StayDates,
+    party: Party,
+) -> Result<BookingQuote, AppError> {
+    let mut quote = quote(state, Some(user_id), room_id, stay, party).await?;
+    if quote.offer.refusal.is_some() {
+        return Ok(quote);
+    }
+    let minutes = state.config.hold_minutes;
+    match BookingRepo::new(&state.db)
+        .hold(user_id, room_id, stay, party, minutes)
+        .await
+    {
+        Ok((hold, change)) => {
+            if let Some((hotel_id, origin_tx)) = change {
+                let dates = (stay.check_in(), stay.check_out());
+                catalog::booking_changed(&state.db, &state.cache, hotel_id, dates, origin_tx).await;
+                tracing::info!(expires_at = %hold.expires_at, "room held");
+            }
+            quote.hold = Some(hold);
+        }
+        Err(AppError::NoRoomsLeft) => quote.offer.rooms_left = 0,
+        Err(AppError::Refused(refusal)) => quote.offer.refusal = Some(refusal),
+        Err(error) => return Err(error),
+    }
+    Ok(quote)
+}
+
+/// Lets go of the user's hold of room type `room_id` for `stay` (leaving the book page).
+#[tracing::instrument(skip(state))]
+pub async fn release(
+    state: &AppState,
+    user_id: UserId,
+    room_id: RoomId,
+    stay: StayDates,
+) -> Result<(), AppError> {
+    let released = BookingRepo::new(&state.db)
+        .release(user_id, room_id, stay)
+        .await?;
+    if let Some((hotel_id, origin_tx)) = released {
+        let dates = (stay.check_in(), stay.check_out());
+        catalog::booking_changed(&state.db, &state.cache, hotel_id, dates, origin_tx).await;
+        tracing::info!("hold released");
+    }
+    Ok(())
+}
+
+/// Deletes expired holds (housekeeping: they already count for nothing).
+pub async fn purge_expired_holds(db: &sqlx::PgPool) -> Result<u64, AppError> {
+    BookingRepo::new(db).purge_expired_holds().await
 }
 
 /// Books a room of type `room_id` for the user at the prices of its nights now: `Refused`
 /// when the hotel's restrictions refuse the stay or the room does not take `party` (any
 /// party, if `None`: the HTTP API), `NoRoomsLeft` when the type is full for any night,
-/// `NotFound` for an unknown room. `stay` and `guest` passed their rules at the edge.
+/// `NotFound` for an unknown room. The user's hold for this room type and stay, if any,
+/// becomes the booking. `stay` and `guest` passed their rules at the edge.
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn book(
     state: &AppState,

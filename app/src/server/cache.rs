@@ -268,8 +268,8 @@ impl Cache {
         command
             .arg(key)
             .arg(value)
-            .arg("EX")
-            .arg(ttl.as_secs().max(1));
+            .arg("PX")
+            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1));
         self.call("put", |mut c| async move {
             command.query_async::<()>(&mut c).await
         })

@@ -17,7 +17,7 @@ pub mod explain;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Serialize, de::DeserializeOwned};
 
 use sqlx::PgPool;
@@ -100,7 +100,7 @@ fn search_generations(stay: StayDates) -> Vec<String> {
 async fn search_uncached(
     state: &AppState,
     search: &HotelSearch,
-) -> Result<SearchResults, AppError> {
+) -> Result<Fresh<SearchResults>, AppError> {
     let window = state.clock.window();
     let page = state.search_index.search(&state.db, search, window).await?;
     let hotels = page
@@ -108,10 +108,13 @@ async fn search_uncached(
         .into_iter()
         .map(|found| offer(state, found))
         .collect();
-    Ok(SearchResults {
-        search: search.clone(),
-        hotels,
-        has_more: page.has_more,
+    Ok(Fresh {
+        value: SearchResults {
+            search: search.clone(),
+            hotels,
+            has_more: page.has_more,
+        },
+        until: page.until,
     })
 }
 
@@ -138,11 +141,12 @@ pub async fn available_hotels(
     );
     cached(&state.cache, &search_generations(stay), &name, || async {
         let window = state.clock.window();
-        let found = state
+        let (found, until) = state
             .search_index
             .search_all(&state.db, location, stay, party, window)
             .await?;
-        Ok(found.into_iter().map(|found| offer(state, found)).collect())
+        let value = found.into_iter().map(|found| offer(state, found)).collect();
+        Ok(Fresh { value, until })
     })
     .await
 }
@@ -187,7 +191,7 @@ async fn hotel_details_uncached(
     state: &AppState,
     hotel_id: HotelId,
     stay: StayDates,
-) -> Result<HotelDetails, AppError> {
+) -> Result<Fresh<HotelDetails>, AppError> {
     // The static part from memory (per catalog version), availability from the database.
     let entry = (state.search_index)
         .hotel(&state.db, hotel_id, state.clock.window())
@@ -200,7 +204,7 @@ async fn hotel_details_uncached(
         .iter()
         .map(|(room, plan)| {
             let nights = plan.night_prices(stay);
-            let booked = booked.get(&room.id).copied().unwrap_or(0);
+            let booked = booked.by_room.get(&room.id).copied().unwrap_or(0);
             RoomOffer {
                 total_cost: nights.iter().copied().sum(),
                 nights,
@@ -215,7 +219,7 @@ async fn hotel_details_uncached(
         .collect();
     rooms.sort_by_key(|offer| (offer.total_cost, offer.room.id));
     let hotel = entry.hotel.clone();
-    Ok(HotelDetails {
+    let details = HotelDetails {
         picture: state
             .media
             .picture(hotel.image_id, hotel.picture_digest.clone()),
@@ -223,6 +227,10 @@ async fn hotel_details_uncached(
         stay,
         party: None,
         rooms,
+    };
+    Ok(Fresh {
+        value: details,
+        until: booked.until,
     })
 }
 
@@ -356,7 +364,15 @@ fn generations_of(items: &[Invalidation]) -> Vec<String> {
     gens.into_iter().collect()
 }
 
-/// The cached value of `name` under `gens`, or `compute`'s (then stored). Errors are not cached.
+/// A value read from the database, and until when it holds besides the generations: the
+/// earliest expiry of a hold it counted (`None`: until a change moves the generations).
+struct Fresh<T> {
+    value: T,
+    until: Option<DateTime<Utc>>,
+}
+
+/// The cached value of `name` under `gens`, or `compute`'s (then stored, for no longer than it
+/// holds: an entry that counted a hold expires with it). Errors are not cached.
 async fn cached<T, F, Fut>(
     cache: &Cache,
     gens: &[String],
@@ -366,7 +382,7 @@ async fn cached<T, F, Fut>(
 where
     T: Serialize + DeserializeOwned,
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<T, AppError>>,
+    Fut: std::future::Future<Output = Result<Fresh<T>, AppError>>,
 {
     let entry = cache.get_versioned(gens, name).await;
     if let Some(bytes) = entry.as_ref().and_then(|entry| entry.value.as_deref()) {
@@ -376,12 +392,18 @@ where
             Err(error) => tracing::debug!(%error, name, "unreadable cache entry"),
         }
     }
-    let value = compute().await?;
+    let Fresh { value, until } = compute().await?;
+    let ttl = match until {
+        Some(until) => (until - Utc::now())
+            .to_std()
+            .map_or(Duration::ZERO, |left| left.min(ENTRY_TTL)),
+        None => ENTRY_TTL,
+    };
     // The key carries the generations read *before* the database: a change committed since
     // has moved them on, so this possibly older value is never read back.
-    if let Some(entry) = entry {
+    if let Some(entry) = entry.filter(|_| !ttl.is_zero()) {
         match serde_json::to_vec(&value) {
-            Ok(bytes) => cache.put(entry.key, bytes, ENTRY_TTL).await,
+            Ok(bytes) => cache.put(entry.key, bytes, ttl).await,
             Err(error) => tracing::warn!(%error, name, "cache entry not serialisable"),
         }
     }

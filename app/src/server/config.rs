@@ -159,6 +159,9 @@ pub struct Config {
     pub upload_max_pixels: u64,
     /// How many days ahead a stay may start (`BOOKING_HORIZON_DAYS`, default 500).
     pub booking_horizon_days: u32,
+    /// How long a room chosen on the book page stays held for the guest (`HOLD_MINUTES`,
+    /// default 10).
+    pub hold_minutes: u32,
 }
 
 const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
@@ -209,6 +212,9 @@ impl Config {
             booking_horizon_days: positive(&env, "BOOKING_HORIZON_DAYS")?
                 .map(|days| u32::try_from(days).unwrap_or(u32::MAX))
                 .unwrap_or(crate::model::BookingWindow::DEFAULT_HORIZON_DAYS),
+            hold_minutes: positive(&env, "HOLD_MINUTES")?
+                .map(|minutes| u32::try_from(minutes.min(24 * 60)).unwrap_or(24 * 60))
+                .unwrap_or(10),
         })
     }
 

@@ -9,6 +9,7 @@ mod database;
 mod errors;
 mod health;
 mod helpers;
+mod holds;
 mod imports;
 mod load;
 mod mail;

@@ -1,10 +1,10 @@
 use chrono::NaiveDate;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::AppError;
 use crate::model::{
-    Booking, BookingDetails, BookingId, BookingReference, GuestDetails, HotelId, Money, Party,
-    RoomId, StayDates, UserId,
+    Booking, BookingDetails, BookingId, BookingReference, GuestDetails, Hold, HotelId, Money,
+    Party, RoomId, StayDates, UserId,
 };
 use crate::server::notifications::{self, NotificationKind};
 use crate::server::pictures::media::Media;
@@ -155,42 +155,33 @@ impl<'a> BookingRepo<'a> {
         guest: &GuestDetails,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        let room = sqlx::query!(
-            "SELECT quantity, price::bigint AS \"price!\", max_adults, max_children
-             FROM rooms WHERE id = $1 FOR NO KEY UPDATE",
-            room_id.get()
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        let base = Money::from_roubles(room.price);
-        let plan = rates::for_rooms(
-            &mut tx,
-            &[(room_id, base)],
-            stay.check_in(),
-            stay.check_out(),
-        )
-        .await?
-        .remove(&room_id)
-        .unwrap_or_else(|| rates::RoomRates::flat(base));
-        let guests = rates::occupancy(room.max_adults, room.max_children);
-        if let Some(refusal) = rates::refusal(guests, &plan, stay, party) {
-            return Err(AppError::Refused(refusal));
-        }
+        let room = lock_room(&mut tx, room_id, stay, party).await?;
         // The availability rule of search and the hotel page (`booked_nights`, see
-        // `catalog::rooms`): the busiest night of the stay must have a room left.
+        // `catalog::rooms`): the busiest night of the stay must have a room left. The guest's
+        // own hold for this stay becomes the booking: it is deleted in the same statement, and
+        // since a statement does not see its own deletion, a live one is taken off the count
+        // (it held one room on every night of the stay). So a guest holding a room always
+        // gets it, and nobody else could take it meanwhile.
         let booked = sqlx::query_scalar!(
-            r#"SELECT coalesce(max(n.booked), 0) AS "booked!"
+            r#"WITH released AS (
+                   DELETE FROM holds
+                   WHERE user_id = $4 AND room_id = $1 AND date_from = $2 AND date_to = $3
+                   RETURNING expires_at > now() AS live
+               )
+               SELECT coalesce(max(n.booked), 0)
+                      - (SELECT count(*) FROM released WHERE live) AS "booked!"
                FROM booked_nights($2, $3) n WHERE n.room_id = $1"#,
             room_id.get(),
             stay.check_in(),
             stay.check_out(),
+            user_id.get(),
         )
         .fetch_one(&mut *tx)
         .await?;
         if booked >= i64::from(room.quantity) {
             return Err(AppError::NoRoomsLeft);
         }
+        let plan = room.plan;
         // Prices are whole roubles in the catalog, so these are too.
         let night_prices: Vec<i32> = plan
             .night_prices(stay)
@@ -224,6 +215,106 @@ impl<'a> BookingRepo<'a> {
         notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;
         tx.commit().await?;
         Ok(row.into())
+    }
+
+    /// Holds one room of type `room_id` for the user and `stay` until `minutes` from now, in
+    /// the same inventory as bookings and under the same lock and checks as [`Self::create`]:
+    /// `NoRoomsLeft` when none is free, `Refused` by the hotel's rules. A live hold the user
+    /// already has for this room type and stay is returned as it is (coming back finds it;
+    /// reloading does not extend it). The change: the hold's hotel and transaction, to announce.
+    pub async fn hold(
+        &self,
+        user_id: UserId,
+        room_id: RoomId,
+        stay: StayDates,
+        party: Party,
+        minutes: u32,
+    ) -> Result<(Hold, Option<(HotelId, i64)>), AppError> {
+        let mut tx = self.pool.begin().await?;
+        let room = lock_room(&mut tx, room_id, stay, Some(party)).await?;
+        // An expired hold of the user's for this stay is gone first (it counts for nothing).
+        let current = sqlx::query!(
+            r#"WITH expired AS (
+                   DELETE FROM holds
+                   WHERE user_id = $1 AND room_id = $2 AND date_from = $3 AND date_to = $4
+                     AND expires_at <= now()
+               )
+               SELECT expires_at FROM holds
+               WHERE user_id = $1 AND room_id = $2 AND date_from = $3 AND date_to = $4
+                 AND expires_at > now()"#,
+            user_id.get(),
+            room_id.get(),
+            stay.check_in(),
+            stay.check_out(),
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(current) = current {
+            tx.commit().await?;
+            let hold = Hold {
+                expires_at: current.expires_at,
+            };
+            return Ok((hold, None));
+        }
+        let booked = sqlx::query_scalar!(
+            r#"SELECT coalesce(max(n.booked), 0) AS "booked!"
+               FROM booked_nights($2, $3) n WHERE n.room_id = $1"#,
+            room_id.get(),
+            stay.check_in(),
+            stay.check_out(),
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if booked >= i64::from(room.quantity) {
+            return Err(AppError::NoRoomsLeft);
+        }
+        let held = sqlx::query!(
+            r#"INSERT INTO holds (user_id, room_id, date_from, date_to, expires_at)
+               VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))
+               RETURNING expires_at, hotel_id AS "hotel_id: HotelId", txid_current() AS "tx!""#,
+            user_id.get(),
+            room_id.get(),
+            stay.check_in(),
+            stay.check_out(),
+            i32::try_from(minutes).unwrap_or(i32::MAX),
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let hold = Hold {
+            expires_at: held.expires_at,
+        };
+        Ok((hold, Some((held.hotel_id, held.tx))))
+    }
+
+    /// Lets go of the user's hold of room type `room_id` for `stay`, if any: its hotel and
+    /// transaction, to announce.
+    pub async fn release(
+        &self,
+        user_id: UserId,
+        room_id: RoomId,
+        stay: StayDates,
+    ) -> Result<Option<(HotelId, i64)>, AppError> {
+        let released = sqlx::query!(
+            r#"DELETE FROM holds
+               WHERE user_id = $1 AND room_id = $2 AND date_from = $3 AND date_to = $4
+               RETURNING hotel_id AS "hotel_id: HotelId", txid_current() AS "tx!""#,
+            user_id.get(),
+            room_id.get(),
+            stay.check_in(),
+            stay.check_out(),
+        )
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(released.map(|row| (row.hotel_id, row.tx)))
+    }
+
+    /// Deletes holds that expired (they already count for nothing): how many.
+    pub async fn purge_expired_holds(&self) -> Result<u64, AppError> {
+        let done = sqlx::query!("DELETE FROM holds WHERE expires_at <= now()")
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Cancels the user's booking `booking_id` if `allowed` says so of it (the service's rule).
@@ -294,4 +385,45 @@ impl<'a> BookingRepo<'a> {
             .map(|row| row.into_details(today, media))
             .collect())
     }
+}
+
+/// A room type locked for a booking or hold, with what the checks read under the lock.
+struct LockedRoom {
+    quantity: i32,
+    /// The base price a night, whole roubles.
+    price: i64,
+    plan: rates::RoomRates,
+}
+
+/// Locks room type `room_id` (`FOR NO KEY UPDATE`: bookings and holds of one room type queue
+/// here, in every process) and checks the hotel's rules for `stay` and `party` (any party, if
+/// `None`) with its rates and restrictions read under the lock: `NotFound`, `Refused`.
+async fn lock_room(
+    tx: &mut PgConnection,
+    room_id: RoomId,
+    stay: StayDates,
+    party: Option<Party>,
+) -> Result<LockedRoom, AppError> {
+    let room = sqlx::query!(
+        "SELECT quantity, price::bigint AS \"price!\", max_adults, max_children
+         FROM rooms WHERE id = $1 FOR NO KEY UPDATE",
+        room_id.get()
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let base = Money::from_roubles(room.price);
+    let plan = rates::for_rooms(tx, &[(room_id, base)], stay.check_in(), stay.check_out())
+        .await?
+        .remove(&room_id)
+        .unwrap_or_else(|| rates::RoomRates::flat(base));
+    let guests = rates::occupancy(room.max_adults, room.max_children);
+    if let Some(refusal) = rates::refusal(guests, &plan, stay, party) {
+        return Err(AppError::Refused(refusal));
+    }
+    Ok(LockedRoom {
+        quantity: room.quantity,
+        price: room.price,
+        plan,
+    })
 }

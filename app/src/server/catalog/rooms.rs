@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::error::AppError;
@@ -45,14 +46,35 @@ impl From<RoomRow> for Room {
 /// the stay. Stays are half-open: a booking ending on check-in day or starting on check-out day
 /// holds none of its nights.
 ///
-/// Per room type of the hotels `$1` that has any booking then, its busiest night of
-/// `[$2, $3)`: one index range per hotel, for a whole batch of hotels. A constant, not a macro,
-/// because the plan check (`explain`) runs the very same text.
+/// Live holds (`holds`, a guest's checkout in progress) count like bookings until they expire.
+///
+/// Per room type of the hotels `$1` that has any booking or hold then, its busiest night of
+/// `[$2, $3)` and the earliest expiry of a hold counted: one index range per hotel, for a whole
+/// batch of hotels. A constant, not a macro, because the plan check (`explain`) runs the very
+/// same text.
 pub(super) const BOOKED_COUNTS: &str = "
-    SELECT n.room_id, max(n.booked) AS booked
+    SELECT n.room_id, max(n.booked) AS booked, min(n.holds_expire) AS holds_expire
     FROM booked_nights($2, $3) n
     WHERE n.hotel_id = ANY($1)
     GROUP BY n.room_id";
+
+/// Rooms taken on the busiest night of a stay, per room type, and until when that holds.
+#[derive(Debug, Default)]
+pub struct BookedCounts {
+    /// Absent: nothing taken.
+    pub by_room: HashMap<RoomId, i64>,
+    /// The earliest expiry of a hold counted: past it a room may be free again (`None`: until
+    /// a booking or hold changes, which moves the cache's generations).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The earlier of two optional instants (`None` is "never").
+pub fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
 
 /// Rooms left of a room type with `quantity` rooms and `booked` bookings on its busiest night.
 pub fn rooms_left(quantity: i32, booked: i64) -> i64 {
@@ -98,20 +120,26 @@ impl<'a> RoomRepo<'a> {
         Ok(rows.into_iter().map(Room::from).collect())
     }
 
-    /// The bookings on the busiest night of `stay`, for each room type of `hotel_ids` that has any.
+    /// The bookings and live holds on the busiest night of `stay`, for each room type of
+    /// `hotel_ids` that has any.
     pub async fn booked_counts(
         &self,
         hotel_ids: &[HotelId],
         stay: StayDates,
-    ) -> Result<HashMap<RoomId, i64>, AppError> {
+    ) -> Result<BookedCounts, AppError> {
         // A constant shared with the plan check, so checked at run time.
-        let rows: Vec<(RoomId, i64)> = sqlx::query_as(BOOKED_COUNTS)
+        let rows: Vec<(RoomId, i64, Option<DateTime<Utc>>)> = sqlx::query_as(BOOKED_COUNTS)
             .bind(hotel_ids)
             .bind(stay.check_in())
             .bind(stay.check_out())
             .fetch_all(self.pool)
             .await?;
-        Ok(rows.into_iter().collect())
+        let until = rows.iter().filter_map(|(_, _, until)| *until).min();
+        let by_room = rows
+            .into_iter()
+            .map(|(room, booked, _)| (room, booked))
+            .collect();
+        Ok(BookedCounts { by_room, until })
     }
 }
 
@@ -119,11 +147,13 @@ impl<'a> RoomRepo<'a> {
 mod tests {
     use crate::model::StayDates;
 
-    const RULE: &str = include_str!("../../../../migrations/20261203000001_booked_nights.up.sql");
+    const RULE: &str = include_str!("../../../../migrations/20261203000005_holds.up.sql");
 
     #[test]
     fn the_index_bound_follows_the_longest_stay() {
-        let bound = format!("b.date_from > stay_from - {}", StayDates::MAX_NIGHTS);
-        assert!(RULE.contains(&bound), "{RULE}");
+        for table in ["b", "h"] {
+            let bound = format!("{table}.date_from > stay_from - {}", StayDates::MAX_NIGHTS);
+            assert!(RULE.contains(&bound), "{RULE}");
+        }
     }
 }

@@ -12,11 +12,11 @@ use std::collections::{BinaryHeap, HashMap};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use tokio::sync::OnceCell;
 
 use super::hotels::{CandidateHotel, HotelRepo};
-use super::rooms::{RoomRepo, rooms_left};
+use super::rooms::{RoomRepo, earliest, rooms_left};
 use crate::error::AppError;
 use crate::model::{
     BookingWindow, Hotel, HotelId, HotelSearch, LocationQuery, Money, Party, Room, RoomId,
@@ -329,10 +329,12 @@ impl<'a> PageWalk<'a> {
     }
 }
 
-/// One page of hotels with a room free, and whether more pages follow.
+/// One page of hotels with a room free, whether more pages follow, and until when the page
+/// holds (a hold counted expires then; `None`: until bookings or holds change).
 pub struct SearchPage {
     pub hotels: Vec<Found>,
     pub has_more: bool,
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// A hotel as its page shows it, availability aside: the hotel, and each of its room types with
@@ -388,14 +390,20 @@ impl SearchIndex {
         let offers = Offers::new(&candidates, search.stay, Some(search.party));
         // One more than the page, to know whether another page follows.
         let wanted = skip + size + 1;
-        let found = walk(db, &candidates, offers, search.sort, search.stay, wanted).await?;
+        let (found, until) =
+            walk(db, &candidates, offers, search.sort, search.stay, wanted).await?;
         let has_more = found.len() > skip + size;
         let hotels = found.into_iter().skip(skip).take(size).collect();
-        Ok(SearchPage { hotels, has_more })
+        Ok(SearchPage {
+            hotels,
+            has_more,
+            until,
+        })
     }
 
     /// Every hotel with a room free for `stay` (in a place, if given), cheapest first: the
-    /// HTTP API lists them all, as the original did, for `party` (any, if `None`).
+    /// HTTP API lists them all, as the original did, for `party` (any, if `None`); and until
+    /// when the list holds.
     pub async fn search_all(
         &self,
         db: &sqlx::PgPool,
@@ -403,7 +411,7 @@ impl SearchIndex {
         stay: StayDates,
         party: Option<Party>,
         window: BookingWindow,
-    ) -> Result<Vec<Found>, AppError> {
+    ) -> Result<(Vec<Found>, Option<DateTime<Utc>>), AppError> {
         let candidates = self.candidates(db, location, window).await?;
         let offers = Offers::new(&candidates, stay, party);
         walk(db, &candidates, offers, SortOrder::Price, stay, usize::MAX).await
@@ -517,7 +525,8 @@ async fn load_hotel(
     Ok(HotelEntry { hotel, rooms })
 }
 
-/// Walks `candidates` until `wanted` hotels with a room free for `stay` are found.
+/// Walks `candidates` until `wanted` hotels with a room free for `stay` are found; returns them
+/// and until when that holds (the earliest expiry of a hold counted).
 async fn walk(
     db: &sqlx::PgPool,
     candidates: &Candidates,
@@ -525,18 +534,20 @@ async fn walk(
     sort: SortOrder,
     stay: StayDates,
     wanted: usize,
-) -> Result<Vec<Found>, AppError> {
+) -> Result<(Vec<Found>, Option<DateTime<Utc>>), AppError> {
     let rooms = RoomRepo::new(db);
     let mut walk = PageWalk::new(candidates, offers, sort, wanted);
+    let mut until = None;
     loop {
         let batch = walk.advance();
         if batch.is_empty() {
-            return Ok(walk.into_found());
+            return Ok((walk.into_found(), until));
         }
         let booked = rooms
             .booked_counts(&candidates.hotel_ids(&batch), stay)
             .await?;
-        walk.record(&batch, &booked);
+        until = earliest(until, booked.until);
+        walk.record(&batch, &booked.by_room);
     }
 }
 
