@@ -1,35 +1,18 @@
 //! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
 use app::error::{AppError, Cause};
 use app::model::BookingStage;
-use app::model::{RoomId, StayDates};
+use app::model::RoomId;
 use app::server::clock::Clock;
 use app::server::state::AppState;
 use app::server::{bookings, catalog};
-use chrono::{Days, Local, NaiveDate, TimeZone};
+use chrono::{Local, NaiveDate, TimeZone};
 use futures::future::join_all;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app};
-
-fn day(offset: u64) -> NaiveDate {
-    Local::now()
-        .date_naive()
-        .checked_add_days(Days::new(offset))
-        .unwrap()
-}
+use crate::helpers::{TestApp, day, spawn_app, stay};
 
 fn date(offset: u64) -> String {
     day(offset).to_string()
-}
-
-/// The stay from `from` to `to` days from today.
-fn stay(from: u64, to: u64) -> StayDates {
-    StayDates::new(
-        day(from),
-        day(to),
-        app::model::BookingWindow::from_today(day(0)),
-    )
-    .unwrap()
 }
 
 /// A room type with `quantity` rooms at 1000 a night in a hotel of its own; returns its id.
@@ -535,34 +518,27 @@ async fn the_guest_staying_and_their_request_are_kept_and_the_name_is_offered_ne
     let (_, other) = post(&[("guest_name", "Борис")]).await;
     assert_eq!(other["guest"]["name"], "Борис");
     assert_eq!(quote().await, "Анна Петрова");
-    let api = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/bookings?room_id={room}&date_from={}&date_to={}",
+    let api_book = async |extra: &str| {
+        let query = format!(
+            "room_id={room}&date_from={}&date_to={}{extra}",
             date(8),
             date(9)
-        )))
-        .header("cookie", format!("booking_access_token={token}"))
-        .send()
-        .await
-        .unwrap();
+        );
+        app.client
+            .post(app.url(&format!("/api/v1/bookings?{query}")))
+            .header("cookie", format!("booking_access_token={token}"))
+            .send()
+            .await
+            .unwrap()
+    };
+    let api = api_book("").await;
     assert_eq!(api.status(), 200);
     let api: Value = api.json().await.unwrap();
     assert_eq!(
         (&api["guest_name"], &api["guest_request"]),
         (&"Анна Петрова".into(), &Value::Null)
     );
-    let too_long = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/bookings?room_id={room}&date_from={}&date_to={}&guest_name={long_name}",
-            date(8),
-            date(9)
-        )))
-        .header("cookie", format!("booking_access_token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let too_long = api_book(&format!("&guest_name={long_name}")).await;
     assert_eq!(too_long.status(), 422);
     let problem: Value = too_long.json().await.unwrap();
     assert_eq!(

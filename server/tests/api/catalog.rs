@@ -3,29 +3,13 @@ use app::error::AppError;
 use app::model::{BookingId, HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
 use app::server::cache::CacheStatus;
 use app::server::{bookings, catalog, imports};
-use chrono::{Days, Local, NaiveDate};
+use chrono::Local;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, day, spawn_app, spawn_app_with, stay};
 
 /// Server functions carry amounts as `Money`: kopecks.
 const KOPECKS: i64 = 100;
-fn day(offset: u64) -> NaiveDate {
-    Local::now()
-        .date_naive()
-        .checked_add_days(Days::new(offset))
-        .unwrap()
-}
-
-fn stay(from: u64, to: u64) -> StayDates {
-    StayDates::new(
-        day(from),
-        day(to),
-        app::model::BookingWindow::from_today(day(0)),
-    )
-    .unwrap()
-}
-
 /// A hotel in its own town with room types of (price, quantity); returns the hotel and room ids.
 async fn add_hotel(
     app: &TestApp,

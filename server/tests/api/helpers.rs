@@ -299,3 +299,21 @@ async fn delete_keys(url: &str, prefix: &str) {
             .await;
     }
 }
+
+/// The local date `offset` days from today.
+pub fn day(offset: u64) -> chrono::NaiveDate {
+    chrono::Local::now()
+        .date_naive()
+        .checked_add_days(chrono::Days::new(offset))
+        .unwrap()
+}
+
+/// The stay from `from` to `to` days from today, in the booking window that starts today.
+pub fn stay(from: u64, to: u64) -> app::model::StayDates {
+    app::model::StayDates::new(
+        day(from),
+        day(to),
+        app::model::BookingWindow::from_today(day(0)),
+    )
+    .unwrap()
+}

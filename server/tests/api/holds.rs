@@ -5,27 +5,10 @@ use app::error::AppError;
 use app::model::{Party, RoomId, StayDates, UserId};
 use app::server::state::AppState;
 use app::server::{bookings, catalog};
-use chrono::{Days, Local, NaiveDate};
 use futures::future::join_all;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_sharing};
-
-fn day(offset: u64) -> NaiveDate {
-    Local::now()
-        .date_naive()
-        .checked_add_days(Days::new(offset))
-        .unwrap()
-}
-
-fn stay(from: u64, to: u64) -> StayDates {
-    StayDates::new(
-        day(from),
-        day(to),
-        app::model::BookingWindow::from_today(day(0)),
-    )
-    .unwrap()
-}
+use crate::helpers::{TestApp, day, spawn_app, spawn_app_sharing, stay};
 
 /// A room type with `quantity` rooms in a hotel of its own: (hotel, room).
 async fn add_room(app: &TestApp, quantity: i32) -> (app::model::HotelId, RoomId) {

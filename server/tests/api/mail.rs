@@ -7,12 +7,11 @@ use std::time::{Duration, Instant};
 
 use app::server::bookings;
 use app::server::notifications;
-use chrono::{Days, Local, NaiveDate};
 use serde_json::Value;
 use server::jobs::{self, JobContext};
 use server::mail::Mailer;
 
-use crate::helpers::{TestApp, spawn_app, test_config};
+use crate::helpers::{TestApp, day, spawn_app, test_config};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -97,13 +96,6 @@ fn jobs_for(app: &TestApp, smtp_port: Option<u16>, outbox: Option<&std::path::Pa
         app_url: "http://booking.test".into(),
         pictures: app.pictures.clone(),
     }
-}
-
-fn day(offset: u64) -> NaiveDate {
-    Local::now()
-        .date_naive()
-        .checked_add_days(Days::new(offset))
-        .unwrap()
 }
 
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
