@@ -112,6 +112,9 @@ impl Booking {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hold {
     pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The same instant on the server's clock, as the page shows it: decided on the server, so
+    /// the page hydrates to the same text in a browser of any time zone.
+    pub deadline: chrono::NaiveTime,
 }
 
 /// What booking a room type for a stay will cost, shown before the guest confirms.

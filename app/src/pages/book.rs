@@ -194,12 +194,7 @@ fn GuestDetailsFields(
 #[component]
 fn HoldNotice(hold: Hold) -> impl IntoView {
     let i18n = use_i18n();
-    // The server's clock zone: the deadline as the hotel's staff and emails see it.
-    let deadline = hold
-        .expires_at
-        .with_timezone(&chrono::Local)
-        .format("%H:%M")
-        .to_string();
+    let deadline = hold.deadline.format("%H:%M").to_string();
     let left = RwSignal::new(None::<i64>);
     count_down(hold, left);
     view! {
@@ -229,7 +224,8 @@ fn HoldNotice(hold: Hold) -> impl IntoView {
     }
 }
 
-/// Keeps `left` at the seconds until `hold` ends, once a second (in the browser only).
+/// Keeps `left` at the seconds until `hold` ends, once a second (in the browser only, from
+/// the first tick: the page hydrates to exactly what the server rendered).
 fn count_down(hold: Hold, left: RwSignal<Option<i64>>) {
     #[cfg(feature = "hydrate")]
     {
@@ -237,7 +233,6 @@ fn count_down(hold: Hold, left: RwSignal<Option<i64>>) {
             let seconds = (hold.expires_at - chrono::Utc::now()).num_seconds().max(0);
             left.set(Some(seconds));
         };
-        tick();
         let handle = set_interval_with_handle(tick, std::time::Duration::from_secs(1));
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());

@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::error::AppError;
@@ -251,10 +251,7 @@ impl<'a> BookingRepo<'a> {
         .await?;
         if let Some(current) = current {
             tx.commit().await?;
-            let hold = Hold {
-                expires_at: current.expires_at,
-            };
-            return Ok((hold, None));
+            return Ok((hold_until(current.expires_at), None));
         }
         let booked = sqlx::query_scalar!(
             r#"SELECT coalesce(max(n.booked), 0) AS "booked!"
@@ -281,10 +278,7 @@ impl<'a> BookingRepo<'a> {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        let hold = Hold {
-            expires_at: held.expires_at,
-        };
-        Ok((hold, Some((held.hotel_id, held.tx))))
+        Ok((hold_until(held.expires_at), Some((held.hotel_id, held.tx))))
     }
 
     /// Lets go of the user's hold of room type `room_id` for `stay`, if any: its hotel and
@@ -384,6 +378,14 @@ impl<'a> BookingRepo<'a> {
             .into_iter()
             .map(|row| row.into_details(today, media))
             .collect())
+    }
+}
+
+/// A hold ending at `expires_at`, with its deadline on the server's clock.
+fn hold_until(expires_at: DateTime<Utc>) -> Hold {
+    Hold {
+        expires_at,
+        deadline: expires_at.with_timezone(&chrono::Local).time(),
     }
 }
 
