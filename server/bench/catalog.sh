@@ -10,13 +10,7 @@ cd "$(dirname "$0")/../.."
 . server/bench/env.sh
 which=${1:-all}
 
-day() { date -d "+$1 days" +%F; }
-export BENCH_FROM BENCH_TO BENCH_STAYS
-BENCH_FROM=$(day 30) BENCH_TO=$(day 32)
-BENCH_STAYS=""
-for offset in 5 12 19 26 33 47 61 75; do
-  BENCH_STAYS+="$(day $offset),$(day $((offset + 1 + offset % 4))) "
-done
+catalog_stays
 
 server=""
 stop_server() {

@@ -8,12 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 old=$1 new=$2 rounds=${3:-2}
 . server/bench/env.sh
-day() { date -d "+$1 days" +%F; }
-export BENCH_FROM BENCH_TO BENCH_STAYS BENCH_HOTELS=10006
-BENCH_FROM=$(day 30) BENCH_TO=$(day 32) BENCH_STAYS=""
-for offset in 5 12 19 26 33 47 61 75; do
-  BENCH_STAYS+="$(day $offset),$(day $((offset + 1 + offset % 4))) "
-done
+catalog_stays
+export BENCH_HOTELS=10006
 server=""
 stop_server() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi

@@ -57,3 +57,14 @@ wrk_cpu() {
     if (n > 0) printf "%s cpu/req: server=%.3fms db=%.3fms\n", out, s * 1000 / hz / n, p * 1000 / hz / n
     else print out }'
 }
+
+# The catalog benchmarks' stays: BENCH_FROM..BENCH_TO (a month ahead, two nights) and the varied
+# BENCH_STAYS (eight check-ins over the next months, 1-4 nights).
+catalog_stays() {
+  local offset
+  BENCH_FROM=$(date -d "+30 days" +%F) BENCH_TO=$(date -d "+32 days" +%F) BENCH_STAYS=""
+  for offset in 5 12 19 26 33 47 61 75; do
+    BENCH_STAYS+="$(date -d "+$offset days" +%F),$(date -d "+$((offset + 1 + offset % 4)) days" +%F) "
+  done
+  export BENCH_FROM BENCH_TO BENCH_STAYS
+}
