@@ -11,7 +11,7 @@ use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
     AccountPage, AdminPicturesPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
-    MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -68,6 +68,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment("bookings")
                             view=MyBookingsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("manage"), ParamSegment("token"))
+                            view=ManagePage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>

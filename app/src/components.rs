@@ -1,6 +1,7 @@
 //! Reusable pieces of the layout and pages.
 mod account_menu;
 mod auth_fields;
+mod booking_card;
 mod catalog;
 mod error_message;
 mod footer;
@@ -12,6 +13,7 @@ mod search_form;
 
 pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, SubmitButton};
+pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
     NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,
 };

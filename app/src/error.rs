@@ -186,6 +186,10 @@ pub enum AppError {
     /// Rooms are free, but the hotel's restrictions (or the room's size) refuse the stay.
     #[error("{0}")]
     Refused(StayRefusal),
+    /// The booking's terms no longer let the guest cancel or change it (its free-cancellation
+    /// deadline passed, it is non-refundable, or it is cancelled already).
+    #[error("this booking can no longer be cancelled or changed")]
+    NotCancellable,
     /// Registration with an email that already has an account (in any letter case).
     #[error("email already registered")]
     EmailTaken,
@@ -226,6 +230,7 @@ impl AppError {
             AppError::InvalidStay(_) => "invalid_stay",
             AppError::NoRoomsLeft => "no_rooms_left",
             AppError::Refused(_) => "refused",
+            AppError::NotCancellable => "not_cancellable",
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
@@ -277,6 +282,7 @@ impl AppError {
             ),
             "no_rooms_left" => AppError::NoRoomsLeft,
             "refused" => AppError::Refused(StayRefusal::from_reason(&reason)?),
+            "not_cancellable" => AppError::NotCancellable,
             "email_taken" => AppError::EmailTaken,
             "invalid_credentials" => AppError::InvalidCredentials,
             "too_many_attempts" => AppError::TooManyAttempts {
@@ -306,7 +312,10 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::BadRequest(_) => 422,
             AppError::InvalidStay(_) => 400,
-            AppError::EmailTaken | AppError::NoRoomsLeft | AppError::Refused(_) => 409,
+            AppError::EmailTaken
+            | AppError::NoRoomsLeft
+            | AppError::Refused(_)
+            | AppError::NotCancellable => 409,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,

@@ -12,7 +12,10 @@ pub mod refusal;
 pub mod stay;
 pub mod user;
 
-pub use booking::{Booking, BookingDetails, BookingQuote, BookingReference, BookingStage, Hold};
+pub use booking::{
+    Booking, BookingDetails, BookingQuote, BookingReference, BookingStage, CancellationTerms,
+    ChangeQuote, Hold,
+};
 pub use guest::{GuestDetails, GuestDetailsError};
 pub use hotel::{
     Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomOffer, SearchError,

@@ -14,6 +14,7 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod forms;
+pub mod language;
 pub mod queue;
 mod sql_types;
 pub mod state;

@@ -73,13 +73,15 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
 /// What became of one email.
 enum Outcome {
     Sent,
-    /// A reminder for a booking cancelled after it was queued: rightly never sent.
+    /// A reminder for a booking cancelled or changed after it was queued: rightly never sent
+    /// (a changed booking is reminded of its new dates under its new sequence).
     Skipped,
     Failed(MailError),
 }
 
 async fn send(context: &JobContext, notification: &Notification) -> Outcome {
-    if notification.cancelled && notification.kind.starts_with("reminder") {
+    let stale = notification.cancelled || notification.sequence < notification.current_sequence;
+    if stale && notification.kind.starts_with("reminder") {
         return Outcome::Skipped;
     }
     match context.mailer.send(notification, &context.app_url).await {

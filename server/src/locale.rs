@@ -8,8 +8,7 @@ use axum::{
 use leptos_i18n::Locale as _;
 use serde::Deserialize;
 
-/// The cookie leptos_i18n reads (and writes, once the page is hydrated).
-pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+use app::server::language::LOCALE_COOKIE;
 const ONE_YEAR_SECONDS: u32 = 365 * 24 * 60 * 60;
 
 #[derive(Debug, Deserialize)]

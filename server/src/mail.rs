@@ -1,10 +1,17 @@
-//! Booking emails: what they say (plain text and HTML) and how they leave (SMTP, or `.eml`
-//! files in a local outbox when no SMTP server is configured).
+//! Booking emails: what they say (plain text and HTML, in the guest's language, with a calendar
+//! invite) and how they leave (SMTP, or `.eml` files in a local outbox when no SMTP server is
+//! configured).
+mod invite;
+
 use std::path::PathBuf;
 
+use app::i18n::{Locale, td_string};
+use app::server::bookings::ManageLinks;
 use app::server::config::{Config, SmtpTls};
 use app::server::notifications::Notification;
-use lettre::message::{Mailbox, MultiPart};
+use leptos_i18n::Locale as _;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -24,27 +31,33 @@ impl MailError {
     }
 }
 
-/// Where mail goes.
+/// Where mail goes, from whom, and the key of the manage links it carries.
 #[derive(Clone)]
-pub enum Mailer {
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-    },
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+    links: ManageLinks,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// No SMTP configured: each message becomes a file, so a newcomer can read it.
-    Outbox { dir: PathBuf, from: Mailbox },
+    Outbox(PathBuf),
 }
 
 const DEFAULT_FROM: &str = "Бронирование отелей <noreply@booking.local>";
 
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Self, MailError> {
+        let links = ManageLinks::new(&config.jwt.secret);
         let Some(smtp) = &config.smtp else {
             let from = DEFAULT_FROM.parse().map_err(invalid)?;
             tracing::info!(dir = %config.mail_outbox_dir.display(), "SMTP_HOST is not set: emails are written to this directory as .eml files");
-            return Ok(Mailer::Outbox {
-                dir: config.mail_outbox_dir.clone(),
+            return Ok(Mailer {
+                transport: Transport::Outbox(config.mail_outbox_dir.clone()),
                 from,
+                links,
             });
         };
         let from = smtp.from.parse().map_err(invalid)?;
@@ -61,28 +74,29 @@ impl Mailer {
         if let (Some(user), Some(pass)) = (&smtp.user, &smtp.pass) {
             builder = builder.credentials(Credentials::new(user.clone(), pass.expose().to_owned()));
         }
-        Ok(Mailer::Smtp {
-            transport: builder.build(),
+        Ok(Mailer {
+            transport: Transport::Smtp(builder.build()),
             from,
+            links,
         })
-    }
-
-    fn from(&self) -> &Mailbox {
-        match self {
-            Mailer::Smtp { from, .. } | Mailer::Outbox { from, .. } => from,
-        }
     }
 
     /// Sends the email for `notification`.
     pub async fn send(&self, notification: &Notification, app_url: &str) -> Result<(), MailError> {
-        let message = compose(notification, self.from().clone(), app_url)?;
-        match self {
-            Mailer::Smtp { transport, .. } => transport
+        let letter = Letter {
+            from: self.from.clone(),
+            app_url,
+            links: &self.links,
+            now: chrono::Utc::now(),
+        };
+        let message = compose(notification, &letter)?;
+        match &self.transport {
+            Transport::Smtp(transport) => transport
                 .send(message)
                 .await
                 .map(|_| ())
                 .map_err(|error| MailError::Delivery(error.to_string())),
-            Mailer::Outbox { dir, .. } => write_eml(dir, notification, &message).await,
+            Transport::Outbox(dir) => write_eml(dir, notification, &message).await,
         }
     }
 }
@@ -111,91 +125,215 @@ async fn write_eml(
     Ok(())
 }
 
-/// Subject and lead sentence for each kind of notification.
-fn headline(notification: &Notification) -> (String, String) {
-    let from = notification.date_from.format("%d.%m.%Y");
-    let to = notification.date_to.format("%d.%m.%Y");
-    match notification.kind.as_str() {
-        "cancellation" => (
-            "Бронирование отменено".to_owned(),
-            format!("Вы отменили бронирование с {from} по {to}."),
-        ),
-        "reminder_1_day" => (
-            "Завтра заселение".to_owned(),
-            format!("Остался 1 день до заселения: вы забронировали отель с {from} по {to}."),
-        ),
-        "reminder_3_days" => (
-            "Осталось 3 дня до заселения".to_owned(),
-            format!("Осталось 3 дня до заселения: вы забронировали отель с {from} по {to}."),
-        ),
-        _ => (
-            "Подтверждение бронирования".to_owned(),
-            format!("Вы забронировали отель с {from} по {to}."),
-        ),
+/// What every email is written with besides its notification.
+pub struct Letter<'a> {
+    pub from: Mailbox,
+    pub app_url: &'a str,
+    pub links: &'a ManageLinks,
+    /// When it is written (the invite's DTSTAMP).
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// The guest's language when they booked (Russian for anything else).
+fn locale_of(notification: &Notification) -> Locale {
+    notification.locale.parse().unwrap_or_default()
+}
+
+/// A date as the guest's language writes it.
+fn date_text(locale: Locale, date: chrono::NaiveDate) -> String {
+    match locale {
+        Locale::en => date.format("%-d %b %Y").to_string(),
+        Locale::ru => date.format("%d.%m.%Y").to_string(),
     }
 }
 
-/// The email: a plain-text and an HTML part with the hotel, room, dates, nights and total,
-/// and a link to "my bookings".
-pub fn compose(
-    notification: &Notification,
-    from: Mailbox,
-    app_url: &str,
-) -> Result<Message, MailError> {
-    let to: Mailbox = notification.email.parse().map_err(invalid)?;
+/// Subject and lead sentence for each kind of notification, in the guest's language.
+fn headline(notification: &Notification) -> (String, String) {
+    let locale = locale_of(notification);
+    let from = date_text(locale, notification.date_from);
+    let to = date_text(locale, notification.date_to);
+    let (subject, lead) = match notification.kind.as_str() {
+        "cancellation" => (
+            td_string!(locale, email_cancellation_subject).to_string(),
+            td_string!(locale, email_cancellation_lead, from = &from, to = &to).to_string(),
+        ),
+        "change" => (
+            td_string!(locale, email_change_subject).to_string(),
+            td_string!(locale, email_change_lead, from = &from, to = &to).to_string(),
+        ),
+        "reminder_1_day" => (
+            td_string!(locale, email_reminder_1_day_subject).to_string(),
+            td_string!(locale, email_reminder_1_day_lead, from = &from, to = &to).to_string(),
+        ),
+        "reminder_3_days" => (
+            td_string!(locale, email_reminder_3_days_subject).to_string(),
+            td_string!(locale, email_reminder_3_days_lead, from = &from, to = &to).to_string(),
+        ),
+        _ => (
+            td_string!(locale, email_confirmation_subject).to_string(),
+            td_string!(locale, email_confirmation_lead, from = &from, to = &to).to_string(),
+        ),
+    };
+    (subject, lead)
+}
+
+/// The booking's cancellation terms in words (the deadline on the hotel's clock).
+fn terms_text(notification: &Notification) -> String {
+    let locale = locale_of(notification);
+    match notification.free_cancellation_local {
+        Some(local) => {
+            let deadline = format!(
+                "{}, {}",
+                date_text(locale, local.date()),
+                local.format("%H:%M")
+            );
+            td_string!(locale, terms_free_until, deadline = &deadline).to_string()
+        }
+        None => td_string!(locale, terms_non_refundable).to_string(),
+    }
+}
+
+/// What an email says, before MIME.
+pub struct Email {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The calendar invite, for a confirmation, a change or a cancellation.
+    pub invite: Option<(invite::Method, String)>,
+}
+
+/// The email of `notification`: the reference, hotel, room, dates, nights, total and terms,
+/// the signed link that manages this booking, and its calendar invite, in plain text and HTML.
+pub fn write(notification: &Notification, letter: &Letter) -> Email {
+    let locale = locale_of(notification);
     let (subject, lead) = headline(notification);
-    let link = format!("{}/bookings", app_url.trim_end_matches('/'));
+    let base = letter.app_url.trim_end_matches('/');
+    let token = letter
+        .links
+        .sign(notification.booking_id, notification.check_out_at);
+    let manage = format!("{base}/manage/{token}");
+    let my_bookings = format!("{base}/bookings");
     let total = notification.total_cost.format();
-    let nights = notification.total_days;
-    // Who stays and what they asked, when given (text lines, then HTML rows).
-    let guest: Vec<(&str, &str)> = [
-        ("Гость", notification.guest_name.as_deref()),
-        ("Пожелания", notification.guest_request.as_deref()),
+    let nights = notification.total_days.to_string();
+    let terms = (!notification.cancelled).then(|| terms_text(notification));
+    // Label and value rows, shared by both parts; the ones without a value are left out.
+    let rows: Vec<(String, &str)> = [
+        (
+            td_string!(locale, email_reference).to_string(),
+            Some(notification.reference.as_str()),
+        ),
+        (
+            td_string!(locale, booking_guest).to_string(),
+            notification.guest_name.as_deref(),
+        ),
+        (
+            td_string!(locale, booking_guest_request).to_string(),
+            notification.guest_request.as_deref(),
+        ),
+        (
+            td_string!(locale, email_hotel).to_string(),
+            Some(notification.hotel_name.as_str()),
+        ),
+        (
+            td_string!(locale, email_address).to_string(),
+            Some(notification.hotel_location.as_str()),
+        ),
+        (
+            td_string!(locale, email_room).to_string(),
+            Some(notification.room_name.as_str()),
+        ),
+        (
+            td_string!(locale, email_nights).to_string(),
+            Some(nights.as_str()),
+        ),
+        (
+            td_string!(locale, email_total).to_string(),
+            Some(total.as_str()),
+        ),
+        (
+            td_string!(locale, email_terms).to_string(),
+            terms.as_deref(),
+        ),
     ]
     .into_iter()
     .filter_map(|(label, value)| Some((label, value?)))
     .collect();
-    let guest_lines: String = guest
+    let manage_label = td_string!(locale, email_manage).to_string();
+    let my_bookings_label = td_string!(locale, email_my_bookings).to_string();
+    let text_rows: String = rows
         .iter()
         .map(|(label, value)| format!("{label}: {value}\n"))
         .collect();
-    let guest_rows: String = guest
-        .iter()
-        .map(|(label, value)| format!("<tr><td>{label}</td><td>{}</td></tr>", escape(value)))
-        .collect();
     let text = format!(
-        "{lead}\n\nНомер бронирования: {reference}\n{guest_lines}Отель: {hotel}\nАдрес: {location}\nНомер: {room}\nНочей: {nights}\nИтого: {total}\n\nМои бронирования: {link}\n",
-        reference = notification.reference,
-        hotel = notification.hotel_name,
-        location = notification.hotel_location,
-        room = notification.room_name,
+        "{lead}\n\n{text_rows}\n{manage_label}: {manage}\n{my_bookings_label}: {my_bookings}\n"
     );
+    let html_rows: String = rows
+        .iter()
+        .map(|(label, value)| {
+            format!(
+                "<tr><td>{}</td><td><strong>{}</strong></td></tr>",
+                escape(label),
+                escape(value)
+            )
+        })
+        .collect();
     let html = format!(
-        "<!doctype html><html lang=\"ru\"><body style=\"font-family:sans-serif\">\
-         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p><table>\
-         <tr><td>Номер бронирования</td><td><strong>{reference}</strong></td></tr>{guest_rows}\
-         <tr><td>Отель</td><td><strong>{hotel}</strong></td></tr>\
-         <tr><td>Адрес</td><td>{location}</td></tr>\
-         <tr><td>Номер</td><td>{room}</td></tr>\
-         <tr><td>Ночей</td><td>{nights}</td></tr>\
-         <tr><td>Итого</td><td><strong>{total}</strong></td></tr></table>\
-         <p><a href=\"{link}\">Мои бронирования</a></p></body></html>",
+        "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\">\
+         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p><table>{html_rows}</table>\
+         <p><a href=\"{manage}\">{manage_label}</a> · <a href=\"{my_bookings}\">{my_bookings_label}</a></p>\
+         </body></html>",
+        lang = locale.as_str(),
         subject = escape(&subject),
         lead = escape(&lead),
-        reference = notification.reference,
-        hotel = escape(&notification.hotel_name),
-        location = escape(&notification.hotel_location),
-        room = escape(&notification.room_name),
-        total = escape(&total),
-        link = escape(&link),
+        manage = escape(&manage),
+        manage_label = escape(&manage_label),
+        my_bookings = escape(&my_bookings),
+        my_bookings_label = escape(&my_bookings_label),
     );
-    let message_id = message_id(notification, &from);
+    let invite = invite::method(&notification.kind).map(|method| {
+        let calendar = invite::Invite {
+            notification,
+            method,
+            organizer: &letter.from,
+            manage: &manage,
+            now: letter.now,
+        };
+        (method, calendar.to_ics())
+    });
+    Email {
+        subject,
+        text,
+        html,
+        invite,
+    }
+}
+
+/// The email of `notification` as a message: text and HTML alternatives, and the invite as
+/// a `text/calendar` attachment with its method (as calendar clients look for it).
+pub fn compose(notification: &Notification, letter: &Letter) -> Result<Message, MailError> {
+    let to: Mailbox = notification.email.parse().map_err(invalid)?;
+    let email = write(notification, letter);
+    let body = MultiPart::alternative_plain_html(email.text, email.html);
+    let body = match email.invite {
+        Some((method, calendar)) => {
+            let content_type = ContentType::parse(&format!(
+                "text/calendar; method={}; charset=UTF-8",
+                method.as_str()
+            ))
+            .map_err(invalid)?;
+            MultiPart::mixed()
+                .multipart(body)
+                .singlepart(Attachment::new("invite.ics".to_owned()).body(calendar, content_type))
+        }
+        None => body,
+    };
+    let message_id = message_id(notification, &letter.from);
     Message::builder()
-        .from(from)
+        .from(letter.from.clone())
         .to(to)
         .message_id(Some(message_id))
-        .subject(subject)
-        .multipart(MultiPart::alternative_plain_html(text, html))
+        .subject(email.subject)
+        .multipart(body)
         .map_err(invalid)
 }
 
@@ -230,6 +368,10 @@ fn escape(text: &str) -> String {
 pub(crate) mod tests {
     use super::*;
 
+    fn at(raw: &str) -> chrono::DateTime<chrono::Utc> {
+        raw.parse().unwrap()
+    }
+
     pub(crate) fn notification(kind: &str) -> Notification {
         Notification {
             id: 7,
@@ -242,33 +384,61 @@ pub(crate) mod tests {
             guest_request: None,
             email: "guest@example.com".to_owned(),
             hotel_name: "Palace <&>".to_owned(),
-            hotel_location: "Сыктывкар".to_owned(),
+            hotel_location: "Сыктывкар, ул. Мира, 1".to_owned(),
             room_name: "Стандарт".to_owned(),
             date_from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             date_to: chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
             total_days: 2,
             total_cost: app::model::Money::from_roubles(10_000),
             cancelled: false,
+            sequence: 0,
+            current_sequence: 0,
+            locale: "ru".to_owned(),
+            check_in_at: at("2026-12-01T11:00:00Z"),
+            check_out_at: at("2026-12-03T09:00:00Z"),
+            free_cancellation_until: Some(at("2026-11-29T11:00:00Z")),
+            free_cancellation_local: Some(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+                    .unwrap()
+                    .and_hms_opt(14, 0, 0)
+                    .unwrap(),
+            ),
         }
     }
 
+    fn links() -> ManageLinks {
+        ManageLinks::new(&app::server::config::Secret::new("secret"))
+    }
+
+    fn raw(notification: &Notification) -> String {
+        let links = links();
+        let letter = Letter {
+            from: DEFAULT_FROM.parse().unwrap(),
+            app_url: "http://x/",
+            links: &links,
+            now: at("2026-11-20T10:00:00Z"),
+        };
+        let message = compose(notification, &letter).unwrap();
+        String::from_utf8(message.formatted()).unwrap()
+    }
+
     #[test]
-    fn a_confirmation_has_a_text_and_an_html_part() {
-        let from: Mailbox = DEFAULT_FROM.parse().unwrap();
-        let message = compose(&notification("confirmation"), from, "http://x/").unwrap();
-        let raw = String::from_utf8(message.formatted()).unwrap();
+    fn a_confirmation_has_a_text_and_an_html_part_and_an_invite() {
+        let raw = raw(&notification("confirmation"));
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain"));
         assert!(raw.contains("text/html"));
+        assert!(raw.contains("text/calendar; method=REQUEST"), "{raw}");
         assert_eq!(escape("Palace <&>\""), "Palace &lt;&amp;&gt;&quot;");
         assert!(
             raw.contains("Message-ID: <notification-7-confirmation@booking.local>"),
             "{raw}"
         );
+        assert!(!raw.contains("Reminder") && !raw.contains("reminder"));
     }
 
     #[test]
-    fn reminders_say_how_long_is_left() {
+    fn reminders_say_how_long_is_left_and_carry_no_invite() {
         assert_eq!(
             headline(&notification("reminder_3_days")).0,
             "Осталось 3 дня до заселения"
@@ -277,13 +447,107 @@ pub(crate) mod tests {
             headline(&notification("reminder_1_day")).0,
             "Завтра заселение"
         );
+        assert!(!raw(&notification("reminder_1_day")).contains("text/calendar"));
+    }
+
+    #[test]
+    fn an_email_speaks_the_language_the_guest_booked_in() {
+        let mut english = notification("change");
+        english.locale = "en".to_owned();
+        let (subject, lead) = headline(&english);
+        assert_eq!(subject, "Booking changed");
+        assert_eq!(
+            lead,
+            "Your booking has changed: now from 1 Dec 2026 to 3 Dec 2026."
+        );
+        assert_eq!(
+            terms_text(&english),
+            "Free cancellation until 29 Nov 2026, 14:00 (hotel time)"
+        );
+        english.free_cancellation_local = None;
+        assert!(terms_text(&english).starts_with("Non-refundable"));
+        let russian = notification("confirmation");
+        assert_eq!(
+            terms_text(&russian),
+            "Бесплатная отмена до 29.11.2026, 14:00 (время отеля)"
+        );
+    }
+
+    fn written(notification: &Notification) -> Email {
+        let links = links();
+        let letter = Letter {
+            from: DEFAULT_FROM.parse().unwrap(),
+            app_url: "http://x/",
+            links: &links,
+            now: at("2026-11-20T10:00:00Z"),
+        };
+        write(notification, &letter)
+    }
+
+    #[test]
+    fn the_manage_link_opens_this_booking_until_check_out() {
+        let notification = notification("confirmation");
+        let email = written(&notification);
+        assert!(
+            email.html.contains("href=\"http://x/manage/"),
+            "{}",
+            email.html
+        );
+        let text = email.text;
+        let start =
+            text.find("http://x/manage/").expect("a manage link") + "http://x/manage/".len();
+        let token: String = text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect();
+        let links = links();
+        assert_eq!(
+            links.verify(&token, at("2026-12-03T08:59:00Z")),
+            Some(notification.booking_id)
+        );
+        assert_eq!(links.verify(&token, at("2026-12-03T09:00:00Z")), None);
+    }
+
+    #[test]
+    fn the_invite_keeps_its_uid_and_counts_changes() {
+        let confirmation = written(&notification("confirmation")).invite.unwrap();
+        assert_eq!(confirmation.0, invite::Method::Request);
+        let mut change = notification("change");
+        change.sequence = 2;
+        let changed = written(&change).invite.unwrap().1;
+        let mut cancellation = notification("cancellation");
+        cancellation.sequence = 3;
+        cancellation.cancelled = true;
+        let (method, cancelled) = written(&cancellation).invite.unwrap();
+        assert_eq!(method, invite::Method::Cancel);
+        let uid = "UID:booking-B3SZQJ32@booking.local\r\n";
+        for ics in [&confirmation.1, &changed, &cancelled] {
+            assert!(ics.contains(uid), "{ics}");
+            assert!(ics.contains("DTSTART:20261201T110000Z\r\n"), "{ics}");
+            assert!(ics.contains("DTEND:20261203T090000Z\r\n"), "{ics}");
+        }
+        assert!(confirmation.1.contains("SEQUENCE:0\r\n"));
+        assert!(changed.contains("SEQUENCE:2\r\n"));
+        assert!(cancelled.contains("METHOD:CANCEL\r\n") && cancelled.contains("SEQUENCE:3\r\n"));
+        assert!(cancelled.contains("STATUS:CANCELLED\r\n"));
+        // The cancellation email says so, and offers no terms any more.
+        let text = written(&cancellation).text;
+        assert!(text.contains("Вы отменили бронирование"), "{text}");
+        assert!(!text.contains("Бесплатная отмена"), "{text}");
     }
 
     #[test]
     fn a_bad_recipient_is_permanent() {
         let mut bad = notification("confirmation");
         bad.email = "not an address".to_owned();
-        let error = compose(&bad, DEFAULT_FROM.parse().unwrap(), "http://x").unwrap_err();
+        let links = links();
+        let letter = Letter {
+            from: DEFAULT_FROM.parse().unwrap(),
+            app_url: "http://x",
+            links: &links,
+            now: chrono::Utc::now(),
+        };
+        let error = compose(&bad, &letter).unwrap_err();
         assert!(error.is_permanent());
     }
 }

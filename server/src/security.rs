@@ -84,6 +84,8 @@ fn content_security_policy(nonce: &ScriptNonce, production: bool) -> String {
 pub async fn headers(State(policy): State<Policy>, mut request: Request, next: Next) -> Response {
     let nonce = ScriptNonce::new();
     request.extensions_mut().insert(nonce.clone());
+    // A manage link is a capability in the URL: it must leave in no Referer and stay in no cache.
+    let capability = request.uri().path().starts_with("/manage/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &str| {
@@ -91,6 +93,10 @@ pub async fn headers(State(policy): State<Policy>, mut request: Request, next: N
             headers.entry(name).or_insert(value);
         }
     };
+    if capability {
+        set(header::REFERRER_POLICY, "no-referrer");
+        set(header::CACHE_CONTROL, "no-store");
+    }
     set(
         header::CONTENT_SECURITY_POLICY,
         &content_security_policy(&nonce, policy.production),

@@ -13,6 +13,8 @@ const BOOKINGS: &str = include_str!("../seed/bookings.json");
 const SEED_NAME: &str = "demo-v1";
 /// The demo's rates and restrictions, loaded once (also into demo data loaded before them).
 const RATES_SEED_NAME: &str = "demo-rates-v1";
+/// The demo hotels' clocks and cancellation terms, likewise.
+const TERMS_SEED_NAME: &str = "demo-terms-v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -21,10 +23,11 @@ pub enum SeedOutcome {
 }
 
 /// Loads the demo data in one transaction, unless it was loaded before; then the demo's rates
-/// and restrictions, likewise.
+/// and restrictions, and its hotels' clocks and cancellation terms, likewise.
 pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     let outcome = load_catalog(pool).await?;
-    load_rates(pool).await?;
+    load_once(pool, RATES_SEED_NAME, DEMO_RATES).await?;
+    load_once(pool, TERMS_SEED_NAME, DEMO_TERMS).await?;
     Ok(outcome)
 }
 
@@ -64,23 +67,32 @@ async fn load_catalog(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     Ok(SeedOutcome::Loaded)
 }
 
+/// Runs `statements` once per database: the first loader claims `name`, later ones skip.
+async fn load_once(pool: &PgPool, name: &str, statements: &'static str) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if !claim(&mut tx, name).await? {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    sqlx::raw_sql(statements).execute(&mut *tx).await?;
+    tx.commit().await?;
+    tracing::info!(name, "loaded demo data");
+    Ok(())
+}
+
+/// The Altai hotels (1 to 3) keep Altai's time, UTC+7 (Barnaul's zone): their deadlines are on
+/// their clock. Bridge Resort (hotel 6) cancels free until 3 days before check-in; Ару-Кёль's
+/// suite (room 6) is non-refundable. The rest keep the default: free until check-in day, 14:00.
+const DEMO_TERMS: &str = "
+    UPDATE hotels SET time_zone = 'Asia/Barnaul' WHERE id IN (1, 2, 3);
+    UPDATE rooms SET free_cancellation_days = 3 WHERE hotel_id = 6;
+    UPDATE rooms SET free_cancellation_days = NULL WHERE id = 6;";
+
 /// Rates and restrictions that show what the catalog can do, on dates relative to the day they
 /// are loaded: Cosmos Collection (hotel 1) charges 20% more on Friday and Saturday nights and
 /// takes Friday arrivals for two nights at least in its terrace room; Bridge Resort (hotel 6)
 /// has a New Year season at a set price; Ару-Кёль's suite (room 6) is closed for three nights
 /// two months ahead. Rooms of the demo's tests (hotels 2 to 5 otherwise) keep flat prices.
-async fn load_rates(pool: &PgPool) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    if !claim(&mut tx, RATES_SEED_NAME).await? {
-        tx.rollback().await?;
-        return Ok(());
-    }
-    sqlx::raw_sql(DEMO_RATES).execute(&mut *tx).await?;
-    tx.commit().await?;
-    tracing::info!("loaded the demo rates and restrictions");
-    Ok(())
-}
-
 const DEMO_RATES: &str = "
     -- Weekend nights (Friday, Saturday) 20% dearer at Cosmos Collection, for two years.
     INSERT INTO rate_rules (room_id, date_from, date_to, weekdays, kind, value)

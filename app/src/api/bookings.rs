@@ -1,8 +1,9 @@
-//! Bookings: the quote before booking, booking, my bookings, cancelling.
+//! Bookings: the quote before booking, booking, my bookings, cancelling; and a booking opened by
+//! its manage link: viewing, cancelling, changing its dates.
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{Booking, BookingDetails, BookingQuote};
+use crate::model::{Booking, BookingDetails, BookingQuote, ChangeQuote};
 
 /// What a booking form asks for, parsed: a room id that cannot exist is an unknown room; the
 /// dates pass the stay rules in the server's booking window; absent guests are two adults.
@@ -80,7 +81,8 @@ pub async fn create_booking(
         let guest =
             crate::model::GuestDetails::parse(guest_name.as_deref(), guest_request.as_deref())
                 .and_then(crate::model::GuestDetails::named)?;
-        bookings::book(&state, user.id, room_id, stay, Some(party), &guest).await
+        let locale = crate::server::language::current_locale();
+        bookings::book(&state, user.id, room_id, stay, Some(party), &guest, locale).await
     }
     .await;
     let adults = adults.unwrap_or_default();
@@ -166,8 +168,101 @@ pub async fn cancel_booking(booking_id: String) -> Result<(), AppError> {
         // An id that cannot exist is an unknown booking.
         let booking_id = crate::model::BookingId::parse(&booking_id).ok_or(AppError::NotFound)?;
         let state = app_state()?;
-        bookings::cancel(&state, user.id, booking_id).await
+        bookings::cancel(&state, bookings::Actor::Guest(user.id), booking_id).await
     }
     .await;
     forms::finish_form(result, "/bookings", "/bookings?cancelled=1")
+}
+
+/// The page of a booking opened by its manage link (`/manage/{token}`).
+#[cfg(feature = "ssr")]
+fn manage_page(token: &str) -> String {
+    format!(
+        "/manage/{}",
+        crate::model::navigation::encode_component(token)
+    )
+}
+
+/// The booking a manage link opens, signed in or not; `NotFound` for a bad, foreign or
+/// expired link.
+#[server(endpoint = "managed_booking")]
+pub async fn managed_booking(token: String) -> Result<BookingDetails, AppError> {
+    use crate::server::{accounts::session::app_state, bookings, with_status};
+
+    let state = app_state()?;
+    let booking_id = bookings::booking_of_link(&state, &token).map_err(with_status)?;
+    bookings::details(&state, bookings::Actor::Link, booking_id)
+        .await
+        .map_err(with_status)
+}
+
+/// Cancels the booking a manage link opens; then back to its page.
+#[server(endpoint = "cancel_managed")]
+pub async fn cancel_managed(token: String) -> Result<(), AppError> {
+    use crate::server::{accounts::session::app_state, bookings, forms};
+
+    let page = manage_page(&token);
+    let result = async {
+        let state = app_state()?;
+        let booking_id = bookings::booking_of_link(&state, &token)?;
+        bookings::cancel(&state, bookings::Actor::Link, booking_id).await
+    }
+    .await;
+    forms::finish_form(result, &page, &format!("{page}?cancelled=1"))
+}
+
+/// What moving the booking a manage link opens to room type `room_id` and new dates costs,
+/// and whether a room is free then.
+#[server(endpoint = "change_quote")]
+pub async fn get_change_quote(
+    token: String,
+    room_id: String,
+    date_from: String,
+    date_to: String,
+) -> Result<ChangeQuote, AppError> {
+    use crate::server::{accounts::session::app_state, bookings, with_status};
+
+    let state = app_state()?;
+    async {
+        let booking_id = bookings::booking_of_link(&state, &token)?;
+        let guests = (None, None);
+        let (room_id, stay, _) =
+            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+        bookings::change_quote(&state, bookings::Actor::Link, booking_id, room_id, stay).await
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Moves the booking a manage link opens to room type `room_id` and new dates; then back to
+/// its page.
+#[server(endpoint = "change_booking")]
+pub async fn change_booking(
+    token: String,
+    room_id: String,
+    date_from: String,
+    date_to: String,
+) -> Result<Booking, AppError> {
+    use crate::model::navigation::with_query;
+    use crate::server::{accounts::session::app_state, bookings, forms};
+
+    let page = manage_page(&token);
+    let result = async {
+        let state = app_state()?;
+        let booking_id = bookings::booking_of_link(&state, &token)?;
+        let guests = (None, None);
+        let (room_id, stay, _) =
+            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+        bookings::change(&state, bookings::Actor::Link, booking_id, room_id, stay).await
+    }
+    .await;
+    let form_page = with_query(
+        &page,
+        &[
+            ("room_id", &room_id),
+            ("date_from", &date_from),
+            ("date_to", &date_to),
+        ],
+    );
+    forms::finish_form(result, &form_page, &format!("{page}?changed=1"))
 }

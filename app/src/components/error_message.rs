@@ -75,6 +75,7 @@ pub fn error_text(error: &AppError) -> String {
             _ => t_string!(i18n, search_dates_invalid),
         },
         AppError::NoRoomsLeft => t_string!(i18n, error_no_rooms_left),
+        AppError::NotCancellable => t_string!(i18n, error_not_cancellable),
         AppError::Refused(refusal) => return refusal_text(*refusal),
         AppError::EmailTaken => t_string!(i18n, error_email_taken),
         AppError::InvalidCredentials => t_string!(i18n, error_invalid_credentials),

@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{BookingId, HotelId, Money, PictureRef, RoomId, UserId};
@@ -24,6 +24,38 @@ pub struct Booking {
     pub cancelled: bool,
     /// Who stays and what they asked of the hotel.
     pub guest: super::GuestDetails,
+    /// The cancellation terms it was made under.
+    pub terms: CancellationTerms,
+}
+
+/// What the guest may do about a booking once made: cancel (or change) it free of charge until
+/// a moment, or not at all. A room type's terms fix the moment for a stay (see the database's
+/// `cancellation_deadline`); a booking keeps the moment it was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum CancellationTerms {
+    /// Free until `until`; `local` is the same moment on the hotel's clock, as pages and
+    /// emails show it (decided on the server: no time zone database in the browser).
+    FreeUntil {
+        until: DateTime<Utc>,
+        local: NaiveDateTime,
+    },
+    NonRefundable,
+}
+
+impl CancellationTerms {
+    /// Terms read from the database: the deadline and its local time, or none (non-refundable).
+    pub fn from_deadline(until: Option<DateTime<Utc>>, local: Option<NaiveDateTime>) -> Self {
+        match (until, local) {
+            (Some(until), Some(local)) => CancellationTerms::FreeUntil { until, local },
+            _ => CancellationTerms::NonRefundable,
+        }
+    }
+
+    /// Whether cancelling at `now` is still free.
+    pub fn free_at(&self, now: DateTime<Utc>) -> bool {
+        matches!(self, CancellationTerms::FreeUntil { until, .. } if now < *until)
+    }
 }
 
 /// A booking's reference: eight characters of an alphabet without 0/O and 1/I (the database's
@@ -72,8 +104,11 @@ pub struct BookingDetails {
     pub picture: Option<PictureRef>,
     /// Where the booking stands on the server's calendar day (not the browser's).
     pub stage: BookingStage,
-    /// Whether the guest may still cancel it, decided on the server by [`Booking::cancellable`].
+    /// Whether the guest may still cancel or change it, decided on the server by
+    /// [`Booking::cancellable`].
     pub cancellable: bool,
+    /// The signed link that opens it without signing in (`/manage/{token}`), until check-out.
+    pub manage_token: Option<String>,
 }
 
 /// Where a booking stands on a given day.
@@ -88,11 +123,10 @@ pub enum BookingStage {
 }
 
 impl Booking {
-    /// The cancellation rule of the whole app (the page's link, the cancel itself, the API):
-    /// a live booking can be cancelled until its check-in day, that day included, on the
-    /// server's calendar.
-    pub fn cancellable(&self, today: NaiveDate) -> bool {
-        !self.cancelled && self.date_from >= today
+    /// The cancellation rule of the whole app (pages, the cancel itself, a change of dates, the
+    /// API): a live booking can be cancelled or changed while its terms keep that free.
+    pub fn cancellable(&self, now: DateTime<Utc>) -> bool {
+        !self.cancelled && self.terms.free_at(now)
     }
 
     /// Where the booking stands on `today`.
@@ -128,6 +162,25 @@ pub struct BookingQuote {
     pub account_name: Option<String>,
     /// The room held for the guest meanwhile (none when no room is free or the rules refuse).
     pub hold: Option<Hold>,
+    /// The cancellation terms of a booking made now.
+    pub terms: CancellationTerms,
+}
+
+/// What moving a booking to other dates (or to another room type of its hotel) would give,
+/// shown before the guest confirms the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeQuote {
+    pub current: BookingDetails,
+    /// The room type for the new stay: its nights' prices and total, and the rooms left with
+    /// the booking's own nights not counted against it.
+    pub offer: super::RoomOffer,
+    pub stay: super::StayDates,
+    /// The new total less the current one (negative: the stay costs less).
+    pub difference: Money,
+    /// The hotel's room types to choose from.
+    pub rooms: Vec<(RoomId, String)>,
+    /// The cancellation terms the changed booking gets.
+    pub terms: CancellationTerms,
 }
 
 #[cfg(test)]
@@ -152,7 +205,15 @@ mod tests {
             total_days: 2,
             cancelled,
             guest: crate::model::GuestDetails::default(),
+            terms: CancellationTerms::FreeUntil {
+                until: instant("2026-12-10T11:00:00Z"),
+                local: day(from).and_hms_opt(14, 0, 0).unwrap(),
+            },
         }
+    }
+
+    fn instant(raw: &str) -> DateTime<Utc> {
+        raw.parse().unwrap()
     }
 
     #[test]
@@ -174,12 +235,22 @@ mod tests {
     }
 
     #[test]
-    fn cancellable_until_the_check_in_day_included() {
+    fn cancellable_until_the_deadline_excluded() {
         let stay = booking("2026-12-10", "2026-12-12", false);
-        assert!(stay.cancellable(day("2026-12-09")), "the day before");
-        assert!(stay.cancellable(day("2026-12-10")), "check-in day");
-        assert!(!stay.cancellable(day("2026-12-11")), "during the stay");
-        assert!(!booking("2026-12-10", "2026-12-12", true).cancellable(day("2026-12-01")));
+        assert!(stay.cancellable(instant("2026-12-01T00:00:00Z")));
+        assert!(
+            stay.cancellable(instant("2026-12-10T10:59:59Z")),
+            "a second before"
+        );
+        assert!(
+            !stay.cancellable(instant("2026-12-10T11:00:00Z")),
+            "the deadline"
+        );
+        let cancelled = booking("2026-12-10", "2026-12-12", true);
+        assert!(!cancelled.cancellable(instant("2026-12-01T00:00:00Z")));
+        let mut strict = stay;
+        strict.terms = CancellationTerms::NonRefundable;
+        assert!(!strict.cancellable(instant("2026-12-01T00:00:00Z")));
     }
 
     #[test]

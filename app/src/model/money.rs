@@ -1,7 +1,7 @@
 //! Money: an amount in integer minor units (kopecks), so sums and future percentages never
 //! meet floating point. The catalog stores whole roubles today; repositories convert.
 use std::iter::Sum;
-use std::ops::Add;
+use std::ops::{Add, Sub};
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,14 @@ impl Add for Money {
 
     fn add(self, other: Money) -> Money {
         Money(self.0.saturating_add(other.0))
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+
+    fn sub(self, other: Money) -> Money {
+        Money(self.0.saturating_sub(other.0))
     }
 }
 

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_query_map;
 use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CreateBooking, ReleaseHold, get_booking_quote};
 use crate::components::{
-    FieldError, FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal,
-    SubmitButton, error_text, refusal_text, set_status,
+    CancellationNote, FieldError, FormError, NightlyPrices, Picture, RequireUser, ServiceList,
+    StayTotal, SubmitButton, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -114,6 +114,7 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                 </dl>
                 <StayTotal total=quote.offer.total_cost nights=stay.nights()/>
                 <NightlyPrices check_in=stay.check_in() nights=quote.offer.nights/>
+                <CancellationNote terms=quote.terms/>
             </div>
         </article>
     }

@@ -6,11 +6,11 @@ use leptos_router::hooks::use_query_map;
 use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CancelBooking, my_bookings};
 use crate::components::{
-    FormError, NightlyPrices, Picture, RequireUser, ServiceList, StayTotal, SubmitButton,
-    error_text, set_status,
+    BookingCard, FormError, RequireUser, SubmitButton, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingDetails, BookingId, BookingStage, User};
+use crate::model::navigation::encode_component;
+use crate::model::{BookingDetails, BookingId, User};
 
 /// `/bookings`: the guest's bookings, upcoming first. `?cancel=ID` asks to confirm cancelling
 /// one (a page state, so it works without JavaScript); `?booked=ID` and `?cancelled=1` say
@@ -75,7 +75,7 @@ pub fn MyBookingsPage() -> impl IntoView {
                                                     .into_iter()
                                                     .map(|details| {
                                                         let asking = confirming == Some(details.booking.id);
-                                                        view! { <li><BookingCard details asking/></li> }
+                                                        view! { <li><ListedBooking details asking/></li> }
                                                     })
                                                     .collect_view()}
                                             </ul>
@@ -95,66 +95,38 @@ pub fn MyBookingsPage() -> impl IntoView {
     }
 }
 
-/// One booking; its cancel link, or the confirmation step when `asking`.
+/// One booking with its actions: a link to its manage page (change dates), and its cancel
+/// link, or the confirmation step when `asking`. The server decided what may be done, on its
+/// clock (the browser's may be off).
 #[component]
-fn BookingCard(details: BookingDetails, asking: bool) -> impl IntoView {
+fn ListedBooking(details: BookingDetails, asking: bool) -> impl IntoView {
     let i18n = use_i18n();
-    // The server decided both on its own calendar day: the browser's clock may be off.
+    let id = details.booking.id;
     let cancellable = details.cancellable;
-    let booking = details.booking;
-    let status = match details.stage {
-        BookingStage::Cancelled => Some(t_string!(i18n, booking_status_cancelled).to_string()),
-        BookingStage::Past => Some(t_string!(i18n, booking_status_past).to_string()),
-        BookingStage::Upcoming => None,
-    };
-    let hotel_href = format!("/hotels/{}", details.hotel_id);
-    let id = booking.id;
+    let manage = details
+        .manage_token
+        .clone()
+        .filter(|_| cancellable)
+        .map(|token| format!("/manage/{}", encode_component(&token)));
     view! {
-        <article class="booking-card" data-testid="booking-card" data-booking-id=id.get()>
-            <Picture src=details.picture alt=details.room_name.clone() width=400 height=200/>
-            <div class="booking-card-body">
-                <h2><a href=hotel_href>{details.hotel_name}</a></h2>
-                <p class="room-name" data-testid="room-name">{details.room_name}</p>
-                <p class="booking-reference">
-                    {t!(i18n, booking_reference)}": "
-                    <strong data-testid="booking-reference">{booking.reference.to_string()}</strong>
-                </p>
-                <p class="location">{details.hotel_location}</p>
-                <p class="booking-dates" data-testid="booking-dates">
-                    {booking.date_from.format("%d.%m.%Y").to_string()}
-                    " — "
-                    {booking.date_to.format("%d.%m.%Y").to_string()}
-                </p>
-                <ServiceList services=details.services/>
-                {booking.guest.name.clone().map(|name| view! {
-                    <p class="booking-guest">{t!(i18n, booking_guest)}": "<span data-testid="guest-name">{name}</span></p>
-                })}
-                {booking.guest.request.clone().map(|request| view! {
-                    <p class="booking-request">
-                        {t!(i18n, booking_guest_request)}": "<span data-testid="guest-request">{request}</span>
-                    </p>
-                })}
-            </div>
-            <div class="booking-card-offer">
-                {status.map(|text| view! { <p class="booking-status" data-testid="booking-status">{text}</p> })}
-                <StayTotal total=booking.total_cost nights=i64::from(booking.total_days)/>
-                <NightlyPrices check_in=booking.date_from nights=booking.nights.clone()/>
-                {cancellable.then(|| {
-                    if asking {
-                        view! { <CancelConfirmation id/> }.into_any()
-                    } else {
-                        view! {
-                            <a class="button" href=format!("/bookings?cancel={id}") data-testid="cancel">
-                                {t!(i18n, booking_cancel)}
-                            </a>
-                        }
-                            .into_any()
+        <BookingCard details>
+            {manage.map(|href| view! {
+                <a class="button" href=href data-testid="manage">{t!(i18n, booking_change)}</a>
+            })}
+            {cancellable.then(|| {
+                if asking {
+                    view! { <CancelConfirmation id/> }.into_any()
+                } else {
+                    view! {
+                        <a class="button" href=format!("/bookings?cancel={id}") data-testid="cancel">
+                            {t!(i18n, booking_cancel)}
+                        </a>
                     }
-                })}
-            </div>
-        </article>
+                        .into_any()
+                }
+            })}
+        </BookingCard>
     }
-    .into_any()
 }
 
 #[component]

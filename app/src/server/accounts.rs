@@ -95,8 +95,10 @@ pub async fn login(
 pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppError> {
     match session.token() {
         Some(token) if !token.id.is_empty() => {
+            // Until the session's end: a renewed token of it may outlive this one.
+            let until = state.auth.jwt.session_end(token.started_at);
             UserRepo::new(&state.db)
-                .revoke_session(&token.id, token.expires_at)
+                .revoke_session(&token.id, until)
                 .await
         }
         _ => Ok(()),

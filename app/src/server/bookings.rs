@@ -1,15 +1,18 @@
 //! The booking rules, shared by pages, server functions and the HTTP API: parse the input,
 //! book or cancel through the repository (which queues the email in the same transaction),
 //! then move the catalog cache on so nobody sees the old availability.
+mod manage_link;
 mod repo;
 
-use self::repo::{BookingChange, BookingRepo};
+pub use self::manage_link::ManageLinks;
+use self::repo::{BookingChange, BookingRepo, ListContext};
 use super::state::AppState;
 use super::{accounts, catalog, rates};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::{
-    Booking, BookingDetails, BookingId, BookingQuote, GuestDetails, Party, RoomId, StayDates,
-    UserId,
+    Booking, BookingDetails, BookingId, BookingQuote, CancellationTerms, ChangeQuote, GuestDetails,
+    Party, RoomId, StayDates, UserId,
 };
 
 /// What booking room type `room_id` for the stay would cost night by night, whether one is
@@ -34,6 +37,7 @@ pub async fn quote(
         Some(user_id) => accounts::full_name(&state.db, user_id).await?,
         None => None,
     };
+    let terms = terms_now(state, room_id, stay).await?;
     Ok(BookingQuote {
         hotel: details.hotel,
         offer,
@@ -41,6 +45,24 @@ pub async fn quote(
         party,
         account_name,
         hold: None,
+        terms,
+    })
+}
+
+/// The terms a booking of room type `room_id` for `stay` made now gets; a deadline already
+/// past is no free cancellation at all, and is shown as such.
+async fn terms_now(
+    state: &AppState,
+    room_id: RoomId,
+    stay: StayDates,
+) -> Result<CancellationTerms, AppError> {
+    let terms = BookingRepo::new(&state.db)
+        .terms(room_id, stay.check_in())
+        .await?;
+    Ok(if terms.free_at(state.clock.now()) {
+        terms
+    } else {
+        CancellationTerms::NonRefundable
     })
 }
 
@@ -67,7 +89,8 @@ pub async fn hold(
         Ok((hold, change)) => {
             if let Some((hotel_id, origin_tx)) = change {
                 let dates = (stay.check_in(), stay.check_out());
-                catalog::booking_changed(&state.db, &state.cache, hotel_id, dates, origin_tx).await;
+                catalog::booking_changed(&state.db, &state.cache, hotel_id, &[dates], origin_tx)
+                    .await;
                 tracing::info!(expires_at = %hold.expires_at, "room held");
             }
             quote.hold = Some(hold);
@@ -92,7 +115,7 @@ pub async fn release(
         .await?;
     if let Some((hotel_id, origin_tx)) = released {
         let dates = (stay.check_in(), stay.check_out());
-        catalog::booking_changed(&state.db, &state.cache, hotel_id, dates, origin_tx).await;
+        catalog::booking_changed(&state.db, &state.cache, hotel_id, &[dates], origin_tx).await;
         tracing::info!("hold released");
     }
     Ok(())
@@ -116,50 +139,160 @@ pub async fn book(
     stay: StayDates,
     party: Option<Party>,
     guest: &GuestDetails,
+    locale: Locale,
 ) -> Result<Booking, AppError> {
     let change = BookingRepo::new(&state.db)
-        .create(user_id, room_id, stay, party, guest)
+        .create(user_id, room_id, stay, party, guest, locale)
         .await?;
     // The change's transaction logged what it made stale; delivering it now lets this guest
     // see their own booking at once (every process's relay delivers it should Redis fail).
-    announce(state, &change).await;
+    announce(state, &change, None).await;
     tracing::info!(booking = %change.booking.id, "booked");
     Ok(change.booking)
 }
 
-/// Cancels one of the user's bookings, if [`Booking::cancellable`] on the server's day.
+/// Who acts on a booking: its guest, signed in, or whoever opened its manage link (the link
+/// names the booking; see [`ManageLinks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Guest(UserId),
+    Link,
+}
+
+impl Actor {
+    /// The owner the repository must match (any, for a verified link).
+    fn owner(self) -> Option<UserId> {
+        match self {
+            Actor::Guest(user_id) => Some(user_id),
+            Actor::Link => None,
+        }
+    }
+}
+
+/// The booking a manage link opens now; `NotFound` for a bad, foreign or expired one.
+pub fn booking_of_link(state: &AppState, token: &str) -> Result<BookingId, AppError> {
+    state
+        .auth
+        .links
+        .verify(token, state.clock.now())
+        .ok_or(AppError::NotFound)
+}
+
+/// Cancels a booking if [`Booking::cancellable`] now (`NotCancellable` otherwise).
 #[tracing::instrument(skip(state))]
-pub async fn cancel(
-    state: &AppState,
-    user_id: UserId,
-    booking_id: BookingId,
-) -> Result<(), AppError> {
-    let today = state.clock.today();
+pub async fn cancel(state: &AppState, actor: Actor, booking_id: BookingId) -> Result<(), AppError> {
     let change = BookingRepo::new(&state.db)
-        .cancel(user_id, booking_id, |booking| booking.cancellable(today))
+        .cancel(booking_id, actor.owner(), state.clock.now())
         .await?;
-    announce(state, &change).await;
+    announce(state, &change, None).await;
     tracing::info!("booking cancelled");
     Ok(())
 }
 
-async fn announce(state: &AppState, change: &BookingChange) {
+/// What moving a booking to room type `room_id` (of its hotel) and `stay` would cost, night by
+/// night, and whether a room is free then with the booking's own nights not counted.
+#[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
+pub async fn change_quote(
+    state: &AppState,
+    actor: Actor,
+    booking_id: BookingId,
+    room_id: RoomId,
+    stay: StayDates,
+) -> Result<ChangeQuote, AppError> {
+    let current = details(state, actor, booking_id).await?;
+    let hotel = catalog::hotel_details(state, current.hotel_id, stay, None).await?;
+    let rooms: Vec<(RoomId, String)> = hotel
+        .rooms
+        .iter()
+        .map(|offer| (offer.room.id, offer.room.name.clone()))
+        .collect();
+    let mut offer = hotel
+        .rooms
+        .into_iter()
+        .find(|offer| offer.room.id == room_id)
+        .ok_or(AppError::NotFound)?;
+    let booked = BookingRepo::new(&state.db)
+        .booked_except(room_id, stay, &current.booking)
+        .await?;
+    offer.rooms_left = (i64::from(offer.room.quantity) - booked).max(0);
+    let terms = terms_now(state, room_id, stay).await?;
+    Ok(ChangeQuote {
+        difference: offer.total_cost - current.booking.total_cost,
+        current,
+        offer,
+        stay,
+        rooms,
+        terms,
+    })
+}
+
+/// Moves a booking to room type `room_id` of its hotel and `stay` (see `BookingRepo::change`);
+/// the guest gets a "booking changed" email.
+#[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
+pub async fn change(
+    state: &AppState,
+    actor: Actor,
+    booking_id: BookingId,
+    room_id: RoomId,
+    stay: StayDates,
+) -> Result<Booking, AppError> {
+    let repo = BookingRepo::new(&state.db);
+    let before = repo
+        .details(booking_id, actor.owner(), &context(state))
+        .await?;
+    let change = repo
+        .change(booking_id, actor.owner(), room_id, stay, state.clock.now())
+        .await?;
+    let old = (before.booking.date_from, before.booking.date_to);
+    announce(state, &change, Some(old)).await;
+    tracing::info!("booking changed");
+    Ok(change.booking)
+}
+
+/// Tells the caches a booking's nights changed: its stay, and the stay it had (a change).
+async fn announce(
+    state: &AppState,
+    change: &BookingChange,
+    old: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+) {
     let stay = (change.booking.date_from, change.booking.date_to);
+    let stays: Vec<_> = std::iter::once(stay).chain(old).collect();
     catalog::booking_changed(
         &state.db,
         &state.cache,
         change.hotel_id,
-        stay,
+        &stays,
         change.origin_tx,
     )
     .await;
 }
 
+/// How listed bookings are shown right now.
+fn context(state: &AppState) -> ListContext<'_> {
+    ListContext {
+        now: state.clock.now(),
+        today: state.clock.today(),
+        media: &state.media,
+        links: &state.auth.links,
+    }
+}
+
+/// One booking, for its guest or its manage link.
+#[tracing::instrument(skip(state))]
+pub async fn details(
+    state: &AppState,
+    actor: Actor,
+    booking_id: BookingId,
+) -> Result<BookingDetails, AppError> {
+    BookingRepo::new(&state.db)
+        .details(booking_id, actor.owner(), &context(state))
+        .await
+}
+
 /// The user's bookings, upcoming first.
 #[tracing::instrument(skip(state))]
 pub async fn list(state: &AppState, user_id: UserId) -> Result<Vec<BookingDetails>, AppError> {
-    let today = state.clock.today();
     BookingRepo::new(&state.db)
-        .list_for_user(user_id, today, &state.media)
+        .list_for_user(user_id, &context(state))
         .await
 }

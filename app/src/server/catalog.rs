@@ -312,8 +312,8 @@ pub async fn changes_committed(db: &PgPool, cache: &Cache) {
     }
 }
 
-/// Call after committing a booking change made in transaction `origin_tx`: delivers that
-/// change alone (one Redis round trip), so this guest sees it on the next read, then drops its
+/// Call after committing a booking change made in transaction `origin_tx` to `stays` (the new
+/// stay, and the old one of a change of dates): delivers that change alone (one Redis round trip), so this guest sees it on the next read, then drops its
 /// log rows. The rest of the log is the relay's: requests never queue behind each other's
 /// rows. Should Redis or the delete fail, the relay delivers the rows (a second bump is
 /// harmless).
@@ -321,15 +321,18 @@ pub async fn booking_changed(
     db: &PgPool,
     cache: &Cache,
     hotel_id: HotelId,
-    stay: (NaiveDate, NaiveDate),
+    stays: &[(NaiveDate, NaiveDate)],
     origin_tx: i64,
 ) {
-    let change = Invalidation {
-        hotel_id: Some(hotel_id),
-        date_from: Some(stay.0),
-        date_to: Some(stay.1),
-    };
-    if !cache.bump(&generations_of(&[change])).await {
+    let changes: Vec<Invalidation> = stays
+        .iter()
+        .map(|stay| Invalidation {
+            hotel_id: Some(hotel_id),
+            date_from: Some(stay.0),
+            date_to: Some(stay.1),
+        })
+        .collect();
+    if !cache.bump(&generations_of(&changes)).await {
         return;
     }
     if let Err(error) = InvalidationRepo::new(db).forget_origin(origin_tx).await {

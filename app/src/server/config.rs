@@ -97,7 +97,11 @@ impl FromStr for JwtAlgorithm {
 pub struct JwtConfig {
     pub secret: Secret,
     pub algorithm: JwtAlgorithm,
+    /// How long a session lasts without a request (`ACCESS_TOKEN_EXPIRE_MINUTES`): each token's
+    /// lifetime, renewed while the guest is active.
     pub expire: Duration,
+    /// How long a session lasts at most from signing in, active or not (`SESSION_MAX_HOURS`).
+    pub max_session: Duration,
     /// True when no secret was configured and a random one was made for this process.
     pub secret_generated: bool,
 }
@@ -349,6 +353,15 @@ fn jwt_config(env: &Env, app_env: AppEnv) -> Result<JwtConfig, ConfigError> {
             format!("expected 1 to 43200 minutes (30 days), got {minutes}"),
         ));
     }
+    let max_hours: u64 = env.parsed("SESSION_MAX_HOURS")?.unwrap_or(7 * 24);
+    if !(1..=24 * 365).contains(&max_hours) || max_hours * 60 < minutes {
+        return Err(problem(
+            "SESSION_MAX_HOURS",
+            format!(
+                "expected 1 to 8760 hours, and no less than ACCESS_TOKEN_EXPIRE_MINUTES, got {max_hours}"
+            ),
+        ));
+    }
     let (secret, secret_generated) = match env.get("JWT_SECRET_KEY") {
         Some(secret) => {
             if app_env.is_production() && secret.chars().count() < MIN_PRODUCTION_SECRET_CHARS {
@@ -373,6 +386,7 @@ fn jwt_config(env: &Env, app_env: AppEnv) -> Result<JwtConfig, ConfigError> {
         secret,
         algorithm,
         expire: Duration::from_secs(minutes * 60),
+        max_session: Duration::from_secs(max_hours * 3600),
         secret_generated,
     })
 }
@@ -451,6 +465,7 @@ mod tests {
         assert_eq!(config.redis_url.as_deref(), Some(DEFAULT_REDIS_URL));
         assert_eq!(config.jwt.algorithm, JwtAlgorithm::HS256);
         assert_eq!(config.jwt.expire, Duration::from_secs(30 * 60));
+        assert_eq!(config.jwt.max_session, Duration::from_secs(7 * 24 * 3600));
         assert!(config.jwt.secret_generated);
         assert!(config.smtp.is_none());
         assert!(config.demo_data);
@@ -547,6 +562,13 @@ mod tests {
 
     #[test]
     fn zero_expiry_is_refused() {
+        let error = load(&[("SESSION_MAX_HOURS", "0")]).unwrap_err();
+        assert_eq!(error.var, "SESSION_MAX_HOURS");
+        let shorter = [
+            ("ACCESS_TOKEN_EXPIRE_MINUTES", "120"),
+            ("SESSION_MAX_HOURS", "1"),
+        ];
+        assert_eq!(load(&shorter).unwrap_err().var, "SESSION_MAX_HOURS");
         let error = load(&[("ACCESS_TOKEN_EXPIRE_MINUTES", "0")]).unwrap_err();
         assert_eq!(error.var, "ACCESS_TOKEN_EXPIRE_MINUTES");
     }

@@ -15,6 +15,8 @@ use crate::model::BookingId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotificationKind {
     Confirmation,
+    /// The dates or the room type changed.
+    Change,
     Cancellation,
 }
 
@@ -22,24 +24,28 @@ impl NotificationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationKind::Confirmation => "confirmation",
+            NotificationKind::Change => "change",
             NotificationKind::Cancellation => "cancellation",
         }
     }
 }
 
 /// Queues the `kind` email of booking `booking_id` inside the transaction `tx` that makes the
-/// change: the change and its email exist together or not at all (at most one per kind).
+/// change: the change and its email exist together or not at all (at most one per kind and
+/// `sequence`, the booking's change count after it: its calendar invite's SEQUENCE).
 #[tracing::instrument(skip_all, fields(booking = %booking_id, kind = kind.as_str()))]
 pub async fn queue(
     tx: &mut PgConnection,
     booking_id: BookingId,
     kind: NotificationKind,
+    sequence: i32,
 ) -> Result<(), AppError> {
     sqlx::query!(
-        "INSERT INTO notifications (booking_id, kind) VALUES ($1, $2)
-         ON CONFLICT (booking_id, kind) DO NOTHING",
+        "INSERT INTO notifications (booking_id, kind, sequence) VALUES ($1, $2, $3)
+         ON CONFLICT (booking_id, kind, sequence) DO NOTHING",
         booking_id.get(),
         kind.as_str(),
+        sequence,
     )
     .execute(tx)
     .await?;

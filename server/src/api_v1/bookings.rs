@@ -1,12 +1,12 @@
 //! Bookings of the original's contract (the session cookie or a Bearer token required): list,
 //! book, cancel. Thin handlers over `bookings`, which never overbooks.
-use app::model::{Booking, BookingDetails, GuestDetails};
+use app::model::{Booking, BookingDetails, CancellationTerms, GuestDetails};
 use app::server::accounts::session::Session;
 use app::server::bookings;
 use app::server::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ pub struct BookingOut {
     /// Who stays and what they asked of the hotel (additions).
     guest_name: Option<String>,
     guest_request: Option<String>,
+    /// Until when cancelling is free (an addition); null: non-refundable.
+    free_cancellation_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl From<Booking> for BookingOut {
@@ -47,6 +49,10 @@ impl From<Booking> for BookingOut {
             total_days: booking.total_days,
             guest_name: booking.guest.name,
             guest_request: booking.guest.request,
+            free_cancellation_until: match booking.terms {
+                CancellationTerms::FreeUntil { until, .. } => Some(until),
+                CancellationTerms::NonRefundable => None,
+            },
         }
     }
 }
@@ -122,6 +128,7 @@ pub struct BookQuery {
 pub async fn book(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
+    headers: HeaderMap,
     query: Result<Query<BookQuery>, QueryRejection>,
 ) -> Result<Json<BookingOut>, ApiError> {
     let user = session.require_user(&state).await?;
@@ -158,17 +165,21 @@ pub async fn book(
                 _ => query.guest_request.clone().into(),
             },
         })?;
-    let booking = bookings::book(&state, user.id, room_id, stay, None, &guest).await?;
+    // Its emails speak the caller's language (`Accept-Language`; Russian by default).
+    let locale = app::server::language::locale_of(&headers);
+    let booking = bookings::book(&state, user.id, room_id, stay, None, &guest, locale).await?;
     Ok(Json(booking.into()))
 }
 
-/// `DELETE /bookings/{booking_id}`: 204; 404 for unknown ids and other guests' bookings alike.
+/// `DELETE /bookings/{booking_id}`: 204; 404 for unknown ids and other guests' bookings alike;
+/// 409 once the booking's terms no longer allow it.
 #[utoipa::path(delete, path = "/api/v1/bookings/{booking_id}", tag = "bookings", security(("cookie" = []), ("bearer" = [])),
     params(("booking_id" = i32, Path, minimum = 1, example = 1)),
     responses(
         (status = 204, description = "Cancelled"),
         (status = 401, description = "Not signed in", body = super::errors::Detail),
-        (status = 404, description = "Unknown, someone else's, or past (the original answered 200 and did nothing)", body = super::errors::Detail),
+        (status = 404, description = "Unknown or someone else's (the original answered 200 and did nothing)", body = super::errors::Detail),
+        (status = 409, description = "No longer cancellable: its free cancellation ended (the deadline is at the hotel's check-in time, the room type's number of days before check-in, on the hotel's clock), it is non-refundable, or it is cancelled already", body = super::errors::Detail),
         (status = 422, description = "Not a positive integer", body = super::errors::ValidationError),
     ))]
 pub async fn cancel(
@@ -178,6 +189,6 @@ pub async fn cancel(
 ) -> Result<StatusCode, ApiError> {
     let user = session.require_user(&state).await?;
     let booking_id = positive_id(&booking_id, ["path", "booking_id"])?;
-    bookings::cancel(&state, user.id, booking_id).await?;
+    bookings::cancel(&state, bookings::Actor::Guest(user.id), booking_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -202,6 +202,9 @@ fn detail(error: &AppError) -> String {
             _ => "date_from must be before date_to".into(),
         },
         AppError::NoRoomsLeft => "No rooms left for these dates".into(),
+        AppError::NotCancellable => {
+            "This booking can no longer be cancelled: its free cancellation ended, it is non-refundable, or it is cancelled already".into()
+        }
         AppError::Refused(refusal) => refusal_detail(*refusal),
         AppError::EmailTaken => "This email is already registered".into(),
         AppError::InvalidCredentials => "Wrong email or password".into(),

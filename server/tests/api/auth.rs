@@ -369,3 +369,92 @@ async fn the_server_rendered_header_shows_the_signed_in_email() {
     assert!(html.contains(r#"data-testid="account-email""#), "{html}");
     assert!(html.contains("header@example.com"));
 }
+
+/// A session begun `minutes_ago` for `user` (its token, as the browser's cookie holds it).
+fn session_begun(
+    app: &crate::helpers::TestApp,
+    user: app::model::UserId,
+    minutes_ago: i64,
+) -> String {
+    let issued_at = chrono::Utc::now().timestamp() - minutes_ago * 60;
+    app.state.auth.jwt.issue_at(user, issued_at).unwrap()
+}
+
+#[tokio::test]
+async fn an_active_session_slides_as_one_session() {
+    let app = spawn_app().await;
+    let user = app.signed_up_id("slide@example.com").await;
+    let jwt = &app.state.auth.jwt;
+    // 20 of its 30 minutes gone: the next page renews it.
+    let old = session_begun(&app, user, 20);
+    let page = app
+        .client
+        .get(app.url("/bookings"))
+        .header("cookie", format!("booking_access_token={old}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let fresh = access_cookie(&page).expect("a renewed cookie");
+    let (before, after) = (jwt.verify(&old).unwrap(), jwt.verify(&fresh).unwrap());
+    assert_eq!(after.id, before.id, "the same session");
+    assert_eq!(after.started_at, before.started_at);
+    assert!(after.expires_at >= before.expires_at + 19 * 60, "{after:?}");
+    assert_eq!(
+        app.whoami(&fresh).await.as_deref(),
+        Some("slide@example.com")
+    );
+
+    // A token in its first half is kept; Bearer clients are never renewed.
+    let kept = app
+        .client
+        .get(app.url("/bookings"))
+        .header("cookie", format!("booking_access_token={fresh}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(access_cookie(&kept), None);
+    let bearer = app
+        .client
+        .get(app.url("/api/v1/bookings"))
+        .bearer_auth(&old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 200);
+    assert_eq!(access_cookie(&bearer), None);
+
+    // Signing out with the new token ends the old one too: one session.
+    app.server_fn_as(&fresh, "logout", &[]).await;
+    assert_eq!(app.whoami(&old).await, None);
+    assert_eq!(app.whoami(&fresh).await, None);
+}
+
+#[tokio::test]
+async fn a_renewed_session_still_ends_with_a_password_change() {
+    let app = spawn_app().await;
+    let user = app.signed_up_id("renewed@example.com").await;
+    let old = session_begun(&app, user, 20);
+    let page = app
+        .client
+        .get(app.url("/bookings"))
+        .header("cookie", format!("booking_access_token={old}"))
+        .send()
+        .await
+        .unwrap();
+    let fresh = access_cookie(&page).expect("a renewed cookie");
+    // The password changes after the session began (a second's margin: the check is by second).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    accounts::create_admin(
+        &app.state.db,
+        &email("renewed@example.com"),
+        &password("a new password"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.whoami(&fresh).await,
+        None,
+        "renewal does not make the session newer"
+    );
+}

@@ -1,7 +1,8 @@
 //! Booking: no overbooking under concurrency, the email queued atomically, ownership, dates.
 use app::error::{AppError, Cause};
-use app::model::BookingStage;
+use app::i18n::Locale;
 use app::model::RoomId;
+use app::model::{BookingStage, CancellationTerms};
 use app::server::clock::Clock;
 use app::server::state::AppState;
 use app::server::{bookings, catalog};
@@ -47,7 +48,16 @@ async fn twenty_concurrent_bookings_for_three_rooms_never_overbook() {
         let attempts = (0..20).map(|_| {
             let state = app.state.clone();
             tokio::spawn(async move {
-                bookings::book(&state, user, room, stay(10, 12), None, &Default::default()).await
+                bookings::book(
+                    &state,
+                    user,
+                    room,
+                    stay(10, 12),
+                    None,
+                    &Default::default(),
+                    Locale::ru,
+                )
+                .await
             })
         });
         let results: Vec<_> = join_all(attempts)
@@ -112,6 +122,7 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
         stay(3, 4),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -127,6 +138,7 @@ async fn a_booking_queues_exactly_one_confirmation_and_a_refusal_none() {
         stay(3, 4),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await;
     assert_eq!(refused, Err(AppError::NoRoomsLeft));
@@ -158,6 +170,7 @@ async fn a_failed_enqueue_rolls_the_booking_back() {
         stay(3, 4),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await;
     assert_eq!(result, Err(AppError::Internal(Cause::NONE)));
@@ -217,6 +230,7 @@ async fn booking_applies_the_date_rules_and_knows_its_rooms() {
         stay(3, 4),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await;
     assert_eq!(unknown, Err(AppError::NotFound));
@@ -251,6 +265,7 @@ async fn nobody_sees_or_cancels_another_guests_booking() {
         stay(8, 9),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -295,9 +310,17 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
     let room = add_room(&app, 1).await;
     let hotel = catalog::hotel_of_room(&app.state.db, room).await.unwrap();
     let stay = stay(8, 9);
-    let booking = bookings::book(&app.state, owner, room, stay, None, &Default::default())
-        .await
-        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        owner,
+        room,
+        stay,
+        None,
+        &Default::default(),
+        Locale::ru,
+    )
+    .await
+    .unwrap();
     let full = catalog::hotel_details(&app.state, hotel, stay, None)
         .await
         .unwrap();
@@ -306,15 +329,15 @@ async fn cancelling_frees_the_room_queues_an_email_and_refreshes_the_cache() {
         "the booking refreshed the cached page"
     );
 
-    bookings::cancel(&app.state, owner, booking.id)
+    bookings::cancel(&app.state, bookings::Actor::Guest(owner), booking.id)
         .await
         .unwrap();
     let free = catalog::hotel_details(&app.state, hotel, stay, None)
         .await
         .unwrap();
     assert_eq!(free.rooms[0].rooms_left, 1);
-    let again = bookings::cancel(&app.state, owner, booking.id).await;
-    assert_eq!(again, Err(AppError::NotFound), "cancelled once");
+    let again = bookings::cancel(&app.state, bookings::Actor::Guest(owner), booking.id).await;
+    assert_eq!(again, Err(AppError::NotCancellable), "cancelled once");
     let mails = count(
         &app,
         "SELECT count(*) FROM notifications WHERE booking_id = $1 AND kind = 'cancellation'",
@@ -338,6 +361,7 @@ async fn my_bookings_lists_upcoming_first() {
         stay(20, 22),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -348,6 +372,7 @@ async fn my_bookings_lists_upcoming_first() {
         stay(2, 3),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -381,42 +406,101 @@ fn at(app: &TestApp, day: NaiveDate, h: u32, m: u32, s: u32) -> AppState {
 }
 
 #[tokio::test]
-async fn cancelling_closes_at_the_midnight_ending_the_check_in_day() {
+async fn cancelling_closes_at_the_deadline_on_the_hotels_clock() {
     let app = spawn_app().await;
-    let guest = app.signed_up_id("midnight@example.com").await;
+    let guest = app.signed_up_id("deadline@example.com").await;
     let room = add_room(&app, 2).await;
+    // Vladivostok is UTC+10 all year: far from any server's zone in these tests.
+    sqlx::query(
+        "UPDATE hotels SET time_zone = 'Asia/Vladivostok', check_in_time = '14:00'
+         WHERE id = (SELECT hotel_id FROM rooms WHERE id = $1)",
+    )
+    .bind(room)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE rooms SET free_cancellation_days = 2 WHERE id = $1")
+        .bind(room)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     let booking = bookings::book(
         &app.state,
         guest,
         room,
-        stay(3, 5),
+        stay(5, 7),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
-    let check_in = booking.date_from;
-    let last_second = at(&app, check_in, 23, 59, 59);
-    let midnight = at(&app, check_in.succ_opt().unwrap(), 0, 0, 0);
+    // 14:00 in Vladivostok two days before check-in is 04:00 UTC that day.
+    let deadline = (booking.date_from - chrono::Days::new(2))
+        .and_hms_opt(4, 0, 0)
+        .unwrap()
+        .and_utc();
+    let CancellationTerms::FreeUntil { until, local } = booking.terms else {
+        panic!("free cancellation: {:?}", booking.terms);
+    };
+    assert_eq!(until, deadline);
+    assert_eq!(
+        local,
+        (booking.date_from - chrono::Days::new(2))
+            .and_hms_opt(14, 0, 0)
+            .unwrap()
+    );
+    let stopped = |instant: chrono::DateTime<chrono::Utc>| {
+        let mut state = app.state.clone();
+        state.clock = Clock::stopped_at(instant);
+        state
+    };
+    let last_second = stopped(deadline - chrono::Duration::seconds(1));
+    let on_time = stopped(deadline);
 
     // What the page shows (decided on the server) and what cancelling does agree, either side.
-    let listed = bookings::list(&midnight, guest).await.unwrap();
-    assert!(!listed[0].cancellable, "from midnight on");
+    let listed = bookings::list(&on_time, guest).await.unwrap();
+    assert!(!listed[0].cancellable, "from the deadline on");
     assert_eq!(
-        bookings::cancel(&midnight, guest, booking.id).await,
-        Err(AppError::NotFound)
+        bookings::cancel(&on_time, bookings::Actor::Guest(guest), booking.id).await,
+        Err(AppError::NotCancellable)
     );
     let listed = bookings::list(&last_second, guest).await.unwrap();
-    assert!(
-        listed[0].cancellable,
-        "until the last second of check-in day"
-    );
-    bookings::cancel(&last_second, guest, booking.id)
+    assert!(listed[0].cancellable, "until the second before");
+    bookings::cancel(&last_second, bookings::Actor::Guest(guest), booking.id)
         .await
         .unwrap();
     let listed = bookings::list(&last_second, guest).await.unwrap();
     assert_eq!(listed[0].stage, BookingStage::Cancelled);
     assert!(!listed[0].cancellable);
+}
+
+#[tokio::test]
+async fn a_non_refundable_booking_is_never_cancelled() {
+    let app = spawn_app().await;
+    let guest = app.signed_up_id("strict@example.com").await;
+    let room = add_room(&app, 2).await;
+    sqlx::query("UPDATE rooms SET free_cancellation_days = NULL WHERE id = $1")
+        .bind(room)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        guest,
+        room,
+        stay(20, 22),
+        None,
+        &Default::default(),
+        Locale::ru,
+    )
+    .await
+    .unwrap();
+    assert_eq!(booking.terms, CancellationTerms::NonRefundable);
+    assert_eq!(
+        bookings::cancel(&app.state, bookings::Actor::Guest(guest), booking.id).await,
+        Err(AppError::NotCancellable)
+    );
 }
 
 #[tokio::test]
@@ -431,6 +515,7 @@ async fn a_stay_turns_past_at_the_midnight_starting_its_check_out_day() {
         stay(3, 5),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();

@@ -1,6 +1,7 @@
 //! Redis outages: requests never fail or hang because of the cache, and it comes back by itself.
 //! A TCP proxy in front of the real Redis plays the outage (refusing, or accepting and never
 //! answering).
+use app::i18n::Locale;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -284,6 +285,7 @@ async fn book_as_guest(app: &crate::helpers::TestApp, email: &str, room: RoomId)
         search().stay,
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();

@@ -1,5 +1,6 @@
 //! The catalog: search, hotel pages, availability rules, date rules, the cache.
 use app::error::AppError;
+use app::i18n::Locale;
 use app::model::{BookingId, HotelId, HotelSearch, LocationQuery, RoomId, SortOrder, StayDates};
 use app::server::cache::CacheStatus;
 use app::server::{bookings, catalog, imports};
@@ -314,6 +315,7 @@ async fn availability_is_counted_night_by_night_on_every_path() {
         stay(10, 14),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -331,7 +333,8 @@ async fn availability_is_counted_night_by_night_on_every_path() {
                 room,
                 stay(from, to),
                 None,
-                &Default::default()
+                &Default::default(),
+                Locale::ru
             )
             .await,
             Err(AppError::NoRoomsLeft),
@@ -367,6 +370,7 @@ async fn the_last_free_room_goes_to_one_guest_and_comes_back_on_cancel() {
         stay(10, 13),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -380,13 +384,16 @@ async fn the_last_free_room_goes_to_one_guest_and_comes_back_on_cancel() {
             rooms[0],
             stay(11, 12),
             None,
-            &Default::default()
+            &Default::default(),
+            Locale::ru
         )
         .await,
         Err(AppError::NoRoomsLeft),
         "night 11 holds all three"
     );
-    bookings::cancel(&app.state, guest, last.id).await.unwrap();
+    bookings::cancel(&app.state, bookings::Actor::Guest(guest), last.id)
+        .await
+        .unwrap();
     settle_invalidations(&app).await;
     assert_eq!(rooms_left(&app, hotel, stay(10, 13)).await, [1]);
     assert_eq!(

@@ -2,6 +2,7 @@
 //! guest's booking without a second race, is found again, released, and never shown as a
 //! booking; hundreds of guests racing for the last rooms from two processes never overbook.
 use app::error::AppError;
+use app::i18n::Locale;
 use app::model::{Party, RoomId, StayDates, UserId};
 use app::server::state::AppState;
 use app::server::{bookings, catalog};
@@ -50,9 +51,17 @@ async fn book(
     room: RoomId,
     stay: StayDates,
 ) -> Result<(), AppError> {
-    bookings::book(state, user, room, stay, None, &Default::default())
-        .await
-        .map(|_| ())
+    bookings::book(
+        state,
+        user,
+        room,
+        stay,
+        None,
+        &Default::default(),
+        Locale::ru,
+    )
+    .await
+    .map(|_| ())
 }
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {

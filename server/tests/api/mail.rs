@@ -1,6 +1,7 @@
 //! The email worker against a real SMTP server (maildev from npm, started per test): the
 //! confirmation arrives once, SMTP down then up delivers after recovery, give-up is recorded,
 //! reminders are chosen by date, and without SMTP the outbox gets `.eml` files.
+use app::i18n::Locale;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -112,7 +113,7 @@ async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::Booking {
         name: Some("Анна <Петрова>".into()),
         request: Some("Поздний заезд".into()),
     };
-    bookings::book(&app.state, user, room, stay, None, &guest)
+    bookings::book(&app.state, user, room, stay, None, &guest, Locale::ru)
         .await
         .unwrap()
 }
@@ -321,4 +322,112 @@ async fn the_worker_sends_on_its_schedule_and_stops_on_shutdown() {
         matches!(finished, Ok(Ok(Ok(())))),
         "the worker stops cleanly"
     );
+}
+
+/// An iCalendar text's properties by name (lines unfolded, parameters dropped), checking the
+/// rules a calendar client relies on: CRLF, no line over 75 octets.
+fn ics_properties(ics: &str) -> std::collections::HashMap<String, String> {
+    for line in ics.split_inclusive('\n') {
+        assert!(line.ends_with("\r\n"), "CRLF: {line:?}");
+        assert!(
+            line.trim_end_matches("\r\n").len() <= 75,
+            "folded: {line:?}"
+        );
+    }
+    ics.replace("\r\n ", "")
+        .lines()
+        .filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            let name = name.split(';').next()?;
+            Some((name.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// The `.ics` attached to maildev's email `email`.
+async fn invite(maildev: &MailDev, email: &Value) -> String {
+    let attachment = &email["attachments"][0];
+    assert_eq!(
+        attachment["contentType"]
+            .as_str()
+            .map(|t| t.starts_with("text/calendar")),
+        Some(true),
+        "{email}"
+    );
+    let url = format!(
+        "http://127.0.0.1:{}/email/{}/attachment/{}",
+        maildev.web_port,
+        email["id"].as_str().unwrap(),
+        attachment["generatedFileName"].as_str().unwrap()
+    );
+    reqwest::get(url).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn booked_changed_cancelled_one_calendar_event_in_the_guests_language() {
+    let app = spawn_app().await;
+    let maildev = MailDev::start_on(free_port());
+    let jobs = jobs_for(&app, Some(maildev.smtp_port), None);
+    let user = app.signed_up_id("calendar@example.com").await;
+    let window = app::model::BookingWindow::from_today(day(0));
+    let stay = |from, to| app::model::StayDates::new(day(from), day(to), window).unwrap();
+    let room = app::model::RoomId::from(9);
+    let guest = app::model::GuestDetails::default();
+    let booking = bookings::book(
+        &app.state,
+        user,
+        room,
+        stay(10, 12),
+        None,
+        &guest,
+        Locale::en,
+    )
+    .await
+    .unwrap();
+    jobs::drain_outbox(&jobs).await.unwrap();
+    let actor = bookings::Actor::Guest(user);
+    bookings::change(&app.state, actor, booking.id, room, stay(11, 14))
+        .await
+        .unwrap();
+    jobs::drain_outbox(&jobs).await.unwrap();
+    bookings::cancel(&app.state, actor, booking.id)
+        .await
+        .unwrap();
+    jobs::drain_outbox(&jobs).await.unwrap();
+
+    let emails = maildev.emails().await;
+    let subjects: Vec<&str> = emails
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subjects,
+        ["Booking confirmed", "Booking changed", "Booking cancelled"]
+    );
+    let mut invites = Vec::new();
+    for email in &emails {
+        assert!(email["html"].as_str().unwrap().contains("lang=\"en\""));
+        invites.push(ics_properties(&invite(&maildev, email).await));
+    }
+    let uid = format!("booking-{}@booking.local", booking.reference);
+    let field = |i: usize, name: &str| invites[i].get(name).cloned().unwrap_or_default();
+    for invite in &invites {
+        assert_eq!(invite.get("UID"), Some(&uid), "one event: {invite:?}");
+    }
+    assert_eq!(
+        (0..3).map(|i| field(i, "METHOD")).collect::<Vec<_>>(),
+        ["REQUEST", "REQUEST", "CANCEL"]
+    );
+    assert_eq!(
+        (0..3).map(|i| field(i, "SEQUENCE")).collect::<Vec<_>>(),
+        ["0", "1", "2"],
+        "each version newer than the last"
+    );
+    // Palace is in Moscow (UTC+3): check-in at 14:00 is 11:00 UTC, check-out at 12:00 is 09:00.
+    let utc = |offset: u64, time: &str| format!("{}T{time}Z", day(offset).format("%Y%m%d"));
+    assert_eq!(field(0, "DTSTART"), utc(10, "110000"));
+    assert_eq!(field(1, "DTSTART"), utc(11, "110000"));
+    assert_eq!(field(1, "DTEND"), utc(14, "090000"));
+    assert!(field(0, "LOCATION").contains("Palace"), "{:?}", invites[0]);
+    assert_eq!(field(2, "STATUS"), "CANCELLED");
 }

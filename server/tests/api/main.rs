@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod holds;
 mod imports;
+mod lifecycle;
 mod load;
 mod mail;
 mod pages;

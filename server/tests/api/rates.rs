@@ -1,6 +1,7 @@
 //! Inventory and rates: availability night by night at every boundary, prices per night (rules,
 //! weekdays, overrides), restrictions, guests, the booking window, bursts of overlapping stays
 //! across two processes, and a property test against a tiny in-memory model.
+use app::i18n::Locale;
 use std::collections::HashMap;
 
 use app::error::AppError;
@@ -171,6 +172,7 @@ async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_som
         stay(1, 10),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .expect("one room is free every night");
@@ -203,7 +205,8 @@ async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_som
             room,
             stay(4, 6),
             None,
-            &Default::default()
+            &Default::default(),
+            Locale::ru
         )
         .await,
         Err(AppError::NoRoomsLeft)
@@ -215,6 +218,7 @@ async fn a_room_free_every_night_can_be_booked_although_every_room_is_booked_som
         stay(2, 5),
         None,
         &Default::default(),
+        Locale::ru,
     )
     .await
     .expect("the nights between are free");
@@ -263,9 +267,17 @@ async fn prices_follow_rules_weekdays_and_overrides_and_bookings_keep_theirs() {
         [rub(6355)]
     );
 
-    let booking = bookings::book(&app.state, guest, room, week, None, &Default::default())
-        .await
-        .unwrap();
+    let booking = bookings::book(
+        &app.state,
+        guest,
+        room,
+        week,
+        None,
+        &Default::default(),
+        Locale::ru,
+    )
+    .await
+    .unwrap();
     assert_eq!(booking.nights, expected);
     assert_eq!(booking.total_cost, rub(6355));
     assert_eq!(booking.price, rub(1000));
@@ -394,13 +406,14 @@ async fn restrictions_refuse_stays_on_every_path_and_say_why() {
             stay(from, to),
             None,
             &Default::default(),
+            Locale::ru,
         )
         .await;
         match refusal {
             Some(refusal) => assert_eq!(booked, Err(AppError::Refused(refusal))),
             None => {
                 let booking = booked.unwrap();
-                bookings::cancel(&app.state, guest, booking.id)
+                bookings::cancel(&app.state, bookings::Actor::Guest(guest), booking.id)
                     .await
                     .unwrap();
             }
@@ -554,7 +567,8 @@ async fn parties_see_only_room_types_that_take_them() {
             single,
             nights,
             Some(party(2, 0)),
-            &Default::default()
+            &Default::default(),
+            Locale::ru
         )
         .await,
         Err(AppError::Refused(StayRefusal::TooManyGuests {
@@ -569,6 +583,7 @@ async fn parties_see_only_room_types_that_take_them() {
         nights,
         Some(party(2, 2)),
         &Default::default(),
+        Locale::ru,
     )
     .await
     .unwrap();
@@ -609,6 +624,7 @@ async fn bursts_of_overlapping_stays_from_two_processes_never_overfill_a_night()
                     stay(from, to),
                     None,
                     &Default::default(),
+                    Locale::ru,
                 )
                 .await
             })

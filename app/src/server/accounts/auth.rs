@@ -12,6 +12,8 @@ pub struct Auth {
     pub dummy_hash: String,
     /// `Secure` cookies (HTTPS only) in production.
     pub secure_cookies: bool,
+    /// The bookings' signed manage links (keyed with the JWT secret, under their own label).
+    pub links: crate::server::bookings::ManageLinks,
 }
 
 impl Auth {
@@ -24,6 +26,7 @@ impl Auth {
             throttle: throttle::LoginThrottle::new(cache),
             dummy_hash,
             secure_cookies: config.app_env.is_production(),
+            links: crate::server::bookings::ManageLinks::new(&config.jwt.secret),
         })
     }
 }

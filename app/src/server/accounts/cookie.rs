@@ -16,9 +16,9 @@ pub fn cleared_cookie(secure: bool) -> String {
     session_cookie("", 0, secure)
 }
 
-/// The token from the cookie, or from `Authorization: Bearer` (API clients).
-pub fn token_from(headers: &HeaderMap) -> Option<&str> {
-    let from_cookie = headers
+/// The token from the session cookie (a browser).
+pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -26,8 +26,12 @@ pub fn token_from(headers: &HeaderMap) -> Option<&str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == ACCESS_COOKIE)
         .map(|(_, value)| value)
-        .filter(|value| !value.is_empty());
-    from_cookie.or_else(|| {
+        .filter(|value| !value.is_empty())
+}
+
+/// The token from the cookie, or from `Authorization: Bearer` (API clients).
+pub fn token_from(headers: &HeaderMap) -> Option<&str> {
+    cookie_token(headers).or_else(|| {
         headers
             .get(http::header::AUTHORIZATION)?
             .to_str()

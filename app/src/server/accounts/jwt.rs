@@ -1,4 +1,7 @@
-//! Access tokens: `sub` = user id, `iat`, `exp`; signed with the configured HMAC algorithm only.
+//! Access tokens: `sub` = user id, `iat`, `exp`, `jti` (the session's id) and `auth_time` (when
+//! the session began); signed with the configured HMAC algorithm only. A session slides: while
+//! the guest is active, a token past half its lifetime is replaced by a fresh one of the same
+//! session, never beyond `SESSION_MAX_HOURS` from signing in.
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -17,6 +20,10 @@ pub struct Claims {
     /// ids existed have none (they expire within the token lifetime).
     #[serde(default)]
     pub jti: String,
+    /// When the session began (signing in): renewals keep it. Older tokens have none: their
+    /// `iat` is it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
 }
 
 /// What a valid token says: whose session, begun when, ending when, under which id.
@@ -26,6 +33,8 @@ pub struct SessionToken {
     pub issued_at: i64,
     pub expires_at: i64,
     pub id: String,
+    /// When the session began: what a password change or the absolute lifetime is checked on.
+    pub started_at: i64,
 }
 
 pub struct JwtKeys {
@@ -34,6 +43,7 @@ pub struct JwtKeys {
     header: Header,
     validation: Validation,
     expire: Duration,
+    max_session: Duration,
 }
 
 impl JwtKeys {
@@ -54,6 +64,7 @@ impl JwtKeys {
             header: Header::new(algorithm),
             validation,
             expire: config.expire,
+            max_session: config.max_session,
         }
     }
 
@@ -66,15 +77,48 @@ impl JwtKeys {
         self.issue_at(user_id, chrono::Utc::now().timestamp())
     }
 
-    /// A token as if issued at `issued_at` (Unix seconds).
+    /// A token as if issued at `issued_at` (Unix seconds), beginning a session.
     pub fn issue_at(&self, user_id: UserId, issued_at: i64) -> Result<String, AppError> {
         let claims = Claims {
             sub: user_id.to_string(),
             iat: issued_at,
             exp: issued_at + self.expire.as_secs() as i64,
             jti: token_id(),
+            auth_time: Some(issued_at),
         };
-        jsonwebtoken::encode(&self.header, &claims, &self.encoding)
+        self.sign(&claims)
+    }
+
+    /// The latest instant any token of a session begun at `started_at` can be valid.
+    pub fn session_end(&self, started_at: i64) -> i64 {
+        started_at + self.max_session.as_secs() as i64
+    }
+
+    /// A fresh token for `token`'s session if it is due at `now`: past half its lifetime and
+    /// the session not at its end. Same session id and start; the new expiry is capped by the
+    /// session's absolute end. `None`: keep the token.
+    pub fn renewal(&self, token: &SessionToken, now: i64) -> Option<Result<Renewed, AppError>> {
+        let lifetime = self.expire.as_secs() as i64;
+        let end = self.session_end(token.started_at);
+        let expires_at = (now + lifetime).min(end);
+        if now < token.issued_at + lifetime / 2 || expires_at <= token.expires_at {
+            return None;
+        }
+        let claims = Claims {
+            sub: token.user_id.to_string(),
+            iat: now,
+            exp: expires_at,
+            jti: token.id.clone(),
+            auth_time: Some(token.started_at),
+        };
+        Some(self.sign(&claims).map(|token| Renewed {
+            token,
+            max_age_secs: (expires_at - now).max(0) as u64,
+        }))
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, AppError> {
+        jsonwebtoken::encode(&self.header, claims, &self.encoding)
             .map_err(|error| AppError::internal("signing a token", error))
     }
 
@@ -90,8 +134,16 @@ impl JwtKeys {
             issued_at: claims.iat,
             expires_at: claims.exp,
             id: claims.jti,
+            started_at: claims.auth_time.unwrap_or(claims.iat),
         })
     }
+}
+
+/// A renewed session token and how long its cookie keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renewed {
+    pub token: String,
+    pub max_age_secs: u64,
 }
 
 /// 128 random bits, hex.
@@ -111,8 +163,46 @@ mod tests {
             secret: Secret::new(secret),
             algorithm: JwtAlgorithm::HS256,
             expire: Duration::from_secs(30 * 60),
+            max_session: Duration::from_secs(2 * 3600),
             secret_generated: false,
         })
+    }
+
+    #[test]
+    fn an_active_session_slides_until_its_absolute_end() {
+        let keys = keys("secret");
+        let start = chrono::Utc::now().timestamp() - 60;
+        let first = keys
+            .verify(&keys.issue_at(42.into(), start).unwrap())
+            .unwrap();
+        assert_eq!(first.started_at, start);
+        assert_eq!(
+            keys.renewal(&first, start + 14 * 60),
+            None,
+            "not before half its life"
+        );
+        let renewed = keys.renewal(&first, start + 16 * 60).unwrap().unwrap();
+        assert_eq!(renewed.max_age_secs, 30 * 60);
+        let second = keys.verify(&renewed.token).unwrap();
+        assert_eq!(
+            (second.id.as_str(), second.started_at),
+            (first.id.as_str(), start)
+        );
+        assert_eq!(second.issued_at, start + 16 * 60);
+        // Near the session's end the expiry is capped; at the end there is no renewal.
+        let end = start + 2 * 3600;
+        let late = SessionToken {
+            issued_at: end - 20 * 60,
+            expires_at: end - 5 * 60,
+            ..second
+        };
+        let capped = keys.renewal(&late, end - 4 * 60).unwrap().unwrap();
+        assert_eq!(capped.max_age_secs, 4 * 60);
+        let last = SessionToken {
+            expires_at: end,
+            ..late
+        };
+        assert_eq!(keys.renewal(&last, end - 60), None);
     }
 
     #[test]

@@ -77,12 +77,13 @@ impl<'a> UserRepo<'a> {
     }
 
     /// The user of a session that has not ended: the account exists and is not disabled, the
-    /// token was issued after the last password change (`sessions_since`), and it was not
+    /// session began (`started_at`: renewals keep it) after the last password change
+    /// (`sessions_since`), and it was not
     /// revoked by signing out. One indexed query, as a plain lookup by id was.
     pub async fn find_by_session(
         &self,
         user_id: UserId,
-        issued_at: i64,
+        started_at: i64,
         token_id: &str,
     ) -> Result<Option<User>, AppError> {
         sqlx::query_as!(
@@ -92,7 +93,7 @@ impl<'a> UserRepo<'a> {
                  AND (sessions_since IS NULL OR sessions_since <= to_timestamp($2))
                  AND NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE jti = $3)"#,
             user_id.get(),
-            issued_at as f64,
+            started_at as f64,
             token_id,
         )
         .fetch_optional(self.pool)

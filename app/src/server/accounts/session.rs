@@ -10,7 +10,7 @@ use axum::{
 };
 use tokio::sync::OnceCell;
 
-use super::cookie::token_from;
+use super::cookie::{ACCESS_COOKIE, cookie_token, session_cookie, token_from};
 use super::jwt::SessionToken;
 use super::repo::UserRepo;
 use crate::error::AppError;
@@ -46,7 +46,7 @@ impl Session {
         self.user
             .get_or_try_init(|| async {
                 UserRepo::new(&state.db)
-                    .find_by_session(token.user_id, token.issued_at, &token.id)
+                    .find_by_session(token.user_id, token.started_at, &token.id)
                     .await
             })
             .await
@@ -70,15 +70,55 @@ impl Session {
     }
 }
 
-/// Middleware: reads the token once and leaves a [`Session`] in the request extensions.
+/// Middleware: reads the token once and leaves a [`Session`] in the request extensions. A
+/// browser's session slides: when its cookie's token is past half its life, the response
+/// carries a fresh one of the same session (unless the response signs in or out itself), so a
+/// guest in the middle of a checkout is never signed out while active. API clients (Bearer)
+/// sign in again instead.
 pub async fn resolve_session(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let token = token_from(request.headers()).and_then(|token| state.auth.jwt.verify(token));
+    let renewal = token
+        .as_ref()
+        .filter(|_| cookie_token(request.headers()).is_some())
+        .and_then(|token| {
+            state
+                .auth
+                .jwt
+                .renewal(token, chrono::Utc::now().timestamp())
+        });
     request.extensions_mut().insert(Session::new(token));
-    next.run(request).await
+    let mut response = next.run(request).await;
+    match renewal {
+        Some(Ok(renewed)) if !sets_session_cookie(&response) => {
+            let cookie = session_cookie(
+                &renewed.token,
+                renewed.max_age_secs,
+                state.auth.secure_cookies,
+            );
+            if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                response
+                    .headers_mut()
+                    .append(http::header::SET_COOKIE, value);
+            }
+        }
+        Some(Err(error)) => error.log(),
+        _ => {}
+    }
+    response
+}
+
+/// Whether the response signs in or out itself (its cookie wins).
+fn sets_session_cookie(response: &Response) -> bool {
+    response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.starts_with(&format!("{ACCESS_COOKIE}=")))
 }
 
 /// The request the current server function or page serves.

@@ -1,14 +1,17 @@
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use super::manage_link::ManageLinks;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::{
-    Booking, BookingDetails, BookingId, BookingReference, GuestDetails, Hold, HotelId, Money,
-    Party, RoomId, StayDates, UserId,
+    Booking, BookingDetails, BookingId, BookingReference, CancellationTerms, GuestDetails, Hold,
+    HotelId, Money, Party, RoomId, StayDates, UserId,
 };
 use crate::server::notifications::{self, NotificationKind};
 use crate::server::pictures::media::Media;
 use crate::server::rates;
+use leptos_i18n::Locale as _;
 
 /// A `bookings` row.
 #[derive(sqlx::FromRow)]
@@ -26,6 +29,9 @@ struct BookingRow {
     cancelled: bool,
     guest_name: Option<String>,
     guest_request: Option<String>,
+    free_cancellation_until: Option<DateTime<Utc>>,
+    /// The same moment on the hotel's clock.
+    free_cancellation_local: Option<NaiveDateTime>,
 }
 
 impl From<BookingRow> for Booking {
@@ -50,6 +56,10 @@ impl From<BookingRow> for Booking {
                 name: row.guest_name,
                 request: row.guest_request,
             },
+            terms: CancellationTerms::from_deadline(
+                row.free_cancellation_until,
+                row.free_cancellation_local,
+            ),
         }
     }
 }
@@ -61,6 +71,8 @@ struct BookingChangeRow {
     booking: BookingRow,
     hotel_id: HotelId,
     origin_tx: i64,
+    /// Its change count after this change (the email's key).
+    sequence: i32,
 }
 
 impl From<BookingChangeRow> for BookingChange {
@@ -74,7 +86,7 @@ impl From<BookingChangeRow> for BookingChange {
 }
 
 /// What a booking change returns besides the booking: the change's hotel and transaction.
-const CHANGE_COLUMNS: &str = "b.hotel_id, txid_current() AS origin_tx";
+const CHANGE_COLUMNS: &str = "b.hotel_id, txid_current() AS origin_tx, b.sequence";
 
 /// A booking joined with its room type and hotel.
 #[derive(sqlx::FromRow)]
@@ -89,16 +101,29 @@ struct ListedRow {
     services: Vec<String>,
     image_id: Option<i32>,
     picture_digest: Option<String>,
+    /// Check-out time on the check-out day, on the hotel's clock: the manage link's end.
+    check_out_at: DateTime<Utc>,
+}
+
+/// What a listed booking is shown with, decided on the server.
+pub struct ListContext<'a> {
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub media: &'a Media,
+    pub links: &'a ManageLinks,
 }
 
 impl ListedRow {
-    /// The row as the guest's list shows it, on the server's day `today`.
-    fn into_details(self, today: NaiveDate, media: &Media) -> BookingDetails {
+    /// The row as the guest sees it at `context.now`.
+    fn into_details(self, context: &ListContext) -> BookingDetails {
         let booking = Booking::from(self.booking);
+        let manage_token = (context.now < self.check_out_at)
+            .then(|| context.links.sign(booking.id, self.check_out_at));
         BookingDetails {
-            stage: booking.stage(today),
-            cancellable: booking.cancellable(today),
-            picture: media.picture(self.image_id, self.picture_digest),
+            stage: booking.stage(context.today),
+            cancellable: booking.cancellable(context.now),
+            picture: context.media.picture(self.image_id, self.picture_digest),
+            manage_token,
             booking,
             hotel_id: self.hotel_id,
             hotel_name: self.hotel_name,
@@ -110,9 +135,23 @@ impl ListedRow {
     }
 }
 
+/// The columns of a [`ListedRow`] beyond the booking's, from `bookings b`.
+const LISTED_FROM: &str = "h.id AS hotel_id, h.name AS hotel_name,
+        h.location AS hotel_location, r.name AS room_name,
+        r.description AS room_description, r.services, r.image_id,
+        rp.digest AS picture_digest,
+        (b.date_to + h.check_out_time) AT TIME ZONE h.time_zone AS check_out_at
+    FROM bookings b
+    JOIN rooms r ON r.id = b.room_id
+    JOIN hotels h ON h.id = r.hotel_id
+    LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'";
+
 const BOOKING_COLUMNS: &str = "b.id, b.reference, b.room_id, b.user_id, b.date_from, b.date_to,
     b.price::bigint AS price, b.night_prices, b.total_cost, b.total_days,
-    b.cancelled_at IS NOT NULL AS cancelled, b.guest_name, b.guest_request";
+    b.cancelled_at IS NOT NULL AS cancelled, b.guest_name, b.guest_request,
+    b.free_cancellation_until,
+    b.free_cancellation_until AT TIME ZONE (SELECT time_zone FROM hotels WHERE id = b.hotel_id)
+        AS free_cancellation_local";
 
 /// A booking made or cancelled, with what the cache and the mail need to know.
 pub struct BookingChange {
@@ -153,6 +192,7 @@ impl<'a> BookingRepo<'a> {
         stay: StayDates,
         party: Option<Party>,
         guest: &GuestDetails,
+        locale: Locale,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
         let room = lock_room(&mut tx, room_id, stay, party).await?;
@@ -181,25 +221,20 @@ impl<'a> BookingRepo<'a> {
         if booked >= i64::from(room.quantity) {
             return Err(AppError::NoRoomsLeft);
         }
-        let plan = room.plan;
-        // Prices are whole roubles in the catalog, so these are too.
-        let night_prices: Vec<i32> = plan
-            .night_prices(stay)
-            .into_iter()
-            .map(|price| i32::try_from(price.whole_roubles()).unwrap_or(i32::MAX))
-            .collect();
+        let night_prices = whole_roubles(&room.plan.night_prices(stay));
         // The booking's columns are shared by every statement here: assembled at run time.
         // Without a guest's name the account's is taken; an account without a name takes the
-        // first one given (the book page fills it in next time), in the same statement.
+        // first one given (the book page fills it in next time), in the same statement. (The
+        // room type's cancellation terms for the stay are fixed by the table's trigger.)
         let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "WITH named AS (
                  UPDATE users SET full_name = $7
                  WHERE id = $2 AND full_name IS NULL AND $7::text IS NOT NULL
              )
              INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price, night_prices,
-                                        guest_name, guest_request)
+                                        guest_name, guest_request, locale)
              VALUES ($1, $2, $3, $4, $5, $6,
-                     coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8)
+                     coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8, $9)
              RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
         )))
         .bind(room_id)
@@ -210,9 +245,10 @@ impl<'a> BookingRepo<'a> {
         .bind(night_prices)
         .bind(guest.name.as_deref())
         .bind(guest.request.as_deref())
+        .bind(locale.as_str())
         .fetch_one(&mut *tx)
         .await?;
-        notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation).await?;
+        notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation, 0).await?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -311,38 +347,97 @@ impl<'a> BookingRepo<'a> {
         Ok(done.rows_affected())
     }
 
-    /// Cancels the user's booking `booking_id` if `allowed` says so of it (the service's rule).
-    /// Someone else's booking, an unknown one, or one `allowed` refuses: `NotFound` alike, so
-    /// nothing about it leaks. The row is locked between the check and the update.
+    /// Cancels booking `booking_id` of `owner` (or of anyone: a manage link) if its terms keep
+    /// that free at `now`. Someone else's booking or an unknown one: `NotFound` alike, so
+    /// nothing about it leaks; one past its terms (or cancelled): `NotCancellable`. The row is
+    /// locked between the check and the update.
     pub async fn cancel(
         &self,
-        user_id: UserId,
         booking_id: BookingId,
-        allowed: impl FnOnce(&Booking) -> bool,
+        owner: Option<UserId>,
+        now: DateTime<Utc>,
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
-        // (Assembled from the shared booking columns, as below.)
-        let current: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings b
-             WHERE b.id = $1 AND b.user_id = $2 FOR UPDATE"
-        )))
-        .bind(booking_id)
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match current.map(Booking::from) {
-            Some(booking) if allowed(&booking) => {}
-            _ => return Err(AppError::NotFound),
-        }
+        lock_cancellable(&mut tx, booking_id, owner, now).await?;
         let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE bookings AS b SET cancelled_at = now()
+            "UPDATE bookings AS b SET cancelled_at = now(), sequence = sequence + 1
              WHERE b.id = $1
              RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
         )))
         .bind(booking_id)
         .fetch_one(&mut *tx)
         .await?;
-        notifications::queue(&mut tx, row.booking.id, NotificationKind::Cancellation).await?;
+        notifications::queue(
+            &mut tx,
+            row.booking.id,
+            NotificationKind::Cancellation,
+            row.sequence,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    /// How many rooms of type `room_id` the busiest night of `stay` has taken, not counting
+    /// booking `except` (the one being changed: its own nights do not stand in its way).
+    pub async fn booked_except(
+        &self,
+        room_id: RoomId,
+        stay: StayDates,
+        except: &Booking,
+    ) -> Result<i64, AppError> {
+        let mut conn = self.pool.acquire().await?;
+        booked_except(&mut conn, room_id, stay, except).await
+    }
+
+    /// Moves booking `booking_id` (of `owner`, or anyone's: a manage link) to room type
+    /// `room_id` of the same hotel and `stay`, at the new nights' prices and terms (the
+    /// table's trigger fixes those), in one
+    /// transaction: its old nights are released and the new ones taken under the room type's
+    /// lock (as in [`Self::create`]), with its own old nights not counted against it. Only
+    /// while its terms keep cancelling free at `now` (`NotCancellable`), and a "booking changed"
+    /// email is queued with it.
+    pub async fn change(
+        &self,
+        booking_id: BookingId,
+        owner: Option<UserId>,
+        room_id: RoomId,
+        stay: StayDates,
+        now: DateTime<Utc>,
+    ) -> Result<BookingChange, AppError> {
+        let mut tx = self.pool.begin().await?;
+        let current = lock_cancellable(&mut tx, booking_id, owner, now).await?;
+        let same_hotel = sqlx::query_scalar!(
+            "SELECT r.hotel_id = b.hotel_id AS \"same!\" FROM rooms r, bookings b
+             WHERE r.id = $1 AND b.id = $2",
+            room_id.get(),
+            booking_id.get(),
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if same_hotel != Some(true) {
+            return Err(AppError::NotFound);
+        }
+        let room = lock_room(&mut tx, room_id, stay, None).await?;
+        if booked_except(&mut tx, room_id, stay, &current).await? >= i64::from(room.quantity) {
+            return Err(AppError::NoRoomsLeft);
+        }
+        let night_prices = whole_roubles(&room.plan.night_prices(stay));
+        let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE bookings AS b SET room_id = $1, date_from = $3, date_to = $4, price = $5,
+                 night_prices = $6, sequence = sequence + 1
+             WHERE b.id = $2
+             RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
+        )))
+        .bind(room_id)
+        .bind(booking_id)
+        .bind(stay.check_in())
+        .bind(stay.check_out())
+        .bind(i32::try_from(room.price).unwrap_or(i32::MAX))
+        .bind(night_prices)
+        .fetch_one(&mut *tx)
+        .await?;
+        notifications::queue(&mut tx, booking_id, NotificationKind::Change, row.sequence).await?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -352,33 +447,122 @@ impl<'a> BookingRepo<'a> {
     pub async fn list_for_user(
         &self,
         user_id: UserId,
-        today: NaiveDate,
-        media: &Media,
+        context: &ListContext<'_>,
     ) -> Result<Vec<BookingDetails>, AppError> {
         // Assembled from the shared booking columns at run time.
         let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {BOOKING_COLUMNS}, h.id AS hotel_id, h.name AS hotel_name,
-                    h.location AS hotel_location, r.name AS room_name,
-                    r.description AS room_description, r.services, r.image_id,
-                    rp.digest AS picture_digest
-             FROM bookings b
-             JOIN rooms r ON r.id = b.room_id
-             JOIN hotels h ON h.id = r.hotel_id
-             LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
+            "SELECT {BOOKING_COLUMNS}, {LISTED_FROM}
              WHERE b.user_id = $1
              ORDER BY b.date_to < $2, b.cancelled_at IS NOT NULL,
                       CASE WHEN b.date_to >= $2 THEN b.date_from END ASC,
                       b.date_from DESC, b.id DESC"
         )))
         .bind(user_id)
-        .bind(today)
+        .bind(context.today)
         .fetch_all(self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|row| row.into_details(today, media))
+            .map(|row| row.into_details(context))
             .collect())
     }
+
+    /// One booking as its guest sees it (`owner`), or whoever holds its link (`None`).
+    pub async fn details(
+        &self,
+        booking_id: BookingId,
+        owner: Option<UserId>,
+        context: &ListContext<'_>,
+    ) -> Result<BookingDetails, AppError> {
+        let row: Option<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS}, {LISTED_FROM}
+             WHERE b.id = $1 AND ($2::integer IS NULL OR b.user_id = $2)"
+        )))
+        .bind(booking_id)
+        .bind(owner)
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(row.ok_or(AppError::NotFound)?.into_details(context))
+    }
+
+    /// The cancellation terms of a booking of room type `room_id` from `check_in` made now,
+    /// by the database's `cancellation_deadline` (the one bookings store).
+    pub async fn terms(
+        &self,
+        room_id: RoomId,
+        check_in: NaiveDate,
+    ) -> Result<CancellationTerms, AppError> {
+        let row = sqlx::query!(
+            r#"SELECT d.until, d.until AT TIME ZONE h.time_zone AS local
+               FROM rooms r JOIN hotels h ON h.id = r.hotel_id,
+                    LATERAL (SELECT cancellation_deadline($2, r.free_cancellation_days,
+                                                          h.time_zone, h.check_in_time) AS until) d
+               WHERE r.id = $1"#,
+            room_id.get(),
+            check_in,
+        )
+        .fetch_optional(self.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        Ok(CancellationTerms::from_deadline(row.until, row.local))
+    }
+}
+
+/// Nightly prices as the bookings table keeps them: prices are whole roubles in the catalog,
+/// so these are too.
+fn whole_roubles(prices: &[Money]) -> Vec<i32> {
+    prices
+        .iter()
+        .map(|price| i32::try_from(price.whole_roubles()).unwrap_or(i32::MAX))
+        .collect()
+}
+
+/// Locks booking `booking_id` of `owner` (anyone's if `None`) for a cancel or a change and
+/// checks that its terms allow one at `now`.
+async fn lock_cancellable(
+    tx: &mut PgConnection,
+    booking_id: BookingId,
+    owner: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Booking, AppError> {
+    let current: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings b
+         WHERE b.id = $1 AND ($2::integer IS NULL OR b.user_id = $2) FOR UPDATE"
+    )))
+    .bind(booking_id)
+    .bind(owner)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let booking = Booking::from(current.ok_or(AppError::NotFound)?);
+    if !booking.cancellable(now) {
+        return Err(AppError::NotCancellable);
+    }
+    Ok(booking)
+}
+
+/// The busiest night of `stay` for room type `room_id`, live bookings and holds counted
+/// (`booked_nights`, the rule everywhere), less booking `except`'s own nights.
+async fn booked_except(
+    conn: &mut PgConnection,
+    room_id: RoomId,
+    stay: StayDates,
+    except: &Booking,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT coalesce(max(n.booked - CASE WHEN n.room_id = $4 AND n.night >= $5
+                                                   AND n.night < $6 AND NOT $7
+                                              THEN 1 ELSE 0 END), 0) AS "booked!"
+           FROM booked_nights($2, $3) n WHERE n.room_id = $1"#,
+        room_id.get(),
+        stay.check_in(),
+        stay.check_out(),
+        except.room_id.get(),
+        except.date_from,
+        except.date_to,
+        except.cancelled,
+    )
+    .fetch_one(conn)
+    .await?)
 }
 
 /// A hold ending at `expires_at`, with its deadline on the server's clock.

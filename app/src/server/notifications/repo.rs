@@ -28,6 +28,19 @@ pub struct Notification {
     pub total_days: i32,
     pub total_cost: Money,
     pub cancelled: bool,
+    /// The booking's change count when this was queued: the invite's SEQUENCE.
+    pub sequence: i32,
+    /// Its change count now: a reminder queued before a change is about other dates.
+    pub current_sequence: i32,
+    /// The guest's language when they booked.
+    pub locale: String,
+    /// The hotel's check-in and check-out moments (its time, its zone): the invite's span,
+    /// and the manage link's end.
+    pub check_in_at: DateTime<Utc>,
+    pub check_out_at: DateTime<Utc>,
+    /// The cancellation terms, as a moment and on the hotel's clock (none: non-refundable).
+    pub free_cancellation_until: Option<DateTime<Utc>>,
+    pub free_cancellation_local: Option<chrono::NaiveDateTime>,
 }
 
 /// How many emails wait and how many were given up on.
@@ -64,7 +77,7 @@ impl<'a> NotificationRepo<'a> {
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED
                  )
-                 RETURNING id, kind, attempts, retry_until, booking_id
+                 RETURNING id, kind, attempts, retry_until, booking_id, sequence
              )
              SELECT c.id AS "id!", c.kind AS "kind!", c.attempts AS "attempts!",
                     c.retry_until AS "retry_until!", c.booking_id AS "booking_id!: BookingId",
@@ -73,7 +86,12 @@ impl<'a> NotificationRepo<'a> {
                     u.email, h.name AS hotel_name, h.location AS hotel_location,
                     r.name AS room_name, b.date_from, b.date_to, b.total_days AS "total_days!",
                     b.total_cost * 100 AS "total_cost!: Money",
-                    b.cancelled_at IS NOT NULL AS "cancelled!"
+                    b.cancelled_at IS NOT NULL AS "cancelled!",
+                    c.sequence AS "sequence!", b.sequence AS current_sequence, b.locale,
+                    (b.date_from + h.check_in_time) AT TIME ZONE h.time_zone AS "check_in_at!",
+                    (b.date_to + h.check_out_time) AT TIME ZONE h.time_zone AS "check_out_at!",
+                    b.free_cancellation_until,
+                    b.free_cancellation_until AT TIME ZONE h.time_zone AS free_cancellation_local
              FROM claimed c
              JOIN bookings b ON b.id = c.booking_id
              JOIN users u ON u.id = b.user_id
@@ -133,15 +151,16 @@ impl<'a> NotificationRepo<'a> {
     }
 
     /// Queues the reminders due on `today`: 3 days and 1 day before check-in, for live bookings.
-    /// Idempotent: each reminder exists at most once per booking. Returns how many were added.
+    /// Idempotent: each reminder exists at most once per booking and change (a booking moved
+    /// to other dates is reminded of the new ones). Returns how many were added.
     pub async fn queue_reminders(&self, today: NaiveDate) -> Result<u64, AppError> {
         let done = sqlx::query!(
-            "INSERT INTO notifications (booking_id, kind)
+            "INSERT INTO notifications (booking_id, kind, sequence)
              SELECT id, CASE WHEN date_from = $1::date + 1 THEN 'reminder_1_day'
-                             ELSE 'reminder_3_days' END
+                             ELSE 'reminder_3_days' END, sequence
              FROM bookings
              WHERE cancelled_at IS NULL AND date_from IN ($1::date + 1, $1::date + 3)
-             ON CONFLICT (booking_id, kind) DO NOTHING",
+             ON CONFLICT (booking_id, kind, sequence) DO NOTHING",
             today,
         )
         .execute(self.pool)
