@@ -74,3 +74,29 @@ test("the chosen room is held with a countdown until the hold ends, and can be l
   await page.getByTestId("release").click();
   await expect(page).toHaveURL(/\/hotels\/\d+\?date_from=/);
 });
+
+test("a session that ends on the book page leads to login and back, with the room still held", async ({ page, context }) => {
+  const email = newEmail("expired");
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Электронная почта").fill(email);
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).not.toHaveURL(/\/register/);
+
+  const book = `/book?room_id=7&date_from=${dateIn(60)}&date_to=${dateIn(61)}&adults=2&children=0`;
+  await page.goto(book);
+  await hydrated(page);
+  const held = (await page.getByTestId("hold").locator("p").first().textContent()) ?? "";
+  expect(held).toMatch(/до \d\d:\d\d/);
+
+  // The session ends (the cookie is gone, as when it expires); the guest reloads the step.
+  await context.clearCookies();
+  await page.reload();
+  await expect(page).toHaveURL(/\/login\?return_to=/);
+  await page.getByLabel("Электронная почта").fill(email);
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Войти" }).last().click();
+  await expect(page).toHaveURL(new RegExp(`/book\\?room_id=7&date_from=${dateIn(60)}`));
+  await expect(page.getByTestId("hold").locator("p").first()).toHaveText(held);
+});

@@ -18,7 +18,7 @@ test("a guest books in English, opens the manage link signed out and changes the
   await page.goto("/register");
   await hydrated(page);
   await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("textbox", { name: /^Password/ }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).not.toHaveURL(/\/register/);
 
@@ -54,6 +54,10 @@ test("a guest books in English, opens the manage link signed out and changes the
   await expect(other.getByTestId("booking-card").getByTestId("booking-dates")).toHaveText(
     `${ddmmyyyy(from)} — ${ddmmyyyy(newTo)}`,
   );
+  // The page fits a 320 px phone.
+  await other.setViewportSize({ width: 320, height: 640 });
+  const overflow = await other.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
   await stranger.close();
 
   const changed = await emailTo(email, "Booking changed");
