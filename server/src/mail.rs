@@ -410,15 +410,17 @@ pub(crate) mod tests {
         ManageLinks::new(&app::server::config::Secret::new("secret"))
     }
 
-    fn raw(notification: &Notification) -> String {
-        let links = links();
-        let letter = Letter {
+    fn letter(links: &ManageLinks) -> Letter<'_> {
+        Letter {
             from: DEFAULT_FROM.parse().unwrap(),
             app_url: "http://x/",
-            links: &links,
+            links,
             now: at("2026-11-20T10:00:00Z"),
-        };
-        let message = compose(notification, &letter).unwrap();
+        }
+    }
+
+    fn raw(notification: &Notification) -> String {
+        let message = compose(notification, &letter(&links())).unwrap();
         String::from_utf8(message.formatted()).unwrap()
     }
 
@@ -474,14 +476,7 @@ pub(crate) mod tests {
     }
 
     fn written(notification: &Notification) -> Email {
-        let links = links();
-        let letter = Letter {
-            from: DEFAULT_FROM.parse().unwrap(),
-            app_url: "http://x/",
-            links: &links,
-            now: at("2026-11-20T10:00:00Z"),
-        };
-        write(notification, &letter)
+        write(notification, &letter(&links()))
     }
 
     #[test]
@@ -540,14 +535,7 @@ pub(crate) mod tests {
     fn a_bad_recipient_is_permanent() {
         let mut bad = notification("confirmation");
         bad.email = "not an address".to_owned();
-        let links = links();
-        let letter = Letter {
-            from: DEFAULT_FROM.parse().unwrap(),
-            app_url: "http://x",
-            links: &links,
-            now: chrono::Utc::now(),
-        };
-        let error = compose(&bad, &letter).unwrap_err();
+        let error = compose(&bad, &letter(&links())).unwrap_err();
         assert!(error.is_permanent());
     }
 }

@@ -5,6 +5,7 @@ use http::HeaderMap;
 use leptos_i18n::Locale as _;
 
 use crate::i18n::Locale;
+use crate::server::accounts::cookie::cookie_value;
 
 /// The cookie leptos_i18n reads (and writes, once a page is hydrated).
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
@@ -24,14 +25,7 @@ pub fn current_locale() -> Locale {
 }
 
 fn cookie_locale(headers: &HeaderMap) -> Option<Locale> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| value.parse().ok())
+    cookie_value(headers, LOCALE_COOKIE)?.parse().ok()
 }
 
 /// The most preferred of our languages in `Accept-Language` (`en-GB,en;q=0.9,ru;q=0.8`).

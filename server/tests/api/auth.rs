@@ -380,6 +380,16 @@ fn session_begun(
     app.state.auth.jwt.issue_at(user, issued_at).unwrap()
 }
 
+/// "My bookings" with the session cookie `token`, as a browser asks for it.
+async fn page_as(app: &crate::helpers::TestApp, token: &str) -> reqwest::Response {
+    app.client
+        .get(app.url("/bookings"))
+        .header("cookie", format!("booking_access_token={token}"))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_active_session_slides_as_one_session() {
     let app = spawn_app().await;
@@ -387,13 +397,7 @@ async fn an_active_session_slides_as_one_session() {
     let jwt = &app.state.auth.jwt;
     // 20 of its 30 minutes gone: the next page renews it.
     let old = session_begun(&app, user, 20);
-    let page = app
-        .client
-        .get(app.url("/bookings"))
-        .header("cookie", format!("booking_access_token={old}"))
-        .send()
-        .await
-        .unwrap();
+    let page = page_as(&app, &old).await;
     assert_eq!(page.status(), 200);
     let fresh = access_cookie(&page).expect("a renewed cookie");
     let (before, after) = (jwt.verify(&old).unwrap(), jwt.verify(&fresh).unwrap());
@@ -406,13 +410,7 @@ async fn an_active_session_slides_as_one_session() {
     );
 
     // A token in its first half is kept; Bearer clients are never renewed.
-    let kept = app
-        .client
-        .get(app.url("/bookings"))
-        .header("cookie", format!("booking_access_token={fresh}"))
-        .send()
-        .await
-        .unwrap();
+    let kept = page_as(&app, &fresh).await;
     assert_eq!(access_cookie(&kept), None);
     let bearer = app
         .client
@@ -435,13 +433,7 @@ async fn a_renewed_session_still_ends_with_a_password_change() {
     let app = spawn_app().await;
     let user = app.signed_up_id("renewed@example.com").await;
     let old = session_begun(&app, user, 20);
-    let page = app
-        .client
-        .get(app.url("/bookings"))
-        .header("cookie", format!("booking_access_token={old}"))
-        .send()
-        .await
-        .unwrap();
+    let page = page_as(&app, &old).await;
     let fresh = access_cookie(&page).expect("a renewed cookie");
     // The password changes after the session began (a second's margin: the check is by second).
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

@@ -16,17 +16,22 @@ pub fn cleared_cookie(secure: bool) -> String {
     session_cookie("", 0, secure)
 }
 
-/// The token from the session cookie (a browser).
-pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+/// The value of the request's cookie `name`, if it has a non-empty one.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == ACCESS_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
+}
+
+/// The token from the session cookie (a browser).
+pub fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, ACCESS_COOKIE)
 }
 
 /// The token from the cookie, or from `Authorization: Bearer` (API clients).
