@@ -3,6 +3,7 @@
 //! the compiler keeps every edge (server functions, the HTTP API, jobs, the CLI) on the services.
 //! Besides them: configuration, shared state, the Redis cache, the job queue and the web glue.
 pub mod accounts;
+pub mod alerts;
 pub mod bookings;
 pub mod catalog;
 pub mod imports;

@@ -19,6 +19,7 @@ use std::time::Duration;
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
 use app::error::AppError;
+use app::server::alerts;
 use app::server::clock::Clock;
 use app::server::notifications::{self, Notification, next_retry};
 use app::server::queue::{self, JobTable};
@@ -54,10 +55,17 @@ pub struct DrainReport {
     pub failed: usize,
 }
 
-/// Sends every due email, one at a time, and records each outcome.
+/// Sends every due email, one at a time, and records each outcome: booking emails, then the
+/// "a room is free" ones.
 pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError> {
     let mut report = DrainReport::default();
     while let Some(notification) = notifications::claim_next(&context.db).await? {
+        let claimed = Claimed {
+            id: notification.id,
+            kind: &notification.kind,
+            attempts: notification.attempts,
+            retry_until: notification.retry_until,
+        };
         let outcome = queue::hold_while(
             &context.db,
             JobTable::Notifications,
@@ -65,9 +73,31 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
             send(context, &notification),
         )
         .await;
-        record(&context.db, &notification, outcome, &mut report).await?;
+        record(&context.db, &claimed, outcome, &mut report).await?;
+    }
+    while let Some(alert) = alerts::claim_next(&context.db).await? {
+        let claimed = Claimed {
+            id: alert.id,
+            kind: "room_free",
+            attempts: alert.attempts,
+            retry_until: alert.retry_until,
+        };
+        let sent = context.mailer.send_alert(&alert, &context.app_url);
+        let outcome = queue::hold_while(&context.db, JobTable::Notifications, alert.id, async {
+            sent.await.map_or_else(Outcome::Failed, |()| Outcome::Sent)
+        })
+        .await;
+        record(&context.db, &claimed, outcome, &mut report).await?;
     }
     Ok(report)
+}
+
+/// The outbox row an email was claimed from: what recording its outcome needs.
+struct Claimed<'a> {
+    id: i64,
+    kind: &'a str,
+    attempts: i32,
+    retry_until: chrono::DateTime<Utc>,
 }
 
 /// What became of one email.
@@ -92,22 +122,22 @@ async fn send(context: &JobContext, notification: &Notification) -> Outcome {
 
 async fn record(
     db: &PgPool,
-    notification: &Notification,
+    claimed: &Claimed<'_>,
     outcome: Outcome,
     report: &mut DrainReport,
 ) -> Result<(), AppError> {
     match outcome {
         Outcome::Sent => {
-            tracing::info!(notification = notification.id, kind = %notification.kind, booking = %notification.booking_id, "email sent");
+            tracing::info!(notification = claimed.id, kind = claimed.kind, "email sent");
             report.sent += 1;
-            record_sent(db, notification.id).await
+            record_sent(db, claimed.id).await
         }
-        Outcome::Skipped => record_sent(db, notification.id).await,
+        Outcome::Skipped => record_sent(db, claimed.id).await,
         Outcome::Failed(error) => {
             let retry = (!error.is_permanent())
-                .then(|| next_retry(notification, Utc::now()))
+                .then(|| next_retry(claimed.attempts, claimed.retry_until, Utc::now()))
                 .flatten();
-            record_failure(db, notification, &error, retry, report).await
+            record_failure(db, claimed, &error, retry, report).await
         }
     }
 }
@@ -135,22 +165,22 @@ async fn record_sent(db: &PgPool, id: i64) -> Result<(), AppError> {
 
 async fn record_failure(
     db: &PgPool,
-    notification: &Notification,
+    claimed: &Claimed<'_>,
     error: &MailError,
     retry: Option<i64>,
     report: &mut DrainReport,
 ) -> Result<(), AppError> {
     match retry {
         Some(secs) => {
-            tracing::warn!(notification = notification.id, attempt = notification.attempts, retry_in_secs = secs, %error, "email not sent, will retry");
+            tracing::warn!(notification = claimed.id, attempt = claimed.attempts, retry_in_secs = secs, %error, "email not sent, will retry");
             report.retried += 1;
         }
         None => {
-            tracing::error!(notification = notification.id, kind = %notification.kind, booking = %notification.booking_id, attempts = notification.attempts, %error, "email failed for good");
+            tracing::error!(notification = claimed.id, kind = claimed.kind, attempts = claimed.attempts, %error, "email failed for good");
             report.failed += 1;
         }
     }
-    notifications::mark_failed(db, notification.id, &error.to_string(), retry).await
+    notifications::mark_failed(db, claimed.id, &error.to_string(), retry).await
 }
 
 /// The edge of a job: a failure's cause is logged here, once, then handed to apalis.
@@ -269,14 +299,13 @@ mod tests {
     #[test]
     fn an_email_is_retried_for_three_days() {
         let queued = Utc::now();
-        let mut email = crate::mail::tests::notification("confirmation");
-        email.retry_until = queued + chrono::Duration::days(3);
+        let retry_until = queued + chrono::Duration::days(3);
         // Tries at the scheduled times: 30 s, 1 min, ... then every 30 min.
-        let (mut now, mut tries) = (queued, 0);
+        let (mut now, mut tries, mut attempts) = (queued, 0, 0);
         loop {
-            email.attempts += 1;
+            attempts += 1;
             tries += 1;
-            match next_retry(&email, now) {
+            match next_retry(attempts, retry_until, now) {
                 Some(delay) => now += chrono::Duration::seconds(delay),
                 None => break,
             }

@@ -6,6 +6,7 @@ mod invite;
 use std::path::PathBuf;
 
 use app::i18n::{Locale, td_string};
+use app::server::alerts::AlertNotification;
 use app::server::bookings::ManageLinks;
 use app::server::config::{Config, SmtpTls};
 use app::server::notifications::Notification;
@@ -81,22 +82,48 @@ impl Mailer {
         })
     }
 
-    /// Sends the email for `notification`.
-    pub async fn send(&self, notification: &Notification, app_url: &str) -> Result<(), MailError> {
-        let letter = Letter {
+    fn letter<'a>(&'a self, app_url: &'a str) -> Letter<'a> {
+        Letter {
             from: self.from.clone(),
             app_url,
             links: &self.links,
             now: chrono::Utc::now(),
-        };
-        let message = compose(notification, &letter)?;
+        }
+    }
+
+    /// Sends the email for `notification`.
+    pub async fn send(&self, notification: &Notification, app_url: &str) -> Result<(), MailError> {
+        let message = compose(notification, &self.letter(app_url))?;
+        let name = format!("{}-{}.eml", notification.id, notification.kind);
+        self.deliver(message, &name).await
+    }
+
+    /// Sends the "a room is free" email of subscription email `alert`.
+    pub async fn send_alert(
+        &self,
+        alert: &AlertNotification,
+        app_url: &str,
+    ) -> Result<(), MailError> {
+        let letter = self.letter(app_url);
+        let email = write_alert(alert, &letter);
+        let message_id = format!(
+            "<notification-{}-room_free@{}>",
+            alert.id,
+            letter.from.email.domain()
+        );
+        let message = message(&alert.email, message_id, email, &letter)?;
+        self.deliver(message, &format!("{}-room_free.eml", alert.id))
+            .await
+    }
+
+    async fn deliver(&self, message: Message, name: &str) -> Result<(), MailError> {
         match &self.transport {
             Transport::Smtp(transport) => transport
                 .send(message)
                 .await
                 .map(|_| ())
                 .map_err(|error| MailError::Delivery(error.to_string())),
-            Transport::Outbox(dir) => write_eml(dir, notification, &message).await,
+            Transport::Outbox(dir) => write_eml(dir, name, &message).await,
         }
     }
 }
@@ -105,20 +132,15 @@ fn invalid(error: impl std::fmt::Display) -> MailError {
     MailError::Invalid(error.to_string())
 }
 
-/// Writes the message as `<id>-<kind>.eml`, atomically (temporary file, then rename).
-async fn write_eml(
-    dir: &PathBuf,
-    notification: &Notification,
-    message: &Message,
-) -> Result<(), MailError> {
+/// Writes the message as `name` (`<id>-<kind>.eml`), atomically (temporary file, then rename).
+async fn write_eml(dir: &PathBuf, name: &str, message: &Message) -> Result<(), MailError> {
     let delivery = |error: std::io::Error| MailError::Delivery(error.to_string());
     tokio::fs::create_dir_all(dir).await.map_err(delivery)?;
-    let name = format!("{}-{}.eml", notification.id, notification.kind);
     let temporary = dir.join(format!(".{name}.tmp"));
     tokio::fs::write(&temporary, message.formatted())
         .await
         .map_err(delivery)?;
-    tokio::fs::rename(&temporary, dir.join(&name))
+    tokio::fs::rename(&temporary, dir.join(name))
         .await
         .map_err(delivery)?;
     tracing::info!(file = %dir.join(name).display(), "email written to the outbox");
@@ -308,11 +330,75 @@ pub fn write(notification: &Notification, letter: &Letter) -> Email {
     }
 }
 
+/// The "a room is free" email: which room, for which stay and party, and the link that books it.
+pub fn write_alert(alert: &AlertNotification, letter: &Letter) -> Email {
+    let locale: Locale = alert.locale.parse().unwrap_or_default();
+    let base = letter.app_url.trim_end_matches('/');
+    let dates = format!("date_from={}&date_to={}", alert.date_from, alert.date_to);
+    let party = format!("adults={}&children={}", alert.adults, alert.children);
+    let link = match alert.room_id {
+        Some(room_id) => format!("{base}/book?room_id={room_id}&{dates}&{party}"),
+        None => format!("{base}/"),
+    };
+    let hotel = alert.hotel_name.as_str();
+    let (from, to) = (
+        date_text(locale, alert.date_from),
+        date_text(locale, alert.date_to),
+    );
+    let subject = td_string!(locale, email_room_free_subject, hotel = hotel).to_string();
+    let lead = td_string!(
+        locale,
+        email_room_free_lead,
+        hotel = hotel,
+        from = &from,
+        to = &to
+    )
+    .to_string();
+    let room = alert.room_name.clone().unwrap_or_default();
+    let book = td_string!(locale, email_book_now).to_string();
+    let room_label = td_string!(locale, email_room).to_string();
+    let text = format!("{lead}\n\n{room_label}: {room}\n\n{book}: {link}\n");
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\">\
+         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p>\
+         <p>{room_label}: <strong>{room}</strong></p><p><a href=\"{link}\">{book}</a></p>\
+         </body></html>",
+        lang = locale.as_str(),
+        subject = escape(&subject),
+        lead = escape(&lead),
+        room_label = escape(&room_label),
+        room = escape(&room),
+        link = escape(&link),
+        book = escape(&book),
+    );
+    Email {
+        subject,
+        text,
+        html,
+        invite: None,
+    }
+}
+
 /// The email of `notification` as a message: text and HTML alternatives, and the invite as
 /// a `text/calendar` attachment with its method (as calendar clients look for it).
 pub fn compose(notification: &Notification, letter: &Letter) -> Result<Message, MailError> {
-    let to: Mailbox = notification.email.parse().map_err(invalid)?;
     let email = write(notification, letter);
+    message(
+        &notification.email,
+        message_id(notification, &letter.from),
+        email,
+        letter,
+    )
+}
+
+/// `email` as a MIME message to `to`.
+fn message(
+    to: &str,
+    message_id: String,
+    email: Email,
+    letter: &Letter,
+) -> Result<Message, MailError> {
+    let to: Mailbox = to.parse().map_err(invalid)?;
     let body = MultiPart::alternative_plain_html(email.text, email.html);
     let body = match email.invite {
         Some((method, calendar)) => {
@@ -327,7 +413,6 @@ pub fn compose(notification: &Notification, letter: &Letter) -> Result<Message, 
         }
         None => body,
     };
-    let message_id = message_id(notification, &letter.from);
     Message::builder()
         .from(letter.from.clone())
         .to(to)

@@ -5,7 +5,7 @@ use app::{
     app::{App, shell},
     server::{
         accounts::{self, Auth, session::resolve_session},
-        bookings,
+        alerts, bookings,
         cache::Cache,
         catalog,
         config::Config,
@@ -161,7 +161,8 @@ impl Application {
 
 /// Every second, delivers to Redis the cache invalidations nobody could deliver yet (see
 /// `catalog::deliver_invalidations`); every minute, drops the ones too old to matter, the
-/// revocations of tokens that have expired and expired holds.
+/// revocations of tokens that have expired and expired holds, and announces freed rooms to the
+/// guests waiting for them (`alerts::check`).
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -179,8 +180,13 @@ async fn housekeeping(state: AppState) {
                 catalog::purge_old_invalidations(&state.db),
                 accounts::purge_revoked_sessions(&state.db),
                 bookings::purge_expired_holds(&state.db),
+                alerts::check(&state),
             );
-            if let (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) = purged {
+            if let (Err(error), _, _, _)
+            | (_, Err(error), _, _)
+            | (_, _, Err(error), _)
+            | (_, _, _, Err(error)) = purged
+            {
                 tracing::debug!(error = %error.chain(), "housekeeping not done this round");
             }
         }

@@ -73,3 +73,38 @@ pub async fn get_hotel(
         .await
         .map_err(with_status)
 }
+
+/// Subscribes the signed-in user to hotel `hotel_id` for the stay and party: one email when a
+/// room that fits frees up. Then back to the hotel page.
+#[server(endpoint = "subscribe_alert")]
+pub async fn subscribe_alert(
+    hotel_id: String,
+    date_from: String,
+    date_to: String,
+    adults: Option<String>,
+    children: Option<String>,
+) -> Result<(), AppError> {
+    use crate::model::{HotelId, Party, StayDates};
+    use crate::server::{
+        accounts::session::app_state, accounts::session::require_user, alerts, forms,
+        language::current_locale,
+    };
+
+    let result = async {
+        let user = require_user().await?;
+        let state = app_state()?;
+        let hotel_id = HotelId::parse(&hotel_id).ok_or(AppError::NotFound)?;
+        let stay = StayDates::parse(&date_from, &date_to, state.clock.window())?;
+        let party = Party::parse(adults.as_deref(), children.as_deref())?;
+        alerts::subscribe(&state, user.id, hotel_id, stay, party, current_locale()).await?;
+        Ok::<_, AppError>(format!(
+            "/hotels/{hotel_id}?{}&{}&alert=1",
+            stay.to_query(),
+            party.to_query()
+        ))
+    }
+    .await;
+    let page = format!("/hotels/{hotel_id}?date_from={date_from}&date_to={date_to}");
+    let done = result.as_deref().unwrap_or("/").to_owned();
+    forms::finish_form(result.map(|_| ()), &page, &done)
+}

@@ -5,13 +5,14 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::NotFoundPage;
-use crate::api::hotels::get_hotel;
+use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
     GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, error_text,
     refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::model::navigation::login_url;
 use crate::model::{HotelDetails, HotelId, Party, RoomOffer, StayDates};
 
 /// `/hotels/:id?date_from&date_to&adults&children`: the hotel, and each room type that takes
@@ -107,6 +108,8 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     let title = hotel.name.clone();
     let document_title = title.clone();
     let search_href = format!("/search?{}&{}", stay.to_query(), party.to_query());
+    // Room types that take the party, none of them bookable: the guest may ask to be told.
+    let full = !details.rooms.is_empty() && details.rooms.iter().all(|offer| offer.bookable() == 0);
     view! {
         <PageTitle text=move || document_title.clone()/>
         <article class="hotel-page">
@@ -150,6 +153,7 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
                         )}
                     </p>
                 })}
+                {full.then(|| view! { <AlertOffer hotel_id=hotel.id stay party/> })}
                 <ul class="room-list" data-testid="room-list">
                     {details
                         .rooms
@@ -159,6 +163,68 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
                 </ul>
             </section>
         </article>
+    }
+}
+
+/// "Tell me when a room frees up": the subscribe button for a signed-in guest (a plain form:
+/// works without JavaScript), the way to log in for others; after subscribing, that it is done.
+#[component]
+fn AlertOffer(hotel_id: HotelId, stay: StayDates, party: Party) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::session::use_session();
+    let action = ServerAction::<SubscribeAlert>::new();
+    let done = use_query_map().with_untracked(|query| query.get("alert").is_some());
+    let here = format!(
+        "/hotels/{hotel_id}?{}&{}",
+        stay.to_query(),
+        party.to_query()
+    );
+    view! {
+        <div class="alert-offer" data-testid="alert-offer">
+            {if done {
+                view! { <p class="notice" role="status" data-testid="alert-done">{t!(i18n, alert_subscribed)}</p> }
+                    .into_any()
+            } else {
+                view! {
+                    <p>{t!(i18n, alert_offer)}</p>
+                    <Transition fallback=|| ()>
+                        {
+                            let here = here.clone();
+                            move || {
+                                let signed_in = session
+                                    .user
+                                    .get()
+                                    .and_then(|user| user.ok().flatten())
+                                    .is_some();
+                                if signed_in {
+                                    view! {
+                                        <ActionForm action attr:class="alert-form">
+                                            <input type="hidden" name="hotel_id" value=hotel_id.to_string()/>
+                                            <input type="hidden" name="date_from" value=stay.check_in().to_string()/>
+                                            <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
+                                            <input type="hidden" name="adults" value=party.adults.to_string()/>
+                                            <input type="hidden" name="children" value=party.children.to_string()/>
+                                            <button type="submit" class="button" data-testid="alert-subscribe">
+                                                {t!(i18n, alert_subscribe)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <a class="button" href=login_url(&here) data-testid="alert-login">
+                                            {t!(i18n, alert_login)}
+                                        </a>
+                                    }
+                                        .into_any()
+                                }
+                            }
+                        }
+                    </Transition>
+                }
+                    .into_any()
+            }}
+        </div>
     }
 }
 

@@ -63,11 +63,12 @@ pub fn retry_delay(attempt: i32) -> i64 {
     (FIRST_RETRY_DELAY << doublings).min(MAX_RETRY_DELAY)
 }
 
-/// When to try `notification` again after a failure at `now`, in seconds; `None` when the
-/// next try would fall after its retry period (three days), so this failure is the last.
-pub fn next_retry(notification: &Notification, now: DateTime<Utc>) -> Option<i64> {
-    let delay = retry_delay(notification.attempts);
-    (now + chrono::Duration::seconds(delay) <= notification.retry_until).then_some(delay)
+/// When to try an email again after failed attempt `attempts` at `now`, in seconds; `None`
+/// when the next try would fall after its retry period (`retry_until`: three days), so this
+/// failure is the last.
+pub fn next_retry(attempts: i32, retry_until: DateTime<Utc>, now: DateTime<Utc>) -> Option<i64> {
+    let delay = retry_delay(attempts);
+    (now + chrono::Duration::seconds(delay) <= retry_until).then_some(delay)
 }
 
 /// Claims the next due email under a lease (see `queue`) and counts the attempt.

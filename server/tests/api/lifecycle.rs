@@ -276,3 +276,68 @@ async fn the_manage_link_opens_its_booking_signed_out_and_nothing_else() {
     .unwrap();
     assert_eq!(state, (from, true));
 }
+
+#[tokio::test]
+async fn a_full_hotel_offers_to_tell_a_guest_when_a_room_frees_up() {
+    let app = spawn_app().await;
+    let (standard, suite) = add_rooms(&app, 1).await;
+    let owner = guest(&app, "taker").await;
+    let nights = stay(5, 7);
+    book(&app.state, owner, standard, nights).await;
+    book(&app.state, owner, suite, nights).await;
+    let hotel: i32 = sqlx::query_scalar("SELECT hotel_id FROM rooms WHERE id = $1")
+        .bind(standard)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let (from, to) = (
+        nights.check_in().to_string(),
+        nights.check_out().to_string(),
+    );
+    let page = format!("/hotels/{hotel}?date_from={from}&date_to={to}");
+    let token = app.signed_up("waiting@example.com").await;
+    let html = |cookie: Option<String>| {
+        let mut request = app.client.get(app.url(&page));
+        if let Some(token) = cookie {
+            request = request.header("cookie", format!("booking_access_token={token}"));
+        }
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(html(None).await.contains("data-testid=\"alert-login\""));
+    assert!(
+        html(Some(token.clone()))
+            .await
+            .contains("data-testid=\"alert-subscribe\"")
+    );
+
+    let hotel_id = hotel.to_string();
+    let form = [
+        ("hotel_id", hotel_id.as_str()),
+        ("date_from", &from),
+        ("date_to", &to),
+    ];
+    assert_eq!(
+        app.server_fn("subscribe_alert", &form).await.status(),
+        401,
+        "signed in only"
+    );
+    let subscribed = app.server_fn_as(&token, "subscribe_alert", &form).await;
+    assert_eq!(subscribed.status(), 200);
+    let alerts: Vec<(i16, i16, String)> = sqlx::query_as(
+        "SELECT adults, children, locale FROM room_alerts WHERE hotel_id = $1 AND notified_at IS NULL",
+    )
+    .bind(hotel)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(alerts, vec![(2, 0, "ru".to_owned())]);
+    // Free rooms offer nothing of the kind.
+    let free = app
+        .get(&format!(
+            "/hotels/{hotel}?date_from={}&date_to={}",
+            stay(9, 10).check_in(),
+            stay(9, 10).check_out()
+        ))
+        .await;
+    assert!(!free.text().await.unwrap().contains("alert-offer"));
+}

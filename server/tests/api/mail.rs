@@ -6,8 +6,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use app::server::bookings;
 use app::server::notifications;
+use app::server::{alerts, bookings};
 use serde_json::Value;
 use server::jobs::{self, JobContext};
 use server::mail::Mailer;
@@ -430,4 +430,120 @@ async fn booked_changed_cancelled_one_calendar_event_in_the_guests_language() {
     assert_eq!(field(1, "DTEND"), utc(14, "090000"));
     assert!(field(0, "LOCATION").contains("Palace"), "{:?}", invites[0]);
     assert_eq!(field(2, "STATUS"), "CANCELLED");
+}
+
+#[tokio::test]
+async fn a_freed_room_is_announced_once_to_each_guest_waiting_for_it() {
+    let app = spawn_app().await;
+    let maildev = MailDev::start_on(free_port());
+    let jobs = jobs_for(&app, Some(maildev.smtp_port), None);
+    // A hotel of its own with one room, taken for the stay by a booking and then by a hold.
+    let (hotel, room): (app::model::HotelId, app::model::RoomId) = sqlx::query_as(
+        "WITH h AS (INSERT INTO hotels (name, location, rooms_quantity)
+                    VALUES ('Полный', 'Занятск', 1) RETURNING id)
+         INSERT INTO rooms (hotel_id, name, price, quantity) SELECT id, 'Единственный', 1000, 1
+         FROM h RETURNING hotel_id, id",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let window = app::model::BookingWindow::from_today(day(0));
+    let stay = app::model::StayDates::new(day(5), day(7), window).unwrap();
+    let party = app::model::Party::default();
+    let owner = app.signed_up_id("owner@example.com").await;
+    let booking = bookings::book(
+        &app.state,
+        owner,
+        room,
+        stay,
+        None,
+        &Default::default(),
+        Locale::ru,
+    )
+    .await
+    .unwrap();
+    let (ann, bob) = (
+        app.signed_up_id("ann@example.com").await,
+        app.signed_up_id("bob@example.com").await,
+    );
+    alerts::subscribe(&app.state, ann, hotel, stay, party, Locale::ru)
+        .await
+        .unwrap();
+    alerts::subscribe(&app.state, bob, hotel, stay, party, Locale::en)
+        .await
+        .unwrap();
+    // A subscription for a check-in already past ends.
+    sqlx::query(
+        "INSERT INTO room_alerts (user_id, hotel_id, date_from, date_to, adults, children)
+         VALUES ($1, $2, current_date - 1, current_date + 1, 2, 0)",
+    )
+    .bind(ann)
+    .bind(hotel)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(alerts::check(&app.state).await.unwrap(), 0, "still full");
+
+    // The cancellation frees the room, but a hold takes it at once: nothing to announce yet.
+    let holder = app.signed_up_id("holder@example.com").await;
+    bookings::cancel(&app.state, bookings::Actor::Guest(owner), booking.id)
+        .await
+        .unwrap();
+    let held = bookings::hold(&app.state, holder, room, stay, party)
+        .await
+        .unwrap();
+    assert!(held.hold.is_some());
+    assert_eq!(alerts::check(&app.state).await.unwrap(), 0, "held");
+    // The hold expires: the room is free, and both waiting guests are told, once.
+    sqlx::query("UPDATE holds SET expires_at = now() - interval '1 second'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    // A cached page that counted the hold is kept no longer than the hold lasts (holds.rs tests
+    // that); the clock cannot jump here, so the entry is let go as its expiry would.
+    let dates = (stay.check_in(), stay.check_out());
+    app::server::catalog::booking_changed(&app.state.db, &app.state.cache, hotel, &[dates], 0)
+        .await;
+    let checks = futures::future::join_all((0..4).map(|_| alerts::check(&app.state))).await;
+    let announced: u64 = checks.into_iter().map(Result::unwrap).sum();
+    assert_eq!(
+        announced, 2,
+        "two subscriptions, each announced by one of four checks"
+    );
+    assert_eq!(alerts::check(&app.state).await.unwrap(), 0);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM room_alerts WHERE user_id = $1")
+        .bind(ann)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 1, "the past one ended");
+
+    let report = jobs::drain_outbox(&jobs).await.unwrap();
+    assert_eq!(report.sent, 4, "the owner's confirmation and cancellation, and the two alerts");
+    assert_eq!(jobs::drain_outbox(&jobs).await.unwrap().sent, 0);
+    let emails = maildev.emails().await;
+    let to = |address: &str| {
+        emails
+            .iter()
+            .find(|email| email["to"][0]["address"] == address)
+            .unwrap_or_else(|| panic!("an email to {address}"))
+    };
+    assert_eq!(
+        to("ann@example.com")["subject"],
+        "Освободился номер в отеле Полный"
+    );
+    assert_eq!(to("bob@example.com")["subject"], "A room is free at Полный");
+    let link = format!(
+        "http://booking.test/book?room_id={room}&date_from={}&date_to={}&adults=2&children=0",
+        day(5),
+        day(7)
+    );
+    assert!(
+        to("bob@example.com")["text"]
+            .as_str()
+            .unwrap()
+            .contains(&link),
+        "{}",
+        to("bob@example.com")["text"]
+    );
 }

@@ -73,6 +73,7 @@ impl<'a> NotificationRepo<'a> {
                      SELECT id FROM notifications
                      WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
                        AND (locked_until IS NULL OR locked_until < now())
+                       AND booking_id IS NOT NULL
                      ORDER BY next_attempt_at
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED
