@@ -519,7 +519,10 @@ async fn a_freed_room_is_announced_once_to_each_guest_waiting_for_it() {
     assert_eq!(left, 1, "the past one ended");
 
     let report = jobs::drain_outbox(&jobs).await.unwrap();
-    assert_eq!(report.sent, 4, "the owner's confirmation and cancellation, and the two alerts");
+    assert_eq!(
+        report.sent, 4,
+        "the owner's confirmation and cancellation, and the two alerts"
+    );
     assert_eq!(jobs::drain_outbox(&jobs).await.unwrap().sent, 0);
     let emails = maildev.emails().await;
     let to = |address: &str| {
