@@ -201,7 +201,11 @@ impl RoomRates {
 
     /// Why the hotel's restrictions refuse `stay`, if they do.
     pub fn refusal(&self, stay: StayDates) -> Option<StayRefusal> {
-        if self.restrictions.is_empty() {
+        let (check_in, check_out) = (stay.check_in(), stay.check_out());
+        // Most stays touch none of a room type's restrictions (a year of Friday minimum stays,
+        // say): one pass of two comparisons each settles that before any night is looked at.
+        let touches = |r: &Restriction| r.from < check_out && check_in < r.to;
+        if !self.restrictions.iter().any(touches) {
             return None;
         }
         let closed = stay.nights_iter().find(|night| {
