@@ -104,7 +104,14 @@ pub async fn subscribe_alert(
         ))
     }
     .await;
-    let page = format!("/hotels/{hotel_id}?date_from={date_from}&date_to={date_to}");
+    // Back to the page asked for, with the raw input encoded (it may not parse).
+    let page = crate::model::navigation::with_query(
+        &format!(
+            "/hotels/{}",
+            crate::model::navigation::encode_component(&hotel_id)
+        ),
+        &[("date_from", &date_from), ("date_to", &date_to)],
+    );
     let done = result.as_deref().unwrap_or("/").to_owned();
     forms::finish_form(result.map(|_| ()), &page, &done)
 }

@@ -146,7 +146,7 @@ pub async fn book(
         .await?;
     // The change's transaction logged what it made stale; delivering it now lets this guest
     // see their own booking at once (every process's relay delivers it should Redis fail).
-    announce(state, &change, None).await;
+    announce(state, &change).await;
     tracing::info!(booking = %change.booking.id, "booked");
     Ok(change.booking)
 }
@@ -184,7 +184,7 @@ pub async fn cancel(state: &AppState, actor: Actor, booking_id: BookingId) -> Re
     let change = BookingRepo::new(&state.db)
         .cancel(booking_id, actor.owner(), state.clock.now())
         .await?;
-    announce(state, &change, None).await;
+    announce(state, &change).await;
     tracing::info!("booking cancelled");
     Ok(())
 }
@@ -236,27 +236,18 @@ pub async fn change(
     room_id: RoomId,
     stay: StayDates,
 ) -> Result<Booking, AppError> {
-    let repo = BookingRepo::new(&state.db);
-    let before = repo
-        .details(booking_id, actor.owner(), &context(state))
-        .await?;
-    let change = repo
+    let change = BookingRepo::new(&state.db)
         .change(booking_id, actor.owner(), room_id, stay, state.clock.now())
         .await?;
-    let old = (before.booking.date_from, before.booking.date_to);
-    announce(state, &change, Some(old)).await;
+    announce(state, &change).await;
     tracing::info!("booking changed");
     Ok(change.booking)
 }
 
 /// Tells the caches a booking's nights changed: its stay, and the stay it had (a change).
-async fn announce(
-    state: &AppState,
-    change: &BookingChange,
-    old: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
-) {
+async fn announce(state: &AppState, change: &BookingChange) {
     let stay = (change.booking.date_from, change.booking.date_to);
-    let stays: Vec<_> = std::iter::once(stay).chain(old).collect();
+    let stays: Vec<_> = std::iter::once(stay).chain(change.old_stay).collect();
     catalog::booking_changed(
         &state.db,
         &state.cache,

@@ -321,6 +321,17 @@ async fn a_full_hotel_offers_to_tell_a_guest_when_a_room_frees_up() {
         401,
         "signed in only"
     );
+    let bad = [
+        ("hotel_id", "12&x=1"),
+        ("date_from", "soon?"),
+        ("date_to", &to),
+    ];
+    let refused = app.server_fn_as(&token, "subscribe_alert", &bad).await;
+    assert_eq!(
+        refused.status(),
+        404,
+        "an id that cannot exist is an unknown hotel"
+    );
     let subscribed = app.server_fn_as(&token, "subscribe_alert", &form).await;
     assert_eq!(subscribed.status(), 200);
     let alerts: Vec<(i16, i16, String)> = sqlx::query_as(

@@ -81,6 +81,7 @@ impl From<BookingChangeRow> for BookingChange {
             booking: row.booking.into(),
             hotel_id: row.hotel_id,
             origin_tx: row.origin_tx,
+            old_stay: None,
         }
     }
 }
@@ -159,6 +160,8 @@ pub struct BookingChange {
     pub hotel_id: HotelId,
     /// The transaction that made the change: its cache invalidations are logged under it.
     pub origin_tx: i64,
+    /// The stay it had before, when the change moved it (its nights are free now).
+    pub old_stay: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// Reads and writes bookings. Every change also queues its email in `notifications`, in the
@@ -439,7 +442,9 @@ impl<'a> BookingRepo<'a> {
         .await?;
         notifications::queue(&mut tx, booking_id, NotificationKind::Change, row.sequence).await?;
         tx.commit().await?;
-        Ok(row.into())
+        let mut change = BookingChange::from(row);
+        change.old_stay = Some((current.date_from, current.date_to));
+        Ok(change)
     }
 
     /// The user's bookings: upcoming and current ones first (soonest first), then past ones
