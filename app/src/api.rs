@@ -1,5 +1,6 @@
 //! Server functions, one module a domain. Each parses its input, then calls server-only code.
 pub mod auth;
+pub mod back_office;
 pub mod bookings;
 pub mod hotels;
 pub mod pictures;

@@ -10,8 +10,9 @@ use leptos_router::{
 use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
-    AccountPage, AdminPicturesPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
-    ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    AccountPage, AdminAuditPage, AdminHomePage, AdminHotelPage, AdminHotelsPage, AdminPicturesPage,
+    AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage, ManagePage,
+    MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -78,6 +79,27 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("admin") view=AdminHomePage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("hotels"))
+                            view=AdminHotelsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("hotels"), ParamSegment("id"))
+                            view=AdminHotelPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("rooms"), ParamSegment("id"))
+                            view=AdminRoomPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("audit"))
+                            view=AdminAuditPage
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("users"))
                             view=AdminUsersPage

@@ -1,6 +1,7 @@
 //! Reusable pieces of the layout and pages.
 mod account_menu;
 mod auth_fields;
+mod back_office;
 mod booking_card;
 mod catalog;
 mod error_message;
@@ -13,6 +14,7 @@ mod search_form;
 
 pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, SubmitButton};
+pub use back_office::{History, HotelFields, RoomFields};
 pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
     NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,

@@ -7,6 +7,7 @@ use std::fmt;
 use std::panic::Location;
 use std::sync::Arc;
 
+use crate::model::catalog_edit::{CatalogField, CatalogFieldError, FieldProblem};
 use crate::model::{
     DateField, EmailError, GuestDetailsError, GuestsError, LocationError, PageError, PasswordError,
     SearchError, StayError, StayRefusal,
@@ -31,6 +32,9 @@ pub enum InputError {
     Guests(GuestsError),
     #[error("{field}: {0}", field = .0.field())]
     GuestDetails(GuestDetailsError),
+    /// A field of a hotel or room type (the back office's forms).
+    #[error("{0}")]
+    Catalog(CatalogFieldError),
 }
 
 impl InputError {
@@ -44,6 +48,7 @@ impl InputError {
             InputError::Date(field) => field.name(),
             InputError::Guests(error) => error.field(),
             InputError::GuestDetails(error) => error.field(),
+            InputError::Catalog(error) => error.field.name(),
         }
     }
 
@@ -55,6 +60,7 @@ impl InputError {
             InputError::Location(error) => error.code(),
             InputError::Page(error) => error.code(),
             InputError::GuestDetails(error) => error.code(),
+            InputError::Catalog(error) => error.problem.code(),
             InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
@@ -64,14 +70,26 @@ impl InputError {
         fn find<T: Copy>(all: &[T], code: &str, code_of: impl Fn(T) -> &'static str) -> Option<T> {
             all.iter().copied().find(|item| code_of(*item) == code)
         }
+        let catalog = || {
+            Some(InputError::Catalog(CatalogFieldError {
+                field: CatalogField::from_name(field)?,
+                problem: FieldProblem::from_code(code)?,
+            }))
+        };
+        if field != "location"
+            && let Some(error) = catalog()
+        {
+            return Some(error);
+        }
         Some(match field {
             "email" => InputError::Email(find(&EmailError::ALL, code, EmailError::code)?),
             "password" => {
                 InputError::Password(find(&PasswordError::ALL, code, PasswordError::code)?)
             }
-            "location" => {
-                InputError::Location(find(&LocationError::ALL, code, LocationError::code)?)
-            }
+            "location" => match find(&LocationError::ALL, code, LocationError::code) {
+                Some(error) => InputError::Location(error),
+                None => catalog()?,
+            },
             "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
             "adults" => InputError::Guests(GuestsError::Adults),
             "children" => InputError::Guests(GuestsError::Children),
@@ -190,6 +208,9 @@ pub enum AppError {
     /// deadline passed, it is non-refundable, or it is cancelled already).
     #[error("this booking can no longer be cancelled or changed")]
     NotCancellable,
+    /// A hotel or room type that has bookings cannot be deleted (archive it instead).
+    #[error("it has bookings: archive it instead")]
+    HasBookings,
     /// Registration with an email that already has an account (in any letter case).
     #[error("email already registered")]
     EmailTaken,
@@ -231,6 +252,7 @@ impl AppError {
             AppError::NoRoomsLeft => "no_rooms_left",
             AppError::Refused(_) => "refused",
             AppError::NotCancellable => "not_cancellable",
+            AppError::HasBookings => "has_bookings",
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
@@ -283,6 +305,7 @@ impl AppError {
             "no_rooms_left" => AppError::NoRoomsLeft,
             "refused" => AppError::Refused(StayRefusal::from_reason(&reason)?),
             "not_cancellable" => AppError::NotCancellable,
+            "has_bookings" => AppError::HasBookings,
             "email_taken" => AppError::EmailTaken,
             "invalid_credentials" => AppError::InvalidCredentials,
             "too_many_attempts" => AppError::TooManyAttempts {
@@ -315,7 +338,8 @@ impl AppError {
             AppError::EmailTaken
             | AppError::NoRoomsLeft
             | AppError::Refused(_)
-            | AppError::NotCancellable => 409,
+            | AppError::NotCancellable
+            | AppError::HasBookings => 409,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Forbidden => 403,

@@ -1,6 +1,11 @@
 //! One module a page; each component's name ends in `Page`.
 mod account;
+mod admin_audit;
+mod admin_home;
+mod admin_hotel;
+mod admin_hotels;
 mod admin_pictures;
+mod admin_room;
 mod admin_users;
 mod auth_form;
 mod book;
@@ -14,7 +19,12 @@ mod register;
 mod search;
 
 pub use account::AccountPage;
+pub use admin_audit::AdminAuditPage;
+pub use admin_home::AdminHomePage;
+pub use admin_hotel::AdminHotelPage;
+pub use admin_hotels::AdminHotelsPage;
 pub use admin_pictures::AdminPicturesPage;
+pub use admin_room::AdminRoomPage;
 pub use admin_users::AdminUsersPage;
 pub use book::BookPage;
 pub use home::HomePage;

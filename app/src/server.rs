@@ -4,12 +4,14 @@
 //! Besides them: configuration, shared state, the Redis cache, the job queue and the web glue.
 pub mod accounts;
 pub mod alerts;
+pub mod audit;
 pub mod bookings;
 pub mod catalog;
 pub mod imports;
 pub mod notifications;
 pub mod pictures;
 pub mod rates;
+pub mod staff;
 
 pub mod cache;
 pub mod clock;

@@ -31,7 +31,7 @@ pub fn AccountMenu() -> impl IntoView {
                                 let admin = user.is_admin();
                                 view! {
                                     {admin
-                                        .then(|| view! { <A href="/admin/users">{t!(i18n, nav_users)}</A> })}
+                                        .then(|| view! { <A href="/admin">{t!(i18n, nav_back_office)}</A> })}
                                     <A href="/bookings" attr:data-testid="nav-bookings">{t!(i18n, nav_bookings)}</A>
                                     <A href="/account" attr:class="account-email" attr:data-testid="account-email">
                                         {user.email}

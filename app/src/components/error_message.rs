@@ -3,6 +3,9 @@ use leptos::prelude::*;
 use super::catalog::{on_day, short_day};
 use crate::error::{AppError, InputError};
 use crate::i18n::{t_string, use_i18n};
+use crate::model::catalog_edit::{
+    CatalogField, CatalogFieldError, FieldProblem, MAX_SERVICE_CHARS, MAX_SERVICES, MAX_TEXT,
+};
 use crate::model::{
     EmailError, GuestDetailsError, LocationError, PasswordError, StayError, StayRefusal,
 };
@@ -36,6 +39,50 @@ pub fn refusal_text(refusal: StayRefusal) -> String {
     }
 }
 
+/// A hotel's or room type's field, as its form labels it.
+pub fn catalog_field_label(field: CatalogField) -> String {
+    let i18n = use_i18n();
+    let label = match field {
+        CatalogField::Name => t_string!(i18n, field_name),
+        CatalogField::Location => t_string!(i18n, field_location),
+        CatalogField::Services => t_string!(i18n, field_services),
+        CatalogField::RoomsQuantity | CatalogField::Quantity => t_string!(i18n, field_quantity),
+        CatalogField::Description => t_string!(i18n, field_description),
+        CatalogField::Price => t_string!(i18n, field_price),
+        CatalogField::MaxAdults => t_string!(i18n, field_max_adults),
+        CatalogField::MaxChildren => t_string!(i18n, field_max_children),
+        CatalogField::FreeCancellationDays => t_string!(i18n, field_free_cancellation_days),
+        CatalogField::TimeZone => t_string!(i18n, field_time_zone),
+        CatalogField::CheckInTime => t_string!(i18n, field_check_in_time),
+        CatalogField::CheckOutTime => t_string!(i18n, field_check_out_time),
+    };
+    label.to_string()
+}
+
+/// What is wrong with a catalog field, naming the field ("Price: a whole number from 0 to …").
+fn catalog_error_text(error: CatalogFieldError) -> String {
+    let i18n = use_i18n();
+    let (min, max) = error.field.bounds();
+    let problem = match error.problem {
+        FieldProblem::Missing => t_string!(i18n, problem_missing).to_string(),
+        FieldProblem::TooLong => t_string!(i18n, problem_too_long, max = MAX_TEXT).to_string(),
+        FieldProblem::ControlCharacters => t_string!(i18n, problem_control).to_string(),
+        FieldProblem::OutOfRange => {
+            t_string!(i18n, problem_range, min = min, max = max).to_string()
+        }
+        FieldProblem::NotAList => t_string!(i18n, problem_not_a_list).to_string(),
+        FieldProblem::TooManyServices => {
+            t_string!(i18n, problem_too_many_services, max = MAX_SERVICES).to_string()
+        }
+        FieldProblem::ServiceTooLong => {
+            t_string!(i18n, problem_service_too_long, max = MAX_SERVICE_CHARS).to_string()
+        }
+        FieldProblem::NotATime => t_string!(i18n, problem_not_a_time).to_string(),
+        FieldProblem::UnknownTimeZone => t_string!(i18n, problem_time_zone).to_string(),
+    };
+    format!("{}: {problem}", catalog_field_label(error.field))
+}
+
 /// The message for `error` in the current language, as plain text.
 pub fn error_text(error: &AppError) -> String {
     let i18n = use_i18n();
@@ -66,6 +113,7 @@ pub fn error_text(error: &AppError) -> String {
             InputError::GuestDetails(GuestDetailsError::RequestTooLong) => {
                 t_string!(i18n, error_guest_request_too_long)
             }
+            InputError::Catalog(error) => return catalog_error_text(*error),
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
         AppError::InvalidStay(rule) => match rule {
@@ -76,6 +124,7 @@ pub fn error_text(error: &AppError) -> String {
         },
         AppError::NoRoomsLeft => t_string!(i18n, error_no_rooms_left),
         AppError::NotCancellable => t_string!(i18n, error_not_cancellable),
+        AppError::HasBookings => t_string!(i18n, error_has_bookings),
         AppError::Refused(refusal) => return refusal_text(*refusal),
         AppError::EmailTaken => t_string!(i18n, error_email_taken),
         AppError::InvalidCredentials => t_string!(i18n, error_invalid_credentials),

@@ -40,3 +40,28 @@ pub fn latest_error<T>(
         None => initial.clone(),
     })
 }
+
+/// The error a plain form post came back with, and which of a page's forms sent it (`?form=`;
+/// none: the page's main form), so only that form shows it.
+#[derive(Debug, Clone)]
+pub struct FormErrors {
+    error: Option<AppError>,
+    form: String,
+}
+
+impl FormErrors {
+    pub fn of_page() -> Self {
+        let form = use_query_map()
+            .with_untracked(|query| query.get("form"))
+            .unwrap_or_default();
+        FormErrors {
+            error: form_query().error,
+            form,
+        }
+    }
+
+    /// The error for form `name` ("": the page's main form).
+    pub fn of(&self, name: &str) -> Option<AppError> {
+        (self.form == name).then(|| self.error.clone()).flatten()
+    }
+}

@@ -12,7 +12,9 @@ mod invalidations;
 mod rooms;
 pub(super) mod search_index;
 
+pub mod editor;
 pub mod explain;
+pub mod fields;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! on the local PostgreSQL (created and dropped by `helpers`), and the local Redis.
 mod api_v1;
 mod auth;
+mod back_office;
 mod bookings;
 mod cache;
 mod catalog;

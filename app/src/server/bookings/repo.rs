@@ -588,7 +588,8 @@ struct LockedRoom {
 
 /// Locks room type `room_id` (`FOR NO KEY UPDATE`: bookings and holds of one room type queue
 /// here, in every process) and checks the hotel's rules for `stay` and `party` (any party, if
-/// `None`) with its rates and restrictions read under the lock: `NotFound`, `Refused`.
+/// `None`) with its rates and restrictions read under the lock: `NotFound` (also for an
+/// archived room type or hotel: no longer sold), `Refused`.
 async fn lock_room(
     tx: &mut PgConnection,
     room_id: RoomId,
@@ -597,7 +598,11 @@ async fn lock_room(
 ) -> Result<LockedRoom, AppError> {
     let room = sqlx::query!(
         "SELECT quantity, price::bigint AS \"price!\", max_adults, max_children
-         FROM rooms WHERE id = $1 FOR NO KEY UPDATE",
+         FROM rooms r
+         WHERE r.id = $1 AND r.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM hotels h
+                           WHERE h.id = r.hotel_id AND h.archived_at IS NOT NULL)
+         FOR NO KEY UPDATE OF r",
         room_id.get()
     )
     .fetch_optional(&mut *tx)

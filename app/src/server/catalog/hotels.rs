@@ -96,7 +96,7 @@ const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quant
 const HOTEL_PICTURE: &str = "LEFT JOIN pictures hp ON hp.hotel_id = h.id AND hp.state = 'ready'";
 
 /// Hotels matching `$1` (a location pattern, or NULL for all) that have room types, by name,
-/// each with its room types cheapest first.
+/// each with its room types cheapest first; archived ones are not offered.
 static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {HOTEL_COLUMNS},
@@ -106,7 +106,8 @@ static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
                 array_agg(r.max_adults ORDER BY r.price, r.id) AS room_max_adults,
                 array_agg(r.max_children ORDER BY r.price, r.id) AS room_max_children
          FROM hotels h JOIN rooms r ON r.hotel_id = h.id {HOTEL_PICTURE}
-         WHERE $1::text IS NULL OR lower(h.location) LIKE $1
+         WHERE ($1::text IS NULL OR lower(h.location) LIKE $1)
+           AND h.archived_at IS NULL AND r.archived_at IS NULL
          GROUP BY h.id, hp.digest
          ORDER BY h.name, h.id"
     )
@@ -122,10 +123,14 @@ impl<'a> HotelRepo<'a> {
         HotelRepo { pool }
     }
 
+    /// A hotel guests may see (not archived).
     pub async fn find(&self, id: HotelId) -> Result<Option<Hotel>, AppError> {
         // Assembled at run time from the hotel columns the search shares.
         static FIND: LazyLock<String> = LazyLock::new(|| {
-            format!("SELECT {HOTEL_COLUMNS} FROM hotels h {HOTEL_PICTURE} WHERE h.id = $1")
+            format!(
+                "SELECT {HOTEL_COLUMNS} FROM hotels h {HOTEL_PICTURE}
+                     WHERE h.id = $1 AND h.archived_at IS NULL"
+            )
         });
         let row: Option<HotelRow> = sqlx::query_as(FIND.as_str())
             .bind(id)
@@ -183,7 +188,7 @@ impl<'a> HotelRepo<'a> {
         Ok(sqlx::query_scalar!(
             r#"SELECT DISTINCT btrim(part) AS "suggestion!"
                FROM hotels, unnest(string_to_array(location, ',')) AS part
-               WHERE lower(location) LIKE $1 AND lower(part) LIKE $1
+               WHERE lower(location) LIKE $1 AND lower(part) LIKE $1 AND archived_at IS NULL
                ORDER BY 1
                LIMIT $2"#,
             pattern,

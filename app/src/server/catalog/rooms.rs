@@ -101,7 +101,8 @@ impl<'a> RoomRepo<'a> {
         .await?)
     }
 
-    /// Every room type of `hotel_id`, cheapest first (availability aside).
+    /// Every room type of `hotel_id` guests may book (not archived), cheapest first (availability
+    /// aside).
     pub async fn for_hotel(&self, hotel_id: HotelId) -> Result<Vec<Room>, AppError> {
         let rows = sqlx::query_as!(
             RoomRow,
@@ -111,7 +112,7 @@ impl<'a> RoomRepo<'a> {
                       r.image_id, rp.digest AS "picture_digest?"
                FROM rooms r
                LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
-               WHERE r.hotel_id = $1
+               WHERE r.hotel_id = $1 AND r.archived_at IS NULL
                ORDER BY r.price, r.id"#,
             hotel_id.get(),
         )

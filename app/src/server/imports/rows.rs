@@ -4,17 +4,12 @@
 use chrono::NaiveDate;
 
 use super::problems::RowError;
+use crate::model::catalog_edit::{CatalogField, CatalogFieldError};
 use crate::model::{BookingWindow, StayDates, StayError, parse_iso_date};
+use crate::server::catalog::fields;
 
 /// Past this many problems the rest of the file is not reported: the file needs fixing anyway.
 pub const MAX_REPORTED: usize = 100;
-/// Longest name, location or description, in characters.
-const MAX_TEXT: usize = 2_000;
-/// Most services a hotel or room type lists, and the longest one.
-const MAX_SERVICES: usize = 50;
-const MAX_SERVICE_CHARS: usize = 100;
-const MAX_QUANTITY: i32 = 100_000;
-const MAX_PRICE: i32 = 100_000_000;
 
 /// A record and the line of the file it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,10 +67,10 @@ impl Record for NewHotel {
 
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
         Ok(NewHotel {
-            name: row.text("name")?,
-            location: row.text("location")?,
-            services: row.services("services")?,
-            rooms_quantity: row.int("rooms_quantity", 0, MAX_QUANTITY)?,
+            name: row.text(CatalogField::Name)?,
+            location: row.text(CatalogField::Location)?,
+            services: row.services()?,
+            rooms_quantity: row.number(CatalogField::RoomsQuantity)?,
             image_id: row.optional_id("image_id")?,
         })
     }
@@ -95,11 +90,11 @@ impl Record for NewRoom {
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
         Ok(NewRoom {
             hotel_id: row.id("hotel_id")?,
-            name: row.text("name")?,
-            description: row.optional_text("description")?,
-            price: row.int("price", 0, MAX_PRICE)?,
-            services: row.services("services")?,
-            quantity: row.int("quantity", 0, MAX_QUANTITY)?,
+            name: row.text(CatalogField::Name)?,
+            description: row.optional_text(CatalogField::Description)?,
+            price: row.number(CatalogField::Price)?,
+            services: row.services()?,
+            quantity: row.number(CatalogField::Quantity)?,
             image_id: row.optional_id("image_id")?,
         })
     }
@@ -130,7 +125,7 @@ impl Record for NewBooking {
         let price = if row.raw("price").is_empty() {
             None
         } else {
-            Some(row.int("price", 0, MAX_PRICE)?)
+            Some(row.number(CatalogField::Price)?)
         };
         Ok(NewBooking {
             room_id,
@@ -174,38 +169,24 @@ impl Row<'_> {
         }
     }
 
+    /// The import's shape of a field's problem: its column, message and input.
+    fn field_problem(&self, error: CatalogFieldError) -> RowError {
+        self.problem(error.field.name(), error.message())
+    }
+
     /// A one-line text: a name or a location.
-    fn text(&self, name: &'static str) -> Result<String, RowError> {
-        self.checked_text(name, false)?
-            .ok_or_else(|| self.problem(name, "must not be empty"))
+    fn text(&self, field: CatalogField) -> Result<String, RowError> {
+        fields::text(field, self.raw(field.name())).map_err(|error| self.field_problem(error))
     }
 
     /// A text that may be empty and span lines: a description.
-    fn optional_text(&self, name: &'static str) -> Result<Option<String>, RowError> {
-        self.checked_text(name, true)
+    fn optional_text(&self, field: CatalogField) -> Result<Option<String>, RowError> {
+        fields::optional_text(field, self.raw(field.name()))
+            .map_err(|error| self.field_problem(error))
     }
 
-    fn checked_text(&self, name: &'static str, lines: bool) -> Result<Option<String>, RowError> {
-        let value = self.raw(name);
-        if value.chars().count() > MAX_TEXT {
-            return Err(self.problem(name, format!("at most {MAX_TEXT} characters")));
-        }
-        // PostgreSQL stores no NUL; other control characters are garbage in a page.
-        let allowed = |c: char| lines && matches!(c, '\n' | '\r' | '\t');
-        if value.chars().any(|c| c.is_control() && !allowed(c)) {
-            return Err(self.problem(name, "must not contain control characters"));
-        }
-        Ok((!value.is_empty()).then(|| value.to_owned()))
-    }
-
-    fn int(&self, name: &'static str, min: i32, max: i32) -> Result<i32, RowError> {
-        self.raw(name)
-            .parse::<i32>()
-            .ok()
-            .filter(|value| (min..=max).contains(value))
-            .ok_or_else(|| {
-                self.problem(name, format!("expected a whole number from {min} to {max}"))
-            })
+    fn number(&self, field: CatalogField) -> Result<i32, RowError> {
+        fields::number(field, self.raw(field.name())).map_err(|error| self.field_problem(error))
     }
 
     fn id(&self, name: &'static str) -> Result<i32, RowError> {
@@ -225,8 +206,8 @@ impl Row<'_> {
             .ok_or_else(|| self.problem(name, "expected a date as YYYY-MM-DD"))
     }
 
-    fn services(&self, name: &'static str) -> Result<Vec<String>, RowError> {
-        parse_services(self.raw(name)).map_err(|message| self.problem(name, message))
+    fn services(&self) -> Result<Vec<String>, RowError> {
+        fields::services(self.raw("services")).map_err(|error| self.field_problem(error))
     }
 }
 
@@ -362,75 +343,6 @@ fn file_problem(line: u64, message: impl Into<String>) -> RowError {
 fn csv_problem(error: &csv::Error) -> RowError {
     let line = error.position().map_or(0, csv::Position::line);
     file_problem(line, format!("not readable as CSV: {error}"))
-}
-
-/// A list of services: a JSON or Python list literal as the original's files hold
-/// (`["Wi-Fi", "Парковка"]`, `['Wi-Fi', 'Парковка']`), a plain comma-separated list, or empty.
-pub fn parse_services(raw: &str) -> Result<Vec<String>, String> {
-    let raw = raw.trim();
-    let items = if raw.starts_with('[') {
-        serde_json::from_str::<Vec<String>>(raw)
-            .ok()
-            .or_else(|| quoted_list(raw))
-            .ok_or("expected a list of services such as [\"Wi-Fi\", \"Парковка\"]")?
-    } else {
-        raw.split(',').map(str::to_owned).collect()
-    };
-    let services: Vec<String> = items
-        .iter()
-        .map(|item| item.trim())
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if services.len() > MAX_SERVICES {
-        return Err(format!("at most {MAX_SERVICES} services"));
-    }
-    if services
-        .iter()
-        .any(|service| service.chars().count() > MAX_SERVICE_CHARS)
-    {
-        return Err(format!(
-            "a service has at most {MAX_SERVICE_CHARS} characters"
-        ));
-    }
-    if services
-        .iter()
-        .any(|service| service.chars().any(char::is_control))
-    {
-        return Err("services must not contain control characters".to_owned());
-    }
-    Ok(services)
-}
-
-/// `['a', "b", ...]`: items in single or double quotes, `\` escaping the next character.
-fn quoted_list(raw: &str) -> Option<Vec<String>> {
-    let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
-    let mut chars = inner.chars().peekable();
-    let mut items = Vec::new();
-    loop {
-        while chars.next_if(|c| c.is_whitespace()).is_some() {}
-        let Some(quote) = chars.next() else {
-            return Some(items);
-        };
-        if quote != '\'' && quote != '"' {
-            return None;
-        }
-        let mut item = String::new();
-        loop {
-            match chars.next()? {
-                '\\' => item.push(chars.next()?),
-                c if c == quote => break,
-                c => item.push(c),
-            }
-        }
-        items.push(item);
-        while chars.next_if(|c| c.is_whitespace()).is_some() {}
-        match chars.next() {
-            None => return Some(items),
-            Some(',') => {}
-            Some(_) => return None,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -583,23 +495,5 @@ mod tests {
             first_problem(parse_one("15.06.2023;2023-06-30")).column,
             Some("date_from")
         );
-    }
-
-    #[test]
-    fn services_come_as_lists_in_several_spellings() {
-        assert_eq!(parse_services("").unwrap(), Vec::<String>::new());
-        assert_eq!(parse_services("[]").unwrap(), Vec::<String>::new());
-        assert_eq!(
-            parse_services(r#"['Wi-Fi', "Бар, ресторан", 'It\'s']"#).unwrap(),
-            ["Wi-Fi", "Бар, ресторан", "It's"]
-        );
-        assert_eq!(
-            parse_services(r#"["Wi-Fi","Парковка"]"#).unwrap(),
-            ["Wi-Fi", "Парковка"]
-        );
-        assert!(parse_services("['unclosed").is_err());
-        assert!(parse_services("[1, 2]").is_err());
-        assert!(parse_services(&"a,".repeat(51)).is_err());
-        assert!(parse_services("Wi-Fi\u{0}").is_err());
     }
 }

@@ -1,0 +1,186 @@
+//! Pieces the back office's pages share: the hotel and room type fields (rendered with their
+//! current values on the server, so the forms work without JavaScript), and a change history.
+use leptos::prelude::*;
+
+use super::FieldError;
+use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::back_office::AuditEntry;
+use crate::model::catalog_edit::{HotelDraft, RoomDraft};
+
+/// A labelled input with its inline error.
+#[component]
+fn Field(
+    name: &'static str,
+    label: String,
+    value: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = false)] required: bool,
+    #[prop(optional)] hint: Option<String>,
+) -> impl IntoView {
+    let hint_id = format!("{name}-hint");
+    let described = hint.is_some().then(|| hint_id.clone());
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type=kind
+                name=name
+                value=value
+                required=required
+                aria-describedby=described
+                data-testid=format!("field-{name}")
+            />
+        </label>
+        {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
+        <FieldError error field=name/>
+    }
+}
+
+/// A hotel's fields, filled with `draft` (empty for a new hotel, with the usual clock).
+#[component]
+pub fn HotelFields(
+    draft: Option<HotelDraft>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let time = |time: Option<chrono::NaiveTime>, default: &str| {
+        time.map_or_else(|| default.to_owned(), |t| t.format("%H:%M").to_string())
+    };
+    let d = draft.as_ref();
+    view! {
+        <Field name="name" label=t_string!(i18n, field_name).to_string()
+            value=d.map(|d| d.name.clone()).unwrap_or_default() error required=true/>
+        <Field name="location" label=t_string!(i18n, field_location).to_string()
+            value=d.map(|d| d.location.clone()).unwrap_or_default() error required=true/>
+        <Field name="services" label=t_string!(i18n, field_services).to_string()
+            value=d.map(|d| d.services.join(", ")).unwrap_or_default() error
+            hint=t_string!(i18n, field_services_hint).to_string()/>
+        <Field name="time_zone" label=t_string!(i18n, field_time_zone).to_string()
+            value=d.map_or_else(|| "Europe/Moscow".to_owned(), |d| d.time_zone.clone()) error
+            required=true/>
+        <Field name="check_in_time" kind="time" label=t_string!(i18n, field_check_in_time).to_string()
+            value=time(d.map(|d| d.check_in_time), "14:00") error required=true/>
+        <Field name="check_out_time" kind="time" label=t_string!(i18n, field_check_out_time).to_string()
+            value=time(d.map(|d| d.check_out_time), "12:00") error required=true/>
+    }
+}
+
+/// A room type's fields, filled with `draft` (sensible defaults for a new one).
+#[component]
+pub fn RoomFields(
+    draft: Option<RoomDraft>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = draft.as_ref();
+    let number = |value: Option<i64>, default: i64| value.unwrap_or(default).to_string();
+    let description = d.and_then(|d| d.description.clone()).unwrap_or_default();
+    view! {
+        <Field name="name" label=t_string!(i18n, field_name).to_string()
+            value=d.map(|d| d.name.clone()).unwrap_or_default() error required=true/>
+        <label class="field">
+            <span>{t!(i18n, field_description)}</span>
+            <textarea name="description" rows="3" data-testid="field-description">{description}</textarea>
+        </label>
+        <FieldError error field="description"/>
+        <Field name="price" kind="number" label=t_string!(i18n, field_price).to_string()
+            value=number(d.map(|d| d.price.whole_roubles()), 0) error required=true/>
+        <Field name="quantity" kind="number" label=t_string!(i18n, field_quantity).to_string()
+            value=number(d.map(|d| i64::from(d.quantity)), 1) error required=true/>
+        <Field name="max_adults" kind="number" label=t_string!(i18n, field_max_adults).to_string()
+            value=number(d.map(|d| i64::from(d.occupancy.max_adults)), 2) error required=true/>
+        <Field name="max_children" kind="number" label=t_string!(i18n, field_max_children).to_string()
+            value=number(d.map(|d| i64::from(d.occupancy.max_children)), 1) error required=true/>
+        <Field name="services" label=t_string!(i18n, field_services).to_string()
+            value=d.map(|d| d.services.join(", ")).unwrap_or_default() error
+            hint=t_string!(i18n, field_services_hint).to_string()/>
+        <Field name="free_cancellation_days" kind="number"
+            label=t_string!(i18n, field_free_cancellation_days).to_string()
+            value=match d {
+                Some(d) => d.free_cancellation_days.map(|days| days.to_string()).unwrap_or_default(),
+                None => "0".to_owned(),
+            }
+            error hint=t_string!(i18n, field_free_cancellation_hint).to_string()/>
+    }
+}
+
+/// Changes: when, who, what, and each field before and after; with `objects`, what each was
+/// made to, linked (the audit log's page lists many objects).
+#[component]
+pub fn History(entries: Vec<AuditEntry>, #[prop(optional)] objects: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if entries.is_empty() {
+        return view! { <p class="muted">{t!(i18n, history_empty)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll">
+            <table class="table history" data-testid="history">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, history_when)}</th>
+                        <th scope="col">{t!(i18n, history_who)}</th>
+                        {objects.then(|| view! { <th scope="col">{t!(i18n, history_object)}</th> })}
+                        <th scope="col">{t!(i18n, history_what)}</th>
+                        <th scope="col">{t!(i18n, history_changes)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries.into_iter().map(|entry| view! { <HistoryRow entry objects/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Where an object of the audit log is edited, if it has a page.
+fn object_page(kind: &str, id: i64, hotel_id: Option<crate::model::HotelId>) -> Option<String> {
+    match kind {
+        "hotel" => Some(format!("/admin/hotels/{id}")),
+        "room" => Some(format!("/admin/rooms/{id}")),
+        "staff" => hotel_id.map(|hotel| format!("/admin/hotels/{hotel}")),
+        _ => None,
+    }
+}
+
+#[component]
+fn HistoryRow(entry: AuditEntry, objects: bool) -> impl IntoView {
+    let object = objects.then(|| {
+        let label = format!("{} #{}", entry.object_kind, entry.object_id);
+        let cell = match object_page(&entry.object_kind, entry.object_id, entry.hotel_id) {
+            Some(href) => view! { <a href=href>{label}</a> }.into_any(),
+            None => label.into_any(),
+        };
+        view! { <td>{cell}</td> }
+    });
+    let changes = entry
+        .changes
+        .into_iter()
+        .map(|change| {
+            let before = change.before.unwrap_or_else(|| "—".to_owned());
+            let after = change.after.unwrap_or_else(|| "—".to_owned());
+            view! {
+                <li>
+                    <code>{change.field}</code>": "<del>{before}</del>" → "<ins>{after}</ins>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <tr>
+            <td>
+                <time datetime=entry.at.to_rfc3339()>{entry.at.format("%d.%m.%Y %H:%M UTC").to_string()}</time>
+            </td>
+            <td>{entry.actor_email.unwrap_or_default()}</td>
+            {object}
+            <td>
+                <code>{entry.action}</code>
+            </td>
+            <td>
+                <ul class="changes">{changes}</ul>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,69 @@
+//! What the back office shows: the people who run a hotel, the front desk's day, and the audit
+//! log. Plain serde types, like the rest of the model.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{BookingId, BookingReference, HotelId, RoomId, UserId};
+
+/// Someone granted a hotel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub user_id: UserId,
+    pub email: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// A hotel the user runs, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunHotel {
+    pub id: HotelId,
+    pub name: String,
+    pub location: String,
+    pub archived: bool,
+}
+
+/// A booking as the front desk sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskBooking {
+    pub id: BookingId,
+    pub reference: BookingReference,
+    pub hotel_id: HotelId,
+    pub hotel_name: String,
+    pub room_id: RoomId,
+    pub room_name: String,
+    pub guest_name: Option<String>,
+    pub email: String,
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+}
+
+/// The back office's home: the hotels the user runs, and who arrives and leaves today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontDesk {
+    pub today: NaiveDate,
+    pub admin: bool,
+    pub hotels: Vec<RunHotel>,
+    pub arrivals: Vec<DeskBooking>,
+    pub departures: Vec<DeskBooking>,
+}
+
+/// One field an audited change touched, its values as JSON text (`None`: absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One staff change, as the audit log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub object_kind: String,
+    pub object_id: i64,
+    pub hotel_id: Option<HotelId>,
+    pub changes: Vec<FieldChange>,
+}
