@@ -1,6 +1,9 @@
 //! The back office's server functions. Each parses its input, then asks `server::staff` who may
 //! do it (inside the services it calls) before anything is read or changed. Forms post here
 //! with or without JavaScript: a plain post goes back to its page, with the error if any.
+// A server function takes a form's fields as its arguments (what a plain form post sends), and
+// the room type form has ten.
+#![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -147,7 +150,6 @@ pub async fn get_room_editor(room_id: String) -> Result<RoomEditor, AppError> {
 
 /// Creates a hotel (no `hotel_id`, admins) or changes one (its staff); then to its page.
 #[server(endpoint = "save_hotel")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_hotel(
     hotel_id: Option<String>,
     name: String,
@@ -242,7 +244,6 @@ pub async fn delete_hotel(hotel_id: String) -> Result<(), AppError> {
 
 /// Adds a room type to hotel `hotel_id` (no `room_id`) or changes one; then to the hotel.
 #[server(endpoint = "save_room")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_room(
     hotel_id: String,
     room_id: Option<String>,

@@ -83,7 +83,7 @@ fn room_form(hotel_id: &str, name: &str, price: &str) -> Vec<(&'static str, Stri
     ]
 }
 
-fn borrowed(form: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+fn borrowed<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
@@ -96,24 +96,26 @@ async fn room_of(app: &TestApp, hotel: &str) -> String {
     id.to_string()
 }
 
+/// A server function, its form, and whether the hotel's staff may call it (admins may call all).
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, bool);
+
 #[tokio::test]
 async fn every_server_function_checks_who_calls_it() {
     let app = spawn_app().await;
     let who = roles(&app).await;
     let room = room_of(&app, HOTEL).await;
     let other_room = room_of(&app, OTHER_HOTEL).await;
-    let hotel = borrowed(&{
-        let mut form = hotel_form("Берег");
-        form.push(("hotel_id", HOTEL.to_owned()));
-        form
-    });
-    let new_hotel = borrowed(&hotel_form("Новый"));
-    let new_room = borrowed(&room_form(HOTEL, "Эконом", "2500"));
+    let mut hotel = hotel_form("Берег");
+    hotel.push(("hotel_id", HOTEL.to_owned()));
+    let hotel = borrowed(&hotel);
+    let new_hotel = hotel_form("Новый");
+    let new_hotel = borrowed(&new_hotel);
+    let new_room = room_form(HOTEL, "Эконом", "2500");
+    let new_room = borrowed(&new_room);
     let mut edit_room = room_form(HOTEL, "Эконом", "2600");
     edit_room.push(("room_id", room.clone()));
     let edit_room = borrowed(&edit_room);
-    // (function, form, allowed for: staff of this hotel, admin)
-    let cases: Vec<(&str, Vec<(&str, &str)>, bool)> = vec![
+    let cases: Vec<Case> = vec![
         ("front_desk", vec![], true),
         ("staff_hotels", vec![], true),
         ("hotel_editor", vec![("hotel_id", HOTEL)], true),
