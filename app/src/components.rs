@@ -19,7 +19,7 @@ pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
     NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,
 };
-pub use error_message::{FieldError, FormError, error_text, refusal_text, set_status};
+pub use error_message::{FieldError, FormError, error_text, failed, refusal_text, set_status};
 pub use footer::Footer;
 pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};

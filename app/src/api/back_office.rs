@@ -62,6 +62,25 @@ mod edge {
         format!("/admin/rooms/{room_id}")
     }
 
+    /// The page of back-office `kind` ("hotels", "rooms") a form was sent from, by its raw id.
+    pub fn page(kind: &str, raw_id: &str) -> String {
+        format!(
+            "/admin/{kind}/{}",
+            crate::model::navigation::encode_component(raw_id)
+        )
+    }
+
+    /// Ends a form of `page` named `form`: back to the page saying "saved", or, a plain post
+    /// that failed, back to that form with the error.
+    pub fn finish<T>(result: Result<T, AppError>, page: &str, form: &str) -> Result<(), AppError> {
+        crate::server::forms::finish_form(
+            result,
+            &format!("{page}?form={form}"),
+            &format!("{page}?saved=1"),
+        )
+        .map(|_| ())
+    }
+
     /// A checkbox or a hidden field saying yes.
     pub fn yes(raw: &str) -> bool {
         matches!(raw, "true" | "on" | "1")
@@ -163,10 +182,7 @@ pub async fn save_hotel(
     use crate::server::{catalog::editor, catalog::fields::HotelForm, forms};
 
     let form_page = match hotel_id.as_deref().filter(|id| !id.is_empty()) {
-        Some(id) => format!(
-            "/admin/hotels/{}",
-            crate::model::navigation::encode_component(id)
-        ),
+        Some(id) => edge::page("hotels", id),
         None => "/admin/hotels".to_owned(),
     };
     let result = async {
@@ -201,23 +217,16 @@ pub async fn save_hotel(
 /// Archives a hotel or brings it back (`archived` = "true" / "false"; admins).
 #[server(endpoint = "archive_hotel")]
 pub async fn archive_hotel(hotel_id: String, archived: String) -> Result<(), AppError> {
-    use crate::server::{catalog::editor, forms};
+    use crate::server::catalog::editor;
 
-    let page = format!(
-        "/admin/hotels/{}",
-        crate::model::navigation::encode_component(&hotel_id)
-    );
+    let page = edge::page("hotels", &hotel_id);
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::hotel_id(&hotel_id)?;
         editor::set_hotel_archived(&state, &staff, id, edge::yes(&archived)).await
     }
     .await;
-    forms::finish_form(
-        result,
-        &format!("{page}?form=archive"),
-        &format!("{page}?saved=1"),
-    )
+    edge::finish(result, &page, "archive")
 }
 
 /// Deletes a hotel that never had a booking (admins); then to the hotels.
@@ -225,10 +234,7 @@ pub async fn archive_hotel(hotel_id: String, archived: String) -> Result<(), App
 pub async fn delete_hotel(hotel_id: String) -> Result<(), AppError> {
     use crate::server::{catalog::editor, forms};
 
-    let page = format!(
-        "/admin/hotels/{}",
-        crate::model::navigation::encode_component(&hotel_id)
-    );
+    let page = edge::page("hotels", &hotel_id);
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::hotel_id(&hotel_id)?;
@@ -257,13 +263,12 @@ pub async fn save_room(
     free_cancellation_days: String,
 ) -> Result<(), AppError> {
     use crate::error::InputError;
-    use crate::model::navigation::encode_component;
     use crate::server::{catalog::editor, catalog::fields::RoomForm, forms};
 
     let room_id = room_id.filter(|id| !id.is_empty());
     let form_page = match &room_id {
-        Some(id) => format!("/admin/rooms/{}", encode_component(id)),
-        None => format!("/admin/hotels/{}?form=room", encode_component(&hotel_id)),
+        Some(id) => edge::page("rooms", id),
+        None => format!("{}?form=room", edge::page("hotels", &hotel_id)),
     };
     let result = async {
         let (state, staff) = edge::staff().await?;
@@ -303,23 +308,16 @@ pub async fn save_room(
 /// Archives a room type or brings it back (its hotel's staff).
 #[server(endpoint = "archive_room")]
 pub async fn archive_room(room_id: String, archived: String) -> Result<(), AppError> {
-    use crate::server::{catalog::editor, forms};
+    use crate::server::catalog::editor;
 
-    let page = format!(
-        "/admin/rooms/{}",
-        crate::model::navigation::encode_component(&room_id)
-    );
+    let page = edge::page("rooms", &room_id);
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::room_id(&room_id)?;
         editor::set_room_archived(&state, &staff, id, edge::yes(&archived)).await
     }
     .await;
-    forms::finish_form(
-        result,
-        &format!("{page}?form=archive"),
-        &format!("{page}?saved=1"),
-    )
+    edge::finish(result, &page, "archive")
 }
 
 /// Deletes a room type that never had a booking; then to its hotel.
@@ -327,10 +325,7 @@ pub async fn archive_room(room_id: String, archived: String) -> Result<(), AppEr
 pub async fn delete_room(room_id: String) -> Result<(), AppError> {
     use crate::server::{catalog::editor, forms};
 
-    let page = format!(
-        "/admin/rooms/{}",
-        crate::model::navigation::encode_component(&room_id)
-    );
+    let page = edge::page("rooms", &room_id);
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::room_id(&room_id)?;
@@ -351,12 +346,9 @@ pub async fn delete_room(room_id: String) -> Result<(), AppError> {
 pub async fn grant_staff(hotel_id: String, email: String) -> Result<(), AppError> {
     use crate::error::InputError;
     use crate::model::Email;
-    use crate::server::{forms, staff};
+    use crate::server::staff;
 
-    let page = format!(
-        "/admin/hotels/{}",
-        crate::model::navigation::encode_component(&hotel_id)
-    );
+    let page = edge::page("hotels", &hotel_id);
     let result = async {
         let (state, who) = edge::staff().await?;
         let id = edge::hotel_id(&hotel_id)?;
@@ -365,24 +357,16 @@ pub async fn grant_staff(hotel_id: String, email: String) -> Result<(), AppError
         staff::grant(&state, &who, id, &email).await
     }
     .await;
-    forms::finish_form(
-        result,
-        &format!("{page}?form=grant"),
-        &format!("{page}?saved=1"),
-    )
-    .map(|_| ())
+    edge::finish(result, &page, "grant")
 }
 
 /// Takes hotel `hotel_id` from user `user_id` (admins).
 #[server(endpoint = "revoke_staff")]
 pub async fn revoke_staff(hotel_id: String, user_id: String) -> Result<(), AppError> {
     use crate::model::UserId;
-    use crate::server::{forms, staff};
+    use crate::server::staff;
 
-    let page = format!(
-        "/admin/hotels/{}",
-        crate::model::navigation::encode_component(&hotel_id)
-    );
+    let page = edge::page("hotels", &hotel_id);
     let result = async {
         let (state, who) = edge::staff().await?;
         let id = edge::hotel_id(&hotel_id)?;
@@ -390,11 +374,7 @@ pub async fn revoke_staff(hotel_id: String, user_id: String) -> Result<(), AppEr
         staff::revoke(&state, &who, id, user).await
     }
     .await;
-    forms::finish_form(
-        result,
-        &format!("{page}?form=grant"),
-        &format!("{page}?saved=1"),
-    )
+    edge::finish(result, &page, "grant")
 }
 
 /// The audit log, newest first: every entry (admins) or their hotels' (staff); narrowed to

@@ -160,6 +160,13 @@ pub fn error_field(error: &AppError) -> Option<&str> {
     }
 }
 
+/// What a page shows when its data could not be had: the message, with the response's status
+/// set from the error (on the server).
+pub fn failed(error: AppError) -> AnyView {
+    set_status(&error);
+    view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
+}
+
 /// An alert for errors that belong to no single field.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::back_office::audit_log;
-use crate::components::{History, PageTitle, RequireUser, error_text, set_status};
+use crate::components::{History, PageTitle, RequireUser, failed};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
 use crate::model::back_office::AuditEntry;
@@ -44,10 +44,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                                 let hotel_id = filter().0;
                                 view! { <Entries entries hotel_id/> }.into_any()
                             }
-                            Err(error) => {
-                                set_status(&error);
-                                view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
-                            }
+                            Err(error) => failed(error),
                         })}
                     </Suspense>
                 </section>

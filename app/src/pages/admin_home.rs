@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use crate::api::back_office::get_front_desk;
-use crate::components::{PageTitle, RequireUser, error_text, set_status};
+use crate::components::{PageTitle, RequireUser, failed};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
 use crate::model::back_office::{DeskBooking, FrontDesk};
@@ -20,10 +20,7 @@ pub fn AdminHomePage() -> impl IntoView {
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                         {move || desk.get().map(|result| match result {
                             Ok(desk) => view! { <Desk desk/> }.into_any(),
-                            Err(error) => {
-                                set_status(&error);
-                                view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
-                            }
+                            Err(error) => failed(error),
                         })}
                     </Suspense>
                 </section>

@@ -10,7 +10,7 @@ use crate::api::back_office::{
 };
 use crate::components::{
     EmailField, FormError, History, HotelFields, PageTitle, RequireUser, RoomFields, SubmitButton,
-    error_text, set_status,
+    failed,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -58,10 +58,7 @@ pub fn AdminHotelPage() -> impl IntoView {
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                         {move || editor.get().map(|result| match result {
                             Ok(editor) => view! { <Editor editor actions/> }.into_any(),
-                            Err(error) => {
-                                set_status(&error);
-                                view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
-                            }
+                            Err(error) => failed(error),
                         })}
                     </Suspense>
                 </section>

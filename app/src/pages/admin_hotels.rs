@@ -4,9 +4,7 @@ use leptos::prelude::*;
 
 use super::auth_form::{form_query, latest_error};
 use crate::api::back_office::{SaveHotel, staff_hotels};
-use crate::components::{
-    FormError, HotelFields, PageTitle, RequireUser, SubmitButton, error_text, set_status,
-};
+use crate::components::{FormError, HotelFields, PageTitle, RequireUser, SubmitButton, failed};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
 use crate::model::catalog_edit::StaffHotel;
@@ -26,10 +24,7 @@ pub fn AdminHotelsPage() -> impl IntoView {
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                         {move || hotels.get().map(|result| match result {
                             Ok(hotels) => view! { <HotelTable hotels/> }.into_any(),
-                            Err(error) => {
-                                set_status(&error);
-                                view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
-                            }
+                            Err(error) => failed(error),
                         })}
                     </Suspense>
                     {admin.then(|| view! { <NewHotelForm/> })}

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::auth_form::{FormErrors, latest_error};
 use crate::api::back_office::{ArchiveRoom, DeleteRoom, RoomEditor, SaveRoom, get_room_editor};
 use crate::components::{
-    FormError, History, PageTitle, RequireUser, RoomFields, SubmitButton, error_text, set_status,
+    FormError, History, PageTitle, RequireUser, RoomFields, SubmitButton, failed,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
@@ -30,10 +30,7 @@ pub fn AdminRoomPage() -> impl IntoView {
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                         {move || editor.get().map(|result| match result {
                             Ok(editor) => view! { <Editor editor save archive/> }.into_any(),
-                            Err(error) => {
-                                set_status(&error);
-                                view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
-                            }
+                            Err(error) => failed(error),
                         })}
                     </Suspense>
                 </section>

@@ -5,9 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CancelBooking, my_bookings};
-use crate::components::{
-    BookingCard, FormError, RequireUser, SubmitButton, error_text, set_status,
-};
+use crate::components::{BookingCard, FormError, RequireUser, SubmitButton, failed};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::navigation::encode_component;
 use crate::model::{BookingDetails, BookingId, User};
@@ -82,10 +80,7 @@ pub fn MyBookingsPage() -> impl IntoView {
                                         }
                                             .into_any()
                                     }
-                                    Err(error) => {
-                                        set_status(&error);
-                                        view! { <p class="form-error" role="alert">{error_text(&error)}</p> }.into_any()
-                                    }
+                                    Err(error) => failed(error),
                                 })
                         }}
                     </Suspense>
