@@ -81,9 +81,15 @@ mod edge {
         .map(|_| ())
     }
 
-    /// A checkbox or a hidden field saying yes.
-    pub fn yes(raw: &str) -> bool {
-        matches!(raw, "true" | "on" | "1")
+    /// A yes/no field (a checkbox or a hidden field); anything else is refused, not read as no.
+    pub fn flag(raw: &str) -> Result<bool, AppError> {
+        match raw.trim() {
+            "true" | "on" | "1" => Ok(true),
+            "false" | "off" | "0" => Ok(false),
+            other => Err(AppError::BadRequest(format!(
+                "expected true or false, not {other:?}"
+            ))),
+        }
     }
 }
 
@@ -116,7 +122,7 @@ pub async fn staff_hotels() -> Result<Vec<StaffHotel>, AppError> {
 /// A hotel's back-office page.
 #[server(endpoint = "hotel_editor")]
 pub async fn get_hotel_editor(hotel_id: String) -> Result<HotelEditor, AppError> {
-    use crate::server::audit::{self, AuditFilter, Object};
+    use crate::server::audit::{self, AuditFilter};
     use crate::server::{catalog::editor, staff, with_status};
 
     async {
@@ -124,8 +130,9 @@ pub async fn get_hotel_editor(hotel_id: String) -> Result<HotelEditor, AppError>
         let hotel_id = edge::hotel_id(&hotel_id)?;
         let (hotel, rooms) = editor::hotel(&state, &staff, hotel_id).await?;
         let members = staff::members(&state, &staff, hotel_id).await?;
+        // Every change of the hotel: its own, its room types' and its staff's.
         let filter = AuditFilter {
-            object: Some(Object::Hotel(hotel_id)),
+            hotel_id: Some(hotel_id),
             ..AuditFilter::default()
         };
         let history = audit::list(&state, &staff, &filter).await?;
@@ -150,8 +157,7 @@ pub async fn get_room_editor(room_id: String) -> Result<RoomEditor, AppError> {
     async {
         let (state, staff) = edge::staff().await?;
         let room_id = edge::room_id(&room_id)?;
-        let room = editor::room(&state, &staff, room_id).await?;
-        let (hotel, _) = editor::hotel(&state, &staff, room.hotel_id).await?;
+        let (room, hotel_name) = editor::room(&state, &staff, room_id).await?;
         let filter = AuditFilter {
             object: Some(Object::Room(room_id)),
             ..AuditFilter::default()
@@ -159,7 +165,7 @@ pub async fn get_room_editor(room_id: String) -> Result<RoomEditor, AppError> {
         let history = audit::list(&state, &staff, &filter).await?;
         Ok(RoomEditor {
             room,
-            hotel_name: hotel.draft.name,
+            hotel_name,
             history,
         })
     }
@@ -223,7 +229,7 @@ pub async fn archive_hotel(hotel_id: String, archived: String) -> Result<(), App
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::hotel_id(&hotel_id)?;
-        editor::set_hotel_archived(&state, &staff, id, edge::yes(&archived)).await
+        editor::set_hotel_archived(&state, &staff, id, edge::flag(&archived)?).await
     }
     .await;
     edge::finish(result, &page, "archive")
@@ -314,7 +320,7 @@ pub async fn archive_room(room_id: String, archived: String) -> Result<(), AppEr
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::room_id(&room_id)?;
-        editor::set_room_archived(&state, &staff, id, edge::yes(&archived)).await
+        editor::set_room_archived(&state, &staff, id, edge::flag(&archived)?).await
     }
     .await;
     edge::finish(result, &page, "archive")
@@ -329,9 +335,7 @@ pub async fn delete_room(room_id: String) -> Result<(), AppError> {
     let result = async {
         let (state, staff) = edge::staff().await?;
         let id = edge::room_id(&room_id)?;
-        let room = editor::room(&state, &staff, id).await?;
-        editor::delete_room(&state, &staff, id).await?;
-        Ok(room.hotel_id)
+        editor::delete_room(&state, &staff, id).await
     }
     .await;
     let done = match &result {
@@ -395,9 +399,16 @@ pub async fn audit_log(
                 Some(id) => Some(edge::hotel_id(id)?),
                 None => None,
             },
-            before_id: before
+            before_id: match before
                 .as_deref()
-                .and_then(|raw| raw.trim().parse::<i64>().ok()),
+                .map(str::trim)
+                .filter(|raw| !raw.is_empty())
+            {
+                Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+                    AppError::BadRequest("before: expected an entry id".to_owned())
+                })?),
+                None => None,
+            },
         };
         audit::list(&state, &staff, &filter).await
     }

@@ -55,6 +55,9 @@ pub struct FieldChange {
     pub after: Option<String>,
 }
 
+/// Audit entries a page lists (a full page means older ones may follow).
+pub const AUDIT_PAGE: i64 = 50;
+
 /// One staff change, as the audit log keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

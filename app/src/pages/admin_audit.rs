@@ -7,7 +7,7 @@ use crate::api::back_office::audit_log;
 use crate::components::{History, PageTitle, RequireUser, failed};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
-use crate::model::back_office::AuditEntry;
+use crate::model::back_office::{AUDIT_PAGE, AuditEntry};
 use crate::model::navigation::with_query;
 
 #[component]
@@ -56,7 +56,7 @@ pub fn AdminAuditPage() -> impl IntoView {
 #[component]
 fn Entries(entries: Vec<AuditEntry>, hotel_id: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let older = (entries.len() as i64 >= 50).then(|| {
+    let older = (entries.len() as i64 >= AUDIT_PAGE).then(|| {
         let last = entries
             .last()
             .map(|entry| entry.id.to_string())

@@ -125,7 +125,7 @@ fn Editor(editor: HotelEditor, actions: Actions) -> impl IntoView {
         })}
         <section aria-labelledby="history-title">
             <h2 id="history-title">{t!(i18n, history_title)}</h2>
-            <History entries=editor.history/>
+            <History entries=editor.history objects=true/>
         </section>
     }
 }

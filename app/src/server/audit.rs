@@ -11,8 +11,8 @@ use self::repo::AuditRepo;
 use super::staff::Staff;
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::back_office::{AuditEntry, FieldChange};
-use crate::model::{BookingId, HotelId, RoomId, User, UserId};
+use crate::model::back_office::{AUDIT_PAGE, AuditEntry, FieldChange};
+use crate::model::{HotelId, RoomId, User, UserId};
 
 /// What a change was made to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +21,6 @@ pub enum Object {
     Room(RoomId),
     /// A staff grant, by the user granted.
     Staff(UserId),
-    User(UserId),
-    Booking(BookingId),
 }
 
 impl Object {
@@ -31,8 +29,6 @@ impl Object {
             Object::Hotel(_) => "hotel",
             Object::Room(_) => "room",
             Object::Staff(_) => "staff",
-            Object::User(_) => "user",
-            Object::Booking(_) => "booking",
         }
     }
 
@@ -40,21 +36,7 @@ impl Object {
         i64::from(match self {
             Object::Hotel(id) => id.get(),
             Object::Room(id) => id.get(),
-            Object::Staff(id) | Object::User(id) => id.get(),
-            Object::Booking(id) => id.get(),
-        })
-    }
-
-    /// The object named by a kind and id as the audit log stores them.
-    pub fn parse(kind: &str, id: i64) -> Option<Self> {
-        let id = i32::try_from(id).ok().filter(|id| *id > 0)?;
-        Some(match kind {
-            "hotel" => Object::Hotel(id.into()),
-            "room" => Object::Room(id.into()),
-            "staff" => Object::Staff(id.into()),
-            "user" => Object::User(id.into()),
-            "booking" => Object::Booking(id.into()),
-            _ => return None,
+            Object::Staff(id) => id.get(),
         })
     }
 }
@@ -106,9 +88,6 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
 }
 
-/// Entries per page.
-pub const PAGE: i64 = 50;
-
 /// The newest entries matching `filter` that `staff` may read: an admin reads everything, hotel
 /// staff the entries of their hotels.
 pub async fn list(
@@ -120,7 +99,7 @@ pub async fn list(
         staff.require_hotel(hotel_id)?;
     }
     let rows = AuditRepo::new(&state.db)
-        .list(filter, staff.hotels(), PAGE)
+        .list(filter, staff.hotels(), AUDIT_PAGE)
         .await?;
     Ok(rows.into_iter().map(repo::AuditRow::into_entry).collect())
 }
@@ -186,20 +165,5 @@ mod tests {
             None
         );
         assert!(field_changes(Some(&before), Some(&before)).is_empty());
-    }
-
-    #[test]
-    fn objects_round_trip_through_kind_and_id() {
-        for object in [
-            Object::Hotel(3.into()),
-            Object::Room(4.into()),
-            Object::Staff(5.into()),
-            Object::User(6.into()),
-            Object::Booking(7.into()),
-        ] {
-            assert_eq!(Object::parse(object.kind(), object.id()), Some(object));
-        }
-        assert_eq!(Object::parse("hotel", 0), None);
-        assert_eq!(Object::parse("planet", 1), None);
     }
 }

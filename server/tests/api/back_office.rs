@@ -270,6 +270,20 @@ async fn fields_follow_the_imports_rules_and_errors_name_the_field() {
         .await;
     assert_eq!(refused.status().as_u16(), 422);
     assert!(refused.text().await.unwrap().contains("out_of_range"));
+    // A yes/no field that says neither, and a page cursor that is not one, are refused.
+    let archived = status(
+        &app,
+        &who.staff,
+        "archive_room",
+        &[
+            ("room_id", &room_of(&app, HOTEL).await),
+            ("archived", "maybe"),
+        ],
+    )
+    .await;
+    assert_eq!(archived, 422);
+    let page = status(&app, &who.staff, "audit_log", &[("before", "soon")]).await;
+    assert_eq!(page, 422);
     // Nothing was written.
     let name: String = sqlx::query_scalar("SELECT name FROM hotels WHERE id = 1")
         .fetch_one(&app.state.db)
@@ -476,6 +490,23 @@ async fn every_change_is_in_the_append_only_audit_log() {
         .expect("the price change");
     assert_eq!(price["before"], (i64::from(price_before) * 100).to_string());
     assert_eq!(price["after"], "999900");
+
+    // The hotel's page lists its room types' changes too.
+    let hotel: Value = app
+        .server_fn_as(&who.staff, "hotel_editor", &[("hotel_id", HOTEL)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        hotel["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["action"] == "room.update"
+                && entry["object_id"] == room.parse::<i64>().unwrap()),
+        "{hotel}"
+    );
 
     // Staff of another hotel see none of it; the log cannot be rewritten.
     let theirs: Value = app

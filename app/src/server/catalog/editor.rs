@@ -38,19 +38,26 @@ pub async fn hotel(
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let rooms = repo.rooms(hotel_id, today).await?;
+    let rooms = repo.rooms(hotel_id, None, today).await?;
     Ok((hotel, rooms))
 }
 
-/// One room type, for its hotel's staff (`Forbidden` for anyone else, whether it exists or not).
-pub async fn room(state: &AppState, staff: &Staff, room_id: RoomId) -> Result<StaffRoom, AppError> {
+/// One room type and its hotel's name, for its hotel's staff (`Forbidden` for anyone else,
+/// whether it exists or not).
+pub async fn room(
+    state: &AppState,
+    staff: &Staff,
+    room_id: RoomId,
+) -> Result<(StaffRoom, String), AppError> {
     let hotel_id = hotel_of_room(state, staff, room_id).await?;
-    EditorRepo::new(&state.db)
-        .rooms(hotel_id, state.clock.today())
+    let repo = EditorRepo::new(&state.db);
+    let room = repo
+        .rooms(hotel_id, Some(room_id), state.clock.today())
         .await?
-        .into_iter()
-        .find(|room| room.id == room_id)
-        .ok_or(AppError::NotFound)
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let hotel_name = repo.hotel_name(hotel_id).await?.ok_or(AppError::NotFound)?;
+    Ok((room, hotel_name))
 }
 
 /// Creates a hotel (admins only).
@@ -195,14 +202,20 @@ pub async fn set_room_archived(
 }
 
 /// Deletes a room type that never had a booking (its hotel's staff); `HasBookings` otherwise.
-pub async fn delete_room(state: &AppState, staff: &Staff, room_id: RoomId) -> Result<(), AppError> {
+/// Returns its hotel.
+pub async fn delete_room(
+    state: &AppState,
+    staff: &Staff,
+    room_id: RoomId,
+) -> Result<HotelId, AppError> {
     let hotel_id = hotel_of_room(state, staff, room_id).await?;
     let mut tx = state.db.begin().await?;
     let before = EditorRepo::lock_room(&mut tx, room_id).await?;
     EditorRepo::delete_room(&mut tx, room_id).await?;
     EditorRepo::count_rooms(&mut tx, hotel_id).await?;
     let change = Change::new("room.delete", Object::Room(room_id), Some(hotel_id)).before(&before);
-    finish(state, tx, staff, change).await
+    finish(state, tx, staff, change).await?;
+    Ok(hotel_id)
 }
 
 /// The hotel of `room_id` if `staff` run it: `Forbidden` when they do not (whether or not the

@@ -103,18 +103,25 @@ impl<'a> EditorRepo<'a> {
         let ids: Option<Vec<i32>> = ids.map(|ids| ids.iter().map(|id| id.get()).collect());
         let rows = sqlx::query_as!(
             HotelRow,
-            r#"SELECT h.id AS "id: HotelId", h.name, h.location, h.services, h.time_zone,
-                      h.check_in_time, h.check_out_time, h.archived_at IS NOT NULL AS "archived!",
+            // The page of hotels first, then the counts for those alone (counting for every
+            // hotel of a large catalog before the limit took a second).
+            r#"SELECT h.id AS "id!: HotelId", h.name AS "name!", h.location AS "location!",
+                      h.services AS "services!", h.time_zone AS "time_zone!",
+                      h.check_in_time AS "check_in_time!", h.check_out_time AS "check_out_time!",
+                      h.archived AS "archived!",
                       r.room_types AS "room_types!", r.rooms AS "rooms!",
                       (SELECT count(*) FROM bookings b
                        WHERE b.hotel_id = h.id AND b.cancelled_at IS NULL
                          AND b.date_to > $2) AS "upcoming!"
-               FROM hotels h,
-                    LATERAL (SELECT count(*) AS room_types, coalesce(sum(quantity), 0)::bigint AS rooms
+               FROM (SELECT id, name, location, services, time_zone, check_in_time,
+                            check_out_time, archived_at IS NOT NULL AS archived
+                     FROM hotels WHERE $1::int[] IS NULL OR id = ANY($1)
+                     ORDER BY archived_at IS NOT NULL, name, id
+                     LIMIT $3) h,
+                    LATERAL (SELECT count(*) AS room_types,
+                                    coalesce(sum(quantity), 0)::bigint AS rooms
                              FROM rooms WHERE hotel_id = h.id AND archived_at IS NULL) r
-               WHERE $1::int[] IS NULL OR h.id = ANY($1)
-               ORDER BY h.archived_at IS NOT NULL, h.name, h.id
-               LIMIT $3"#,
+               ORDER BY h.archived, h.name, h.id"#,
             ids.as_deref(),
             today,
             MAX_LISTED,
@@ -124,10 +131,12 @@ impl<'a> EditorRepo<'a> {
         Ok(rows.into_iter().map(StaffHotel::from).collect())
     }
 
-    /// The room types of a hotel, archived ones last, then by base price.
+    /// The room types of a hotel (only `room_id`, if given), archived ones last, then by base
+    /// price.
     pub async fn rooms(
         &self,
         hotel_id: HotelId,
+        room_id: Option<RoomId>,
         today: NaiveDate,
     ) -> Result<Vec<StaffRoom>, AppError> {
         let rows = sqlx::query_as!(
@@ -138,15 +147,25 @@ impl<'a> EditorRepo<'a> {
                       r.archived_at IS NOT NULL AS "archived!",
                       (SELECT count(*) FROM bookings b
                        WHERE b.room_id = r.id AND b.cancelled_at IS NULL
-                         AND b.date_to > $2) AS "upcoming!"
-               FROM rooms r WHERE r.hotel_id = $1
+                         AND b.date_to > $3) AS "upcoming!"
+               FROM rooms r WHERE r.hotel_id = $1 AND ($2::int IS NULL OR r.id = $2)
                ORDER BY r.archived_at IS NOT NULL, r.price, r.id"#,
             hotel_id.get(),
+            room_id.map(RoomId::get),
             today,
         )
         .fetch_all(self.pool)
         .await?;
         Ok(rows.into_iter().map(StaffRoom::from).collect())
+    }
+
+    /// A hotel's name, archived or not.
+    pub async fn hotel_name(&self, hotel_id: HotelId) -> Result<Option<String>, AppError> {
+        Ok(
+            sqlx::query_scalar!("SELECT name FROM hotels WHERE id = $1", hotel_id.get())
+                .fetch_optional(self.pool)
+                .await?,
+        )
     }
 
     pub async fn hotel_of_room(&self, room_id: RoomId) -> Result<Option<HotelId>, AppError> {
