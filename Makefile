@@ -34,7 +34,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test test-faults setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api
+.PHONY: help run dev test test-faults setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -120,7 +120,7 @@ $(VENV_STAMP):
 	@touch $@
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api
+bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
@@ -139,3 +139,6 @@ bench-pictures: release-build
 
 bench-api: release-build wrk
 	server/bench/api.sh
+
+bench-calendar: release-build wrk
+	server/bench/calendar.sh

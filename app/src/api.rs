@@ -2,5 +2,6 @@
 pub mod auth;
 pub mod back_office;
 pub mod bookings;
+pub mod calendar;
 pub mod hotels;
 pub mod pictures;

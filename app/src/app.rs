@@ -10,9 +10,9 @@ use leptos_router::{
 use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
-    AccountPage, AdminAuditPage, AdminHomePage, AdminHotelPage, AdminHotelsPage, AdminPicturesPage,
-    AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage, ManagePage,
-    MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    AccountPage, AdminAuditPage, AdminCalendarPage, AdminHomePage, AdminHotelPage, AdminHotelsPage,
+    AdminPicturesPage, AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
+    ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -113,6 +113,16 @@ pub fn App() -> impl IntoView {
                                 StaticSegment("pictures"),
                             )
                             view=AdminPicturesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(
+                                StaticSegment("admin"),
+                                StaticSegment("hotels"),
+                                ParamSegment("id"),
+                                StaticSegment("calendar"),
+                            )
+                            view=AdminCalendarPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -18,6 +18,7 @@ pub use back_office::{History, HotelFields, RoomFields};
 pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
     NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,
+    weekday_short,
 };
 pub use error_message::{FieldError, FormError, error_text, failed, refusal_text, set_status};
 pub use footer::Footer;

@@ -7,6 +7,7 @@ use std::fmt;
 use std::panic::Location;
 use std::sync::Arc;
 
+use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{CatalogField, CatalogFieldError, FieldProblem};
 use crate::model::{
     DateField, EmailError, GuestDetailsError, GuestsError, LocationError, PageError, PasswordError,
@@ -35,6 +36,9 @@ pub enum InputError {
     /// A field of a hotel or room type (the back office's forms).
     #[error("{0}")]
     Catalog(CatalogFieldError),
+    /// A bulk edit of the inventory calendar.
+    #[error("calendar: {0}")]
+    Calendar(CalendarError),
 }
 
 impl InputError {
@@ -49,6 +53,7 @@ impl InputError {
             InputError::Guests(error) => error.field(),
             InputError::GuestDetails(error) => error.field(),
             InputError::Catalog(error) => error.field.name(),
+            InputError::Calendar(_) => "calendar",
         }
     }
 
@@ -61,6 +66,7 @@ impl InputError {
             InputError::Page(error) => error.code(),
             InputError::GuestDetails(error) => error.code(),
             InputError::Catalog(error) => error.problem.code(),
+            InputError::Calendar(error) => error.code(),
             InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
@@ -91,6 +97,7 @@ impl InputError {
                 None => catalog()?,
             },
             "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
+            "calendar" => InputError::Calendar(CalendarError::from_code(code)?),
             "adults" => InputError::Guests(GuestsError::Adults),
             "children" => InputError::Guests(GuestsError::Children),
             "guest_name" | "guest_request" => InputError::GuestDetails(

@@ -1,6 +1,7 @@
 //! Domain types shared by the wasm client and the server: plain serde types, no database knowledge.
 pub mod back_office;
 pub mod booking;
+pub mod calendar;
 pub mod catalog_edit;
 pub mod guest;
 pub mod hotel;

@@ -1,6 +1,7 @@
 //! One module a page; each component's name ends in `Page`.
 mod account;
 mod admin_audit;
+mod admin_calendar;
 mod admin_home;
 mod admin_hotel;
 mod admin_hotels;
@@ -20,6 +21,7 @@ mod search;
 
 pub use account::AccountPage;
 pub use admin_audit::AdminAuditPage;
+pub use admin_calendar::AdminCalendarPage;
 pub use admin_home::AdminHomePage;
 pub use admin_hotel::AdminHotelPage;
 pub use admin_hotels::AdminHotelsPage;

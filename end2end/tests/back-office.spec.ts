@@ -64,6 +64,78 @@ test("an admin creates a hotel and a room type, and a guest finds them", async (
   await expect(page.getByText(name).first()).toBeVisible();
 });
 
+/** The offset of the first `weekday` (0 = Sunday) at least `from` days ahead. */
+function nextWeekday(weekday: number, from: number): number {
+  for (let offset = from; ; offset++) {
+    const date = new Date();
+    date.setDate(date.getDate() + offset);
+    if (date.getDay() === weekday) return offset;
+  }
+}
+
+test("a manager sets a weekend price and closes a date in the calendar; a guest sees both", async ({
+  page,
+  browser,
+}) => {
+  await signInAsAdmin(page, true);
+  await createHotel(page, uniquePlace(), true);
+  const hotelId = new URL(page.url()).pathname.split("/")[3];
+  await page.getByRole("link", { name: "Календарь: цены, свободные номера и ограничения" }).click();
+  await expect(page.getByRole("heading", { name: "Календарь цен и мест", level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  // Drag from Thursday to Sunday over the room type's row: the form takes the dates.
+  const friday = nextWeekday(5, 3);
+  const cell = (offset: number) => page.locator(`[data-cell$=":${dateIn(offset)}"]`);
+  await cell(friday - 1).hover();
+  await page.mouse.down();
+  await cell(friday).hover();
+  await cell(friday + 2).hover();
+  await page.mouse.up();
+  const form = page.getByTestId("calendar-form");
+  await expect(form.getByLabel("Первая дата")).toHaveValue(dateIn(friday - 1));
+  await expect(form.getByLabel("Последняя дата")).toHaveValue(dateIn(friday + 2));
+  await expect(form.getByRole("checkbox", { name: "Домик у реки" })).toBeChecked();
+
+  // Fridays and Saturdays of those dates cost 7 000 ₽.
+  await form.getByRole("checkbox", { name: "пт", exact: true }).check();
+  await form.getByRole("checkbox", { name: "сб", exact: true }).check();
+  await form.getByLabel("Цена ночи").selectOption("set");
+  await form.getByLabel("Цена, ₽").fill("7000");
+  await form.getByRole("button", { name: "Посмотреть изменения" }).click();
+  const preview = page.getByTestId("calendar-preview");
+  await expect(preview.getByTestId("calendar-changed")).toHaveText("Изменятся 2 даты.");
+  await expect(preview.getByTestId("calendar-changes")).toContainText(/7\s000\s₽ \(задана на дату\)/);
+  await preview.getByRole("button", { name: "Сохранить" }).click();
+  await expect(page.getByTestId("calendar-saved")).toContainText("Изменено дат: 2");
+  await expect(cell(friday)).toContainText(/7\s000/);
+
+  // The Tuesday after is closed, through the form alone.
+  await hydrated(page);
+  await form.getByLabel("Первая дата").fill(dateIn(friday + 4));
+  await form.getByLabel("Последняя дата").fill(dateIn(friday + 4));
+  await form.getByRole("checkbox", { name: "пт", exact: true }).uncheck();
+  await form.getByRole("checkbox", { name: "сб", exact: true }).uncheck();
+  await form.getByLabel("Цена ночи").selectOption("keep");
+  await form.getByLabel("Продажа").selectOption("close");
+  await form.getByRole("button", { name: "Посмотреть изменения" }).click();
+  await expect(page.getByTestId("calendar-changed")).toHaveText("Изменится 1 дата.");
+  await page.getByTestId("calendar-preview").getByRole("button", { name: "Сохранить" }).click();
+  await expect(page.getByTestId("calendar-saved")).toContainText("Изменено дат: 1");
+  await expect(cell(friday + 4)).toHaveClass(/closed/);
+
+  // A guest, signed out: Thursday to Sunday costs 5 200 + 7 000 + 7 000; the Tuesday is not sold.
+  const guest = await browser.newPage();
+  await guest.goto(`/hotels/${hotelId}?date_from=${dateIn(friday - 1)}&date_to=${dateIn(friday + 2)}`);
+  const room = guest.getByTestId("room-card").filter({ hasText: "Домик у реки" });
+  await expect(room.getByTestId("total")).toHaveText(/19\s200\s₽ за 3 ночи/);
+  await expect(room.getByTestId("night-price")).toHaveText([/5\s200\s₽/, /7\s000\s₽/, /7\s000\s₽/]);
+  await guest.goto(`/hotels/${hotelId}?date_from=${dateIn(friday + 3)}&date_to=${dateIn(friday + 5)}`);
+  await expect(room.getByTestId("refusal")).toHaveText(/Не продаётся на ночь/);
+  await expect(room.getByTestId("book")).toHaveCount(0);
+  await guest.close();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -80,5 +152,24 @@ test.describe("without JavaScript", () => {
     const place = uniquePlace();
     const name = await createHotel(page, place, false);
     await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+    // The calendar's bulk edit is a GET form (the preview) and a POST (the save).
+    await page.getByRole("link", { name: "Календарь: цены, свободные номера и ограничения" }).click();
+    const form = page.getByTestId("calendar-form");
+    await form.getByRole("checkbox", { name: "Домик у реки" }).check();
+    await form.getByLabel("Первая дата").fill(dateIn(5));
+    await form.getByLabel("Последняя дата").fill(dateIn(6));
+    await form.getByLabel("Минимум ночей").selectOption("set");
+    await form.getByLabel("Ночей").first().fill("3");
+    await form.getByRole("button", { name: "Посмотреть изменения" }).click();
+    await expect(page.getByTestId("calendar-changed")).toHaveText("Изменятся 2 даты.");
+    // The preview's URL is the edit: a value out of range there is refused in words.
+    const previewUrl = page.url();
+    await page.goto(previewUrl.replace("min_stay=3", "min_stay=31"));
+    await expect(page.getByTestId("calendar-preview")).toContainText("число ночей от 1 до 30");
+    await page.goto(previewUrl);
+    await page.getByTestId("calendar-preview").getByRole("button", { name: "Сохранить" }).click();
+    await expect(page.getByTestId("calendar-saved")).toContainText("Изменено дат: 2");
+    await expect(page.locator(`[data-cell$=":${dateIn(5)}"]`)).toContainText("≥3");
   });
 });

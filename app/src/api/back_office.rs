@@ -31,7 +31,7 @@ pub struct RoomEditor {
 }
 
 #[cfg(feature = "ssr")]
-mod edge {
+pub(super) mod edge {
     use crate::error::AppError;
     use crate::model::{HotelId, RoomId};
     use crate::server::accounts::session::app_state;

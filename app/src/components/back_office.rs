@@ -141,6 +141,7 @@ fn object_page(kind: &str, id: i64, hotel_id: Option<crate::model::HotelId>) -> 
         "hotel" => Some(format!("/admin/hotels/{id}")),
         "room" => Some(format!("/admin/rooms/{id}")),
         "staff" => hotel_id.map(|hotel| format!("/admin/hotels/{hotel}")),
+        "rates" => Some(format!("/admin/hotels/{id}/calendar")),
         _ => None,
     }
 }

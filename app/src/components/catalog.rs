@@ -99,8 +99,14 @@ pub fn StayTotal(total: Money, nights: i64, #[prop(optional)] from: bool) -> imp
 
 /// "Fri 04.12": a night or a day as a guest reads it, in the page's language.
 pub fn short_day(date: NaiveDate) -> String {
+    let weekday = weekday_short(date.weekday().number_from_monday());
+    format!("{weekday} {}", date.format("%d.%m.%Y"))
+}
+
+/// "Fri": a weekday's short name in the page's language, from 1 (Monday) to 7 (Sunday).
+pub fn weekday_short(number_from_monday: u32) -> String {
     let i18n = use_i18n();
-    let weekday = match date.weekday().number_from_monday() {
+    match number_from_monday {
         1 => t_string!(i18n, weekday_short_1),
         2 => t_string!(i18n, weekday_short_2),
         3 => t_string!(i18n, weekday_short_3),
@@ -108,8 +114,8 @@ pub fn short_day(date: NaiveDate) -> String {
         5 => t_string!(i18n, weekday_short_5),
         6 => t_string!(i18n, weekday_short_6),
         _ => t_string!(i18n, weekday_short_7),
-    };
-    format!("{weekday} {}", date.format("%d.%m.%Y"))
+    }
+    .to_string()
 }
 
 /// "on Friday 04.12.2026" ("в пятницу 04.12.2026"): the arrival day of a restriction.

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use super::catalog::{on_day, short_day};
 use crate::error::{AppError, InputError};
 use crate::i18n::{t_string, use_i18n};
+use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{
     CatalogField, CatalogFieldError, FieldProblem, MAX_SERVICE_CHARS, MAX_SERVICES, MAX_TEXT,
 };
@@ -114,6 +115,19 @@ pub fn error_text(error: &AppError) -> String {
                 t_string!(i18n, error_guest_request_too_long)
             }
             InputError::Catalog(error) => return catalog_error_text(*error),
+            InputError::Calendar(error) => match error {
+                CalendarError::Rooms => t_string!(i18n, calendar_error_rooms),
+                CalendarError::Dates => t_string!(i18n, calendar_error_dates),
+                CalendarError::OutsideWindow => t_string!(i18n, calendar_error_window),
+                CalendarError::TooManyDays => t_string!(i18n, calendar_error_too_many_days),
+                CalendarError::Weekdays | CalendarError::Action => {
+                    t_string!(i18n, error_invalid_input)
+                }
+                CalendarError::NoDates => t_string!(i18n, calendar_error_no_dates),
+                CalendarError::Value => t_string!(i18n, calendar_error_value),
+                CalendarError::Stay => t_string!(i18n, calendar_error_stay),
+                CalendarError::NothingToChange => t_string!(i18n, calendar_error_nothing),
+            },
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
         AppError::InvalidStay(rule) => match rule {

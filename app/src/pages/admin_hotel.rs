@@ -93,7 +93,10 @@ fn Editor(editor: HotelEditor, actions: Actions) -> impl IntoView {
             {hotel.archived.then(|| view! { " " <span class="badge">{t!(i18n, archived)}</span> })}
         </h1>
         {saved.then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}
-        <p><a href=pictures>{t!(i18n, back_office_pictures)}</a></p>
+        <ul class="inline-list">
+            <li><a href=format!("/admin/hotels/{id}/calendar")>{t!(i18n, calendar_link)}</a></li>
+            <li><a href=pictures>{t!(i18n, back_office_pictures)}</a></li>
+        </ul>
         <section class="form-card" aria-labelledby="hotel-fields-title">
             <h2 id="hotel-fields-title">{t!(i18n, back_office_hotel)}</h2>
             <ActionForm action=actions.save attr:data-testid="hotel-form">

@@ -21,6 +21,8 @@ pub enum Object {
     Room(RoomId),
     /// A staff grant, by the user granted.
     Staff(UserId),
+    /// A hotel's prices and restrictions (the inventory calendar).
+    Rates(HotelId),
 }
 
 impl Object {
@@ -29,6 +31,7 @@ impl Object {
             Object::Hotel(_) => "hotel",
             Object::Room(_) => "room",
             Object::Staff(_) => "staff",
+            Object::Rates(_) => "rates",
         }
     }
 
@@ -37,6 +40,7 @@ impl Object {
             Object::Hotel(id) => id.get(),
             Object::Room(id) => id.get(),
             Object::Staff(id) => id.get(),
+            Object::Rates(id) => id.get(),
         })
     }
 }

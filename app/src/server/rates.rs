@@ -2,6 +2,7 @@
 //! restrictions refuse. The rules are `plan.rs` (pure, one home for every path); this service
 //! loads a room type's rows into a [`RoomRates`]. Availability itself (rooms per night) is the
 //! catalog's `booked_nights`.
+pub mod calendar;
 mod plan;
 mod repo;
 

@@ -3,7 +3,7 @@
 //! CSV import, archived entries leaving search and booking), and the audit log they leave.
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{self, TestApp, spawn_app};
 
 /// The demo hotel the tests run (seeded with its room types) and another one.
 const HOTEL: &str = "1";
@@ -115,12 +115,24 @@ async fn every_server_function_checks_who_calls_it() {
     let mut edit_room = room_form(HOTEL, "Эконом", "2600");
     edit_room.push(("room_id", room.clone()));
     let edit_room = borrowed(&edit_room);
+    let (first, last) = (helpers::day(3).to_string(), helpers::day(4).to_string());
+    let calendar_edit = vec![
+        ("hotel_id", HOTEL),
+        ("edit[rooms]", room.as_str()),
+        ("edit[first]", first.as_str()),
+        ("edit[last]", last.as_str()),
+        ("edit[price_action]", "set"),
+        ("edit[price]", "4100"),
+    ];
     let cases: Vec<Case> = vec![
         ("front_desk", vec![], true),
         ("staff_hotels", vec![], true),
         ("hotel_editor", vec![("hotel_id", HOTEL)], true),
         ("room_editor", vec![("room_id", &room)], true),
         ("audit_log", vec![("hotel_id", HOTEL)], true),
+        ("calendar", vec![("hotel_id", HOTEL)], true),
+        ("calendar_preview", calendar_edit.clone(), true),
+        ("calendar_save", calendar_edit.clone(), true),
         ("save_hotel", hotel.clone(), true),
         ("save_room", new_room.clone(), true),
         ("save_room", edit_room.clone(), true),
@@ -184,6 +196,8 @@ async fn every_server_function_checks_who_calls_it() {
         ("hotel_editor", vec![("hotel_id", OTHER_HOTEL)]),
         ("hotel_editor", vec![("hotel_id", "999999")]),
         ("delete_room", vec![("room_id", other_room.as_str())]),
+        ("calendar", vec![("hotel_id", OTHER_HOTEL)]),
+        ("calendar", vec![("hotel_id", "999999")]),
     ] {
         assert_eq!(
             status(&app, &who.staff, name, &form).await,
@@ -191,6 +205,13 @@ async fn every_server_function_checks_who_calls_it() {
             "{name} {form:?}"
         );
     }
+    // Nor through their own hotel's calendar: another hotel's room type is not in it.
+    let mut foreign_edit = calendar_edit.clone();
+    foreign_edit[1].1 = other_room.as_str();
+    assert_eq!(
+        status(&app, &who.staff, "calendar_save", &foreign_edit).await,
+        404
+    );
     // The staff list of another hotel shows only that hotel.
     let listed: Value = app
         .server_fn_as(&who.staff, "staff_hotels", &[])

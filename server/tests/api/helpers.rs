@@ -317,3 +317,41 @@ pub fn stay(from: u64, to: u64) -> app::model::StayDates {
     )
     .unwrap()
 }
+
+/// A hotel in `town` with one room type of `quantity` rooms at `price` a night for up to
+/// `adults` adults and `children` children.
+pub async fn add_room_type(
+    app: &TestApp,
+    town: &str,
+    price: i32,
+    quantity: i32,
+    (adults, children): (i16, i16),
+) -> (app::model::HotelId, app::model::RoomId) {
+    sqlx::query_as(
+        "WITH h AS (INSERT INTO hotels (name, location, rooms_quantity)
+                    VALUES ('Отель ' || $1, $1 || ', улица Ночная, 1', $3) RETURNING id)
+         INSERT INTO rooms (hotel_id, name, price, quantity, max_adults, max_children)
+         SELECT id, 'Номер', $2, $3, $4, $5 FROM h
+         RETURNING hotel_id, id",
+    )
+    .bind(town)
+    .bind(price)
+    .bind(quantity)
+    .bind(adults)
+    .bind(children)
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap()
+}
+
+/// The hotel page's offer of the hotel's one room type for `stay`.
+pub async fn offer(
+    app: &TestApp,
+    hotel: app::model::HotelId,
+    stay: app::model::StayDates,
+) -> app::model::RoomOffer {
+    let details = app::server::catalog::hotel_details(&app.state, hotel, stay, None)
+        .await
+        .unwrap();
+    details.rooms.into_iter().next().expect("the room type")
+}

@@ -5,6 +5,7 @@ mod auth;
 mod back_office;
 mod bookings;
 mod cache;
+mod calendar;
 mod catalog;
 mod database;
 mod errors;

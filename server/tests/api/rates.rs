@@ -17,7 +17,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_sharing};
+use crate::helpers::{TestApp, add_room_type, offer, spawn_app, spawn_app_sharing};
 
 fn today() -> NaiveDate {
     Local::now().date_naive()
@@ -42,32 +42,6 @@ fn next(weekday: Weekday, from: u64) -> u64 {
         .unwrap()
 }
 
-/// A hotel in `town` with one room type of `quantity` rooms at `price` a night for up to
-/// `adults` adults and `children` children.
-async fn add_room_type(
-    app: &TestApp,
-    town: &str,
-    price: i32,
-    quantity: i32,
-    (adults, children): (i16, i16),
-) -> (HotelId, RoomId) {
-    sqlx::query_as(
-        "WITH h AS (INSERT INTO hotels (name, location, rooms_quantity)
-                    VALUES ('Отель ' || $1, $1 || ', улица Ночная, 1', $3) RETURNING id)
-         INSERT INTO rooms (hotel_id, name, price, quantity, max_adults, max_children)
-         SELECT id, 'Номер', $2, $3, $4, $5 FROM h
-         RETURNING hotel_id, id",
-    )
-    .bind(town)
-    .bind(price)
-    .bind(quantity)
-    .bind(adults)
-    .bind(children)
-    .fetch_one(&app.state.db)
-    .await
-    .unwrap()
-}
-
 async fn execute(app: &TestApp, sql: &str, room: RoomId) {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(room)
@@ -89,14 +63,6 @@ async fn add_booking(app: &TestApp, user: UserId, room: RoomId, from: NaiveDate,
     .execute(&app.state.db)
     .await
     .unwrap();
-}
-
-/// The hotel page's offer of the hotel's one room type for `stay`.
-async fn offer(app: &TestApp, hotel: HotelId, stay: StayDates) -> app::model::RoomOffer {
-    let details = catalog::hotel_details(&app.state, hotel, stay, None)
-        .await
-        .unwrap();
-    details.rooms.into_iter().next().expect("the room type")
 }
 
 /// Hotels found in `town` for `stay` and `party`.

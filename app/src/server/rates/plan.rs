@@ -16,6 +16,7 @@
 //! smallest maximum stay of the restrictions covering the arrival day.
 use chrono::{Datelike, NaiveDate};
 
+use crate::model::calendar::DaySettings;
 use crate::model::{Money, StayDates, StayRefusal};
 
 /// Days of the week as bits: bit 0 = Monday ... bit 6 = Sunday.
@@ -121,6 +122,24 @@ impl Restriction {
     fn covers(&self, day: NaiveDate) -> bool {
         self.from <= day && day < self.to
     }
+
+    /// The restriction of `settings` on the dates `[from, to)`, if it restricts anything.
+    pub fn of_settings(settings: &DaySettings, from: NaiveDate, to: NaiveDate) -> Option<Self> {
+        let restriction = Restriction {
+            from,
+            to,
+            closed: settings.closed,
+            closed_to_arrival: settings.closed_to_arrival,
+            min_stay: settings.min_stay,
+            max_stay: settings.max_stay,
+        };
+        (restriction.closed || settings.restricted()).then_some(restriction)
+    }
+
+    /// The same restriction on other dates.
+    pub fn on(self, from: NaiveDate, to: NaiveDate) -> Self {
+        Restriction { from, to, ..self }
+    }
 }
 
 /// A room type's prices and restrictions: its base price and the rows that change it.
@@ -170,12 +189,38 @@ impl RoomRates {
 
     /// The price of `night`.
     pub fn night_price(&self, night: NaiveDate) -> Money {
-        if let Ok(found) = self.overrides.binary_search_by_key(&night, |(n, _)| *n) {
-            return self.overrides[found].1;
-        }
+        self.override_on(night)
+            .unwrap_or_else(|| self.unset_price(night))
+    }
+
+    /// The price set for `night` itself, if any.
+    fn override_on(&self, night: NaiveDate) -> Option<Money> {
+        self.overrides
+            .binary_search_by_key(&night, |(n, _)| *n)
+            .ok()
+            .map(|found| self.overrides[found].1)
+    }
+
+    /// The price of `night` without a price set for it: its rule's, or the base price.
+    pub fn unset_price(&self, night: NaiveDate) -> Money {
         match self.rules.iter().find(|rule| rule.covers(night)) {
             Some(rule) => rule.change.apply(self.base),
             None => self.base,
+        }
+    }
+
+    /// What applies on `day`: its night's price and the restrictions on it, combined as
+    /// [`RoomRates::refusal`] combines them (the inventory calendar's cell).
+    pub fn day_settings(&self, day: NaiveDate) -> DaySettings {
+        let on_day = || self.restrictions.iter().filter(|r| r.covers(day));
+        let set = self.override_on(day);
+        DaySettings {
+            price: set.unwrap_or_else(|| self.unset_price(day)),
+            price_set: set.is_some(),
+            closed: on_day().any(|r| r.closed),
+            closed_to_arrival: on_day().any(|r| r.closed_to_arrival),
+            min_stay: on_day().filter_map(|r| r.min_stay).max(),
+            max_stay: on_day().filter_map(|r| r.max_stay).min(),
         }
     }
 
