@@ -23,7 +23,9 @@ cookie=$(curl -fs -D - -o /dev/null -X POST "$base/api/login" \
 
 first=$(date -d "+1 day" +%F) last=$(date -d "+60 days" +%F)
 read_body="hotel_id=$hotel&from=$first&days=60"
-edit="hotel_id=$hotel&rooms=${rooms//,/%2C}&first=$first&last=$last&min_action=set&min_stay=2"
+# The server functions take the edit as one argument: its fields as edit[name].
+edit="hotel_id=$hotel&edit[rooms]=${rooms//,/%2C}&edit[first]=$first&edit[last]=$last"
+edit+="&edit[min_action]=set&edit[min_stay]=2"
 
 timed() { # label path body runs: median and slowest of single requests, in ms
   local label=$1 path=$2 body=$3 runs=$4 times
@@ -40,7 +42,7 @@ timed "calendar, 60 days" /api/calendar "$read_body" 30
 timed "preview: minimum stay on 50 x 60 cells" /api/calendar_preview "$edit" 10
 # Saves alternate between two prices, so each one changes all 3000 cells.
 for price in 5100 5200 5100 5200 5100 5200 5100 5200 5100 5200; do
-  echo "$edit&price_action=set&price=$price"
+  echo "$edit&edit[price_action]=set&edit[price]=$price"
 done >/tmp/calendar-bench-saves.$$
 printf '%-58s ' "save: a price on 50 x 60 cells (3000 overrides)"
 while read -r body; do

@@ -208,7 +208,7 @@ fn Grid(calendar: Calendar, edit: Memo<CalendarEditForm>) -> impl IntoView {
             selected_url.set(Some(calendar_url(&hotel_id, &pairs)));
         }
     };
-    let finish = StoredValue::new_local(finish);
+    let finish = StoredValue::new(finish);
     let head = dates
         .iter()
         .map(|date| {
@@ -449,7 +449,7 @@ fn EditForm(
                         {select("min_action", &edit.min_action, numbers())}
                     </label>
                     <label class="field">
-                        <span>{t!(i18n, calendar_nights)}</span>
+                        <span>{t!(i18n, calendar_min_nights)}</span>
                         <input type="number" name="min_stay" min="1" max=MAX_STAY_NIGHTS.to_string()
                             inputmode="numeric" value=edit.min_stay.clone()/>
                     </label>
@@ -460,7 +460,7 @@ fn EditForm(
                         {select("max_action", &edit.max_action, numbers())}
                     </label>
                     <label class="field">
-                        <span>{t!(i18n, calendar_nights)}</span>
+                        <span>{t!(i18n, calendar_max_nights)}</span>
                         <input type="number" name="max_stay" min="1" max=MAX_STAY_NIGHTS.to_string()
                             inputmode="numeric" value=edit.max_stay.clone()/>
                     </label>
