@@ -28,9 +28,9 @@ pub fn AccountMenu() -> impl IntoView {
                         .get()
                         .map(|user| match user {
                             Ok(Some(user)) => {
-                                let admin = user.is_admin();
+                                let back_office = user.has_back_office();
                                 view! {
-                                    {admin
+                                    {back_office
                                         .then(|| view! { <A href="/admin">{t!(i18n, nav_back_office)}</A> })}
                                     <A href="/bookings" attr:data-testid="nav-bookings">{t!(i18n, nav_bookings)}</A>
                                     <A href="/account" attr:class="account-email" attr:data-testid="account-email">

@@ -32,11 +32,19 @@ pub struct User {
     pub id: super::UserId,
     pub email: String,
     pub role: Role,
+    /// Runs at least one hotel (granted as hotel staff); read with the session.
+    #[serde(default)]
+    pub staff: bool,
 }
 
 impl User {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Has a back office: admins and hotel staff.
+    pub fn has_back_office(&self) -> bool {
+        self.is_admin() || self.staff
     }
 }
 

@@ -239,6 +239,9 @@ async fn a_revoked_grant_ends_at_once() {
             .unwrap();
     let form = [("hotel_id", HOTEL)];
     assert!(ok(status(&app, &who.staff, "hotel_editor", &form).await));
+    // The session says who has a back office (the header links to it): staff and admins.
+    assert!(runs_hotels(&app, &who.staff).await);
+    assert!(!runs_hotels(&app, &who.guest).await);
     let revoked = status(
         &app,
         &who.admin,
@@ -249,6 +252,18 @@ async fn a_revoked_grant_ends_at_once() {
     assert!(ok(revoked));
     assert_eq!(status(&app, &who.staff, "hotel_editor", &form).await, 403);
     assert_eq!(status(&app, &who.staff, "front_desk", &[]).await, 403);
+    assert!(!runs_hotels(&app, &who.staff).await);
+}
+
+/// Whether the session of `token` is hotel staff, as the page's header reads it.
+async fn runs_hotels(app: &TestApp, token: &str) -> bool {
+    let user: Value = app
+        .server_fn_as(token, "current_user", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    user["staff"].as_bool().unwrap()
 }
 
 #[tokio::test]

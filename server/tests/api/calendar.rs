@@ -3,21 +3,10 @@
 //! cells, as search, the hotel page and booking then see them; the preview changes nothing and
 //! lists the bookings on the edited dates; restriction rows outside an edit keep their parts.
 use app::model::calendar::{Calendar, CalendarPreview};
-use app::model::{HotelId, Money, RoomId, StayRefusal, UserId};
+use app::model::{HotelId, RoomId, StayRefusal};
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::helpers::{TestApp, add_room_type, day, offer, spawn_app, stay};
-
-fn rub(roubles: i64) -> Money {
-    Money::from_roubles(roubles)
-}
-
-/// The first offset at least `from` days ahead that falls on `weekday`.
-fn next(weekday: Weekday, from: u64) -> u64 {
-    (from..from + 7)
-        .find(|&offset| day(offset).weekday() == weekday)
-        .unwrap()
-}
+use crate::helpers::{TestApp, add_booking, add_room_type, day, next, offer, rub, spawn_app, stay};
 
 /// A bulk edit's form for `room` on the days `first..=last` ahead, with `fields` added (the
 /// server functions take the edit as one argument: `edit[field]`).
@@ -73,21 +62,6 @@ async fn calendar(app: &TestApp, token: &str, hotel: HotelId, from: u64, days: &
         .await;
     assert_eq!(response.status().as_u16(), 200);
     response.json().await.unwrap()
-}
-
-/// Books `room` for the days `[from, to)` ahead behind the app's back.
-async fn add_booking(app: &TestApp, user: UserId, room: RoomId, from: u64, to: u64) {
-    sqlx::query(
-        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
-         VALUES ($1, $2, $3, $4, 100)",
-    )
-    .bind(room)
-    .bind(user)
-    .bind(day(from))
-    .bind(day(to))
-    .execute(&app.state.db)
-    .await
-    .unwrap();
 }
 
 /// The room type's restriction rows as (first date, end date, closed, min stay), in order.
@@ -220,8 +194,8 @@ async fn an_edit_rewrites_only_its_dates_and_the_preview_changes_nothing() {
     .await
     .unwrap();
     let guest = app.signed_up_id("guest@example.com").await;
-    add_booking(&app, guest, room, 7, 9).await;
-    add_booking(&app, guest, room, 20, 22).await;
+    add_booking(&app, guest, room, day(7), day(9)).await;
+    add_booking(&app, guest, room, day(20), day(22)).await;
 
     // Dates 8 and 9: no minimum stay, closed.
     let form = edit(

@@ -355,3 +355,36 @@ pub async fn offer(
         .unwrap();
     details.rooms.into_iter().next().expect("the room type")
 }
+
+pub fn rub(roubles: i64) -> app::model::Money {
+    app::model::Money::from_roubles(roubles)
+}
+
+/// The first day at least `from` days ahead that falls on `weekday`, as an offset.
+pub fn next(weekday: chrono::Weekday, from: u64) -> u64 {
+    use chrono::Datelike;
+    (from..from + 7)
+        .find(|&offset| day(offset).weekday() == weekday)
+        .unwrap()
+}
+
+/// Books `room` for the days `[from, to)` behind the app's back (no rules checked).
+pub async fn add_booking(
+    app: &TestApp,
+    user: app::model::UserId,
+    room: app::model::RoomId,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) {
+    sqlx::query(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES ($1, $2, $3, $4, 100)",
+    )
+    .bind(room)
+    .bind(user)
+    .bind(from)
+    .bind(to)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+}

@@ -6,41 +6,20 @@ use std::collections::HashMap;
 
 use app::error::AppError;
 use app::model::{
-    BookingWindow, HotelId, HotelSearch, LocationQuery, Money, Party, RoomId, SortOrder, StayDates,
-    StayRefusal, UserId,
+    HotelId, HotelSearch, LocationQuery, Money, Party, RoomId, SortOrder, StayDates, StayRefusal,
+    UserId,
 };
 use app::server::{bookings, catalog};
-use chrono::{Datelike, Days, Local, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use futures::future::join_all;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, add_room_type, offer, spawn_app, spawn_app_sharing};
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn day(offset: u64) -> NaiveDate {
-    today().checked_add_days(Days::new(offset)).unwrap()
-}
-
-fn stay(from: u64, to: u64) -> StayDates {
-    StayDates::new(day(from), day(to), BookingWindow::from_today(today())).unwrap()
-}
-
-fn rub(roubles: i64) -> Money {
-    Money::from_roubles(roubles)
-}
-
-/// The first day at least `from` days ahead that falls on `weekday`, as an offset.
-fn next(weekday: Weekday, from: u64) -> u64 {
-    (from..from + 7)
-        .find(|&offset| day(offset).weekday() == weekday)
-        .unwrap()
-}
+use crate::helpers::{
+    TestApp, add_booking, add_room_type, day, next, offer, rub, spawn_app, spawn_app_sharing, stay,
+};
 
 async fn execute(app: &TestApp, sql: &str, room: RoomId) {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -48,21 +27,6 @@ async fn execute(app: &TestApp, sql: &str, room: RoomId) {
         .execute(&app.state.db)
         .await
         .unwrap();
-}
-
-/// Books `room` for the days `[from, to)` behind the app's back (no rules checked).
-async fn add_booking(app: &TestApp, user: UserId, room: RoomId, from: NaiveDate, to: NaiveDate) {
-    sqlx::query(
-        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
-         VALUES ($1, $2, $3, $4, 100)",
-    )
-    .bind(room)
-    .bind(user)
-    .bind(from)
-    .bind(to)
-    .execute(&app.state.db)
-    .await
-    .unwrap();
 }
 
 /// Hotels found in `town` for `stay` and `party`.

@@ -24,6 +24,7 @@ impl TryFrom<UserRow> for User {
             id: row.id,
             email: row.email,
             role,
+            staff: false,
         })
     }
 }
@@ -86,9 +87,10 @@ impl<'a> UserRepo<'a> {
         started_at: i64,
         token_id: &str,
     ) -> Result<Option<User>, AppError> {
-        sqlx::query_as!(
-            UserRow,
-            r#"SELECT id AS "id: UserId", email, role FROM users
+        let Some(row) = sqlx::query!(
+            r#"SELECT id AS "id: UserId", email, role,
+                      EXISTS (SELECT 1 FROM hotel_staff s WHERE s.user_id = users.id) AS "staff!"
+               FROM users
                WHERE id = $1 AND disabled_at IS NULL
                  AND (sessions_since IS NULL OR sessions_since <= to_timestamp($2))
                  AND NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE jti = $3)"#,
@@ -98,8 +100,15 @@ impl<'a> UserRepo<'a> {
         )
         .fetch_optional(self.pool)
         .await?
-        .map(User::try_from)
-        .transpose()
+        else {
+            return Ok(None);
+        };
+        let (id, email, role) = (row.id, row.email, row.role);
+        let user = User::try_from(UserRow { id, email, role })?;
+        Ok(Some(User {
+            staff: row.staff,
+            ..user
+        }))
     }
 
     /// Ends the session of the token `token_id` (until `expires_at`, when it would end anyway).
