@@ -72,7 +72,15 @@ pub async fn save_calendar(
     }
     .await;
     let done = match &result {
-        Ok((first, changed)) => format!("{page}?from={first}&saved={changed}"),
+        // The room types stay ticked for the next edit.
+        Ok((first, changed)) => with_query(
+            &page,
+            &[
+                ("from", &first.to_string()),
+                ("saved", &changed.to_string()),
+                ("rooms", &edit.rooms),
+            ],
+        ),
         Err(_) => page.clone(),
     };
     forms::finish_form(result, &back, &done).map(|_| ())
