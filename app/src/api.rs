@@ -3,5 +3,6 @@ pub mod auth;
 pub mod back_office;
 pub mod bookings;
 pub mod calendar;
+pub mod desk;
 pub mod hotels;
 pub mod pictures;

@@ -10,9 +10,10 @@ use leptos_router::{
 use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
-    AccountPage, AdminAuditPage, AdminCalendarPage, AdminHomePage, AdminHotelPage, AdminHotelsPage,
-    AdminPicturesPage, AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
-    ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    AccountPage, AdminAuditPage, AdminBookingPage, AdminBookingsPage, AdminCalendarPage,
+    AdminFiguresPage, AdminHomePage, AdminHotelPage, AdminHotelsPage, AdminPicturesPage,
+    AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage, ManagePage,
+    MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -96,6 +97,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("admin"), StaticSegment("bookings"))
+                            view=AdminBookingsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("bookings"), ParamSegment("id"))
+                            view=AdminBookingPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("admin"), StaticSegment("audit"))
                             view=AdminAuditPage
                             ssr=SsrMode::Async
@@ -123,6 +134,16 @@ pub fn App() -> impl IntoView {
                                 StaticSegment("calendar"),
                             )
                             view=AdminCalendarPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(
+                                StaticSegment("admin"),
+                                StaticSegment("hotels"),
+                                ParamSegment("id"),
+                                StaticSegment("figures"),
+                            )
+                            view=AdminFiguresPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

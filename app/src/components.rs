@@ -14,7 +14,9 @@ mod search_form;
 
 pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, SubmitButton};
-pub use back_office::{History, HotelFields, RoomFields};
+pub use back_office::{
+    DeskBookings, DeskStatusBadge, DeskStatusText, History, HotelFields, RoomFields,
+};
 pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
     NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{CatalogField, CatalogFieldError, FieldProblem};
+use crate::model::desk::DeskError;
 use crate::model::{
     DateField, EmailError, GuestDetailsError, GuestsError, LocationError, PageError, PasswordError,
     SearchError, StayError, StayRefusal,
@@ -39,6 +40,9 @@ pub enum InputError {
     /// A bulk edit of the inventory calendar.
     #[error("calendar: {0}")]
     Calendar(CalendarError),
+    /// The bookings list's filter or a front-desk action.
+    #[error("{0}")]
+    Desk(DeskError),
 }
 
 impl InputError {
@@ -54,6 +58,7 @@ impl InputError {
             InputError::GuestDetails(error) => error.field(),
             InputError::Catalog(error) => error.field.name(),
             InputError::Calendar(_) => "calendar",
+            InputError::Desk(_) => "desk",
         }
     }
 
@@ -67,6 +72,7 @@ impl InputError {
             InputError::GuestDetails(error) => error.code(),
             InputError::Catalog(error) => error.problem.code(),
             InputError::Calendar(error) => error.code(),
+            InputError::Desk(error) => error.code(),
             InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
@@ -98,6 +104,7 @@ impl InputError {
             },
             "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
             "calendar" => InputError::Calendar(CalendarError::from_code(code)?),
+            "desk" => InputError::Desk(DeskError::from_code(code)?),
             "adults" => InputError::Guests(GuestsError::Adults),
             "children" => InputError::Guests(GuestsError::Children),
             "guest_name" | "guest_request" => InputError::GuestDetails(
@@ -340,6 +347,8 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
+            // The booking's state moved on (or never allowed it): a conflict, not bad input.
+            AppError::Invalid(InputError::Desk(DeskError::NotNow)) => 409,
             AppError::Invalid(_) | AppError::BadRequest(_) => 422,
             AppError::InvalidStay(_) => 400,
             AppError::EmailTaken

@@ -3,6 +3,8 @@ pub mod back_office;
 pub mod booking;
 pub mod calendar;
 pub mod catalog_edit;
+pub mod desk;
+pub mod figures;
 pub mod guest;
 pub mod hotel;
 pub mod ids;

@@ -1,7 +1,10 @@
 //! One module a page; each component's name ends in `Page`.
 mod account;
 mod admin_audit;
+mod admin_booking;
+mod admin_bookings;
 mod admin_calendar;
+mod admin_figures;
 mod admin_home;
 mod admin_hotel;
 mod admin_hotels;
@@ -21,7 +24,10 @@ mod search;
 
 pub use account::AccountPage;
 pub use admin_audit::AdminAuditPage;
+pub use admin_booking::AdminBookingPage;
+pub use admin_bookings::AdminBookingsPage;
 pub use admin_calendar::AdminCalendarPage;
+pub use admin_figures::AdminFiguresPage;
 pub use admin_home::AdminHomePage;
 pub use admin_hotel::AdminHotelPage;
 pub use admin_hotels::AdminHotelsPage;

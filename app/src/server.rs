@@ -7,6 +7,8 @@ pub mod alerts;
 pub mod audit;
 pub mod bookings;
 pub mod catalog;
+pub mod desk;
+pub mod figures;
 pub mod imports;
 pub mod notifications;
 pub mod pictures;

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, dateIn, allowHttpStatuses, type Page } from "./fixtures";
+import { test, expect, hydrated, dateIn, emailTo, allowHttpStatuses, type Page } from "./fixtures";
 
 // Created by the Playwright harness before the server starts (see playwright.config.ts).
 const ADMIN_EMAIL = "admin@example.com";
@@ -14,7 +14,7 @@ async function signInAsAdmin(page: Page, js: boolean): Promise<void> {
 }
 
 /** Creates a hotel in `place` from the hotels page and a room type on its page; returns its name. */
-async function createHotel(page: Page, place: string, js: boolean): Promise<string> {
+async function createHotel(page: Page, place: string, js: boolean, timeZone = "Asia/Barnaul"): Promise<string> {
   const name = `Заимка ${place}`;
   await page.goto("/admin");
   if (js) await hydrated(page);
@@ -25,7 +25,7 @@ async function createHotel(page: Page, place: string, js: boolean): Promise<stri
   await form.getByTestId("field-name").fill(name);
   await form.getByTestId("field-location").fill(`Тестовый край, ${place}`);
   await form.getByTestId("field-services").fill("Wi-Fi, Баня");
-  await form.getByTestId("field-time_zone").fill("Asia/Barnaul");
+  await form.getByTestId("field-time_zone").fill(timeZone);
   await form.getByRole("button", { name: "Создать" }).click();
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
   await expect(page.getByText("Сохранено.")).toBeVisible();
@@ -138,6 +138,103 @@ test("a manager sets a weekend price and closes a date in the calendar; a guest 
   await guest.close();
 });
 
+/** Registers `email` in a browser context of its own and books the hotel's room type `roomId`
+ * from `from` to `to` days ahead in `guest`'s name (registered once per page). */
+async function bookAsGuest(page: Page, email: string, roomId: string, from: number, to: number, guest: string): Promise<void> {
+  if (!page.url().includes("/bookings")) {
+    await page.goto("/register");
+    await hydrated(page);
+    await page.getByLabel("Электронная почта").fill(email);
+    await page.getByLabel("Пароль").fill("correct horse battery");
+    await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+    await expect(page).not.toHaveURL(/\/register/);
+  }
+  await page.goto(`/book?room_id=${roomId}&date_from=${dateIn(from)}&date_to=${dateIn(to)}`);
+  await hydrated(page);
+  await page.getByLabel("Имя проживающего гостя").fill(guest);
+  await page.getByRole("button", { name: "Подтвердить бронирование" }).click();
+  await expect(page).toHaveURL(/\/bookings\?booked=\d+/);
+}
+
+test("a manager finds a guest's bookings, checks the guest in and out, and cancels a stay with a reason", async ({
+  page,
+  browser,
+}) => {
+  await signInAsAdmin(page, true);
+  // On UTC, so the hotel's day is the test's day.
+  await createHotel(page, uniquePlace(), true, "UTC");
+  const roomHref = await page.getByTestId("room-types").getByRole("link", { name: "Домик у реки" }).getAttribute("href");
+  const roomId = (roomHref ?? "").split("/").pop() ?? "";
+
+  // A guest books tonight and a stay next week.
+  const email = `desk-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const context = await browser.newContext();
+  const guest = await context.newPage();
+  await bookAsGuest(guest, email, roomId, 0, 2, "Анна Лисицына");
+  await bookAsGuest(guest, email, roomId, 7, 9, "Анна Лисицына");
+  await context.close();
+
+  // The manager finds both by the guest's email, nearest check-in first.
+  await page.goto("/admin");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Бронирования", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "Бронирования", level: 1 })).toBeVisible();
+  await hydrated(page);
+  const filter = page.getByTestId("bookings-filter");
+  await filter.getByTestId("filter-q").fill(email);
+  await filter.getByRole("button", { name: "Показать" }).click();
+  const rows = page.getByTestId("booking-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText("Анна Лисицына");
+  await expect(rows.first()).toContainText("Ожидается");
+  // The same list as CSV.
+  const csvHref = (await page.getByTestId("bookings-csv").getAttribute("href")) ?? "";
+  expect(csvHref).toContain(`q=${encodeURIComponent(email)}`);
+  const csv = await page.request.get(csvHref);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines).toHaveLength(3);
+  expect(lines[1]).toContain("Анна Лисицына");
+
+  // Tonight's stay: check in, then out.
+  await rows.first().getByRole("link").click();
+  await expect(page.getByTestId("desk-status")).toHaveText("Ожидается");
+  await expect(page.getByTestId("desk-nights").locator("tbody tr")).toHaveCount(2);
+  await hydrated(page);
+  await page.getByTestId("desk-check_in").click();
+  await expect(page.getByTestId("desk-status")).toHaveText("Проживает");
+  await expect(page.getByTestId("history")).toContainText("booking.check_in");
+  await hydrated(page);
+  await page.getByTestId("desk-check_out").click();
+  await expect(page.getByTestId("desk-status")).toHaveText("Выехал");
+  await expect(page.getByText("Сейчас здесь нечего отмечать.")).toBeVisible();
+
+  // Next week's: cancelled by the hotel with a reason, which the guest reads in the email.
+  await page.goto(`/admin/bookings?q=${encodeURIComponent(email)}&status=booked`);
+  await expect(page.getByTestId("booking-row")).toHaveCount(1);
+  await page.getByTestId("booking-row").getByRole("link").click();
+  await hydrated(page);
+  await page.getByTestId("desk-reason").fill("Ремонт в номере");
+  await page.getByTestId("desk-cancel").click();
+  await expect(page.getByTestId("desk-status")).toHaveText("Отменено");
+  await expect(page.getByTestId("booking-facts")).toContainText("Ремонт в номере");
+  const letter = await emailTo(email, "Бронирование отменено");
+  expect(letter.text).toContain("Отель отменил ваше бронирование");
+  expect(letter.text).toContain("Причина: Ремонт в номере");
+  await expect(page.getByTestId("desk-emails")).toContainText("Отмена");
+
+  // The hotel's figures: the stay's nights sold this year, the cancellation counted.
+  await page.getByTestId("booking-facts").getByRole("link").click();
+  await page.getByRole("link", { name: "Показатели: загрузка, ADR, RevPAR" }).click();
+  await expect(page.getByTestId("figures-chart").getByTestId("chart-bar")).toHaveCount(12);
+  const year = String(new Date().getFullYear());
+  const nights = [0, 1].filter((day) => dateIn(day).startsWith(year)).length;
+  const total = page.getByTestId("figures-table").locator("tfoot").getByTestId("figures-row");
+  await expect(total.getByTestId("nights")).toHaveText(new RegExp(`^${nights} / `));
+  await expect(total.getByTestId("cancellations")).toHaveText("1");
+  await expect(total.getByTestId("bookings")).toHaveText("2");
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -174,5 +271,30 @@ test.describe("without JavaScript", () => {
     await page.getByTestId("calendar-preview").getByRole("button", { name: "Сохранить" }).click();
     await expect(page.getByTestId("calendar-saved")).toContainText("Изменено дат: 2");
     await expect(page.locator(`[data-cell$=":${dateIn(5)}"]`)).toContainText("≥3");
+  });
+
+  test("the front desk's filter and marks work as a plain GET and POST", async ({ page }) => {
+    await signInAsAdmin(page, false);
+    await createHotel(page, uniquePlace(), false, "UTC");
+    const roomHref = await page.getByTestId("room-types").getByRole("link", { name: "Домик у реки" }).getAttribute("href");
+    const roomId = (roomHref ?? "").split("/").pop() ?? "";
+    // The admin books tonight for a guest of their own, without JavaScript.
+    await page.goto(`/book?room_id=${roomId}&date_from=${dateIn(0)}&date_to=${dateIn(1)}`);
+    await page.getByLabel("Имя проживающего гостя").fill("Без Скриптов");
+    await page.getByRole("button", { name: "Подтвердить бронирование" }).click();
+    await expect(page).toHaveURL(/\/bookings\?booked=\d+/);
+
+    await page.goto("/admin/bookings");
+    const filter = page.getByTestId("bookings-filter");
+    await filter.getByTestId("filter-q").fill("Без Скриптов");
+    await filter.getByTestId("filter-status").selectOption("booked");
+    await filter.getByRole("button", { name: "Показать" }).click();
+    await expect(page).toHaveURL(/status=booked/);
+    await expect(page.getByTestId("filter-q")).toHaveValue("Без Скриптов");
+    await expect(page.getByTestId("booking-row")).toHaveCount(1);
+    await page.getByTestId("booking-row").getByRole("link").click();
+    await page.getByTestId("desk-check_in").click();
+    await expect(page.getByText("Готово.")).toBeVisible();
+    await expect(page.getByTestId("desk-status")).toHaveText("Проживает");
   });
 });

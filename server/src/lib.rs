@@ -3,6 +3,7 @@ pub mod api_v1;
 pub mod bench;
 pub mod cli;
 pub mod db;
+pub mod desk_export;
 pub mod generate;
 pub mod health;
 pub mod http_server;

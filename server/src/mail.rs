@@ -175,6 +175,17 @@ fn headline(notification: &Notification) -> (String, String) {
     let from = date_text(locale, notification.date_from);
     let to = date_text(locale, notification.date_to);
     let (subject, lead) = match notification.kind.as_str() {
+        // A reason is given only when the hotel cancelled.
+        "cancellation" if notification.cancel_reason.is_some() => (
+            td_string!(locale, email_cancellation_subject).to_string(),
+            td_string!(
+                locale,
+                email_cancellation_by_hotel_lead,
+                from = &from,
+                to = &to
+            )
+            .to_string(),
+        ),
         "cancellation" => (
             td_string!(locale, email_cancellation_subject).to_string(),
             td_string!(locale, email_cancellation_lead, from = &from, to = &to).to_string(),
@@ -275,6 +286,13 @@ pub fn write(notification: &Notification, letter: &Letter) -> Email {
         (
             td_string!(locale, email_terms).to_string(),
             terms.as_deref(),
+        ),
+        (
+            td_string!(locale, email_cancel_reason).to_string(),
+            notification
+                .cancel_reason
+                .as_deref()
+                .filter(|_| notification.cancelled),
         ),
     ]
     .into_iter()
@@ -482,6 +500,7 @@ pub(crate) mod tests {
             check_in_at: at("2026-12-01T11:00:00Z"),
             check_out_at: at("2026-12-03T09:00:00Z"),
             free_cancellation_until: Some(at("2026-11-29T11:00:00Z")),
+            cancel_reason: None,
             free_cancellation_local: Some(
                 chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
                     .unwrap()
@@ -614,6 +633,11 @@ pub(crate) mod tests {
         let text = written(&cancellation).text;
         assert!(text.contains("Вы отменили бронирование"), "{text}");
         assert!(!text.contains("Бесплатная отмена"), "{text}");
+        // Cancelled by the hotel: it says who, and why.
+        cancellation.cancel_reason = Some("Ремонт в номере".to_owned());
+        let text = written(&cancellation).text;
+        assert!(text.contains("Отель отменил ваше бронирование"), "{text}");
+        assert!(text.contains("Причина: Ремонт в номере"), "{text}");
     }
 
     #[test]

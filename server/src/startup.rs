@@ -35,7 +35,9 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{api_v1, db, health, http_server, limits, locale, picture_routes, security, seed};
+use crate::{
+    api_v1, db, desk_export, health, http_server, limits, locale, picture_routes, security, seed,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -219,6 +221,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         .nest("/api/v1", api_v1::routes())
         .route("/docs", get(api_v1::openapi::docs_page))
         .merge(picture_routes::routes(state.clone(), pictures.clone()))
+        .merge(desk_export::routes())
         .nest_service(
             app::model::picture::PICTURES_URL_PATH,
             picture_routes::serve(pictures.store.pictures_dir()),

@@ -33,7 +33,7 @@ pub struct RoomEditor {
 #[cfg(feature = "ssr")]
 pub(super) mod edge {
     use crate::error::AppError;
-    use crate::model::{HotelId, RoomId};
+    use crate::model::{BookingId, HotelId, RoomId};
     use crate::server::accounts::session::app_state;
     use crate::server::staff::{self, Staff};
     use crate::server::state::AppState;
@@ -52,6 +52,10 @@ pub(super) mod edge {
 
     pub fn room_id(raw: &str) -> Result<RoomId, AppError> {
         RoomId::parse(raw).ok_or(AppError::NotFound)
+    }
+
+    pub fn booking_id(raw: &str) -> Result<BookingId, AppError> {
+        BookingId::parse(raw).ok_or(AppError::NotFound)
     }
 
     pub fn hotel_page(hotel_id: HotelId) -> String {

@@ -142,6 +142,7 @@ fn object_page(kind: &str, id: i64, hotel_id: Option<crate::model::HotelId>) -> 
         "room" => Some(format!("/admin/rooms/{id}")),
         "staff" => hotel_id.map(|hotel| format!("/admin/hotels/{hotel}")),
         "rates" => Some(format!("/admin/hotels/{id}/calendar")),
+        "booking" => Some(format!("/admin/bookings/{id}")),
         _ => None,
     }
 }
@@ -184,4 +185,83 @@ fn HistoryRow(entry: AuditEntry, objects: bool) -> impl IntoView {
             </td>
         </tr>
     }
+}
+
+/// Where a booking stands at the front desk, in words.
+#[component]
+pub fn DeskStatusText(status: crate::model::desk::DeskStatus) -> impl IntoView {
+    use crate::model::desk::DeskStatus;
+    let i18n = use_i18n();
+    move || match status {
+        DeskStatus::Booked => t_string!(i18n, desk_status_booked),
+        DeskStatus::InHouse => t_string!(i18n, desk_status_in_house),
+        DeskStatus::CheckedOut => t_string!(i18n, desk_status_checked_out),
+        DeskStatus::NoShow => t_string!(i18n, desk_status_no_show),
+        DeskStatus::Cancelled => t_string!(i18n, desk_status_cancelled),
+    }
+}
+
+/// The same as a badge.
+#[component]
+pub fn DeskStatusBadge(status: crate::model::desk::DeskStatus) -> impl IntoView {
+    view! {
+        <span class=format!("badge status-{}", status.as_str()) data-testid="desk-status">
+            <DeskStatusText status/>
+        </span>
+    }
+}
+
+/// Bookings as the front desk lists them, each linked to its page.
+#[component]
+pub fn DeskBookings(
+    bookings: Vec<crate::model::desk::DeskBooking>,
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if bookings.is_empty() {
+        return view! { <p class="muted" data-testid=testid>{t!(i18n, office_bookings_none)}</p> }
+            .into_any();
+    }
+    let rows = bookings
+        .into_iter()
+        .map(|booking| {
+            let href = format!("/admin/bookings/{}", booking.id);
+            let stay = format!(
+                "{} – {}",
+                booking.date_from.format("%d.%m.%Y"),
+                booking.date_to.format("%d.%m.%Y")
+            );
+            view! {
+                <tr data-testid="booking-row">
+                    <td><a href=href><code>{booking.reference.to_string()}</code></a></td>
+                    <td>{booking.guest_name.unwrap_or_default()}<br/><small>{booking.email}</small></td>
+                    <td>{booking.hotel_name}<br/><small>{booking.room_name}</small></td>
+                    <td>{stay}</td>
+                    <td class="number">{booking.total_cost.format()}</td>
+                    <td><DeskStatusBadge status=booking.status/></td>
+                    <td>{booking.booked_at.format("%d.%m.%Y %H:%M").to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" tabindex="0"
+            aria-label=move || t_string!(i18n, back_office_bookings).to_string()>
+            <table class="table" data-testid=testid>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, desk_reference)}</th>
+                        <th scope="col">{t!(i18n, desk_guest)}</th>
+                        <th scope="col">{t!(i18n, desk_room)}</th>
+                        <th scope="col">{t!(i18n, desk_stay)}</th>
+                        <th scope="col">{t!(i18n, office_bookings_total)}</th>
+                        <th scope="col">{t!(i18n, office_bookings_status)}</th>
+                        <th scope="col">{t!(i18n, office_bookings_booked_at)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

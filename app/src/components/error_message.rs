@@ -7,6 +7,7 @@ use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{
     CatalogField, CatalogFieldError, FieldProblem, MAX_SERVICE_CHARS, MAX_SERVICES, MAX_TEXT,
 };
+use crate::model::desk::DeskError;
 use crate::model::{
     EmailError, GuestDetailsError, LocationError, PasswordError, StayError, StayRefusal,
 };
@@ -127,6 +128,17 @@ pub fn error_text(error: &AppError) -> String {
                 CalendarError::Value => t_string!(i18n, calendar_error_value),
                 CalendarError::Stay => t_string!(i18n, calendar_error_stay),
                 CalendarError::NothingToChange => t_string!(i18n, calendar_error_nothing),
+            },
+            InputError::Desk(error) => match error {
+                DeskError::Hotel => t_string!(i18n, desk_error_hotel),
+                DeskError::Dates => t_string!(i18n, desk_error_dates),
+                DeskError::Page => t_string!(i18n, error_page_invalid),
+                DeskError::Reason => t_string!(i18n, desk_error_reason),
+                DeskError::NotNow => t_string!(i18n, desk_error_not_now),
+                DeskError::Year => t_string!(i18n, figures_error_year),
+                DeskError::Status | DeskError::Sort | DeskError::Action => {
+                    t_string!(i18n, error_invalid_input)
+                }
             },
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{BookingId, BookingReference, HotelId, RoomId, UserId};
+use super::desk::DeskBooking;
+use super::{HotelId, UserId};
 
 /// Someone granted a hotel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,21 +21,6 @@ pub struct RunHotel {
     pub name: String,
     pub location: String,
     pub archived: bool,
-}
-
-/// A booking as the front desk sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskBooking {
-    pub id: BookingId,
-    pub reference: BookingReference,
-    pub hotel_id: HotelId,
-    pub hotel_name: String,
-    pub room_id: RoomId,
-    pub room_name: String,
-    pub guest_name: Option<String>,
-    pub email: String,
-    pub date_from: NaiveDate,
-    pub date_to: NaiveDate,
 }
 
 /// The back office's home: the hotels the user runs, and who arrives and leaves today.

@@ -2,10 +2,10 @@
 use leptos::prelude::*;
 
 use crate::api::back_office::get_front_desk;
-use crate::components::{PageTitle, RequireUser, failed};
+use crate::components::{DeskBookings, PageTitle, RequireUser, failed};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
-use crate::model::back_office::{DeskBooking, FrontDesk};
+use crate::model::back_office::FrontDesk;
 
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
@@ -56,6 +56,7 @@ fn Desk(desk: FrontDesk) -> impl IntoView {
         <nav aria-label=move || t_string!(i18n, back_office_title).to_string() class="back-office-nav">
             <ul class="inline-list">
                 <li><a href="/admin/hotels">{t!(i18n, back_office_hotels)}</a></li>
+                <li><a href="/admin/bookings">{t!(i18n, back_office_bookings)}</a></li>
                 <li><a href="/admin/audit">{t!(i18n, audit_title)}</a></li>
                 {admin_links}
             </ul>
@@ -63,50 +64,8 @@ fn Desk(desk: FrontDesk) -> impl IntoView {
         <h2>{t!(i18n, back_office_your_hotels)}</h2>
         <ul class="hotel-links" data-testid="desk-hotels">{hotels}</ul>
         <h2>{t!(i18n, desk_arrivals, day = today.clone())}</h2>
-        <DeskTable bookings=desk.arrivals testid="arrivals"/>
+        <DeskBookings bookings=desk.arrivals testid="arrivals"/>
         <h2>{t!(i18n, desk_departures, day = today)}</h2>
-        <DeskTable bookings=desk.departures testid="departures"/>
+        <DeskBookings bookings=desk.departures testid="departures"/>
     }
-}
-
-#[component]
-fn DeskTable(bookings: Vec<DeskBooking>, testid: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    if bookings.is_empty() {
-        return view! { <p class="muted" data-testid=testid>{t!(i18n, desk_none)}</p> }.into_any();
-    }
-    let rows = bookings
-        .into_iter()
-        .map(|booking| {
-            let stay = format!(
-                "{} – {}",
-                booking.date_from.format("%d.%m.%Y"),
-                booking.date_to.format("%d.%m.%Y")
-            );
-            view! {
-                <tr>
-                    <td><code>{booking.reference.to_string()}</code></td>
-                    <td>{booking.guest_name.unwrap_or_default()}<br/><small>{booking.email}</small></td>
-                    <td>{booking.hotel_name}<br/><small>{booking.room_name}</small></td>
-                    <td>{stay}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll">
-            <table class="table" data-testid=testid>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, desk_reference)}</th>
-                        <th scope="col">{t!(i18n, desk_guest)}</th>
-                        <th scope="col">{t!(i18n, desk_room)}</th>
-                        <th scope="col">{t!(i18n, desk_stay)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
 }

@@ -95,6 +95,8 @@ fn Editor(editor: HotelEditor, actions: Actions) -> impl IntoView {
         {saved.then(|| view! { <p class="notice" role="status">{t!(i18n, saved)}</p> })}
         <ul class="inline-list">
             <li><a href=format!("/admin/hotels/{id}/calendar")>{t!(i18n, calendar_link)}</a></li>
+            <li><a href=format!("/admin/hotels/{id}/figures")>{t!(i18n, figures_link)}</a></li>
+            <li><a href=format!("/admin/bookings?hotel_id={id}")>{t!(i18n, back_office_bookings)}</a></li>
             <li><a href=pictures>{t!(i18n, back_office_pictures)}</a></li>
         </ul>
         <section class="form-card" aria-labelledby="hotel-fields-title">

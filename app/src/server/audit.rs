@@ -12,7 +12,7 @@ use super::staff::Staff;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::back_office::{AUDIT_PAGE, AuditEntry, FieldChange};
-use crate::model::{HotelId, RoomId, User, UserId};
+use crate::model::{BookingId, HotelId, RoomId, User, UserId};
 
 /// What a change was made to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub enum Object {
     Staff(UserId),
     /// A hotel's prices and restrictions (the inventory calendar).
     Rates(HotelId),
+    /// A booking (the front desk's marks and cancellations).
+    Booking(BookingId),
 }
 
 impl Object {
@@ -32,6 +34,7 @@ impl Object {
             Object::Room(_) => "room",
             Object::Staff(_) => "staff",
             Object::Rates(_) => "rates",
+            Object::Booking(_) => "booking",
         }
     }
 
@@ -41,6 +44,7 @@ impl Object {
             Object::Room(id) => id.get(),
             Object::Staff(id) => id.get(),
             Object::Rates(id) => id.get(),
+            Object::Booking(id) => id.get(),
         })
     }
 }

@@ -5,6 +5,7 @@ mod manage_link;
 mod repo;
 
 pub use self::manage_link::ManageLinks;
+pub(in crate::server) use self::repo::{BOOKING_COLUMNS, BookingRow};
 use self::repo::{BookingChange, BookingRepo, ListContext};
 use super::state::AppState;
 use super::{accounts, catalog, rates};

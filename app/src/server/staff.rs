@@ -126,7 +126,16 @@ pub async fn revoke(
 /// The back office's home: the hotels they run, and today's arrivals and departures there.
 pub async fn front_desk(state: &AppState, staff: &Staff) -> Result<FrontDesk, AppError> {
     let today = state.clock.today();
-    StaffRepo::new(&state.db)
-        .front_desk(staff.hotels(), today)
-        .await
+    let repo = StaffRepo::new(&state.db);
+    let (hotels, (arrivals, departures)) = tokio::try_join!(
+        repo.run_hotels(staff.hotels()),
+        super::desk::day(state, staff, today),
+    )?;
+    Ok(FrontDesk {
+        today,
+        admin: staff.is_admin(),
+        hotels,
+        arrivals,
+        departures,
+    })
 }

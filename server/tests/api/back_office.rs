@@ -6,19 +6,19 @@ use serde_json::Value;
 use crate::helpers::{self, TestApp, spawn_app};
 
 /// The demo hotel the tests run (seeded with its room types) and another one.
-const HOTEL: &str = "1";
-const OTHER_HOTEL: &str = "2";
+pub const HOTEL: &str = "1";
+pub const OTHER_HOTEL: &str = "2";
 
 /// A session per role: signed out (empty), a guest, staff of another hotel, the hotel's staff,
 /// an admin.
-struct Roles {
-    guest: String,
-    other_staff: String,
-    staff: String,
-    admin: String,
+pub struct Roles {
+    pub guest: String,
+    pub other_staff: String,
+    pub staff: String,
+    pub admin: String,
 }
 
-async fn roles(app: &TestApp) -> Roles {
+pub async fn roles(app: &TestApp) -> Roles {
     let admin = app.admin_token("boss@example.com").await;
     let guest = app.signed_up("guest@example.com").await;
     let other_staff = app.signed_up("other@example.com").await;
@@ -44,7 +44,7 @@ async fn roles(app: &TestApp) -> Roles {
     }
 }
 
-async fn status(app: &TestApp, token: &str, name: &str, form: &[(&str, &str)]) -> u16 {
+pub async fn status(app: &TestApp, token: &str, name: &str, form: &[(&str, &str)]) -> u16 {
     let response = if token.is_empty() {
         app.server_fn(name, form).await
     } else {
@@ -54,7 +54,7 @@ async fn status(app: &TestApp, token: &str, name: &str, form: &[(&str, &str)]) -
 }
 
 /// A successful call answers 2xx, or a redirect to where the form leads.
-fn ok(status: u16) -> bool {
+pub fn ok(status: u16) -> bool {
     (200..400).contains(&status)
 }
 
@@ -87,7 +87,7 @@ fn borrowed<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a st
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-async fn room_of(app: &TestApp, hotel: &str) -> String {
+pub async fn room_of(app: &TestApp, hotel: &str) -> String {
     let id: i32 = sqlx::query_scalar("SELECT min(id) FROM rooms WHERE hotel_id = $1")
         .bind(hotel.parse::<i32>().unwrap())
         .fetch_one(&app.state.db)
@@ -124,8 +124,30 @@ async fn every_server_function_checks_who_calls_it() {
         ("edit[price_action]", "set"),
         ("edit[price]", "4100"),
     ];
+    // A guest's stay arriving today (the hotel's day), for the front desk's functions.
+    let booking: i32 = sqlx::query_scalar(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         SELECT $1, u.id, (now() AT TIME ZONE h.time_zone)::date,
+                (now() AT TIME ZONE h.time_zone)::date + 1, 1000
+         FROM users u, hotels h WHERE u.email = 'guest@example.com' AND h.id = $2
+         RETURNING id",
+    )
+    .bind(room.parse::<i32>().unwrap())
+    .bind(HOTEL.parse::<i32>().unwrap())
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let booking = booking.to_string();
     let cases: Vec<Case> = vec![
         ("front_desk", vec![], true),
+        ("desk_bookings", vec![], true),
+        ("hotel_figures", vec![("hotel_id", HOTEL)], true),
+        ("desk_booking", vec![("booking_id", &booking)], true),
+        (
+            "desk_action",
+            vec![("booking_id", &booking), ("action", "no_show")],
+            true,
+        ),
         ("staff_hotels", vec![], true),
         ("hotel_editor", vec![("hotel_id", HOTEL)], true),
         ("room_editor", vec![("room_id", &room)], true),
@@ -165,8 +187,10 @@ async fn every_server_function_checks_who_calls_it() {
         let guest = status(&app, &who.guest, name, form).await;
         assert_eq!(guest, 403, "{name} as a guest");
         let other = status(&app, &who.other_staff, name, form).await;
-        let global = matches!(*name, "front_desk" | "staff_hotels" | "audit_log")
-            && !form.iter().any(|(k, _)| *k == "hotel_id");
+        let global = matches!(
+            *name,
+            "front_desk" | "staff_hotels" | "audit_log" | "desk_bookings"
+        ) && !form.iter().any(|(k, _)| *k == "hotel_id");
         if global {
             assert!(ok(other), "{name} as staff of another hotel: {other}");
         } else {
@@ -198,6 +222,8 @@ async fn every_server_function_checks_who_calls_it() {
         ("delete_room", vec![("room_id", other_room.as_str())]),
         ("calendar", vec![("hotel_id", OTHER_HOTEL)]),
         ("calendar", vec![("hotel_id", "999999")]),
+        ("hotel_figures", vec![("hotel_id", OTHER_HOTEL)]),
+        ("hotel_figures", vec![("hotel_id", "999999")]),
     ] {
         assert_eq!(
             status(&app, &who.staff, name, &form).await,

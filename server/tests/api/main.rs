@@ -8,6 +8,7 @@ mod cache;
 mod calendar;
 mod catalog;
 mod database;
+mod desk;
 mod errors;
 mod health;
 mod helpers;

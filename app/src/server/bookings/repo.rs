@@ -13,9 +13,9 @@ use crate::server::pictures::media::Media;
 use crate::server::rates;
 use leptos_i18n::Locale as _;
 
-/// A `bookings` row.
+/// A `bookings` row (read with [`BOOKING_COLUMNS`]).
 #[derive(sqlx::FromRow)]
-struct BookingRow {
+pub(in crate::server) struct BookingRow {
     id: BookingId,
     reference: BookingReference,
     room_id: RoomId,
@@ -147,7 +147,8 @@ const LISTED_FROM: &str = "h.id AS hotel_id, h.name AS hotel_name,
     JOIN hotels h ON h.id = r.hotel_id
     LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'";
 
-const BOOKING_COLUMNS: &str = "b.id, b.reference, b.room_id, b.user_id, b.date_from, b.date_to,
+pub(in crate::server) const BOOKING_COLUMNS: &str =
+    "b.id, b.reference, b.room_id, b.user_id, b.date_from, b.date_to,
     b.price::bigint AS price, b.night_prices, b.total_cost, b.total_days,
     b.cancelled_at IS NOT NULL AS cancelled, b.guest_name, b.guest_request,
     b.free_cancellation_until,
@@ -530,16 +531,27 @@ async fn lock_cancellable(
     owner: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<Booking, AppError> {
-    let current: Option<BookingRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {BOOKING_COLUMNS} FROM bookings b
+    /// The booking, and whether the front desk has marked it (checked in or no-show): then
+    /// it is the hotel's to change, not the guest's.
+    #[derive(sqlx::FromRow)]
+    struct Locked {
+        #[sqlx(flatten)]
+        booking: BookingRow,
+        at_desk: bool,
+    }
+    let current: Option<Locked> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {BOOKING_COLUMNS},
+                b.checked_in_at IS NOT NULL OR b.no_show_at IS NOT NULL AS at_desk
+         FROM bookings b
          WHERE b.id = $1 AND ($2::integer IS NULL OR b.user_id = $2) FOR UPDATE"
     )))
     .bind(booking_id)
     .bind(owner)
     .fetch_optional(&mut *tx)
     .await?;
-    let booking = Booking::from(current.ok_or(AppError::NotFound)?);
-    if !booking.cancellable(now) {
+    let current = current.ok_or(AppError::NotFound)?;
+    let booking = Booking::from(current.booking);
+    if current.at_desk || !booking.cancellable(now) {
         return Err(AppError::NotCancellable);
     }
     Ok(booking)

@@ -41,6 +41,8 @@ pub struct Notification {
     /// The cancellation terms, as a moment and on the hotel's clock (none: non-refundable).
     pub free_cancellation_until: Option<DateTime<Utc>>,
     pub free_cancellation_local: Option<chrono::NaiveDateTime>,
+    /// Why the hotel cancelled it, when staff did.
+    pub cancel_reason: Option<String>,
 }
 
 /// How many emails wait and how many were given up on.
@@ -92,7 +94,8 @@ impl<'a> NotificationRepo<'a> {
                     (b.date_from + h.check_in_time) AT TIME ZONE h.time_zone AS "check_in_at!",
                     (b.date_to + h.check_out_time) AT TIME ZONE h.time_zone AS "check_out_at!",
                     b.free_cancellation_until,
-                    b.free_cancellation_until AT TIME ZONE h.time_zone AS free_cancellation_local
+                    b.free_cancellation_until AT TIME ZONE h.time_zone AS free_cancellation_local,
+                    b.cancel_reason
              FROM claimed c
              JOIN bookings b ON b.id = c.booking_id
              JOIN users u ON u.id = b.user_id

@@ -1,46 +1,12 @@
-use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
 use crate::error::AppError;
-use crate::model::back_office::{DeskBooking, FrontDesk, RunHotel, StaffMember};
-use crate::model::{BookingId, BookingReference, Email, HotelId, RoomId, UserId};
+use crate::model::back_office::{RunHotel, StaffMember};
+use crate::model::{Email, HotelId, UserId};
 
 pub struct StaffRepo<'a> {
     pool: &'a PgPool,
 }
-
-struct DeskRow {
-    id: BookingId,
-    reference: BookingReference,
-    hotel_id: HotelId,
-    hotel_name: String,
-    room_id: RoomId,
-    room_name: String,
-    guest_name: Option<String>,
-    email: String,
-    date_from: NaiveDate,
-    date_to: NaiveDate,
-}
-
-impl From<DeskRow> for DeskBooking {
-    fn from(row: DeskRow) -> Self {
-        DeskBooking {
-            id: row.id,
-            reference: row.reference,
-            hotel_id: row.hotel_id,
-            hotel_name: row.hotel_name,
-            room_id: row.room_id,
-            room_name: row.room_name,
-            guest_name: row.guest_name,
-            email: row.email,
-            date_from: row.date_from,
-            date_to: row.date_to,
-        }
-    }
-}
-
-/// Most arrivals or departures the home page lists per day (the bookings page has them all).
-const DESK_LIMIT: i64 = 200;
 
 impl<'a> StaffRepo<'a> {
     pub fn new(pool: &'a PgPool) -> Self {
@@ -117,13 +83,8 @@ impl<'a> StaffRepo<'a> {
         Ok(done.rows_affected() > 0)
     }
 
-    /// The hotels of `hotels` (every hotel if `None`) by name, and the live bookings arriving
-    /// and leaving there on `today`.
-    pub async fn front_desk(
-        &self,
-        hotels: Option<&[HotelId]>,
-        today: NaiveDate,
-    ) -> Result<FrontDesk, AppError> {
+    /// The hotels of `hotels` (every hotel if `None`) by name.
+    pub async fn run_hotels(&self, hotels: Option<&[HotelId]>) -> Result<Vec<RunHotel>, AppError> {
         let ids: Option<Vec<i32>> = hotels.map(|ids| ids.iter().map(|id| id.get()).collect());
         let run = sqlx::query_as!(
             RunHotel,
@@ -134,38 +95,6 @@ impl<'a> StaffRepo<'a> {
         )
         .fetch_all(self.pool)
         .await?;
-        let rows = sqlx::query_as!(
-            DeskRow,
-            r#"SELECT b.id AS "id: BookingId", b.reference AS "reference: BookingReference",
-                      b.hotel_id AS "hotel_id: HotelId", h.name AS hotel_name,
-                      b.room_id AS "room_id: RoomId", r.name AS room_name,
-                      coalesce(b.guest_name, u.full_name) AS guest_name, u.email,
-                      b.date_from, b.date_to
-               FROM bookings b
-               JOIN hotels h ON h.id = b.hotel_id
-               JOIN rooms r ON r.id = b.room_id
-               JOIN users u ON u.id = b.user_id
-               WHERE b.cancelled_at IS NULL
-                 AND (b.date_from = $2 OR b.date_to = $2)
-                 AND ($1::int[] IS NULL OR b.hotel_id = ANY($1))
-               ORDER BY h.name, r.name, b.id
-               LIMIT $3"#,
-            ids.as_deref(),
-            today,
-            2 * DESK_LIMIT,
-        )
-        .fetch_all(self.pool)
-        .await?;
-        let (arrivals, departures): (Vec<DeskBooking>, Vec<DeskBooking>) = rows
-            .into_iter()
-            .map(DeskBooking::from)
-            .partition(|booking| booking.date_from == today);
-        Ok(FrontDesk {
-            today,
-            admin: hotels.is_none(),
-            hotels: run,
-            arrivals,
-            departures,
-        })
+        Ok(run)
     }
 }
