@@ -1,4 +1,5 @@
 //! Server functions, one module a domain. Each parses its input, then calls server-only code.
+pub mod accounts;
 pub mod auth;
 pub mod back_office;
 pub mod bookings;

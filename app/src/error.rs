@@ -7,6 +7,7 @@ use std::fmt;
 use std::panic::Location;
 use std::sync::Arc;
 
+use crate::model::accounts::AccountsError;
 use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{CatalogField, CatalogFieldError, FieldProblem};
 use crate::model::desk::DeskError;
@@ -43,6 +44,9 @@ pub enum InputError {
     /// The bookings list's filter or a front-desk action.
     #[error("{0}")]
     Desk(DeskError),
+    /// The users list's filter or an admin's action on an account.
+    #[error("{0}")]
+    Accounts(AccountsError),
 }
 
 impl InputError {
@@ -59,6 +63,7 @@ impl InputError {
             InputError::Catalog(error) => error.field.name(),
             InputError::Calendar(_) => "calendar",
             InputError::Desk(_) => "desk",
+            InputError::Accounts(_) => "accounts",
         }
     }
 
@@ -73,6 +78,7 @@ impl InputError {
             InputError::Catalog(error) => error.problem.code(),
             InputError::Calendar(error) => error.code(),
             InputError::Desk(error) => error.code(),
+            InputError::Accounts(error) => error.code(),
             InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
@@ -105,6 +111,7 @@ impl InputError {
             "page" => InputError::Page(find(&PageError::ALL, code, PageError::code)?),
             "calendar" => InputError::Calendar(CalendarError::from_code(code)?),
             "desk" => InputError::Desk(DeskError::from_code(code)?),
+            "accounts" => InputError::Accounts(AccountsError::from_code(code)?),
             "adults" => InputError::Guests(GuestsError::Adults),
             "children" => InputError::Guests(GuestsError::Children),
             "guest_name" | "guest_request" => InputError::GuestDetails(
@@ -348,7 +355,8 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             // The booking's state moved on (or never allowed it): a conflict, not bad input.
-            AppError::Invalid(InputError::Desk(DeskError::NotNow)) => 409,
+            AppError::Invalid(InputError::Desk(DeskError::NotNow))
+            | AppError::Invalid(InputError::Accounts(AccountsError::NotNow)) => 409,
             AppError::Invalid(_) | AppError::BadRequest(_) => 422,
             AppError::InvalidStay(_) => 400,
             AppError::EmailTaken

@@ -1,4 +1,5 @@
 //! Domain types shared by the wasm client and the server: plain serde types, no database knowledge.
+pub mod accounts;
 pub mod back_office;
 pub mod booking;
 pub mod calendar;

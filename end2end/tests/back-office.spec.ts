@@ -235,6 +235,51 @@ test("a manager finds a guest's bookings, checks the guest in and out, and cance
   await expect(total.getByTestId("bookings")).toHaveText("2");
 });
 
+test("an admin finds an account and disables it: its open session ends; enabled, it signs in again", async ({
+  page,
+  browser,
+}) => {
+  const email = `account-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const context = await browser.newContext();
+  const guest = await context.newPage();
+  await guest.goto("/register");
+  await hydrated(guest);
+  await guest.getByLabel("Электронная почта").fill(email);
+  await guest.getByLabel("Пароль").fill("correct horse battery");
+  await guest.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(guest).not.toHaveURL(/\/register/);
+  await guest.goto("/bookings");
+  await expect(guest.getByRole("heading", { name: "Мои бронирования", level: 1 })).toBeVisible();
+
+  await signInAsAdmin(page, true);
+  await page.goto("/admin");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Пользователи", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "Пользователи", level: 1 })).toBeVisible();
+  await hydrated(page);
+  const filter = page.getByTestId("users-filter");
+  await filter.getByTestId("users-q").fill(email);
+  await filter.getByRole("button", { name: "Показать" }).click();
+  const row = page.getByTestId("user-row");
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("активен");
+  await row.getByTestId("user-disable").click();
+  await expect(row).toContainText("отключён");
+  await expect(row.getByTestId("user-enable")).toBeVisible();
+
+  // The guest's open page: the next request is signed out.
+  await guest.goto("/bookings");
+  await expect(guest).toHaveURL(/\/login/);
+
+  await row.getByTestId("user-enable").click();
+  await expect(row).toContainText("активен");
+  await guest.getByLabel("Электронная почта").fill(email);
+  await guest.getByLabel("Пароль").fill("correct horse battery");
+  await guest.getByRole("button", { name: "Войти" }).last().click();
+  await expect(guest).toHaveURL(/\/bookings/);
+  await context.close();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

@@ -78,18 +78,22 @@ pub async fn server_fn_body(request: Request, next: Next) -> Response {
 /// Under concurrent load Leptos 0.8.23 occasionally never finishes an async (`SsrMode::Async`)
 /// page: a wake-up between its resources and `Suspense` is lost (leptos-rs/leptos#4851 and
 /// relatives; the lost-wake-up fix in 0.8.23 narrowed it but about 1 in 2,000 renders still
-/// stalls here when other work runs at the same time). The whole page is rendered before the
-/// first byte is sent, so starting again is invisible to the guest and costs nothing when
-/// renders do not stall. Pages read only, so a second render is safe.
+/// stalls here when other work runs at the same time). The stall can come before the answer or
+/// after it, in the resources' data that follows the page's HTML, so an HTML page is read whole
+/// within the deadline: a stall in the body would otherwise reach the client as a page cut off.
+/// The whole page is rendered before the first byte is sent anyway, so starting again is
+/// invisible to the guest and costs nothing when renders do not stall. Pages read only, so a
+/// second render is safe. Other answers (the CSV export, files) pass through as they stream.
 pub async fn page_render_watchdog(request: Request, next: Next) -> Response {
     if !is_page(&request) {
         return next.run(request).await;
     }
     let (parts, _) = request.into_parts();
     for attempt in 1..=PAGE_RENDER_ATTEMPTS {
-        let render = next
-            .clone()
-            .run(Request::from_parts(parts.clone(), Body::empty()));
+        let render = whole_page(
+            next.clone()
+                .run(Request::from_parts(parts.clone(), Body::empty())),
+        );
         match tokio::time::timeout(PAGE_RENDER_TIMEOUT, render).await {
             Ok(response) => return response,
             Err(_) => {
@@ -103,6 +107,30 @@ pub async fn page_render_watchdog(request: Request, next: Next) -> Response {
         "The page could not be rendered; please try again.",
     )
         .into_response()
+}
+
+/// The largest page read whole by [`page_render_watchdog`]; pages are tens of kilobytes.
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The answer, with an HTML body read whole (anything else as it is).
+async fn whole_page(answer: impl Future<Output = Response>) -> Response {
+    let response = answer.await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
+        Err(error) => {
+            tracing::error!(%error, "a page could not be read whole");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Pages: reads outside the APIs and the static and media files.

@@ -70,22 +70,3 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
         .await
         .map_err(crate::server::with_status)
 }
-
-/// Every user, for admins.
-#[server(endpoint = "list_users")]
-pub async fn list_users() -> Result<Vec<User>, AppError> {
-    use crate::server::{
-        accounts::{
-            self,
-            session::{app_state, require_admin},
-        },
-        with_status,
-    };
-
-    const PAGE: i64 = 500;
-    require_admin().await.map_err(with_status)?;
-    let state = app_state()?;
-    accounts::list_users(&state, PAGE, 0)
-        .await
-        .map_err(with_status)
-}

@@ -79,9 +79,7 @@ pub async fn hotel_figures(
     async {
         let (state, staff) = edge::staff().await?;
         let hotel_id = edge::hotel_id(&hotel_id)?;
-        staff.require_hotel(hotel_id)?;
-        let year = figures::year_of(&state, Some(&year))?;
-        figures::year(&state, &staff, hotel_id, year).await
+        figures::year(&state, &staff, hotel_id, &year).await
     }
     .await
     .map_err(with_status)

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use super::catalog::{on_day, short_day};
 use crate::error::{AppError, InputError};
 use crate::i18n::{t_string, use_i18n};
+use crate::model::accounts::AccountsError;
 use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{
     CatalogField, CatalogFieldError, FieldProblem, MAX_SERVICE_CHARS, MAX_SERVICES, MAX_TEXT,
@@ -140,6 +141,15 @@ pub fn error_text(error: &AppError) -> String {
                     t_string!(i18n, error_invalid_input)
                 }
             },
+            InputError::Accounts(error) => match error {
+                AccountsError::Page => t_string!(i18n, error_page_invalid),
+                AccountsError::OwnAccount => t_string!(i18n, users_error_own_account),
+                AccountsError::NotNow => t_string!(i18n, users_error_not_now),
+                AccountsError::Query
+                | AccountsError::Role
+                | AccountsError::Status
+                | AccountsError::Action => t_string!(i18n, error_invalid_input),
+            },
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
         AppError::InvalidStay(rule) => match rule {
@@ -180,6 +190,11 @@ pub fn set_status(error: &AppError) {
 /// The field an error belongs to, if it belongs to one.
 pub fn error_field(error: &AppError) -> Option<&str> {
     match error {
+        // These name a whole form (a bulk edit, a desk action, an account action), not an input:
+        // the form's alert shows them.
+        AppError::Invalid(
+            InputError::Calendar(_) | InputError::Desk(_) | InputError::Accounts(_),
+        ) => None,
         AppError::Invalid(input) => Some(input.field()),
         AppError::EmailTaken => Some("email"),
         _ => None,

@@ -2,6 +2,7 @@
 //! rules live, for pages, server functions, the HTTP API and the CLI alike. Passwords are
 //! argon2id hashes (legacy bcrypt still verifies); sessions are JWTs in an HttpOnly cookie (or a
 //! Bearer header), checked once per request; failed logins are throttled.
+pub mod admin;
 pub(super) mod auth;
 pub mod cookie;
 pub mod jwt;
@@ -158,12 +159,6 @@ pub async fn set_role(pool: &PgPool, email: &Email, role: Role) -> Result<User, 
 /// The name the account's holder goes by, if they gave one (the book page offers it).
 pub async fn full_name(pool: &PgPool, user_id: UserId) -> Result<Option<String>, AppError> {
     UserRepo::new(pool).full_name(user_id).await
-}
-
-/// One page of users, oldest first, for admins.
-#[tracing::instrument(skip(state))]
-pub async fn list_users(state: &AppState, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {
-    UserRepo::new(&state.db).list(limit, offset).await
 }
 
 /// Forgets revocations of tokens that have expired anyway (housekeeping).

@@ -25,6 +25,8 @@ pub enum Object {
     Rates(HotelId),
     /// A booking (the front desk's marks and cancellations).
     Booking(BookingId),
+    /// An account (its role, disabled or not).
+    User(UserId),
 }
 
 impl Object {
@@ -35,6 +37,7 @@ impl Object {
             Object::Staff(_) => "staff",
             Object::Rates(_) => "rates",
             Object::Booking(_) => "booking",
+            Object::User(_) => "user",
         }
     }
 
@@ -45,6 +48,7 @@ impl Object {
             Object::Staff(id) => id.get(),
             Object::Rates(id) => id.get(),
             Object::Booking(id) => id.get(),
+            Object::User(id) => id.get(),
         })
     }
 }

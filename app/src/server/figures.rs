@@ -14,25 +14,27 @@ use crate::model::figures::{HotelFigures, YEARS_AHEAD, YEARS_BACK};
 
 /// The year a figures page asks for: empty is this year; else a year within
 /// [`YEARS_BACK`] before and [`YEARS_AHEAD`] after it.
-pub fn year_of(state: &AppState, raw: Option<&str>) -> Result<i32, AppError> {
+fn year_of(state: &AppState, raw: &str) -> Result<i32, AppError> {
     let this_year = state.clock.today().year();
-    let Some(raw) = raw.map(str::trim).filter(|raw| !raw.is_empty()) else {
+    let raw = raw.trim();
+    if raw.is_empty() {
         return Ok(this_year);
-    };
+    }
     raw.parse::<i32>()
         .ok()
         .filter(|year| (this_year - YEARS_BACK..=this_year + YEARS_AHEAD).contains(year))
         .ok_or(AppError::Invalid(InputError::Desk(DeskError::Year)))
 }
 
-/// Hotel `hotel_id`'s figures for `year`, for its staff.
+/// Hotel `hotel_id`'s figures for the year asked for (see [`year_of`]), for its staff.
 pub async fn year(
     state: &AppState,
     staff: &Staff,
     hotel_id: HotelId,
-    year: i32,
+    year: &str,
 ) -> Result<HotelFigures, AppError> {
     staff.require_hotel(hotel_id)?;
+    let year = year_of(state, year)?;
     let (Some(first), Some(next)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year + 1, 1, 1),

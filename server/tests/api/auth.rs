@@ -173,12 +173,12 @@ async fn a_deleted_users_token_counts_as_signed_out() {
 #[tokio::test]
 async fn only_admins_list_users() {
     let app = spawn_app().await;
-    let anonymous = app.server_fn("list_users", &[]).await;
+    let anonymous = app.server_fn("admin_accounts", &[]).await;
     assert_eq!(anonymous.status().as_u16(), 401);
 
     let user = app.signed_up("plain@example.com").await;
     assert_eq!(
-        app.server_fn_as(&user, "list_users", &[])
+        app.server_fn_as(&user, "admin_accounts", &[])
             .await
             .status()
             .as_u16(),
@@ -193,9 +193,10 @@ async fn only_admins_list_users() {
     .await
     .unwrap();
     let admin = access_cookie(&app.login("boss@example.com", PASSWORD).await).unwrap();
-    let response = app.server_fn_as(&admin, "list_users", &[]).await;
+    let response = app.server_fn_as(&admin, "admin_accounts", &[]).await;
     assert_eq!(response.status().as_u16(), 200);
-    let users: Vec<Value> = response.json().await.unwrap();
+    let list: Value = response.json().await.unwrap();
+    let users = list["accounts"].as_array().unwrap();
     let emails: Vec<&str> = users.iter().filter_map(|u| u["email"].as_str()).collect();
     assert!(emails.contains(&"test@test.com") && emails.contains(&"boss@example.com"));
 }
@@ -220,7 +221,7 @@ async fn create_admin_promotes_an_existing_user() {
     let list = |token: String| {
         let app = &app;
         async move {
-            app.server_fn_as(&token, "list_users", &[])
+            app.server_fn_as(&token, "admin_accounts", &[])
                 .await
                 .status()
                 .as_u16()

@@ -138,6 +138,7 @@ async fn every_server_function_checks_who_calls_it() {
     .await
     .unwrap();
     let booking = booking.to_string();
+    let target = app.signed_up_id("target@example.com").await.to_string();
     let cases: Vec<Case> = vec![
         ("front_desk", vec![], true),
         ("desk_bookings", vec![], true),
@@ -178,6 +179,12 @@ async fn every_server_function_checks_who_calls_it() {
         (
             "revoke_staff",
             vec![("hotel_id", HOTEL), ("user_id", "999999")],
+            false,
+        ),
+        ("admin_accounts", vec![], false),
+        (
+            "account_action",
+            vec![("user_id", &target), ("action", "disable")],
             false,
         ),
     ];

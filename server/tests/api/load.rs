@@ -79,7 +79,7 @@ async fn no_page_is_dropped_or_fails_under_concurrent_load() {
                         // The whole body must arrive too: a panic mid-stream cuts it off.
                         match response.bytes().await {
                             Ok(_) => None,
-                            Err(error) => Some(format!("{path}: body cut off: {error}")),
+                            Err(error) => Some(format!("{path}: body cut off: {error:?}")),
                         }
                     }
                     Ok(response) => Some(format!("{path}: status {}", response.status())),

@@ -1,5 +1,6 @@
 //! Integration tests: the real server on a random port, each test with a database of its own
 //! on the local PostgreSQL (created and dropped by `helpers`), and the local Redis.
+mod accounts;
 mod api_v1;
 mod auth;
 mod back_office;

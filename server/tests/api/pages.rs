@@ -110,6 +110,33 @@ async fn an_unknown_locale_is_refused() {
     assert_eq!(response.status().as_u16(), 422);
 }
 
+/// A page is read whole before its first byte is sent (a render that stalls after its answer is
+/// started again instead of reaching the guest cut off), so an uncompressed page has a length.
+#[tokio::test]
+async fn pages_are_sent_whole_with_their_length() {
+    let app = spawn_app().await;
+    for path in ["/", "/hotels/1", "/bookings", "/no/such/page"] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .unwrap();
+        let length = response
+            .headers()
+            .get("content-length")
+            .unwrap_or_else(|| panic!("{path}: no content-length"))
+            .to_str()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap();
+        let body = response.bytes().await.unwrap();
+        assert_eq!(body.len(), length, "{path}");
+        assert!(body.starts_with(b"<!DOCTYPE html>"), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn responses_carry_a_request_id_and_are_compressed() {
     let app = spawn_app().await;

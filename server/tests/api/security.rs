@@ -318,6 +318,8 @@ async fn a_disabled_account_or_a_new_password_ends_sessions() {
         .login("suspended@example.com", "correct horse battery")
         .await;
     assert_eq!(login.status().as_u16(), 401, "no sign-in either");
+    // Disabling ends the sessions begun by the end of its second, for good: sign in after it.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     app::server::accounts::set_disabled(&app.state.db, &email("suspended@example.com"), false)
         .await
         .unwrap();

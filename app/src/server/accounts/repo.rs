@@ -1,6 +1,8 @@
-use sqlx::PgPool;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::AppError;
+use crate::model::accounts::{Account, AccountFilter};
 use crate::model::{Email, Role, User, UserId};
 
 /// A `users` row as stored (the hash never leaves this module but through `Credentials`).
@@ -25,6 +27,40 @@ impl TryFrom<UserRow> for User {
             email: row.email,
             role,
             staff: false,
+        })
+    }
+}
+
+/// A `users` row with its counts, as the users page lists it.
+struct AccountRow {
+    id: UserId,
+    email: String,
+    full_name: Option<String>,
+    role: String,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+    hotels: i64,
+    bookings: i64,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = AppError;
+
+    fn try_from(row: AccountRow) -> Result<Self, Self::Error> {
+        let user = User::try_from(UserRow {
+            id: row.id,
+            email: row.email,
+            role: row.role,
+        })?;
+        Ok(Account {
+            id: user.id,
+            email: user.email,
+            full_name: row.full_name,
+            role: user.role,
+            disabled: row.disabled,
+            created_at: row.created_at,
+            hotels: row.hotels,
+            bookings: row.bookings,
         })
     }
 }
@@ -157,11 +193,14 @@ impl<'a> UserRepo<'a> {
     }
 
     /// Disables (or enables again) an account: a disabled one cannot sign in and its sessions
-    /// end at once. `NotFound` when nobody has that email.
+    /// end at once, for good (enabling it does not bring them back: sessions that began by the
+    /// end of this second are over). `NotFound` when nobody has that email.
     pub async fn set_disabled(&self, email: &Email, disabled: bool) -> Result<User, AppError> {
         sqlx::query_as!(
             UserRow,
-            r#"UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
+            r#"UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END,
+                   sessions_since = CASE WHEN $2 AND disabled_at IS NULL THEN date_trunc('second', now()) + interval '1 second'
+                                         ELSE sessions_since END
                WHERE lower(email) = $1 RETURNING id AS "id: UserId", email, role"#,
             email.as_str(),
             disabled,
@@ -227,18 +266,89 @@ impl<'a> UserRepo<'a> {
         .try_into()
     }
 
-    /// Users by id, a page at a time.
-    pub async fn list(&self, limit: i64, offset: i64) -> Result<Vec<User>, AppError> {
-        sqlx::query_as!(
-            UserRow,
-            r#"SELECT id AS "id: UserId", email, role FROM users ORDER BY id LIMIT $1 OFFSET $2"#,
+    /// One page of the accounts matching `filter`, newest first, and how many match in all.
+    pub async fn search(
+        &self,
+        filter: &AccountFilter,
+        limit: i64,
+    ) -> Result<(Vec<Account>, i64), AppError> {
+        let offset = i64::from(filter.page.saturating_sub(1)) * limit;
+        let (q, role) = (filter.q.as_deref(), filter.role.map(Role::as_str));
+        let total = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM users u
+               WHERE ($1::text IS NULL OR strpos(u.email, $1) > 0
+                      OR strpos(lower(coalesce(u.full_name, '')), $1) > 0)
+                 AND ($2::text IS NULL OR u.role = $2)
+                 AND ($3::bool IS NULL OR (u.disabled_at IS NOT NULL) = $3)"#,
+            q,
+            role,
+            filter.disabled,
+        )
+        .fetch_one(self.pool)
+        .await?;
+        let rows = sqlx::query_as!(
+            AccountRow,
+            r#"SELECT u.id AS "id: UserId", u.email, u.full_name, u.role,
+                      u.disabled_at IS NOT NULL AS "disabled!", u.created_at,
+                      (SELECT count(*) FROM hotel_staff s WHERE s.user_id = u.id) AS "hotels!",
+                      (SELECT count(*) FROM bookings b WHERE b.user_id = u.id) AS "bookings!"
+               FROM users u
+               WHERE ($1::text IS NULL OR strpos(u.email, $1) > 0
+                      OR strpos(lower(coalesce(u.full_name, '')), $1) > 0)
+                 AND ($2::text IS NULL OR u.role = $2)
+                 AND ($3::bool IS NULL OR (u.disabled_at IS NOT NULL) = $3)
+               ORDER BY u.id DESC LIMIT $4 OFFSET $5"#,
+            q,
+            role,
+            filter.disabled,
             limit,
             offset,
         )
         .fetch_all(self.pool)
+        .await?;
+        let accounts = rows
+            .into_iter()
+            .map(Account::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok((accounts, total))
+    }
+
+    /// Account `id`, its row locked until the transaction ends (two admins acting at once
+    /// take turns, and the second sees what the first did).
+    pub async fn lock_account(
+        tx: &mut PgConnection,
+        id: UserId,
+    ) -> Result<Option<Account>, AppError> {
+        sqlx::query_as!(
+            AccountRow,
+            r#"SELECT u.id AS "id: UserId", u.email, u.full_name, u.role,
+                      u.disabled_at IS NOT NULL AS "disabled!", u.created_at,
+                      (SELECT count(*) FROM hotel_staff s WHERE s.user_id = u.id) AS "hotels!",
+                      (SELECT count(*) FROM bookings b WHERE b.user_id = u.id) AS "bookings!"
+               FROM users u WHERE u.id = $1 FOR NO KEY UPDATE"#,
+            id.get(),
+        )
+        .fetch_optional(&mut *tx)
         .await?
-        .into_iter()
-        .map(User::try_from)
-        .collect()
+        .map(Account::try_from)
+        .transpose()
+    }
+
+    /// Stores an account's role and whether it is disabled (keeping when it was disabled); a
+    /// disabling ends the account's sessions for good, as [`UserRepo::set_disabled`] does.
+    pub async fn store_account(tx: &mut PgConnection, account: &Account) -> Result<(), AppError> {
+        sqlx::query!(
+            "UPDATE users SET role = $2,
+                 disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) END,
+                 sessions_since = CASE WHEN $3 AND disabled_at IS NULL THEN date_trunc('second', now()) + interval '1 second'
+                                       ELSE sessions_since END
+             WHERE id = $1",
+            account.id.get(),
+            account.role.as_str(),
+            account.disabled,
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
     }
 }

@@ -49,32 +49,26 @@ impl<'a> FiguresRepo<'a> {
                    WHERE b.hotel_id = $1 AND b.cancelled_at IS NULL
                      AND b.date_from < $3 AND b.date_to > $2
                    GROUP BY 1),
-               made AS (
-                   SELECT date_trunc('month', b.created_at AT TIME ZONE hotel.time_zone)::date
-                              AS month,
-                          count(*) AS bookings
-                   FROM bookings b, hotel
+               -- A booking counts in the month it was made and, if cancelled, in the
+               -- month it was cancelled (both by the hotel's clock).
+               events AS (
+                   SELECT date_trunc('month', e.at AT TIME ZONE hotel.time_zone)::date AS month,
+                          count(*) FILTER (WHERE e.made) AS bookings,
+                          count(*) FILTER (WHERE NOT e.made) AS cancellations
+                   FROM bookings b CROSS JOIN hotel
+                   CROSS JOIN LATERAL (VALUES (true, b.created_at), (false, b.cancelled_at))
+                       AS e(made, at)
                    WHERE b.hotel_id = $1
-                     AND b.created_at >= $2::timestamp AT TIME ZONE hotel.time_zone
-                     AND b.created_at < $3::timestamp AT TIME ZONE hotel.time_zone
-                   GROUP BY 1),
-               cancelled AS (
-                   SELECT date_trunc('month', b.cancelled_at AT TIME ZONE hotel.time_zone)::date
-                              AS month,
-                          count(*) AS cancellations
-                   FROM bookings b, hotel
-                   WHERE b.hotel_id = $1
-                     AND b.cancelled_at >= $2::timestamp AT TIME ZONE hotel.time_zone
-                     AND b.cancelled_at < $3::timestamp AT TIME ZONE hotel.time_zone
+                     AND e.at >= $2::timestamp AT TIME ZONE hotel.time_zone
+                     AND e.at < $3::timestamp AT TIME ZONE hotel.time_zone
                    GROUP BY 1)
                SELECT m.month AS "month!", (on_sale.rooms * m.days) AS "available!",
                       coalesce(n.sold, 0) AS "sold!", coalesce(n.revenue, 0) AS "revenue!",
-                      coalesce(made.bookings, 0) AS "bookings!",
-                      coalesce(c.cancellations, 0) AS "cancellations!"
+                      coalesce(e.bookings, 0) AS "bookings!",
+                      coalesce(e.cancellations, 0) AS "cancellations!"
                FROM months m CROSS JOIN on_sale
                LEFT JOIN nights n ON n.month = m.month
-               LEFT JOIN made ON made.month = m.month
-               LEFT JOIN cancelled c ON c.month = m.month
+               LEFT JOIN events e ON e.month = m.month
                ORDER BY m.month"#,
             hotel_id.get(),
             first,
