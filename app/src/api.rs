@@ -6,4 +6,5 @@ pub mod bookings;
 pub mod calendar;
 pub mod desk;
 pub mod hotels;
+pub mod jobs;
 pub mod pictures;

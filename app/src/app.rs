@@ -11,9 +11,9 @@ use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
     AccountPage, AdminAuditPage, AdminBookingPage, AdminBookingsPage, AdminCalendarPage,
-    AdminFiguresPage, AdminHomePage, AdminHotelPage, AdminHotelsPage, AdminPicturesPage,
-    AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage, ManagePage,
-    MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    AdminFiguresPage, AdminHomePage, AdminHotelPage, AdminHotelsPage, AdminJobsPage,
+    AdminPicturesPage, AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
+    ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -114,6 +114,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("users"))
                             view=AdminUsersPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("admin"), StaticSegment("jobs"))
+                            view=AdminJobsPage
                             ssr=SsrMode::Async
                         />
                         <Route

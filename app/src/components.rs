@@ -16,6 +16,7 @@ pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, SubmitButton};
 pub use back_office::{
     DeskBookings, DeskStatusBadge, DeskStatusText, History, HotelFields, RoomFields,
+    email_kind_label,
 };
 pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{

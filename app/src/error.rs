@@ -11,6 +11,7 @@ use crate::model::accounts::AccountsError;
 use crate::model::calendar::CalendarError;
 use crate::model::catalog_edit::{CatalogField, CatalogFieldError, FieldProblem};
 use crate::model::desk::DeskError;
+use crate::model::jobs::JobsError;
 use crate::model::{
     DateField, EmailError, GuestDetailsError, GuestsError, LocationError, PageError, PasswordError,
     SearchError, StayError, StayRefusal,
@@ -47,6 +48,9 @@ pub enum InputError {
     /// The users list's filter or an admin's action on an account.
     #[error("{0}")]
     Accounts(AccountsError),
+    /// An admin's action on a job of the worker's queues.
+    #[error("{0}")]
+    Jobs(JobsError),
 }
 
 impl InputError {
@@ -64,6 +68,7 @@ impl InputError {
             InputError::Calendar(_) => "calendar",
             InputError::Desk(_) => "desk",
             InputError::Accounts(_) => "accounts",
+            InputError::Jobs(_) => "jobs",
         }
     }
 
@@ -79,6 +84,7 @@ impl InputError {
             InputError::Calendar(error) => error.code(),
             InputError::Desk(error) => error.code(),
             InputError::Accounts(error) => error.code(),
+            InputError::Jobs(error) => error.code(),
             InputError::Date(_) | InputError::Guests(_) => "malformed",
         }
     }
@@ -112,6 +118,7 @@ impl InputError {
             "calendar" => InputError::Calendar(CalendarError::from_code(code)?),
             "desk" => InputError::Desk(DeskError::from_code(code)?),
             "accounts" => InputError::Accounts(AccountsError::from_code(code)?),
+            "jobs" => InputError::Jobs(JobsError::from_code(code)?),
             "adults" => InputError::Guests(GuestsError::Adults),
             "children" => InputError::Guests(GuestsError::Children),
             "guest_name" | "guest_request" => InputError::GuestDetails(
@@ -356,7 +363,8 @@ impl AppError {
             AppError::NotFound => 404,
             // The booking's state moved on (or never allowed it): a conflict, not bad input.
             AppError::Invalid(InputError::Desk(DeskError::NotNow))
-            | AppError::Invalid(InputError::Accounts(AccountsError::NotNow)) => 409,
+            | AppError::Invalid(InputError::Accounts(AccountsError::NotNow))
+            | AppError::Invalid(InputError::Jobs(JobsError::NotNow)) => 409,
             AppError::Invalid(_) | AppError::BadRequest(_) => 422,
             AppError::InvalidStay(_) => 400,
             AppError::EmailTaken

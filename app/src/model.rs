@@ -9,6 +9,7 @@ pub mod figures;
 pub mod guest;
 pub mod hotel;
 pub mod ids;
+pub mod jobs;
 pub mod location;
 pub mod money;
 pub mod navigation;

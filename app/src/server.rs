@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod desk;
 pub mod figures;
 pub mod imports;
+pub mod job_queues;
 pub mod notifications;
 pub mod pictures;
 pub mod rates;

@@ -143,6 +143,7 @@ fn object_page(kind: &str, id: i64, hotel_id: Option<crate::model::HotelId>) -> 
         "staff" => hotel_id.map(|hotel| format!("/admin/hotels/{hotel}")),
         "rates" => Some(format!("/admin/hotels/{id}/calendar")),
         "booking" => Some(format!("/admin/bookings/{id}")),
+        "email" | "picture" => Some("/admin/jobs".to_owned()),
         _ => None,
     }
 }
@@ -188,6 +189,20 @@ fn HistoryRow(entry: AuditEntry, objects: bool) -> impl IntoView {
 }
 
 /// Where a booking stands at the front desk, in words.
+/// An outbox email's kind as staff read it (the booking and jobs pages).
+pub fn email_kind_label(kind: &str) -> String {
+    let i18n = use_i18n();
+    match kind {
+        "confirmation" => t_string!(i18n, email_kind_confirmation).to_string(),
+        "cancellation" => t_string!(i18n, email_kind_cancellation).to_string(),
+        "change" => t_string!(i18n, email_kind_change).to_string(),
+        "reminder_3_days" => t_string!(i18n, email_kind_reminder_3_days).to_string(),
+        "reminder_1_day" => t_string!(i18n, email_kind_reminder_1_day).to_string(),
+        "room_free" => t_string!(i18n, email_kind_room_free).to_string(),
+        other => other.to_owned(),
+    }
+}
+
 #[component]
 pub fn DeskStatusText(status: crate::model::desk::DeskStatus) -> impl IntoView {
     use crate::model::desk::DeskStatus;

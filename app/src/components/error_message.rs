@@ -9,6 +9,7 @@ use crate::model::catalog_edit::{
     CatalogField, CatalogFieldError, FieldProblem, MAX_SERVICE_CHARS, MAX_SERVICES, MAX_TEXT,
 };
 use crate::model::desk::DeskError;
+use crate::model::jobs::JobsError;
 use crate::model::{
     EmailError, GuestDetailsError, LocationError, PasswordError, StayError, StayRefusal,
 };
@@ -150,6 +151,10 @@ pub fn error_text(error: &AppError) -> String {
                 | AccountsError::Status
                 | AccountsError::Action => t_string!(i18n, error_invalid_input),
             },
+            InputError::Jobs(error) => match error {
+                JobsError::NotNow => t_string!(i18n, jobs_error_not_now),
+                JobsError::Queue | JobsError::Action => t_string!(i18n, error_invalid_input),
+            },
         },
         AppError::BadRequest(_) => t_string!(i18n, error_invalid_input),
         AppError::InvalidStay(rule) => match rule {
@@ -193,7 +198,10 @@ pub fn error_field(error: &AppError) -> Option<&str> {
         // These name a whole form (a bulk edit, a desk action, an account action), not an input:
         // the form's alert shows them.
         AppError::Invalid(
-            InputError::Calendar(_) | InputError::Desk(_) | InputError::Accounts(_),
+            InputError::Calendar(_)
+            | InputError::Desk(_)
+            | InputError::Accounts(_)
+            | InputError::Jobs(_),
         ) => None,
         AppError::Invalid(input) => Some(input.field()),
         AppError::EmailTaken => Some("email"),

@@ -7,7 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::auth_form::{FormErrors, latest_error};
 use crate::api::desk::{MarkBooking, desk_booking};
 use crate::components::{
-    CancellationNote, DeskStatusBadge, FormError, History, PageTitle, RequireUser, failed,
+    CancellationNote, DeskStatusBadge, FormError, History, PageTitle, RequireUser,
+    email_kind_label, failed,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::User;
@@ -219,14 +220,7 @@ fn Emails(emails: Vec<BookingEmail>) -> impl IntoView {
     let rows = emails
         .into_iter()
         .map(|email| {
-            let kind = match email.kind.as_str() {
-                "confirmation" => t_string!(i18n, email_kind_confirmation).to_string(),
-                "cancellation" => t_string!(i18n, email_kind_cancellation).to_string(),
-                "change" => t_string!(i18n, email_kind_change).to_string(),
-                "reminder_3_days" => t_string!(i18n, email_kind_reminder_3_days).to_string(),
-                "reminder_1_day" => t_string!(i18n, email_kind_reminder_1_day).to_string(),
-                other => other.to_owned(),
-            };
+            let kind = email_kind_label(&email.kind);
             let state = match (email.sent_at, email.failed_at) {
                 (Some(at), _) => format!(
                     "{} {}",

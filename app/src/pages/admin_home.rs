@@ -50,6 +50,7 @@ fn Desk(desk: FrontDesk) -> impl IntoView {
     let admin_links = desk.admin.then(|| {
         view! {
             <li><a href="/admin/users">{t!(i18n, nav_users)}</a></li>
+            <li><a href="/admin/jobs">{t!(i18n, jobs_title)}</a></li>
         }
     });
     view! {

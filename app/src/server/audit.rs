@@ -12,7 +12,7 @@ use super::staff::Staff;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::back_office::{AUDIT_PAGE, AuditEntry, FieldChange};
-use crate::model::{BookingId, HotelId, RoomId, User, UserId};
+use crate::model::{BookingId, HotelId, PictureId, RoomId, User, UserId};
 
 /// What a change was made to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,10 @@ pub enum Object {
     Booking(BookingId),
     /// An account (its role, disabled or not).
     User(UserId),
+    /// An email of the outbox (retried or discarded on the jobs page).
+    Email(i64),
+    /// An uploaded picture (retried or discarded on the jobs page).
+    Picture(PictureId),
 }
 
 impl Object {
@@ -38,18 +42,22 @@ impl Object {
             Object::Rates(_) => "rates",
             Object::Booking(_) => "booking",
             Object::User(_) => "user",
+            Object::Email(_) => "email",
+            Object::Picture(_) => "picture",
         }
     }
 
     pub fn id(self) -> i64 {
-        i64::from(match self {
-            Object::Hotel(id) => id.get(),
-            Object::Room(id) => id.get(),
-            Object::Staff(id) => id.get(),
-            Object::Rates(id) => id.get(),
-            Object::Booking(id) => id.get(),
-            Object::User(id) => id.get(),
-        })
+        match self {
+            Object::Hotel(id) => id.get().into(),
+            Object::Room(id) => id.get().into(),
+            Object::Staff(id) => id.get().into(),
+            Object::Rates(id) => id.get().into(),
+            Object::Booking(id) => id.get().into(),
+            Object::User(id) => id.get().into(),
+            Object::Email(id) => id,
+            Object::Picture(id) => id.get().into(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use self::repo::NotificationRepo;
-pub use self::repo::{Notification, OutboxCounts};
+pub use self::repo::{Notification, OutboxCounts, SettledEmail};
 use crate::error::AppError;
 use crate::model::BookingId;
 
@@ -102,10 +102,26 @@ pub async fn queue_reminders(db: &PgPool, today: NaiveDate) -> Result<u64, AppEr
     NotificationRepo::new(db).queue_reminders(today).await
 }
 
-/// Puts emails given up on back in the queue (the ones named, or all when `ids` is empty).
+/// Puts emails given up on back in the queue (the ones named, or all when `ids` is empty);
+/// how many. Discarded ones stay where they are.
 #[tracing::instrument(skip_all, fields(named = ids.len()))]
 pub async fn resend_failed(db: &PgPool, ids: &[i64]) -> Result<u64, AppError> {
-    NotificationRepo::new(db).resend_failed(ids).await
+    let mut tx = db.begin().await?;
+    let resent = NotificationRepo::resend(&mut tx, ids).await?;
+    tx.commit().await?;
+    Ok(resent.len() as u64)
+}
+
+/// Puts email `id`, given up on, back in the queue within `tx`; `None` when it is not given
+/// up on (any more).
+pub async fn resend_one(tx: &mut PgConnection, id: i64) -> Result<Option<SettledEmail>, AppError> {
+    Ok(NotificationRepo::resend(tx, &[id]).await?.pop())
+}
+
+/// Discards email `id`, given up on, within `tx`; `None` when it is not given up on (any
+/// more).
+pub async fn discard(tx: &mut PgConnection, id: i64) -> Result<Option<SettledEmail>, AppError> {
+    NotificationRepo::discard(tx, id).await
 }
 
 /// How many emails wait and how many were given up on (`/health`).

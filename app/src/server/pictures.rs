@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
+pub use self::repo::SettledPicture;
 use self::repo::{NewPicture, PictureJob, PictureRepo};
 use super::cache::Cache;
 use super::catalog;
@@ -21,7 +22,7 @@ use super::config::Config;
 use super::queue::{self, JobTable};
 use super::state::AppState;
 use crate::error::AppError;
-use crate::model::{HotelId, HotelPictures, PictureOwner, PictureStatus, UploadRefusal};
+use crate::model::{HotelId, HotelPictures, PictureId, PictureOwner, PictureStatus, UploadRefusal};
 
 use imaging::Inspected;
 use store::{MediaStore, SourceFormat};
@@ -273,6 +274,24 @@ impl Pictures {
             }
         }
     }
+}
+
+/// Puts picture `id`, given up on, back in the queue within `tx`; `None` when it is not given
+/// up on (any more).
+pub async fn retry_failed(
+    tx: &mut sqlx::PgConnection,
+    id: PictureId,
+) -> Result<Option<SettledPicture>, AppError> {
+    PictureRepo::retry_failed(tx, id).await
+}
+
+/// Removes picture `id`, given up on, within `tx` (its files go with the next sweep); `None`
+/// when it is not given up on (any more).
+pub async fn discard_failed(
+    tx: &mut sqlx::PgConnection,
+    id: PictureId,
+) -> Result<Option<SettledPicture>, AppError> {
+    PictureRepo::discard_failed(tx, id).await
 }
 
 /// Whether `owner` (a hotel or a room type) exists, before an upload is read.

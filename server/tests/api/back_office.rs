@@ -187,6 +187,12 @@ async fn every_server_function_checks_who_calls_it() {
             vec![("user_id", &target), ("action", "disable")],
             false,
         ),
+        ("admin_jobs", vec![], false),
+        (
+            "job_action",
+            vec![("queue", "email"), ("id", "999999"), ("action", "retry")],
+            false,
+        ),
     ];
     for (name, form, staff_may) in &cases {
         let signed_out = status(&app, "", name, form).await;

@@ -15,6 +15,7 @@ mod health;
 mod helpers;
 mod holds;
 mod imports;
+mod jobs;
 mod lifecycle;
 mod load;
 mod mail;

@@ -1,10 +1,10 @@
 //! The email outbox: rows written with booking changes (and by the reminder schedule), claimed
 //! and marked by the worker.
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::AppError;
-use crate::model::{BookingId, BookingReference, Money};
+use crate::model::{BookingId, BookingReference, HotelId, Money};
 use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
@@ -43,6 +43,17 @@ pub struct Notification {
     pub free_cancellation_local: Option<chrono::NaiveDateTime>,
     /// Why the hotel cancelled it, when staff did.
     pub cancel_reason: Option<String>,
+}
+
+/// An email given up on that was put back in the queue or discarded, as it was before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettledEmail {
+    pub id: i64,
+    pub kind: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// The hotel of its booking or alert: whose staff may read the audit entry.
+    pub hotel_id: Option<HotelId>,
 }
 
 /// How many emails wait and how many were given up on.
@@ -107,18 +118,47 @@ impl<'a> NotificationRepo<'a> {
         .await?)
     }
 
-    /// Puts emails given up on back in the queue, with a fresh three days of retries: the ones
-    /// named, or every one when `ids` is empty. Returns how many.
-    pub async fn resend_failed(&self, ids: &[i64]) -> Result<u64, AppError> {
-        let done = sqlx::query!(
-            "UPDATE notifications SET failed_at = NULL, attempts = 0, next_attempt_at = now(),
-                 retry_until = now() + interval '3 days', locked_until = NULL
-             WHERE failed_at IS NOT NULL AND (cardinality($1::bigint[]) = 0 OR id = ANY($1))",
+    /// Puts emails given up on (and not discarded) back in the queue, with a fresh three days
+    /// of retries: the ones named, or every one when `ids` is empty. Returns them.
+    pub async fn resend(tx: &mut PgConnection, ids: &[i64]) -> Result<Vec<SettledEmail>, AppError> {
+        Ok(sqlx::query_as!(
+            SettledEmail,
+            r#"WITH resent AS (
+                 UPDATE notifications SET failed_at = NULL, attempts = 0, next_attempt_at = now(),
+                     retry_until = now() + interval '3 days', locked_until = NULL
+                 WHERE failed_at IS NOT NULL AND discarded_at IS NULL
+                   AND (cardinality($1::bigint[]) = 0 OR id = ANY($1))
+                 RETURNING id, kind, attempts, last_error, booking_id, alert_id
+             )
+             SELECT r.id AS "id!", r.kind AS "kind!", r.attempts AS "attempts!", r.last_error,
+                    coalesce(b.hotel_id, a.hotel_id) AS "hotel_id: HotelId"
+             FROM resent r
+             LEFT JOIN bookings b ON b.id = r.booking_id
+             LEFT JOIN room_alerts a ON a.id = r.alert_id"#,
             ids,
         )
-        .execute(self.pool)
-        .await?;
-        Ok(done.rows_affected())
+        .fetch_all(tx)
+        .await?)
+    }
+
+    /// Takes email `id`, given up on, out of the given-up list for good (it stays unsent).
+    pub async fn discard(tx: &mut PgConnection, id: i64) -> Result<Option<SettledEmail>, AppError> {
+        Ok(sqlx::query_as!(
+            SettledEmail,
+            r#"WITH discarded AS (
+                 UPDATE notifications SET discarded_at = now()
+                 WHERE id = $1 AND failed_at IS NOT NULL AND discarded_at IS NULL
+                 RETURNING id, kind, attempts, last_error, booking_id, alert_id
+             )
+             SELECT d.id AS "id!", d.kind AS "kind!", d.attempts AS "attempts!", d.last_error,
+                    coalesce(b.hotel_id, a.hotel_id) AS "hotel_id: HotelId"
+             FROM discarded d
+             LEFT JOIN bookings b ON b.id = d.booking_id
+             LEFT JOIN room_alerts a ON a.id = d.alert_id"#,
+            id,
+        )
+        .fetch_optional(tx)
+        .await?)
     }
 
     /// Records that the email left (or was rightly skipped), so it is never sent again.
@@ -178,8 +218,8 @@ impl<'a> NotificationRepo<'a> {
             OutboxCounts,
             r#"SELECT (SELECT count(*) FROM notifications
                        WHERE sent_at IS NULL AND failed_at IS NULL) AS "pending!",
-                      (SELECT count(*) FROM notifications WHERE failed_at IS NOT NULL)
-                      AS "failed!""#
+                      (SELECT count(*) FROM notifications
+                       WHERE failed_at IS NOT NULL AND discarded_at IS NULL) AS "failed!""#
         )
         .fetch_one(self.pool)
         .await?)

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use crate::error::AppError;
 use crate::model::{HotelId, PictureId, PictureOwner, PictureState, PictureStatus, RoomId};
@@ -82,6 +82,14 @@ fn owner_ids(owner: PictureOwner) -> (Option<HotelId>, Option<RoomId>) {
         PictureOwner::Hotel(id) => (Some(id), None),
         PictureOwner::Room(id) => (None, Some(id)),
     }
+}
+
+/// A picture given up on that was put back in the queue or discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettledPicture {
+    pub id: PictureId,
+    /// Its hotel (a room type's hotel): whose staff may read the audit entry.
+    pub hotel_id: Option<HotelId>,
 }
 
 pub struct PictureRepo<'a> {
@@ -252,6 +260,48 @@ impl<'a> PictureRepo<'a> {
         .execute(self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Puts picture `id`, given up on, back in the queue with a fresh set of attempts; `None`
+    /// when it is not given up on (any more).
+    pub async fn retry_failed(
+        tx: &mut PgConnection,
+        id: PictureId,
+    ) -> Result<Option<SettledPicture>, AppError> {
+        Ok(sqlx::query_as!(
+            SettledPicture,
+            r#"WITH retried AS (
+                 UPDATE pictures SET state = 'processing', attempts = 0, error = NULL,
+                     locked_until = NULL, processed_at = NULL
+                 WHERE id = $1 AND state = 'failed'
+                 RETURNING id, hotel_id, room_id
+             )
+             SELECT t.id AS "id!: PictureId", coalesce(t.hotel_id, r.hotel_id) AS "hotel_id: HotelId"
+             FROM retried t LEFT JOIN rooms r ON r.id = t.room_id"#,
+            id.get(),
+        )
+        .fetch_optional(tx)
+        .await?)
+    }
+
+    /// Removes picture `id`, given up on (the sweep removes its files once no picture names
+    /// them); `None` when it is not given up on (any more).
+    pub async fn discard_failed(
+        tx: &mut PgConnection,
+        id: PictureId,
+    ) -> Result<Option<SettledPicture>, AppError> {
+        Ok(sqlx::query_as!(
+            SettledPicture,
+            r#"WITH removed AS (
+                 DELETE FROM pictures WHERE id = $1 AND state = 'failed'
+                 RETURNING id, hotel_id, room_id
+             )
+             SELECT d.id AS "id!: PictureId", coalesce(d.hotel_id, r.hotel_id) AS "hotel_id: HotelId"
+             FROM removed d LEFT JOIN rooms r ON r.id = d.room_id"#,
+            id.get(),
+        )
+        .fetch_optional(tx)
+        .await?)
     }
 
     /// Which of `digests` some picture still names.
