@@ -8,8 +8,10 @@ const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 
 // A demo-data picture shipped with the app; hotel 6 has none of its own yet.
 const PHOTO = path.join(__dirname, "..", "..", "public", "images", "3.webp");
+const SECOND_PHOTO = path.join(__dirname, "..", "..", "public", "images", "4.webp");
 
-test("an admin uploads a hotel picture and sees it on the hotel page", async ({ page }) => {
+test("an admin uploads hotel pictures, makes the second the main one and sees it on the hotel page", async ({ page }) => {
+  test.setTimeout(60_000);
   await page.goto("/login");
   await hydrated(page);
   await page.getByLabel("Электронная почта").fill(ADMIN_EMAIL);
@@ -34,4 +36,23 @@ test("an admin uploads a hotel picture and sees it on the hotel page", async ({ 
   await expect
     .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
     .toBeGreaterThan(0);
+
+  const first = await picture.getAttribute("srcset");
+
+  // A second picture, made the main one: the hotel page shows it instead.
+  await page.goto("/admin/hotels/6/pictures");
+  await hydrated(page);
+  await hotel.locator('input[type="file"]').setInputFiles(SECOND_PHOTO);
+  await hotel.getByRole("button", { name: "Загрузить" }).click();
+  const second = hotel.getByTestId("picture").nth(1);
+  await expect(second.getByTestId("picture-state")).toHaveAttribute("data-state", "ready", { timeout: 20_000 });
+  const secondId = await second.getAttribute("data-id");
+  await second.getByTestId("picture-main").click();
+  await expect(hotel.getByTestId("picture").first()).toHaveAttribute("data-id", secondId as string);
+  await expect(hotel.getByTestId("picture").first().getByTestId("main-picture")).toBeVisible();
+
+  await page.goto("/hotels/6");
+  const shown = await picture.getAttribute("srcset");
+  expect(shown).not.toEqual(first);
+  expect(shown).toMatch(/\/media\/pictures\/[0-9a-f]{32}-2000x1000\.jpg 2000w/);
 });

@@ -1,5 +1,5 @@
 //! The pictures' HTTP routes: the sizes as files, and `POST /admin/pictures/{hotels|rooms}/{id}`
-//! (and the original's `POST /api/v1/images/hotels`), multipart field `file`: an admin's picture
+//! (and the original's `POST /api/v1/images/hotels`), multipart field `file`: a picture
 //! upload. The file streams to disk with a size cap and is hashed on the way; nothing of a
 //! refused upload is kept.
 //!
@@ -12,7 +12,7 @@ use app::error::AppError;
 use app::model::{PictureOwner, UploadRefusal};
 use app::server::accounts::session::Session;
 use app::server::pictures::{self, Pictures, UploadError};
-use app::server::{catalog, state::AppState};
+use app::server::{catalog, staff, state::AppState};
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -95,7 +95,8 @@ pub struct ImageQuery {
 }
 
 /// `POST /api/v1/images/hotels?name=<hotel id>`, multipart field `file`: the original's upload
-/// route (which had no auth; ours is admin-only), answering 201 with the picture's status.
+/// route (which had no auth; ours is for admins and the hotel's staff), adding a picture of the
+/// hotel after its others and answering 201 with its status.
 #[utoipa::path(post, path = "/api/v1/images/hotels", tag = "admin",
     security(("cookie" = []), ("bearer" = [])),
     params(("name" = i32, Query, minimum = 1, example = 1, description = "The hotel's id")),
@@ -103,8 +104,9 @@ pub struct ImageQuery {
     responses(
         (status = 201, description = "Stored; the sizes are being made"),
         (status = 401, description = "Not signed in (the original needed no auth)", body = crate::api_v1::errors::Detail),
-        (status = 403, description = "Not an admin", body = crate::api_v1::errors::Detail),
+        (status = 403, description = "Neither an admin nor the hotel's staff", body = crate::api_v1::errors::Detail),
         (status = 404, description = "No such hotel", body = crate::api_v1::errors::Detail),
+        (status = 409, description = "The hotel has 20 pictures already", body = crate::api_v1::errors::Detail),
         (status = 413, description = "Larger than UPLOAD_MAX_BYTES", body = crate::api_v1::errors::Detail),
         (status = 415, description = "Not a JPEG, PNG or WebP picture", body = crate::api_v1::errors::Detail),
         (status = 422, description = "No hotel id or not a multipart body (a list of problems); no file, damaged, or too many pixels (a detail)", body = crate::api_v1::uploads::UploadUnprocessable),
@@ -146,13 +148,14 @@ async fn receive_and_accept(
     multipart: Multipart,
 ) -> Result<app::model::PictureStatus, UploadError> {
     // Who and where first: a stranger's upload is not read at all.
-    session.require_admin(&context.app).await?;
+    let staff = staff::of_session(&context.app, session).await?;
     let pictures = &context.pictures;
-    if !pictures::owner_exists(&pictures.db, owner).await? {
-        return Err(AppError::NotFound.into());
-    }
+    let hotel = pictures::owner_hotel(&pictures.db, owner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require_hotel(hotel)?;
     let (path, digest) = receive(multipart, pictures).await?;
-    pictures.accept(owner, path, digest).await
+    pictures.accept(&staff, owner, path, digest).await
 }
 
 /// Streams the `file` field to a fresh upload path; returns it with the content's digest.

@@ -170,8 +170,8 @@ impl PictureStatus {
     }
 }
 
-/// A hotel's pictures page for admins: the hotel, its room types, the picture of each that
-/// has one, and the upload size limit.
+/// A hotel's pictures page for staff: the hotel, its room types, their pictures (each owner's
+/// in order: the first ready one is the main one), and the upload size limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HotelPictures {
     pub hotel: super::Hotel,
@@ -181,9 +181,13 @@ pub struct HotelPictures {
 }
 
 impl HotelPictures {
-    /// The picture of `owner`, if it has one.
-    pub fn picture_of(&self, owner: PictureOwner) -> Option<&PictureStatus> {
-        self.pictures.iter().find(|picture| picture.owner == owner)
+    /// The pictures of `owner`, in order.
+    pub fn pictures_of(&self, owner: PictureOwner) -> Vec<PictureStatus> {
+        self.pictures
+            .iter()
+            .filter(|picture| picture.owner == owner)
+            .cloned()
+            .collect()
     }
 
     /// Whether the worker still has sizes to make.
@@ -191,6 +195,81 @@ impl HotelPictures {
         self.pictures
             .iter()
             .any(|picture| picture.state == PictureState::Processing)
+    }
+}
+
+/// The most pictures one hotel or room type keeps.
+pub const MAX_PICTURES: usize = 20;
+
+/// What staff may do to one of a hotel's or room type's pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PictureArrangement {
+    /// First in the order: the main picture (search and the hotel page's header).
+    Main,
+    /// One place earlier.
+    Earlier,
+    /// One place later.
+    Later,
+    /// Removed (its files go once no picture names them).
+    Delete,
+}
+
+impl PictureArrangement {
+    pub const ALL: [PictureArrangement; 4] = [
+        PictureArrangement::Main,
+        PictureArrangement::Earlier,
+        PictureArrangement::Later,
+        PictureArrangement::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PictureArrangement::Main => "main",
+            PictureArrangement::Earlier => "earlier",
+            PictureArrangement::Later => "later",
+            PictureArrangement::Delete => "delete",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.as_str() == raw)
+    }
+
+    /// Whether it applies to the picture at `index` of `count`: the first is already the main
+    /// one and cannot go earlier; the last cannot go later.
+    pub fn applies(self, index: usize, count: usize) -> bool {
+        match self {
+            PictureArrangement::Main | PictureArrangement::Earlier => index > 0,
+            PictureArrangement::Later => index + 1 < count,
+            PictureArrangement::Delete => index < count,
+        }
+    }
+
+    /// The owner's pictures in their new order (`order` is the current one) after this is done
+    /// to `id`: unchanged when it does not apply (twice the same click), `None` when `id` is
+    /// not among them.
+    pub fn rearrange(
+        self,
+        order: &[super::PictureId],
+        id: super::PictureId,
+    ) -> Option<Vec<super::PictureId>> {
+        let index = order.iter().position(|other| *other == id)?;
+        let mut order = order.to_vec();
+        if !self.applies(index, order.len()) {
+            return Some(order);
+        }
+        match self {
+            PictureArrangement::Main => {
+                let picture = order.remove(index);
+                order.insert(0, picture);
+            }
+            PictureArrangement::Earlier => order.swap(index, index - 1),
+            PictureArrangement::Later => order.swap(index, index + 1),
+            PictureArrangement::Delete => {
+                order.remove(index);
+            }
+        }
+        Some(order)
     }
 }
 
@@ -207,15 +286,19 @@ pub enum UploadRefusal {
     TooManyPixels,
     #[error("the picture is damaged or incomplete")]
     Damaged,
+    /// The hotel or room type has [`MAX_PICTURES`] already.
+    #[error("the hotel or room type has as many pictures as it may")]
+    TooMany,
 }
 
 impl UploadRefusal {
-    pub const ALL: [UploadRefusal; 5] = [
+    pub const ALL: [UploadRefusal; 6] = [
         UploadRefusal::NoFile,
         UploadRefusal::TooLarge,
         UploadRefusal::NotAPicture,
         UploadRefusal::TooManyPixels,
         UploadRefusal::Damaged,
+        UploadRefusal::TooMany,
     ];
 
     /// A stable code, for URLs (`?error=`) and JSON answers.
@@ -226,6 +309,7 @@ impl UploadRefusal {
             UploadRefusal::NotAPicture => "not_a_picture",
             UploadRefusal::TooManyPixels => "too_many_pixels",
             UploadRefusal::Damaged => "damaged",
+            UploadRefusal::TooMany => "too_many",
         }
     }
 
@@ -238,6 +322,7 @@ impl UploadRefusal {
         match self {
             UploadRefusal::TooLarge => 413,
             UploadRefusal::NotAPicture => 415,
+            UploadRefusal::TooMany => 409,
             UploadRefusal::NoFile | UploadRefusal::TooManyPixels | UploadRefusal::Damaged => 422,
         }
     }
@@ -302,5 +387,27 @@ mod tests {
             assert_eq!(UploadRefusal::from_code(refusal.code()), Some(refusal));
         }
         assert_eq!(UploadRefusal::TooLarge.status(), 413);
+    }
+
+    #[test]
+    fn pictures_are_rearranged_within_their_owner() {
+        let ids: Vec<crate::model::PictureId> = [5, 3, 9].into_iter().map(Into::into).collect();
+        let order = |raw: &[i32]| -> Vec<crate::model::PictureId> {
+            raw.iter().copied().map(Into::into).collect()
+        };
+        use PictureArrangement::*;
+        assert_eq!(Main.rearrange(&ids, 9.into()), Some(order(&[9, 5, 3])));
+        assert_eq!(Earlier.rearrange(&ids, 3.into()), Some(order(&[3, 5, 9])));
+        assert_eq!(Later.rearrange(&ids, 3.into()), Some(order(&[5, 9, 3])));
+        assert_eq!(Delete.rearrange(&ids, 5.into()), Some(order(&[3, 9])));
+        // The first is the main one already and goes no earlier; the last goes no later.
+        assert_eq!(Main.rearrange(&ids, 5.into()), Some(ids.clone()));
+        assert_eq!(Earlier.rearrange(&ids, 5.into()), Some(ids.clone()));
+        assert_eq!(Later.rearrange(&ids, 9.into()), Some(ids.clone()));
+        assert!(!Later.applies(2, 3) && Later.applies(1, 3) && !Main.applies(0, 3));
+        assert_eq!(Delete.rearrange(&ids, 7.into()), None, "not this owner's");
+        for action in PictureArrangement::ALL {
+            assert_eq!(PictureArrangement::parse(action.as_str()), Some(action));
+        }
     }
 }

@@ -1,16 +1,20 @@
-//! `/admin/hotels/:id/pictures`: an admin sees the pictures of a hotel and its room types,
-//! how far their processing got, and uploads new ones (with progress when scripts run; a plain
-//! form post otherwise).
+//! `/admin/hotels/:id/pictures`: the hotel's staff see the pictures of the hotel and its room
+//! types in order, how far their processing got, upload more (with progress when scripts run;
+//! a plain form post otherwise), make one the main picture, move one, or delete one.
 use leptos::prelude::*;
 
 use crate::components::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::pictures::get_hotel_pictures;
-use crate::components::{Picture, RequireUser, error_text, set_status};
+use super::auth_form::{FormErrors, latest_error};
+use crate::api::pictures::{ArrangePicture, get_hotel_pictures};
+use crate::components::{FormError, Picture, RequireUser, error_text, set_status};
 use crate::error::{AppError, Cause};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{HotelPictures, PictureOwner, PictureState, PictureStatus, UploadRefusal, User};
+use crate::model::picture::{MAX_PICTURES, PictureArrangement};
+use crate::model::{
+    HotelId, HotelPictures, PictureOwner, PictureState, PictureStatus, UploadRefusal, User,
+};
 
 /// What the last upload on this page did (from the URL after a plain form post, or from the
 /// script's request).
@@ -26,7 +30,13 @@ pub fn AdminPicturesPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let hotel_id = move || params.read().get("id").unwrap_or_default();
-    let pictures = Resource::new(hotel_id, get_hotel_pictures);
+    let arrange = ServerAction::<ArrangePicture>::new();
+    let pictures = Resource::new(
+        move || (hotel_id(), arrange.version().get()),
+        |(hotel_id, _)| get_hotel_pictures(hotel_id),
+    );
+    let arrange_error = latest_error(arrange.value(), FormErrors::of_page().of("pictures"));
+    let arranged = query.with_untracked(|query| query.get("arranged").is_some());
     // After a plain form post the outcome is in the URL; the script sets it directly.
     let outcome = RwSignal::new(query.with_untracked(|query| {
         if let Some(code) = query.get("error") {
@@ -38,17 +48,20 @@ pub fn AdminPicturesPage() -> impl IntoView {
     poll_while_processing(pictures);
     view! {
         <PageTitle text=move || t_string!(i18n, pictures_title).to_string()/>
-        <RequireUser admin=true children=move |_admin: User| {
+        <RequireUser children=move |_user: User| {
             view! {
-                <section class="admin-pictures">
+                <section class="back-office admin-pictures">
+                    <p><a href="/admin">{t!(i18n, back_office_title)}</a></p>
                     <h1>{t!(i18n, pictures_title)}</h1>
                     <OutcomeMessage outcome/>
+                    {arranged.then(|| view! { <p class="notice" role="status">{t!(i18n, users_saved)}</p> })}
+                    <FormError error=arrange_error/>
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                         {move || {
                             pictures
                                 .get()
                                 .map(|result| match result {
-                                    Ok(page) => owners(page, pictures, outcome).into_any(),
+                                    Ok(page) => owners(page, pictures, outcome, arrange).into_any(),
                                     Err(error) => {
                                         set_status(&error);
                                         view! { <p class="form-error">{error_text(&error)}</p> }
@@ -92,11 +105,13 @@ fn owners(
     page: HotelPictures,
     pictures: Resource<Result<HotelPictures, AppError>>,
     outcome: RwSignal<Option<Outcome>>,
+    arrange: ServerAction<ArrangePicture>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let hotel_owner = PictureOwner::Hotel(page.hotel.id);
+    let hotel_id = page.hotel.id;
+    let hotel_owner = PictureOwner::Hotel(hotel_id);
     let max_mb = page.max_upload_bytes.div_ceil(1024 * 1024);
-    let hotel_href = format!("/hotels/{}", page.hotel.id);
+    let hotel_href = format!("/hotels/{hotel_id}");
     let rooms: Vec<_> = page
         .rooms
         .iter()
@@ -106,10 +121,12 @@ fn owners(
                 <OwnerPictures
                     title=room.name.clone()
                     owner
-                    picture=page.picture_of(owner).cloned()
+                    hotel_id
+                    list=page.pictures_of(owner)
                     max_mb
                     pictures
                     outcome
+                    arrange
                 />
             }
         })
@@ -120,48 +137,131 @@ fn owners(
             " · "
             {page.hotel.location.clone()}
         </p>
+        <p class="muted">{t!(i18n, pictures_order_hint, n = MAX_PICTURES)}</p>
         <OwnerPictures
             title=t_string!(i18n, pictures_hotel).to_string()
             owner=hotel_owner
-            picture=page.picture_of(hotel_owner).cloned()
+            hotel_id
+            list=page.pictures_of(hotel_owner)
             max_mb
             pictures
             outcome
+            arrange
         />
         <h2>{t!(i18n, pictures_rooms)}</h2>
         {rooms}
     }
 }
 
+/// A hotel's or room type's pictures in order, each with its state and the forms to move or
+/// delete it, and the upload form while there is room for more.
 #[component]
 fn OwnerPictures(
     title: String,
     owner: PictureOwner,
-    picture: Option<PictureStatus>,
+    hotel_id: HotelId,
+    list: Vec<PictureStatus>,
     max_mb: u64,
     pictures: Resource<Result<HotelPictures, AppError>>,
     outcome: RwSignal<Option<Outcome>>,
+    arrange: ServerAction<ArrangePicture>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let state = picture.as_ref().map(|picture| picture.state);
-    let state_text = move || match state {
-        None => t_string!(i18n, picture_none),
-        Some(PictureState::Processing) => t_string!(i18n, picture_state_processing),
-        Some(PictureState::Ready) => t_string!(i18n, picture_state_ready),
-        Some(PictureState::Failed) => t_string!(i18n, picture_state_failed),
+    let full = list.len() >= MAX_PICTURES;
+    let count = list.len();
+    let main = list
+        .iter()
+        .find(|picture| picture.state == PictureState::Ready)
+        .map(|picture| picture.id);
+    let items = if list.is_empty() {
+        view! {
+            <p class="picture-state" data-testid="picture-state">{t!(i18n, picture_none)}</p>
+        }
+        .into_any()
+    } else {
+        let items = list
+            .into_iter()
+            .enumerate()
+            .map(|(index, picture)| {
+                let main = main == Some(picture.id);
+                let alt = format!("{title} · {}", index + 1);
+                view! { <OwnedPicture picture index count main alt hotel_id arrange/> }
+            })
+            .collect_view();
+        view! { <ol class="picture-list">{items}</ol> }.into_any()
     };
-    let preview = picture.as_ref().and_then(PictureStatus::picture);
-    let failure = picture.and_then(|picture| picture.error);
     view! {
         <article class="picture-owner" data-testid="picture-owner">
             <h3>{title.clone()}</h3>
-            <Picture src=preview alt=title width=400 height=200/>
-            <p class="picture-state" data-testid="picture-state" data-state=state.map(PictureState::as_str)>
-                {state_text}
-            </p>
-            {failure.map(|error| view! { <p class="form-error">{error}</p> })}
-            <UploadForm owner max_mb pictures outcome/>
+            {items}
+            {if full {
+                view! { <p class="muted">{t!(i18n, upload_error_too_many)}</p> }.into_any()
+            } else {
+                view! { <UploadForm owner max_mb pictures outcome/> }.into_any()
+            }}
         </article>
+    }
+}
+
+/// One picture: its preview, state, and a form per arrangement that applies to it.
+#[component]
+fn OwnedPicture(
+    picture: PictureStatus,
+    index: usize,
+    count: usize,
+    main: bool,
+    alt: String,
+    hotel_id: HotelId,
+    arrange: ServerAction<ArrangePicture>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = picture.state;
+    let state_text = match state {
+        PictureState::Processing => t_string!(i18n, picture_state_processing),
+        PictureState::Ready => t_string!(i18n, picture_state_ready),
+        PictureState::Failed => t_string!(i18n, picture_state_failed),
+    };
+    let preview = picture.picture();
+    let (id, hotel) = (picture.id.to_string(), hotel_id.to_string());
+    let forms = PictureArrangement::ALL
+        .into_iter()
+        .filter(|action| action.applies(index, count))
+        .map(|action| {
+            let (label, class) = match action {
+                PictureArrangement::Main => (t_string!(i18n, pictures_make_main), "button"),
+                PictureArrangement::Earlier => (t_string!(i18n, pictures_earlier), "button"),
+                PictureArrangement::Later => (t_string!(i18n, pictures_later), "button"),
+                PictureArrangement::Delete => {
+                    (t_string!(i18n, pictures_delete), "button button-danger")
+                }
+            };
+            let aria = format!("{label}: {alt}");
+            let (id, hotel) = (id.clone(), hotel.clone());
+            view! {
+                <ActionForm action=arrange attr:class="inline-form">
+                    <input type="hidden" name="hotel_id" value=hotel/>
+                    <input type="hidden" name="picture_id" value=id/>
+                    <input type="hidden" name="action" value=action.as_str()/>
+                    <button type="submit" class=class aria-label=aria
+                        data-testid=format!("picture-{}", action.as_str())>
+                        {label}
+                    </button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="owned-picture" data-testid="picture" data-id=picture.id.to_string()>
+            <Picture src=preview alt=alt.clone() width=400 height=200/>
+            <p class="picture-state" data-testid="picture-state" data-state=state.as_str()>
+                {state_text}
+                {main.then(|| view! {
+                    " · " <strong data-testid="main-picture">{t!(i18n, pictures_main)}</strong>
+                })}
+            </p>
+            {picture.error.map(|error| view! { <p class="form-error">{error}</p> })}
+            <div class="row-actions">{forms}</div>
+        </li>
     }
 }
 
@@ -259,6 +359,7 @@ fn upload_error_text(code: &str) -> String {
         Some(UploadRefusal::NotAPicture) => t_string!(i18n, upload_error_not_a_picture),
         Some(UploadRefusal::TooManyPixels) => t_string!(i18n, upload_error_too_many_pixels),
         Some(UploadRefusal::Damaged) => t_string!(i18n, upload_error_damaged),
+        Some(UploadRefusal::TooMany) => t_string!(i18n, upload_error_too_many),
         None => {
             let error = match code {
                 "unauthorized" => AppError::Unauthorized,

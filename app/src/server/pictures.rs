@@ -1,5 +1,6 @@
-//! Pictures of hotels and room types: an upload is validated and stored with its row in one
-//! step, the worker makes the sizes, and files no row names any more are removed.
+//! Pictures of hotels and room types (several each, in the staff's order; the first ready one
+//! is the main one): an upload is validated and stored with its row in one step, the worker
+//! makes the sizes, and files no row names any more are removed.
 //!
 //! Files of one digest are only ever created or removed under that digest's advisory lock,
 //! taken in the same transaction that writes or checks the rows naming it, so a removal never
@@ -12,16 +13,20 @@ pub mod store;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sqlx::PgPool;
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
 
 pub use self::repo::SettledPicture;
 use self::repo::{NewPicture, PictureJob, PictureRepo};
+use super::audit::{self, Change, Object};
 use super::cache::Cache;
 use super::catalog;
 use super::config::Config;
 use super::queue::{self, JobTable};
+use super::staff::Staff;
 use super::state::AppState;
 use crate::error::AppError;
+use crate::model::picture::{MAX_PICTURES, PictureArrangement};
 use crate::model::{HotelId, HotelPictures, PictureId, PictureOwner, PictureStatus, UploadRefusal};
 
 use imaging::Inspected;
@@ -100,10 +105,11 @@ impl Pictures {
     }
 
     /// Checks the received file at `upload` (removed in every case) and, if it is a picture
-    /// within the limits, makes it `owner`'s picture, replacing the previous one.
+    /// within the limits, adds it after `owner`'s others, for `staff` of its hotel.
     #[tracing::instrument(skip_all, fields(owner = ?owner))]
     pub async fn accept(
         &self,
+        staff: &Staff,
         owner: PictureOwner,
         upload: PathBuf,
         digest: String,
@@ -111,7 +117,7 @@ impl Pictures {
         let inspected = self.inspect(&upload).await;
         let stored = match inspected {
             Ok(inspected) => {
-                self.store_original(owner, &upload, &digest, inspected)
+                self.store_original(staff, owner, &upload, &digest, inspected)
                     .await
             }
             Err(refusal) => Err(refusal.into()),
@@ -131,6 +137,7 @@ impl Pictures {
 
     async fn store_original(
         &self,
+        staff: &Staff,
         owner: PictureOwner,
         upload: &Path,
         digest: &str,
@@ -146,21 +153,16 @@ impl Pictures {
         let mut tx = self.db.begin().await.map_err(AppError::from)?;
         PictureRepo::lock_digest(&mut tx, digest).await?;
         tokio::fs::rename(upload, self.store.original_path(digest, inspected.format)).await?;
-        let (status, replaced) = match PictureRepo::replace(&mut tx, &picture).await {
-            Ok(stored) => stored,
+        let status = match add(&mut tx, staff, &picture).await {
+            Ok(status) => status,
             Err(error) => {
                 drop(tx);
                 self.remove_if_unreferenced(digest).await;
-                return Err(error.into());
+                return Err(error);
             }
         };
         tx.commit().await.map_err(AppError::from)?;
         tracing::info!(%owner, picture = %status.id, digest, "picture uploaded");
-        // Pages must stop showing the replaced picture, whose files go now.
-        catalog::changes_committed(&self.db, &self.cache).await;
-        if let Some(replaced) = replaced {
-            self.remove_if_unreferenced(&replaced).await;
-        }
         Ok(status)
     }
 
@@ -248,31 +250,110 @@ impl Pictures {
         Ok(removed)
     }
 
-    /// Removes the files of `digest` if no picture names it; whether it did. Failures are
-    /// logged: the next sweep tries again.
     async fn remove_if_unreferenced(&self, digest: &str) -> bool {
-        let removed = async {
-            let mut tx = self.db.begin().await?;
-            PictureRepo::lock_digest(&mut tx, digest).await?;
-            if PictureRepo::is_referenced(&mut tx, digest).await? {
-                return Ok(false);
-            }
-            let (store, digest) = (self.store.clone(), digest.to_owned());
-            let files = tokio::task::spawn_blocking(move || store.remove_digest(&digest))
-                .await
-                .map_err(|error| AppError::internal("the file removal task", error))?
-                .map_err(|error| AppError::internal("removing picture files", error))?;
-            tx.commit().await?;
-            Ok::<_, AppError>(files > 0)
+        remove_unreferenced(&self.db, &self.store, digest).await
+    }
+}
+
+/// Adds `picture` after its owner's others within `tx`, for `staff` of its hotel, audited.
+/// The owner's row is locked first, so uploads at once count each other against the limit.
+async fn add(
+    tx: &mut PgConnection,
+    staff: &Staff,
+    picture: &NewPicture,
+) -> Result<PictureStatus, UploadError> {
+    let hotel = PictureRepo::lock_owner(tx, picture.owner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require_hotel(hotel)?;
+    let order = PictureRepo::order_of(tx, picture.owner).await?;
+    if order.len() >= MAX_PICTURES {
+        return Err(UploadRefusal::TooMany.into());
+    }
+    let position = i32::try_from(order.len()).unwrap_or(i32::MAX);
+    let status = PictureRepo::insert(tx, picture, position).await?;
+    let after = json!({ "owner": picture.owner.to_string(), "position": position, "digest": picture.digest });
+    let change =
+        Change::new("picture.upload", Object::Picture(status.id), Some(hotel)).after(&after);
+    audit::record(tx, &staff.user, change).await?;
+    Ok(status)
+}
+
+/// Removes the files of `digest` if no picture names it; whether it did. Failures are logged:
+/// the next sweep tries again.
+async fn remove_unreferenced(db: &PgPool, store: &MediaStore, digest: &str) -> bool {
+    let removed = async {
+        let mut tx = db.begin().await?;
+        PictureRepo::lock_digest(&mut tx, digest).await?;
+        if PictureRepo::is_referenced(&mut tx, digest).await? {
+            return Ok(false);
         }
-        .await;
-        match removed {
-            Ok(removed) => removed,
-            Err(error) => {
-                tracing::warn!(error = %error.chain(), digest, "picture files not removed yet");
-                false
-            }
+        let (store, digest) = (store.clone(), digest.to_owned());
+        let files = tokio::task::spawn_blocking(move || store.remove_digest(&digest))
+            .await
+            .map_err(|error| AppError::internal("the file removal task", error))?
+            .map_err(|error| AppError::internal("removing picture files", error))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(files > 0)
+    }
+    .await;
+    match removed {
+        Ok(removed) => removed,
+        Err(error) => {
+            tracing::warn!(error = %error.chain(), digest, "picture files not removed yet");
+            false
         }
+    }
+}
+
+/// Does `action` to picture `id`, for `staff` of its hotel: one transaction with its audit
+/// entry (nothing at all when it changes nothing, such as making the main picture the main
+/// one). A deleted picture's files go at once unless another picture names them. Returns
+/// the picture's hotel.
+#[tracing::instrument(skip_all, fields(picture = %id, action = action.as_str()))]
+pub async fn arrange(
+    state: &AppState,
+    staff: &Staff,
+    id: PictureId,
+    action: PictureArrangement,
+) -> Result<HotelId, AppError> {
+    let mut tx = state.db.begin().await?;
+    let (owner, digest) = PictureRepo::owner_of(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hotel = PictureRepo::lock_owner(&mut tx, owner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require_hotel(hotel)?;
+    let order = PictureRepo::order_of(&mut tx, owner).await?;
+    // Deleted by someone else between the two reads: not found.
+    let arranged = action.rearrange(&order, id).ok_or(AppError::NotFound)?;
+    if arranged == order {
+        return Ok(hotel);
+    }
+    if action == PictureArrangement::Delete {
+        PictureRepo::delete(&mut tx, id).await?;
+    }
+    PictureRepo::set_order(&mut tx, &arranged).await?;
+    let position = |order: &[PictureId]| order.iter().position(|other| *other == id);
+    let change = Change::new(arrangement_action(action), Object::Picture(id), Some(hotel))
+        .before(&json!({ "owner": owner.to_string(), "position": position(&order) }))
+        .after(&json!({ "owner": owner.to_string(), "position": position(&arranged) }));
+    audit::record(&mut tx, &staff.user, change).await?;
+    tx.commit().await?;
+    catalog::changes_committed(&state.db, &state.cache).await;
+    if action == PictureArrangement::Delete {
+        remove_unreferenced(&state.db, &MediaStore::at(&state.config.media_dir), &digest).await;
+    }
+    Ok(hotel)
+}
+
+fn arrangement_action(action: PictureArrangement) -> &'static str {
+    match action {
+        PictureArrangement::Main => "picture.main",
+        PictureArrangement::Earlier => "picture.earlier",
+        PictureArrangement::Later => "picture.later",
+        PictureArrangement::Delete => "picture.delete",
     }
 }
 
@@ -294,18 +375,21 @@ pub async fn discard_failed(
     PictureRepo::discard_failed(tx, id).await
 }
 
-/// Whether `owner` (a hotel or a room type) exists, before an upload is read.
+/// The hotel of `owner` (a hotel or a room type), if it exists: checked before an upload is
+/// read.
 #[tracing::instrument(skip_all, fields(owner = ?owner))]
-pub async fn owner_exists(db: &PgPool, owner: PictureOwner) -> Result<bool, AppError> {
-    PictureRepo::new(db).owner_exists(owner).await
+pub async fn owner_hotel(db: &PgPool, owner: PictureOwner) -> Result<Option<HotelId>, AppError> {
+    PictureRepo::new(db).owner_hotel(owner).await
 }
 
-/// The hotel, its room types and their pictures, for the admin's pictures page.
+/// The hotel, its room types and their pictures, for the pictures page of its staff.
 #[tracing::instrument(skip_all, fields(hotel = %hotel_id))]
 pub async fn hotel_pictures(
     state: &AppState,
+    staff: &Staff,
     hotel_id: HotelId,
 ) -> Result<HotelPictures, AppError> {
+    staff.require_hotel(hotel_id)?;
     let hotel = catalog::hotel(state, hotel_id).await?;
     let rooms = catalog::room_types(state, hotel_id).await?;
     let owners: Vec<PictureOwner> = std::iter::once(PictureOwner::Hotel(hotel_id))

@@ -139,7 +139,26 @@ async fn every_server_function_checks_who_calls_it() {
     .unwrap();
     let booking = booking.to_string();
     let target = app.signed_up_id("target@example.com").await.to_string();
+    let picture: i32 = sqlx::query_scalar(
+        "INSERT INTO pictures (hotel_id, digest, format, width, height, state)
+         VALUES ($1, repeat('c', 32), 'jpeg', 10, 10, 'ready') RETURNING id",
+    )
+    .bind(HOTEL.parse::<i32>().unwrap())
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    let picture = picture.to_string();
     let cases: Vec<Case> = vec![
+        ("hotel_pictures", vec![("hotel_id", HOTEL)], true),
+        (
+            "arrange_picture",
+            vec![
+                ("hotel_id", HOTEL),
+                ("picture_id", &picture),
+                ("action", "main"),
+            ],
+            true,
+        ),
         ("front_desk", vec![], true),
         ("desk_bookings", vec![], true),
         ("hotel_figures", vec![("hotel_id", HOTEL)], true),

@@ -1,5 +1,5 @@
-//! Pictures: uploads refused or accepted, the sizes the worker makes, serving, replacing and
-//! removing. Pictures are made here with the `image` crate; refusals use hand-made bad files.
+//! Pictures: uploads refused or accepted, the sizes the worker makes, serving, ordering and
+//! deleting. Pictures are made here with the `image` crate; refusals use hand-made bad files.
 use std::io::Cursor;
 use std::path::Path;
 
@@ -360,8 +360,35 @@ async fn pages_show_ready_pictures_in_every_size_served_for_good() {
     assert_eq!(app.get("/media/originals/x").await.status().as_u16(), 404);
 }
 
+/// Does `action` to picture `id` of hotel `hotel` as `token`; the status.
+async fn arrange(app: &TestApp, token: &str, hotel: &str, id: i64, action: &str) -> u16 {
+    app.server_fn_as(
+        token,
+        "arrange_picture",
+        &[
+            ("hotel_id", hotel),
+            ("picture_id", &id.to_string()),
+            ("action", action),
+        ],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+/// The pictures of hotel `hotel` in order: (id, digest).
+async fn hotel_order(app: &TestApp, hotel: i32) -> Vec<(i64, String)> {
+    sqlx::query_as(
+        "SELECT id::bigint, digest FROM pictures WHERE hotel_id = $1 ORDER BY position, id",
+    )
+    .bind(hotel)
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
-async fn replaced_and_deleted_pictures_leave_no_files() {
+async fn deleted_pictures_leave_no_files_unless_another_names_them() {
     let app = spawn_app().await;
     let token = app.admin_token("boss@example.com").await;
     let (_, first) = upload(
@@ -372,6 +399,7 @@ async fn replaced_and_deleted_pictures_leave_no_files() {
     )
     .await;
     app.pictures.process_due().await.unwrap();
+    let first_id = first["id"].as_i64().unwrap();
     let first = first["digest"].as_str().unwrap().to_owned();
     // The same content for a room: the files are shared, and must survive the hotel's change.
     let (_, shared) = upload(
@@ -382,7 +410,6 @@ async fn replaced_and_deleted_pictures_leave_no_files() {
     )
     .await;
     assert_eq!(shared["digest"], first.as_str());
-
     let (_, second) = upload(
         &app,
         Some(&token),
@@ -393,27 +420,198 @@ async fn replaced_and_deleted_pictures_leave_no_files() {
     let second = second["digest"].as_str().unwrap().to_owned();
     app.pictures.process_due().await.unwrap();
     let has = |digest: &str| media_files(&app).iter().any(|file| file.contains(digest));
-    assert!(has(&first), "still the room's picture");
-    assert!(has(&second));
+    assert_eq!(
+        hotel_order(&app, 1).await.len(),
+        2,
+        "a second picture is added"
+    );
 
-    let (_, third) = upload(
-        &app,
-        Some(&token),
-        "/admin/pictures/rooms/1",
-        picture(800, 400, ImageFormat::WebP),
-    )
-    .await;
+    assert_eq!(arrange(&app, &token, "1", first_id, "delete").await, 200);
+    assert!(has(&first), "still the room's picture");
+    assert_eq!(
+        arrange(&app, &token, "1", first_id, "delete").await,
+        404,
+        "deleted already"
+    );
+    let room_picture = shared["id"].as_i64().unwrap();
+    assert_eq!(
+        arrange(&app, &token, "2", room_picture, "delete").await,
+        200
+    );
     assert!(!has(&first), "nothing names the first picture any more");
-    let third = third["digest"].as_str().unwrap().to_owned();
 
     // Deleting a hotel deletes its rows (cascade); the sweep removes the files.
     sqlx::query("DELETE FROM hotels WHERE id = 1")
         .execute(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(app.pictures.sweep().await.unwrap(), 2);
-    assert!(!has(&second) && !has(&third));
+    assert_eq!(app.pictures.sweep().await.unwrap(), 1);
+    assert!(!has(&second));
     assert_eq!(media_files(&app), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn staff_order_a_hotels_pictures_and_the_first_ready_one_is_shown() {
+    let app = spawn_app().await;
+    let token = app.admin_token("boss@example.com").await;
+    let mut digests = Vec::new();
+    for width in [600, 602, 604] {
+        let (status, body) = upload(
+            &app,
+            Some(&token),
+            "/admin/pictures/hotels/2",
+            picture(width, 300, ImageFormat::Jpeg),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        digests.push(body["digest"].as_str().unwrap().to_owned());
+    }
+    app.pictures.process_due().await.unwrap();
+    let order = hotel_order(&app, 2).await;
+    let ids: Vec<i64> = order.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        order.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>(),
+        digests,
+        "in upload order"
+    );
+    let shown = |digest: String| {
+        let app = &app;
+        async move {
+            let search = app
+                .get("/search?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9")
+                .await
+                .text()
+                .await
+                .unwrap();
+            search.contains(&format!("/media/pictures/{digest}-400x200.webp"))
+        }
+    };
+    assert!(shown(digests[0].clone()).await, "the first is the main one");
+
+    assert_eq!(arrange(&app, &token, "2", ids[2], "main").await, 200);
+    assert_eq!(hotel_order(&app, 2).await[0].0, ids[2]);
+    assert!(
+        shown(digests[2].clone()).await,
+        "search shows the new main picture at once"
+    );
+    assert!(!shown(digests[0].clone()).await);
+    assert_eq!(arrange(&app, &token, "2", ids[0], "later").await, 200);
+    assert_eq!(
+        arrange(&app, &token, "2", ids[0], "later").await,
+        200,
+        "last already: nothing changes"
+    );
+    assert_eq!(arrange(&app, &token, "2", ids[1], "earlier").await, 200);
+    let now: Vec<i64> = hotel_order(&app, 2)
+        .await
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(now, [ids[1], ids[2], ids[0]]);
+    assert_eq!(arrange(&app, &token, "2", ids[1], "sideways").await, 422);
+
+    // A picture not ready yet is not the main one, even first.
+    let (_, fourth) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/2",
+        picture(606, 300, ImageFormat::Png),
+    )
+    .await;
+    let fourth_id = fourth["id"].as_i64().unwrap();
+    assert_eq!(arrange(&app, &token, "2", fourth_id, "main").await, 200);
+    assert!(shown(digests[1].clone()).await, "the first ready one");
+
+    let entries: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT action, after FROM audit_log WHERE object_kind = 'picture' ORDER BY id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "picture.upload",
+            "picture.upload",
+            "picture.upload",
+            "picture.main",
+            "picture.later",
+            "picture.earlier",
+            "picture.upload",
+            "picture.main"
+        ]
+    );
+    assert_eq!(entries[3].1["position"], 0);
+}
+
+#[tokio::test]
+async fn a_hotel_keeps_at_most_twenty_pictures_and_only_its_staff_change_them() {
+    let app = spawn_app().await;
+    let token = app.admin_token("boss@example.com").await;
+    sqlx::query(
+        "INSERT INTO pictures (hotel_id, digest, format, width, height, state, position)
+         SELECT 3, md5(n::text), 'jpeg', 10, 10, 'ready', n FROM generate_series(0, 19) n",
+    )
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let (status, body) = upload(
+        &app,
+        Some(&token),
+        "/admin/pictures/hotels/3",
+        picture(300, 200, ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["code"], "too_many");
+    assert!(
+        !media_files(&app)
+            .iter()
+            .any(|file| file.starts_with("originals")),
+        "nothing of it is kept"
+    );
+
+    let staff = app.signed_up("staff@example.com").await;
+    let other = app.signed_up("other@example.com").await;
+    for (hotel, email) in [("3", "staff@example.com"), ("2", "other@example.com")] {
+        let granted = app
+            .server_fn_as(
+                &token,
+                "grant_staff",
+                &[("hotel_id", hotel), ("email", email)],
+            )
+            .await;
+        assert!(granted.status().as_u16() < 400);
+    }
+    let first = hotel_order(&app, 3).await[0].0;
+    assert_eq!(arrange(&app, &other, "3", first, "delete").await, 403);
+    let (status, _) = upload(
+        &app,
+        Some(&other),
+        "/admin/pictures/hotels/3",
+        picture(300, 200, ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(status, 403, "staff of another hotel");
+    assert_eq!(arrange(&app, &staff, "3", first, "delete").await, 200);
+    let (status, body) = upload(
+        &app,
+        Some(&staff),
+        "/admin/pictures/hotels/3",
+        picture(300, 200, ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(status, 201, "the hotel's staff, with room again: {body}");
+    let order = hotel_order(&app, 3).await;
+    assert_eq!(order.len(), 20);
+    assert_eq!(order[19].0, body["id"].as_i64().unwrap(), "added last");
+    let positions: Vec<i32> =
+        sqlx::query_scalar("SELECT position FROM pictures WHERE hotel_id = 3 ORDER BY position")
+            .fetch_all(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(positions, (0..20).collect::<Vec<i32>>(), "renumbered");
 }
 
 #[tokio::test]

@@ -145,7 +145,10 @@ const LISTED_FROM: &str = "h.id AS hotel_id, h.name AS hotel_name,
     FROM bookings b
     JOIN rooms r ON r.id = b.room_id
     JOIN hotels h ON h.id = r.hotel_id
-    LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'";
+    LEFT JOIN LATERAL (
+        SELECT digest FROM pictures
+        WHERE room_id = r.id AND state = 'ready' ORDER BY position, id LIMIT 1
+    ) rp ON true";
 
 pub(in crate::server) const BOOKING_COLUMNS: &str =
     "b.id, b.reference, b.room_id, b.user_id, b.date_from, b.date_to,

@@ -92,8 +92,11 @@ impl From<CandidateRow> for CandidateHotel {
 
 const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quantity, h.image_id,
      hp.digest AS picture_digest";
-/// The hotel's picture, if its sizes are ready (`hp`).
-const HOTEL_PICTURE: &str = "LEFT JOIN pictures hp ON hp.hotel_id = h.id AND hp.state = 'ready'";
+/// The hotel's main picture: the first in the staff's order whose sizes are ready (`hp`).
+const HOTEL_PICTURE: &str = "LEFT JOIN LATERAL (
+         SELECT digest FROM pictures
+         WHERE hotel_id = h.id AND state = 'ready' ORDER BY position, id LIMIT 1
+     ) hp ON true";
 
 /// Hotels matching `$1` (a location pattern, or NULL for all) that have room types, by name,
 /// each with its room types cheapest first; archived ones are not offered.

@@ -111,7 +111,10 @@ impl<'a> RoomRepo<'a> {
                       r.max_adults, r.max_children,
                       r.image_id, rp.digest AS "picture_digest?"
                FROM rooms r
-               LEFT JOIN pictures rp ON rp.room_id = r.id AND rp.state = 'ready'
+               LEFT JOIN LATERAL (
+                   SELECT digest FROM pictures
+                   WHERE room_id = r.id AND state = 'ready' ORDER BY position, id LIMIT 1
+               ) rp ON true
                WHERE r.hotel_id = $1 AND r.archived_at IS NULL
                ORDER BY r.price, r.id"#,
             hotel_id.get(),

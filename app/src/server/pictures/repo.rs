@@ -1,5 +1,5 @@
-//! Uploaded pictures: one current picture per hotel and per room type, with its processing
-//! state. Files are kept elsewhere (see the server's `pictures` module), named by digest.
+//! Uploaded pictures: a hotel's and each room type's, in the staff's order, with their
+//! processing state. Files are kept elsewhere (see the server's `pictures` module), named by digest.
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::model::{HotelId, PictureId, PictureOwner, PictureState, PictureStatus, RoomId};
 
 /// A `pictures` row.
-#[derive(sqlx::FromRow)]
 struct PictureRow {
     id: PictureId,
     hotel_id: Option<HotelId>,
@@ -53,9 +52,6 @@ impl TryFrom<PictureRow> for PictureStatus {
         })
     }
 }
-
-const PICTURE_COLUMNS: &str =
-    "id, hotel_id, room_id, state, error, digest, width, height, uploaded_at";
 
 /// What an upload stores about the original.
 #[derive(Debug, Clone)]
@@ -101,91 +97,147 @@ impl<'a> PictureRepo<'a> {
         PictureRepo { pool }
     }
 
-    /// Whether the hotel or room type exists.
-    pub async fn owner_exists(&self, owner: PictureOwner) -> Result<bool, AppError> {
-        let exists = match owner {
+    /// The hotel of the hotel or room type, if it exists.
+    pub async fn owner_hotel(&self, owner: PictureOwner) -> Result<Option<HotelId>, AppError> {
+        Ok(match owner {
             PictureOwner::Hotel(id) => {
                 sqlx::query_scalar!(
-                    r#"SELECT EXISTS (SELECT 1 FROM hotels WHERE id = $1) AS "exists!""#,
+                    r#"SELECT id AS "id: HotelId" FROM hotels WHERE id = $1"#,
                     id.get()
                 )
-                .fetch_one(self.pool)
+                .fetch_optional(self.pool)
                 .await?
             }
             PictureOwner::Room(id) => {
                 sqlx::query_scalar!(
-                    r#"SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1) AS "exists!""#,
+                    r#"SELECT hotel_id AS "hotel_id: HotelId" FROM rooms WHERE id = $1"#,
                     id.get()
                 )
-                .fetch_one(self.pool)
+                .fetch_optional(self.pool)
                 .await?
             }
-        };
-        Ok(exists)
+        })
     }
 
-    /// Makes `picture` its owner's picture (replacing any earlier one), to be processed.
-    /// Returns the new status and the digest it replaced, if another. `NotFound` if the owner
-    /// is gone. Runs in `tx`, so the caller can put the file in place before committing.
-    pub async fn replace(
-        tx: &mut Transaction<'_, Postgres>,
-        picture: &NewPicture,
-    ) -> Result<(PictureStatus, Option<String>), AppError> {
-        let (hotel_id, room_id) = owner_ids(picture.owner);
-        let conflict = if hotel_id.is_some() {
-            "(hotel_id) WHERE hotel_id IS NOT NULL"
-        } else {
-            "(room_id) WHERE room_id IS NOT NULL"
-        };
-        // The old digest is read in the same statement, from the row as it was. Built at run
-        // time on purpose: the conflict target follows the owner's kind.
-        let sql = format!(
-            "WITH old AS (
-                 SELECT digest FROM pictures
-                 WHERE hotel_id IS NOT DISTINCT FROM $1 AND room_id IS NOT DISTINCT FROM $2
-             )
-             INSERT INTO pictures (hotel_id, room_id, digest, format, width, height)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT {conflict} DO UPDATE SET
-                 digest = EXCLUDED.digest, format = EXCLUDED.format, width = EXCLUDED.width,
-                 height = EXCLUDED.height, state = 'processing', error = NULL, attempts = 0,
-                 locked_until = NULL, uploaded_at = now(), processed_at = NULL
-             RETURNING {PICTURE_COLUMNS}, (SELECT digest FROM old) AS replaced"
-        );
-        #[derive(sqlx::FromRow)]
-        struct Replaced {
-            #[sqlx(flatten)]
-            row: PictureRow,
-            replaced: Option<String>,
-        }
-        let result: Result<Replaced, sqlx::Error> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(hotel_id)
-            .bind(room_id)
-            .bind(&picture.digest)
-            .bind(picture.format)
-            .bind(
-                i32::try_from(picture.width)
-                    .map_err(|error| AppError::internal("a picture width", error))?,
-            )
-            .bind(
-                i32::try_from(picture.height)
-                    .map_err(|error| AppError::internal("a picture height", error))?,
-            )
-            .fetch_one(&mut **tx)
-            .await;
-        let replaced = match result {
-            Ok(replaced) => replaced,
-            // The owner was deleted meanwhile.
-            Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
-                return Err(AppError::NotFound);
+    /// Locks `owner`'s row, so that uploads and rearrangements of its pictures take turns
+    /// across processes, and returns its hotel; `None` if it is gone. (`NO KEY UPDATE`: bookings
+    /// and room types referring to it are not held up.)
+    pub async fn lock_owner(
+        tx: &mut PgConnection,
+        owner: PictureOwner,
+    ) -> Result<Option<HotelId>, AppError> {
+        Ok(match owner {
+            PictureOwner::Hotel(id) => {
+                sqlx::query_scalar!(
+                    r#"SELECT id AS "id: HotelId" FROM hotels WHERE id = $1 FOR NO KEY UPDATE"#,
+                    id.get()
+                )
+                .fetch_optional(tx)
+                .await?
             }
-            Err(error) => return Err(error.into()),
-        };
-        let old = replaced.replaced.filter(|digest| *digest != picture.digest);
-        Ok((replaced.row.try_into()?, old))
+            PictureOwner::Room(id) => {
+                sqlx::query_scalar!(
+                    r#"SELECT hotel_id AS "hotel_id: HotelId" FROM rooms WHERE id = $1
+                       FOR NO KEY UPDATE"#,
+                    id.get()
+                )
+                .fetch_optional(tx)
+                .await?
+            }
+        })
     }
 
-    /// The picture of each of `owners` that has one.
+    /// `owner`'s pictures, in order.
+    pub async fn order_of(
+        tx: &mut PgConnection,
+        owner: PictureOwner,
+    ) -> Result<Vec<PictureId>, AppError> {
+        let (hotel_id, room_id) = owner_ids(owner);
+        Ok(sqlx::query_scalar!(
+            r#"SELECT id AS "id: PictureId" FROM pictures
+               WHERE hotel_id = $1 OR room_id = $2 ORDER BY position, id"#,
+            hotel_id.map(HotelId::get),
+            room_id.map(RoomId::get),
+        )
+        .fetch_all(tx)
+        .await?)
+    }
+
+    /// Adds `picture` at `position` of its owner's, to be processed.
+    pub async fn insert(
+        tx: &mut PgConnection,
+        picture: &NewPicture,
+        position: i32,
+    ) -> Result<PictureStatus, AppError> {
+        let (hotel_id, room_id) = owner_ids(picture.owner);
+        let size = |pixels: u32| {
+            i32::try_from(pixels).map_err(|error| AppError::internal("a picture's size", error))
+        };
+        let row = sqlx::query_as!(
+            PictureRow,
+            r#"INSERT INTO pictures (hotel_id, room_id, digest, format, width, height, position)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)
+               RETURNING id AS "id: PictureId", hotel_id AS "hotel_id: HotelId",
+                         room_id AS "room_id: RoomId", state, error, digest, width, height,
+                         uploaded_at"#,
+            hotel_id.map(HotelId::get),
+            room_id.map(RoomId::get),
+            &picture.digest,
+            picture.format,
+            size(picture.width)?,
+            size(picture.height)?,
+            position,
+        )
+        .fetch_one(tx)
+        .await?;
+        row.try_into()
+    }
+
+    /// Numbers the pictures of `order` 0, 1, 2... (an owner's, all of them).
+    pub async fn set_order(tx: &mut PgConnection, order: &[PictureId]) -> Result<(), AppError> {
+        let ids: Vec<i32> = order.iter().map(|id| id.get()).collect();
+        sqlx::query!(
+            "UPDATE pictures p SET position = o.n - 1
+             FROM unnest($1::int[]) WITH ORDINALITY AS o (id, n)
+             WHERE p.id = o.id AND p.position <> o.n - 1",
+            &ids,
+        )
+        .execute(tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Picture `id`'s owner and digest; `None` if there is no such picture.
+    pub async fn owner_of(
+        tx: &mut PgConnection,
+        id: PictureId,
+    ) -> Result<Option<(PictureOwner, String)>, AppError> {
+        let row = sqlx::query!(
+            r#"SELECT hotel_id AS "hotel_id: HotelId", room_id AS "room_id: RoomId", digest
+               FROM pictures WHERE id = $1"#,
+            id.get(),
+        )
+        .fetch_optional(tx)
+        .await?;
+        Ok(row.and_then(|row| {
+            let owner = match (row.hotel_id, row.room_id) {
+                (Some(hotel), _) => PictureOwner::Hotel(hotel),
+                (None, Some(room)) => PictureOwner::Room(room),
+                (None, None) => return None,
+            };
+            Some((owner, row.digest))
+        }))
+    }
+
+    /// Removes picture `id`'s row (its files go once no row names them).
+    pub async fn delete(tx: &mut PgConnection, id: PictureId) -> Result<(), AppError> {
+        sqlx::query!("DELETE FROM pictures WHERE id = $1", id.get())
+            .execute(tx)
+            .await?;
+        Ok(())
+    }
+
+    /// The pictures of `owners`, each owner's in order.
     pub async fn statuses(&self, owners: &[PictureOwner]) -> Result<Vec<PictureStatus>, AppError> {
         let (hotels, rooms): (Vec<HotelId>, Vec<RoomId>) = owners.iter().fold(
             (Vec::new(), Vec::new()),
@@ -204,7 +256,8 @@ impl<'a> PictureRepo<'a> {
             r#"SELECT id AS "id: PictureId", hotel_id AS "hotel_id: HotelId",
                       room_id AS "room_id: RoomId", state, error, digest, width, height,
                       uploaded_at
-               FROM pictures WHERE hotel_id = ANY($1) OR room_id = ANY($2) ORDER BY id"#,
+               FROM pictures WHERE hotel_id = ANY($1) OR room_id = ANY($2)
+               ORDER BY position, id"#,
             &hotels,
             &rooms,
         )

@@ -48,6 +48,11 @@ pub struct MediaStore {
 
 impl MediaStore {
     /// The store under `root`, its directories created if missing.
+    /// The store at `root`, opened already (at start-up): no file operation.
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        MediaStore { root: root.into() }
+    }
+
     pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
         let store = MediaStore { root: root.into() };
         for dir in [
