@@ -1,0 +1,85 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test, expect, hydrated, dateIn, type Page } from "./fixtures";
+
+// Created by the Playwright harness before the server starts (see playwright.config.ts).
+const ADMIN_EMAIL = "admin@example.com";
+const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now and fails on any serious
+ * or critical violation, naming the rule and the elements.
+ */
+async function noSeriousViolations(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(serious, `axe on ${what}`).toEqual([]);
+}
+
+async function check(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await hydrated(page);
+  await noSeriousViolations(page, path);
+}
+
+const from = dateIn(40);
+const to = dateIn(42);
+
+test("every guest page passes axe, signed out and signed in", async ({ page }) => {
+  for (const path of [
+    "/",
+    `/search?location=${encodeURIComponent("Алтай")}&date_from=${from}&date_to=${to}`,
+    `/hotels/2?date_from=${from}&date_to=${to}`,
+    `/book?room_id=4&date_from=${from}&date_to=${to}`,
+    "/login",
+    "/register",
+    "/no-such-page",
+  ]) {
+    await check(page, path);
+  }
+  // The search form's errors, as a guest sees them.
+  await check(page, `/search?location=&date_from=${to}&date_to=${from}`);
+
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Электронная почта").fill(`axe-${Date.now()}@example.com`);
+  await page.getByLabel("Пароль").fill("correct horse battery");
+  await page.getByRole("button", { name: "Зарегистрироваться" }).last().click();
+  await expect(page).not.toHaveURL(/\/register/);
+  for (const path of ["/bookings", "/account"]) {
+    await check(page, path);
+  }
+});
+
+test("every back-office page passes axe", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Электронная почта").fill(ADMIN_EMAIL);
+  await page.getByLabel("Пароль").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Войти" }).last().click();
+  await expect(page).not.toHaveURL(/\/login/);
+
+  for (const path of [
+    "/admin",
+    "/admin/hotels",
+    "/admin/hotels/1",
+    "/admin/rooms/1",
+    "/admin/hotels/1/calendar",
+    "/admin/hotels/1/figures",
+    "/admin/hotels/1/pictures",
+    "/admin/bookings",
+    "/admin/audit",
+    "/admin/users",
+    "/admin/jobs",
+  ]) {
+    await check(page, path);
+  }
+  // A booking's page: the first of the list.
+  await page.goto("/admin/bookings");
+  await hydrated(page);
+  const booking = page.locator('a[href^="/admin/bookings/"]').first();
+  await expect(booking).toBeVisible();
+  await check(page, (await booking.getAttribute("href")) as string);
+});
