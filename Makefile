@@ -43,10 +43,10 @@ help:
 	@echo "make test-faults - fault scenarios with real processes (several minutes)"
 
 run: setup
-	cargo leptos serve --release --precompress
+	cargo leptos serve --release --precompress --split
 
 dev: setup
-	CARGO_INCREMENTAL=1 cargo leptos watch
+	CARGO_INCREMENTAL=1 cargo leptos watch --split
 
 test: setup browser lint unit e2e fuzz
 
@@ -91,8 +91,9 @@ sqlx-prepare:
 unit:
 	env -u DATABASE_URL cargo test -p app -p server
 
+# --split: the back office's pages are lazy routes, each a wasm chunk of its own (app/src/pages.rs).
 release-build:
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \

@@ -3,17 +3,16 @@ use leptos::prelude::*;
 use crate::components::PageTitle;
 use leptos_meta::{Html, MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
-    AccountPage, AdminAuditPage, AdminBookingPage, AdminBookingsPage, AdminCalendarPage,
-    AdminFiguresPage, AdminHomePage, AdminHotelPage, AdminHotelsPage, AdminJobsPage,
-    AdminPicturesPage, AdminRoomPage, AdminUsersPage, BookPage, HomePage, HotelPage, LoginPage,
-    ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    AccountPage, AdminAudit, AdminBooking, AdminBookings, AdminCalendar, AdminFigures, AdminHome,
+    AdminHotel, AdminHotels, AdminJobs, AdminPictures, AdminRoom, AdminUsers, BookPage, HomePage,
+    HotelPage, LoginPage, ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -80,45 +79,45 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
-                        <Route path=StaticSegment("admin") view=AdminHomePage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("admin") view={Lazy::<AdminHome>::new()} ssr=SsrMode::Async/>
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("hotels"))
-                            view=AdminHotelsPage
+                            view={Lazy::<AdminHotels>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("hotels"), ParamSegment("id"))
-                            view=AdminHotelPage
+                            view={Lazy::<AdminHotel>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("rooms"), ParamSegment("id"))
-                            view=AdminRoomPage
+                            view={Lazy::<AdminRoom>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("bookings"))
-                            view=AdminBookingsPage
+                            view={Lazy::<AdminBookings>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("bookings"), ParamSegment("id"))
-                            view=AdminBookingPage
+                            view={Lazy::<AdminBooking>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("audit"))
-                            view=AdminAuditPage
+                            view={Lazy::<AdminAudit>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("users"))
-                            view=AdminUsersPage
+                            view={Lazy::<AdminUsers>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("jobs"))
-                            view=AdminJobsPage
+                            view={Lazy::<AdminJobs>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -128,7 +127,7 @@ pub fn App() -> impl IntoView {
                                 ParamSegment("id"),
                                 StaticSegment("pictures"),
                             )
-                            view=AdminPicturesPage
+                            view={Lazy::<AdminPictures>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -138,7 +137,7 @@ pub fn App() -> impl IntoView {
                                 ParamSegment("id"),
                                 StaticSegment("calendar"),
                             )
-                            view=AdminCalendarPage
+                            view={Lazy::<AdminCalendar>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -148,7 +147,7 @@ pub fn App() -> impl IntoView {
                                 ParamSegment("id"),
                                 StaticSegment("figures"),
                             )
-                            view=AdminFiguresPage
+                            view={Lazy::<AdminFigures>::new()}
                             ssr=SsrMode::Async
                         />
                     </Routes>
