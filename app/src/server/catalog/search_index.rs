@@ -38,6 +38,9 @@ const MAX_BATCH: usize = 64;
 #[derive(Debug)]
 pub struct Candidates {
     hotels: Vec<CandidateHotel>,
+    /// Where each hotel's room types start in the place's list of room types (one list, so a
+    /// search keeps what it learns of each room type in flat vectors).
+    first_room: Vec<usize>,
     /// Every room type as `(its cheapest possible night, hotel index, room index)`, by that
     /// price, hotel id, room id: the order in which a search by price looks at room types,
     /// pricing a stay exactly only once its turn may have come.
@@ -57,7 +60,19 @@ impl Candidates {
         by_floor.sort_unstable_by_key(|&(floor, h, r)| {
             (floor, hotels[h].hotel.id, hotels[h].rooms[r].id)
         });
-        Candidates { hotels, by_floor }
+        let first_room = hotels
+            .iter()
+            .scan(0, |next, hotel| {
+                let first = *next;
+                *next += hotel.rooms.len();
+                Some(first)
+            })
+            .collect();
+        Candidates {
+            hotels,
+            first_room,
+            by_floor,
+        }
     }
 
     pub(super) fn hotel_ids(&self, batch: &[usize]) -> Vec<HotelId> {
@@ -68,22 +83,35 @@ impl Candidates {
     fn price_key(&self, total: Money, h: usize, r: usize) -> PriceKey {
         (total, self.hotels[h].hotel.id, self.hotels[h].rooms[r].id)
     }
+
+    /// Room `r` of hotel `h` in the place's list of room types.
+    fn room_index(&self, h: usize, r: usize) -> usize {
+        self.first_room[h] + r
+    }
+
+    fn room_count(&self) -> usize {
+        self.first_room.last().map_or(0, |&first| {
+            first + self.hotels.last().map_or(0, |hotel| hotel.rooms.len())
+        })
+    }
 }
 
 /// A room type's place in a search by price: `(stay total, hotel id, room id)`.
 type PriceKey = (Money, HotelId, RoomId);
 
 /// What the room types of a place offer for one search, worked out only as far as the walk
-/// goes: a stay's total is computed per hotel when the walk reaches it, so a page costs the
-/// hotels it looks at, not the whole place.
+/// goes and one room type at a time: whether it can be offered at all when the walk looks at
+/// its hotel, its stay's total only when the walk needs the price, so a page costs the room
+/// types it looks at, not the whole place.
 pub struct Offers<'a> {
     candidates: &'a Candidates,
     stay: StayDates,
     party: Option<Party>,
-    /// Per hotel, once looked at: each room type's total for the stay, or `None` when it does
-    /// not take the party or a restriction refuses the stay (`rates::refusal`, the rule of the
-    /// hotel page and booking).
-    totals: Vec<Option<Vec<Option<Money>>>>,
+    /// Per room type, once looked at: whether it takes the party and no restriction refuses
+    /// the stay (`rates::refusal`, the rule of the hotel page and booking).
+    offered: Vec<Option<bool>>,
+    /// Per room type, once priced: its stay's total (`None`: not priced, or not offered).
+    totals: Vec<Option<Money>>,
     /// The bookable room types found so far as `(total, hotel index, room index)`, cheapest
     /// stay first.
     by_price: Vec<(Money, usize, usize)>,
@@ -95,31 +123,44 @@ pub struct Offers<'a> {
 
 impl<'a> Offers<'a> {
     pub fn new(candidates: &'a Candidates, stay: StayDates, party: Option<Party>) -> Self {
+        let rooms = candidates.room_count();
         Offers {
             candidates,
             stay,
             party,
-            totals: vec![None; candidates.hotels.len()],
+            offered: vec![None; rooms],
+            totals: vec![None; rooms],
             by_price: Vec::new(),
             next_floor: 0,
             pending: BinaryHeap::new(),
         }
     }
 
-    /// Each room type of hotel `h`: its stay's total, or `None` where it cannot be offered.
-    fn hotel(&mut self, h: usize) -> &[Option<Money>] {
+    /// Whether room `r` of hotel `h` can be offered for the search.
+    fn offered(&mut self, h: usize, r: usize) -> bool {
         let (stay, party) = (self.stay, self.party);
-        let rooms = &self.candidates.hotels[h].rooms;
-        self.totals[h].get_or_insert_with(|| {
-            rooms
-                .iter()
-                .map(|room| {
-                    rates::refusal(room.occupancy, &room.rates, stay, party)
-                        .is_none()
-                        .then(|| room.rates.stay_total(stay))
-                })
-                .collect()
+        let room = &self.candidates.hotels[h].rooms[r];
+        *self.offered[self.candidates.room_index(h, r)].get_or_insert_with(|| {
+            rates::refusal(room.occupancy, &room.rates, stay, party).is_none()
         })
+    }
+
+    /// The stay's total of room `r` of hotel `h`, or `None` where it cannot be offered.
+    fn total(&mut self, h: usize, r: usize) -> Option<Money> {
+        if !self.offered(h, r) {
+            return None;
+        }
+        let stay = self.stay;
+        let rates = &self.candidates.hotels[h].rooms[r].rates;
+        Some(
+            *self.totals[self.candidates.room_index(h, r)]
+                .get_or_insert_with(|| rates.stay_total(stay)),
+        )
+    }
+
+    /// Whether hotel `h` has any room type the search can offer.
+    fn offers_any(&mut self, h: usize) -> bool {
+        (0..self.candidates.hotels[h].rooms.len()).any(|r| self.offered(h, r))
     }
 
     /// The `i`-th bookable room type by its stay's total (cheapest first, then hotel and room
@@ -148,7 +189,7 @@ impl<'a> Offers<'a> {
             } else {
                 let (_, h, r) = self.candidates.by_floor[self.next_floor];
                 self.next_floor += 1;
-                if let Some(total) = self.hotel(h)[r] {
+                if let Some(total) = self.total(h, r) {
                     let key = self.candidates.price_key(total, h, r);
                     self.pending.push(Reverse((key, h, r)));
                 }
@@ -181,10 +222,16 @@ pub struct PageWalk<'a> {
     wanted: usize,
     /// Position in the hotels (name order) or in the offers by price (price order).
     cursor: usize,
-    /// Rooms left per room type (none for those the search cannot offer), once known.
+    /// Rooms left per room type (0 for those the search cannot offer), once known.
     left: Vec<Option<Vec<i64>>>,
     placed: Vec<bool>,
     found: Vec<Found>,
+}
+
+/// Where a walk's cursor stands: a hotel and, in price order, the room type and its total.
+struct Cursor {
+    hotel: usize,
+    room: Option<(usize, Money)>,
 }
 
 impl<'a> PageWalk<'a> {
@@ -211,10 +258,10 @@ impl<'a> PageWalk<'a> {
     /// nothing when the walk is over.
     pub fn advance(&mut self) -> Vec<usize> {
         while self.found.len() < self.wanted {
-            let Some((hotel, free)) = self.current() else {
+            let Some(at) = self.current() else {
                 break;
             };
-            match free {
+            match self.free(&at) {
                 None => {
                     let batch = self.next_batch();
                     if !batch.is_empty() {
@@ -223,7 +270,7 @@ impl<'a> PageWalk<'a> {
                     // Only hotels with nothing to offer were ahead: they are settled now.
                     continue;
                 }
-                Some(true) if !self.placed[hotel] => self.place(hotel),
+                Some(true) if !self.placed[at.hotel] => self.place(&at),
                 Some(_) => {}
             }
             self.cursor += 1;
@@ -236,14 +283,10 @@ impl<'a> PageWalk<'a> {
     pub fn record(&mut self, batch: &[usize], booked: &HashMap<RoomId, i64>) {
         for &h in batch {
             let rooms = &self.candidates.hotels[h].rooms;
-            let left = rooms
-                .iter()
-                .zip(self.offers.hotel(h))
-                .map(|(room, total)| match total {
-                    Some(_) => {
-                        rooms_left(room.quantity, booked.get(&room.id).copied().unwrap_or(0))
-                    }
-                    None => 0,
+            let left = (rooms.iter().enumerate())
+                .map(|(r, room)| match self.offers.offered(h, r) {
+                    true => rooms_left(room.quantity, booked.get(&room.id).copied().unwrap_or(0)),
+                    false => 0,
                 })
                 .collect();
             self.left[h] = Some(left);
@@ -255,36 +298,47 @@ impl<'a> PageWalk<'a> {
         self.found
     }
 
-    /// The hotel at the cursor, and whether the cursor makes it free (`None`: not probed yet).
-    /// By name, a hotel is free when any room type is; by price, when the cursor's room type is.
-    fn current(&mut self) -> Option<(usize, Option<bool>)> {
-        let (hotel, room) = match self.sort {
-            SortOrder::Name => {
-                (self.cursor < self.candidates.hotels.len()).then_some((self.cursor, None))?
-            }
+    /// The hotel at the cursor (and by price, the room type), if the walk has not run out.
+    fn current(&mut self) -> Option<Cursor> {
+        match self.sort {
+            SortOrder::Name => (self.cursor < self.candidates.hotels.len()).then_some(Cursor {
+                hotel: self.cursor,
+                room: None,
+            }),
             SortOrder::Price => {
-                let (_, hotel, room) = self.offers.by_price(self.cursor)?;
-                (hotel, Some(room))
+                let (total, hotel, room) = self.offers.by_price(self.cursor)?;
+                Some(Cursor {
+                    hotel,
+                    room: Some((room, total)),
+                })
             }
-        };
-        let free = self.left[hotel].as_ref().map(|left| match room {
-            Some(room) => left[room] > 0,
-            None => left.iter().any(|&n| n > 0),
-        });
-        Some((hotel, free))
+        }
     }
 
-    fn place(&mut self, h: usize) {
+    /// Whether the cursor makes its hotel free (`None`: not probed yet). By name, a hotel is
+    /// free when any room type is; by price, when the cursor's room type is.
+    fn free(&self, at: &Cursor) -> Option<bool> {
+        let left = self.left[at.hotel].as_ref()?;
+        Some(match at.room {
+            Some((room, _)) => left[room] > 0,
+            None => left.iter().any(|&n| n > 0),
+        })
+    }
+
+    /// Places the cursor's hotel at its cheapest free room type: by price, the cursor's own
+    /// (a cheaper free one would have placed the hotel earlier in the walk); by name, the
+    /// cheapest of its free room types the search can offer.
+    fn place(&mut self, at: &Cursor) {
+        let h = at.hotel;
         let left = self.left[h].as_deref().unwrap_or_default();
-        let Some(min_total) = self
-            .offers
-            .hotel(h)
-            .iter()
-            .zip(left)
-            .filter(|(_, left)| **left > 0)
-            .filter_map(|(total, _)| *total)
-            .min()
-        else {
+        let min_total = match at.room {
+            Some((_, total)) => Some(total),
+            None => (0..left.len())
+                .filter(|&r| left[r] > 0)
+                .filter_map(|r| self.offers.total(h, r))
+                .min(),
+        };
+        let Some(min_total) = min_total else {
             return;
         };
         self.placed[h] = true;
@@ -318,11 +372,10 @@ impl<'a> PageWalk<'a> {
             if self.left[h].is_some() || batch.contains(&h) {
                 continue;
             }
-            let offered = self.offers.hotel(h);
-            if offered.iter().all(Option::is_none) {
-                self.left[h] = Some(vec![0; offered.len()]);
-            } else {
+            if self.offers.offers_any(h) {
                 batch.push(h);
+            } else {
+                self.left[h] = Some(vec![0; self.candidates.hotels[h].rooms.len()]);
             }
         }
         batch

@@ -39,8 +39,18 @@ impl Weekdays {
     }
 
     pub fn contains(self, day: NaiveDate) -> bool {
-        self.0 & (1 << day.weekday().num_days_from_monday()) != 0
+        self.contains_bit(weekday_bit(day))
     }
+
+    /// Whether the day whose [`weekday_bit`] is `bit` is one of these.
+    fn contains_bit(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+}
+
+/// `day`'s weekday as a [`Weekdays`] bit.
+fn weekday_bit(day: NaiveDate) -> u8 {
+    1 << day.weekday().num_days_from_monday()
 }
 
 /// What a rate rule does to the base price.
@@ -82,10 +92,11 @@ pub struct RateRule {
 }
 
 impl RateRule {
-    fn covers(&self, night: NaiveDate) -> bool {
+    /// Whether the rule covers `night`, whose [`weekday_bit`] is `bit`.
+    fn covers(&self, night: NaiveDate, bit: u8) -> bool {
         self.from <= night
             && night < self.to
-            && self.weekdays.is_none_or(|days| days.contains(night))
+            && self.weekdays.is_none_or(|days| days.contains_bit(bit))
     }
 
     /// How many nights the rule covers in all: the measure of how specific it is.
@@ -146,8 +157,8 @@ impl Restriction {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoomRates {
     base: Money,
-    /// Most specific first: the first covering rule wins.
-    rules: Vec<RateRule>,
+    /// Most specific first: the first covering rule wins; each with the price it makes.
+    rules: Vec<(RateRule, Money)>,
     /// By night.
     overrides: Vec<(NaiveDate, Money)>,
     restrictions: Vec<Restriction>,
@@ -161,6 +172,9 @@ impl RoomRates {
         restrictions: Vec<Restriction>,
     ) -> Self {
         rules.sort_by_key(|rule| (rule.covered_nights(), std::cmp::Reverse(rule.id)));
+        let rules = (rules.into_iter())
+            .map(|rule| (rule, rule.change.apply(base)))
+            .collect();
         overrides.sort_unstable_by_key(|(night, _)| *night);
         overrides.dedup_by_key(|(night, _)| *night);
         RoomRates {
@@ -182,7 +196,7 @@ impl RoomRates {
     /// The least any night can cost: no stay costs less than it times its nights (a search by
     /// price orders room types by it before pricing a stay exactly).
     pub fn cheapest_night(&self) -> Money {
-        let by_rules = self.rules.iter().map(|rule| rule.change.apply(self.base));
+        let by_rules = self.rules.iter().map(|(_, price)| *price);
         let overrides = self.overrides.iter().map(|(_, price)| *price);
         by_rules.chain(overrides).fold(self.base, Money::min)
     }
@@ -203,10 +217,34 @@ impl RoomRates {
 
     /// The price of `night` without a price set for it: its rule's, or the base price.
     pub fn unset_price(&self, night: NaiveDate) -> Money {
-        match self.rules.iter().find(|rule| rule.covers(night)) {
-            Some(rule) => rule.change.apply(self.base),
+        self.rule_price(night, weekday_bit(night))
+    }
+
+    /// [`RoomRates::unset_price`] of `night`, whose [`weekday_bit`] is `bit`.
+    fn rule_price(&self, night: NaiveDate, bit: u8) -> Money {
+        match self.rules.iter().find(|(rule, _)| rule.covers(night, bit)) {
+            Some((_, price)) => *price,
             None => self.base,
         }
+    }
+
+    /// The price of each night of `stay`, in order, in one pass: the weekday is carried from
+    /// night to night and the overrides (by night) are met in order, not searched for.
+    fn stay_prices(&self, stay: StayDates) -> impl Iterator<Item = Money> + '_ {
+        let check_in = stay.check_in();
+        let mut bit = weekday_bit(check_in);
+        let mut overrides = self.overrides
+            [self.overrides.partition_point(|(n, _)| *n < check_in)..]
+            .iter()
+            .peekable();
+        stay.nights_iter().map(move |night| {
+            let on = bit;
+            bit = if bit == 1 << 6 { 1 } else { bit << 1 };
+            match overrides.next_if(|(n, _)| *n == night) {
+                Some(&(_, price)) => price,
+                None => self.rule_price(night, on),
+            }
+        })
     }
 
     /// What applies on `day`: its night's price and the restrictions on it, combined as
@@ -229,9 +267,7 @@ impl RoomRates {
         if self.rules.is_empty() && self.overrides.is_empty() {
             return vec![self.base; stay.nights() as usize];
         }
-        stay.nights_iter()
-            .map(|night| self.night_price(night))
-            .collect()
+        self.stay_prices(stay).collect()
     }
 
     /// What `stay` costs: the sum of its nights.
@@ -239,9 +275,7 @@ impl RoomRates {
         if self.rules.is_empty() && self.overrides.is_empty() {
             return self.base.times(stay.nights());
         }
-        stay.nights_iter()
-            .map(|night| self.night_price(night))
-            .sum()
+        self.stay_prices(stay).sum()
     }
 
     /// Why the hotel's restrictions refuse `stay`, if they do.
