@@ -53,8 +53,10 @@ pub fn App() -> impl IntoView {
         <Translations>
             <DocumentTitle/>
             <Router>
+                <SkipLink/>
                 <Header/>
-                <main class="page">
+                <FocusOnNavigation/>
+                <main class="page" id="main" tabindex="-1">
                     <Routes fallback=NotFoundPage>
                         // Async rendering: the whole page, header included, arrives resolved, so
                         // it works without JavaScript, and protected pages can still redirect.
@@ -181,6 +183,75 @@ fn Translations(children: Children) -> impl IntoView {
         {children()}
         <Html attr:lang=lang attr:dir=dir/>
     }
+}
+
+/// "Skip to content": the first thing a keyboard reaches, shown when focused. Without
+/// JavaScript the browser follows the fragment to `<main>`; the router would only scroll
+/// there, so once hydrated the click moves focus itself.
+#[component]
+fn SkipLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let skip = move |event: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        if let Some(main) = document().get_element_by_id("main") {
+            use leptos::wasm_bindgen::JsCast;
+            event.prevent_default();
+            if let Ok(main) = main.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = main.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
+    view! {
+        <a class="skip-link" href="#main" on:click=skip>
+            {move || t_string!(i18n, skip_to_content)}
+        </a>
+    }
+}
+
+/// After an in-app navigation, focus moves to the new page's content, as a full page load
+/// would reset it: to what the page marks `data-focus-first` (a confirmation step), else its
+/// heading, else `<main>`. Screen readers then read the new page, and the keyboard goes on
+/// from there instead of the link that was clicked.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::watch(
+        move || (location.pathname.get(), location.search.get()),
+        |_, _, _| {
+            #[cfg(feature = "hydrate")]
+            focus_new_content(30);
+        },
+        false,
+    );
+}
+
+/// Focuses the new content once it is there (pages may still be loading: up to `frames`
+/// animation frames are waited for), else `<main>`.
+#[cfg(feature = "hydrate")]
+fn focus_new_content(frames: u32) {
+    use leptos::wasm_bindgen::JsCast;
+    request_animation_frame(move || {
+        let document = document();
+        let found = ["main [data-focus-first]", "main h1"]
+            .iter()
+            .find_map(|selector| document.query_selector(selector).ok().flatten());
+        let target = match found {
+            Some(target) => target,
+            None if frames > 0 => return focus_new_content(frames - 1),
+            None => match document.get_element_by_id("main") {
+                Some(main) => main,
+                None => return,
+            },
+        };
+        if !target.has_attribute("tabindex") {
+            let _ = target.set_attribute("tabindex", "-1");
+        }
+        if let Ok(target) = target.dyn_into::<leptos::web_sys::HtmlElement>() {
+            let _ = target.focus();
+        }
+    });
 }
 
 #[component]

@@ -20,8 +20,8 @@ pub use back_office::{
 };
 pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
-    NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, on_day, short_day,
-    weekday_short,
+    NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, day, money, on_day,
+    short_day, utc_time, weekday_short,
 };
 pub use error_message::{FieldError, FormError, error_text, failed, refusal_text, set_status};
 pub use footer::Footer;
@@ -29,4 +29,4 @@ pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
-pub use search_form::{GuestFields, SearchForm, server_day};
+pub use search_form::{GuestFields, SearchForm, drop_unnamed_fields, server_day};

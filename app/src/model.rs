@@ -20,8 +20,8 @@ pub mod stay;
 pub mod user;
 
 pub use booking::{
-    Booking, BookingDetails, BookingQuote, BookingReference, BookingStage, CancellationTerms,
-    ChangeQuote, Hold,
+    Booking, BookingDetails, BookingQuote, BookingReference, BookingStage, BookingsTab,
+    CancellationTerms, ChangeQuote, Hold, MyBookings,
 };
 pub use guest::{GuestDetails, GuestDetailsError};
 pub use hotel::{

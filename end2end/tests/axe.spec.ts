@@ -18,10 +18,48 @@ async function noSeriousViolations(page: Page, what: string): Promise<void> {
   expect(serious, `axe on ${what}`).toEqual([]);
 }
 
+/** What a finger taps: controls, and links that act as buttons or navigation. */
+const TAP_TARGETS = [
+  "button",
+  "select",
+  "textarea",
+  'input:not([type="hidden"]):not([type="checkbox"]):not([type="radio"])',
+  ".button",
+  ".site-header a",
+  ".pagination a",
+  ".sort-links a",
+  ".pager a",
+].join(", ");
+
+/**
+ * No sideways scrolling from a 320 px phone to a 1440 px screen, and on the phone every
+ * visible tap target at least 44 px high.
+ */
+async function fitsEveryWidth(page: Page, what: string): Promise<void> {
+  for (const width of [320, 390, 768, 1440]) {
+    await page.setViewportSize({ width, height: 800 });
+    const wider = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(wider, `${what} scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
+    if (width === 320) {
+      const small = await page.evaluate((selector) => {
+        return [...document.querySelectorAll(selector)]
+          .filter((element) => {
+            const box = element.getBoundingClientRect();
+            return box.width > 0 && box.height > 0 && box.height < 43.5;
+          })
+          .map((element) => `${element.outerHTML.slice(0, 90)} (${Math.round(element.getBoundingClientRect().height)} px)`);
+      }, TAP_TARGETS);
+      expect(small, `tap targets under 44 px on ${what}`).toEqual([]);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
 async function check(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await hydrated(page);
   await noSeriousViolations(page, path);
+  await fitsEveryWidth(page, path);
 }
 
 const from = dateIn(40);

@@ -18,7 +18,7 @@ test("search Алтай for dates, open a hotel, see room prices and totals", as
 
   await cards.first().getByRole("link", { name: "Skala" }).click();
   await expect(page).toHaveURL(
-    new RegExp(`/hotels/2\\?date_from=${dateIn(10)}&date_to=${dateIn(12)}&adults=2&children=0$`),
+    new RegExp(`/hotels/2\\?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9&date_from=${dateIn(10)}&date_to=${dateIn(12)}&adults=2&children=0$`),
   );
   await expect(page.getByTestId("hotel-name")).toHaveText("Skala");
   const rooms = page.getByTestId("room-card");

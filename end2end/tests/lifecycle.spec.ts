@@ -2,9 +2,10 @@ import { dateIn, emailTo, expect, hydrated, test } from "./fixtures";
 
 const PASSWORD = "correct horse battery";
 
-function ddmmyyyy(iso: string): string {
-  const [y, m, d] = iso.split("-");
-  return `${d}.${m}.${y}`;
+/** A date as the English pages write it: "5 Dec 2026". */
+function english(iso: string): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d} ${"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ")[m - 1]} ${y}`;
 }
 
 test.use({ locale: "en-US" });
@@ -26,7 +27,7 @@ test("a guest books in English, opens the manage link signed out and changes the
   await page.goto(`/book?room_id=11&date_from=${from}&date_to=${to}`);
   await hydrated(page);
   await expect(page.getByTestId("cancellation-terms")).toHaveText(
-    `Free cancellation until ${ddmmyyyy(dateIn(37))}, 14:00 (hotel time)`,
+    `Free cancellation until ${english(dateIn(37))}, 14:00 (hotel time)`,
   );
   await page.getByLabel("Name of the guest staying").fill("Ann Petrova");
   await page.getByRole("button", { name: "Confirm booking" }).click();
@@ -44,7 +45,7 @@ test("a guest books in English, opens the manage link signed out and changes the
   await hydrated(other);
   await expect(other.getByTestId("account-email")).toHaveCount(0);
   const card = other.getByTestId("booking-card");
-  await expect(card.getByTestId("booking-dates")).toHaveText(`${ddmmyyyy(from)} — ${ddmmyyyy(to)}`);
+  await expect(card.getByTestId("booking-dates")).toHaveText(`${english(from)} — ${english(to)}`);
 
   await other.getByTestId("change-to").fill(newTo);
   await other.getByTestId("change-check").click();
@@ -52,7 +53,7 @@ test("a guest books in English, opens the manage link signed out and changes the
   await other.getByTestId("change-offer").getByRole("button").click();
   await expect(other.getByTestId("notice")).toBeVisible();
   await expect(other.getByTestId("booking-card").getByTestId("booking-dates")).toHaveText(
-    `${ddmmyyyy(from)} — ${ddmmyyyy(newTo)}`,
+    `${english(from)} — ${english(newTo)}`,
   );
   // The page fits a 320 px phone.
   await other.setViewportSize({ width: 320, height: 640 });

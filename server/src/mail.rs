@@ -161,19 +161,11 @@ fn locale_of(notification: &Notification) -> Locale {
     notification.locale.parse().unwrap_or_default()
 }
 
-/// A date as the guest's language writes it.
-fn date_text(locale: Locale, date: chrono::NaiveDate) -> String {
-    match locale {
-        Locale::en => date.format("%-d %b %Y").to_string(),
-        Locale::ru => date.format("%d.%m.%Y").to_string(),
-    }
-}
-
 /// Subject and lead sentence for each kind of notification, in the guest's language.
 fn headline(notification: &Notification) -> (String, String) {
     let locale = locale_of(notification);
-    let from = date_text(locale, notification.date_from);
-    let to = date_text(locale, notification.date_to);
+    let from = app::format::date(notification.date_from, locale);
+    let to = app::format::date(notification.date_to, locale);
     let (subject, lead) = match notification.kind.as_str() {
         // A reason is given only when the hotel cancelled.
         "cancellation" if notification.cancel_reason.is_some() => (
@@ -215,11 +207,7 @@ fn terms_text(notification: &Notification) -> String {
     let locale = locale_of(notification);
     match notification.free_cancellation_local {
         Some(local) => {
-            let deadline = format!(
-                "{}, {}",
-                date_text(locale, local.date()),
-                local.format("%H:%M")
-            );
+            let deadline = app::format::date_time(local, locale);
             td_string!(locale, terms_free_until, deadline = &deadline).to_string()
         }
         None => td_string!(locale, terms_non_refundable).to_string(),
@@ -246,7 +234,7 @@ pub fn write(notification: &Notification, letter: &Letter) -> Email {
         .sign(notification.booking_id, notification.check_out_at);
     let manage = format!("{base}/manage/{token}");
     let my_bookings = format!("{base}/bookings");
-    let total = notification.total_cost.format();
+    let total = app::format::money(notification.total_cost, locale);
     let nights = notification.total_days.to_string();
     let terms = (!notification.cancelled).then(|| terms_text(notification));
     // Label and value rows, shared by both parts; the ones without a value are left out.
@@ -360,8 +348,8 @@ pub fn write_alert(alert: &AlertNotification, letter: &Letter) -> Email {
     };
     let hotel = alert.hotel_name.as_str();
     let (from, to) = (
-        date_text(locale, alert.date_from),
-        date_text(locale, alert.date_to),
+        app::format::date(alert.date_from, locale),
+        app::format::date(alert.date_to, locale),
     );
     let subject = td_string!(locale, email_room_free_subject, hotel = hotel).to_string();
     let lead = td_string!(

@@ -5,15 +5,24 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{Booking, BookingDetails, BookingQuote, ChangeQuote};
 
+/// The stay a booking form names: both dates given, within the stay rules of the server's
+/// booking window.
+#[cfg(feature = "ssr")]
+fn strict_stay(
+    date_from: &str,
+    date_to: &str,
+    state: &crate::server::state::AppState,
+) -> Result<crate::model::StayDates, crate::model::StayError> {
+    crate::model::StayDates::parse(date_from, date_to, state.clock.window())
+}
+
 /// What a booking form asks for, parsed: a room id that cannot exist is an unknown room; the
-/// dates pass the stay rules in the server's booking window; absent guests are two adults.
+/// stay as the caller read it; absent guests are two adults.
 #[cfg(feature = "ssr")]
 fn booking_request(
     room_id: &str,
-    date_from: &str,
-    date_to: &str,
+    stay: Result<crate::model::StayDates, crate::model::StayError>,
     (adults, children): (Option<&str>, Option<&str>),
-    window: crate::model::BookingWindow,
 ) -> Result<
     (
         crate::model::RoomId,
@@ -23,14 +32,15 @@ fn booking_request(
     AppError,
 > {
     let room_id = crate::model::RoomId::parse(room_id).ok_or(AppError::NotFound)?;
-    let stay = crate::model::StayDates::parse(date_from, date_to, window)?;
+    let stay = stay?;
     let party = crate::model::Party::parse(adults, children)?;
     Ok((room_id, stay, party))
 }
 
 /// The price night by night and the availability of a room type for a stay, and why it
 /// cannot be booked if it cannot, before the guest confirms; for a signed-in guest, the room
-/// held meanwhile (see `bookings::hold`).
+/// held meanwhile (see `bookings::hold`), or their booking of it if they already made one
+/// (`another` set: hold one more room anyway).
 #[server(endpoint = "booking_quote")]
 pub async fn get_booking_quote(
     room_id: String,
@@ -38,19 +48,26 @@ pub async fn get_booking_quote(
     date_to: String,
     adults: Option<String>,
     children: Option<String>,
+    another: Option<String>,
 ) -> Result<BookingQuote, AppError> {
     use crate::server::{accounts::session::app_state, bookings, with_status};
 
     let state = app_state()?;
     let guests = (adults.as_deref(), children.as_deref());
+    // A link without dates quotes the default stay (tomorrow, one night), as the hotel page.
+    let window = state.clock.window();
+    let quote_stay =
+        crate::model::StayDates::parse_or_default(Some(&date_from), Some(&date_to), window);
     let (room_id, stay, party) =
-        booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())
-            .map_err(with_status)?;
+        booking_request(&room_id, quote_stay, guests).map_err(with_status)?;
     let user = crate::server::accounts::session::current_user()
         .await
         .map_err(with_status)?;
     match user {
-        Some(user) => bookings::hold(&state, user.id, room_id, stay, party).await,
+        Some(user) => {
+            let another = another.is_some_and(|flag| !flag.is_empty());
+            bookings::hold(&state, user.id, room_id, stay, party, another).await
+        }
         None => bookings::quote(&state, None, room_id, stay, party).await,
     }
     .map_err(with_status)
@@ -77,7 +94,7 @@ pub async fn create_booking(
         let state = app_state()?;
         let guests = (adults.as_deref(), children.as_deref());
         let (room_id, stay, party) =
-            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+            booking_request(&room_id, strict_stay(&date_from, &date_to, &state), guests)?;
         let guest =
             crate::model::GuestDetails::parse(guest_name.as_deref(), guest_request.as_deref())
                 .and_then(crate::model::GuestDetails::named)?;
@@ -126,7 +143,7 @@ pub async fn release_hold(
         let user = require_user().await?;
         let guests = (None, None);
         let (room_id, stay, _) =
-            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+            booking_request(&room_id, strict_stay(&date_from, &date_to, &state), guests)?;
         bookings::release(&state, user.id, room_id, stay).await?;
         let hotel_id = catalog::hotel_of_room(&state.db, room_id).await?;
         Ok::<_, AppError>(format!("/hotels/{hotel_id}?{}", stay.to_query()))
@@ -144,16 +161,25 @@ pub async fn release_hold(
     forms::finish_form(request.map(|_| ()), &form_page, &done)
 }
 
-/// The signed-in user's bookings, upcoming first.
+/// A page of the signed-in user's bookings: upcoming (soonest first) or past and cancelled.
 #[server(endpoint = "my_bookings")]
-pub async fn my_bookings() -> Result<Vec<BookingDetails>, AppError> {
+pub async fn my_bookings(
+    tab: Option<String>,
+    page: Option<String>,
+) -> Result<crate::model::MyBookings, AppError> {
+    use crate::model::{BookingsTab, HotelSearch};
     use crate::server::{
         accounts::session::app_state, accounts::session::require_user, bookings, with_status,
     };
 
     let user = require_user().await.map_err(with_status)?;
     let state = app_state()?;
-    bookings::list(&state, user.id).await.map_err(with_status)
+    let tab = BookingsTab::parse(tab.as_deref());
+    let page =
+        HotelSearch::parse_page(page.as_deref()).map_err(|error| with_status(error.into()))?;
+    bookings::page(&state, user.id, tab, page)
+        .await
+        .map_err(with_status)
 }
 
 /// Cancels one of the signed-in user's upcoming bookings; then back to "my bookings".
@@ -171,7 +197,8 @@ pub async fn cancel_booking(booking_id: String) -> Result<(), AppError> {
         bookings::cancel(&state, bookings::Actor::Guest(user.id), booking_id).await
     }
     .await;
-    forms::finish_form(result, "/bookings", "/bookings?cancelled=1")
+    // The cancelled booking is shown where it now belongs, with the notice.
+    forms::finish_form(result, "/bookings", "/bookings?tab=past&cancelled=1")
 }
 
 /// The page of a booking opened by its manage link (`/manage/{token}`).
@@ -227,7 +254,7 @@ pub async fn get_change_quote(
         let booking_id = bookings::booking_of_link(&state, &token)?;
         let guests = (None, None);
         let (room_id, stay, _) =
-            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+            booking_request(&room_id, strict_stay(&date_from, &date_to, &state), guests)?;
         bookings::change_quote(&state, bookings::Actor::Link, booking_id, room_id, stay).await
     }
     .await
@@ -252,7 +279,7 @@ pub async fn change_booking(
         let booking_id = bookings::booking_of_link(&state, &token)?;
         let guests = (None, None);
         let (room_id, stay, _) =
-            booking_request(&room_id, &date_from, &date_to, guests, state.clock.window())?;
+            booking_request(&room_id, strict_stay(&date_from, &date_to, &state), guests)?;
         bookings::change(&state, bookings::Actor::Link, booking_id, room_id, stay).await
     }
     .await;

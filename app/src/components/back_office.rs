@@ -174,7 +174,7 @@ fn HistoryRow(entry: AuditEntry, objects: bool) -> impl IntoView {
     view! {
         <tr>
             <td>
-                <time datetime=entry.at.to_rfc3339()>{entry.at.format("%d.%m.%Y %H:%M UTC").to_string()}</time>
+                <time datetime=entry.at.to_rfc3339()>{super::utc_time(entry.at)}</time>
             </td>
             <td>{entry.actor_email.unwrap_or_default()}</td>
             {object}
@@ -241,20 +241,17 @@ pub fn DeskBookings(
         .into_iter()
         .map(|booking| {
             let href = format!("/admin/bookings/{}", booking.id);
-            let stay = format!(
-                "{} – {}",
-                booking.date_from.format("%d.%m.%Y"),
-                booking.date_to.format("%d.%m.%Y")
-            );
+            let (from, to) = (super::day(booking.date_from), super::day(booking.date_to));
+            let stay = move || format!("{} – {}", from(), to());
             view! {
                 <tr data-testid="booking-row">
                     <td><a href=href><code>{booking.reference.to_string()}</code></a></td>
                     <td>{booking.guest_name.unwrap_or_default()}<br/><small>{booking.email}</small></td>
                     <td>{booking.hotel_name}<br/><small>{booking.room_name}</small></td>
                     <td>{stay}</td>
-                    <td class="number">{booking.total_cost.format()}</td>
+                    <td class="number">{super::money(booking.total_cost)}</td>
                     <td><DeskStatusBadge status=booking.status/></td>
-                    <td>{booking.booked_at.format("%d.%m.%Y %H:%M").to_string()}</td>
+                    <td>{super::utc_time(booking.booked_at)}</td>
                 </tr>
             }
         })

@@ -32,9 +32,9 @@ pub fn BookingCard(details: BookingDetails, children: Children) -> impl IntoView
                 </p>
                 <p class="location">{details.hotel_location}</p>
                 <p class="booking-dates" data-testid="booking-dates">
-                    {booking.date_from.format("%d.%m.%Y").to_string()}
+                    {super::day(booking.date_from)}
                     " — "
-                    {booking.date_to.format("%d.%m.%Y").to_string()}
+                    {super::day(booking.date_to)}
                 </p>
                 <ServiceList services=details.services/>
                 {booking.guest.name.clone().map(|name| view! {
@@ -68,7 +68,7 @@ pub fn CancellationNote(
     let i18n = use_i18n();
     let text = move || match terms {
         CancellationTerms::FreeUntil { local, .. } => {
-            let deadline = local.format("%d.%m.%Y, %H:%M").to_string();
+            let deadline = crate::format::date_time(local, i18n.get_locale());
             if open {
                 t_string!(i18n, terms_free_until, deadline = deadline.clone()).to_string()
             } else {

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::i18n::{t, t_string, use_i18n};
+use crate::format;
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::model::{Money, Occupancy, PictureRef, VariantFormat};
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
@@ -59,17 +60,95 @@ pub fn Picture(
     }
 }
 
-/// Amenities as a list of chips.
+/// Amenities as a list of chips, in the page's language (see [`amenity_text`]).
 #[component]
 pub fn ServiceList(services: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
     (!services.is_empty()).then(|| {
         view! {
             <ul class="services" aria-label=move || t_string!(i18n, services_label)>
-                {services.into_iter().map(|service| view! { <li>{service}</li> }).collect_view()}
+                {services
+                    .into_iter()
+                    .map(|service| view! { <li>{move || amenity_text(&service)}</li> })
+                    .collect_view()}
             </ul>
         }
     })
+}
+
+/// The amenities the catalog knows by name, as hotels write them (compared case-blind, with
+/// `ё` as `е` and any hyphen as `-`), and the translation of each.
+const KNOWN_AMENITIES: [(&str, Amenity); 15] = [
+    ("wi-fi", Amenity::Wifi),
+    ("wifi", Amenity::Wifi),
+    ("бесплатный wi-fi", Amenity::FreeWifi),
+    ("бассейн", Amenity::Pool),
+    ("ванная комната", Amenity::Bathroom),
+    ("кондиционер", Amenity::AirConditioning),
+    ("кондиционер в номере", Amenity::AirConditioning),
+    ("кондиционер (с климат-контролем)", Amenity::ClimateControl),
+    ("парковка", Amenity::Parking),
+    ("тренажерный зал", Amenity::Gym),
+    ("холодильник", Amenity::Fridge),
+    ("завтрак", Amenity::Breakfast),
+    ("спа", Amenity::Spa),
+    ("ресторан", Amenity::Restaurant),
+    ("можно с животными", Amenity::Pets),
+];
+
+#[derive(Clone, Copy)]
+enum Amenity {
+    Wifi,
+    FreeWifi,
+    Pool,
+    Bathroom,
+    AirConditioning,
+    ClimateControl,
+    Parking,
+    Gym,
+    Fridge,
+    Breakfast,
+    Spa,
+    Restaurant,
+    Pets,
+}
+
+/// An amenity as the page's language names it: in Russian the hotel's own words; in English
+/// the translation of an amenity the catalog knows, else the hotel's own words.
+pub fn amenity_text(service: &str) -> String {
+    let i18n = use_i18n();
+    if i18n.get_locale() == Locale::ru {
+        return service.to_owned();
+    }
+    let key: String = service
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'ё' => 'е',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => '-',
+            c => c,
+        })
+        .collect();
+    let Some((_, amenity)) = KNOWN_AMENITIES.iter().find(|(name, _)| *name == key) else {
+        return service.to_owned();
+    };
+    match amenity {
+        Amenity::Wifi => t_string!(i18n, amenity_wifi),
+        Amenity::FreeWifi => t_string!(i18n, amenity_free_wifi),
+        Amenity::Pool => t_string!(i18n, amenity_pool),
+        Amenity::Bathroom => t_string!(i18n, amenity_bathroom),
+        Amenity::AirConditioning => t_string!(i18n, amenity_air_conditioning),
+        Amenity::ClimateControl => t_string!(i18n, amenity_climate_control),
+        Amenity::Parking => t_string!(i18n, amenity_parking),
+        Amenity::Gym => t_string!(i18n, amenity_gym),
+        Amenity::Fridge => t_string!(i18n, amenity_fridge),
+        Amenity::Breakfast => t_string!(i18n, amenity_breakfast),
+        Amenity::Spa => t_string!(i18n, amenity_spa),
+        Amenity::Restaurant => t_string!(i18n, amenity_restaurant),
+        Amenity::Pets => t_string!(i18n, amenity_pets),
+    }
+    .to_string()
 }
 
 /// "5 rooms left", pluralised.
@@ -90,17 +169,35 @@ pub fn StayTotal(total: Money, nights: i64, #[prop(optional)] from: bool) -> imp
     view! {
         <p class="stay-total" data-testid="total">
             {from.then(|| view! { <span>{t!(i18n, stay_total_from)}" "</span> })}
-            <strong>{total.format()}</strong>
+            <strong>{money(total)}</strong>
             " "
             <span>{t!(i18n, stay_for, count = move || nights)}</span>
         </p>
     }
 }
 
-/// "Fri 04.12": a night or a day as a guest reads it, in the page's language.
+/// An amount in the page's language, following a switch of language in place.
+pub fn money(amount: Money) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || format::money(amount, i18n.get_locale())
+}
+
+/// A day in the page's language (`05.12.2026` / `5 Dec 2026`), following a switch in place.
+pub fn day(date: NaiveDate) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || format::date(date, i18n.get_locale())
+}
+
+/// A moment of the back office's logs in UTC, in the page's language.
+pub fn utc_time(at: chrono::DateTime<chrono::Utc>) -> impl Fn() -> String + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || format::utc(at, i18n.get_locale())
+}
+
+/// "Fri 04.12.2026": a night or a day as a guest reads it, in the page's language.
 pub fn short_day(date: NaiveDate) -> String {
     let weekday = weekday_short(date.weekday().number_from_monday());
-    format!("{weekday} {}", date.format("%d.%m.%Y"))
+    format!("{weekday} {}", format::date(date, use_i18n().get_locale()))
 }
 
 /// "Fri": a weekday's short name in the page's language, from 1 (Monday) to 7 (Sunday).
@@ -130,7 +227,7 @@ pub fn on_day(date: NaiveDate) -> String {
         6 => t_string!(i18n, on_weekday_6),
         _ => t_string!(i18n, on_weekday_7),
     };
-    format!("{weekday} {}", date.format("%d.%m.%Y"))
+    format!("{weekday} {}", format::date(date, i18n.get_locale()))
 }
 
 /// The price of each night of a stay from `check_in`, folded away under its title (a native
@@ -145,7 +242,7 @@ pub fn NightlyPrices(check_in: NaiveDate, nights: Vec<Money>) -> impl IntoView {
             view! {
                 <li>
                     <span>{short_day(night)}</span>
-                    <span data-testid="night-price">{price.format()}</span>
+                    <span data-testid="night-price">{money(price)}</span>
                 </li>
             }
         })

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use chrono::{Days, Local, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -30,6 +32,39 @@ pub fn server_day() -> NaiveDate {
     day.unwrap_or_else(|| Local::now().date_naive())
 }
 
+/// What the search field `name` holds: `rendered`, or, while the app hydrates the server's page,
+/// whatever the guest typed into the field before it woke up. Hydrating sets each bound field
+/// to its signal, so starting the signal from the field keeps the guest's text.
+fn typed_before_hydration(name: &str, rendered: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let hydrating =
+            Owner::current_shared_context().is_some_and(|context| context.during_hydration());
+        let typed = hydrating
+            .then(|| {
+                document()
+                    .query_selector(&format!(r#"form.search-form [name="{name}"]"#))
+                    .ok()
+                    .flatten()
+            })
+            .flatten()
+            .and_then(|field| field.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|field| field.value());
+        if let Some(typed) = typed {
+            return typed;
+        }
+    }
+    let _ = name;
+    rendered.to_string()
+}
+
+/// For `<Form on_form_data>` of a GET form: Leptos's `<Form>` puts the unnamed submit button
+/// into the query (`...&=`); browsers without JavaScript leave it out, and so does this.
+pub fn drop_unnamed_fields() -> Arc<dyn Fn(&web_sys::FormData)> {
+    Arc::new(|data: &web_sys::FormData| data.delete(""))
+}
+
 fn day_after(date: NaiveDate) -> NaiveDate {
     date.checked_add_days(Days::new(1)).unwrap_or(date)
 }
@@ -51,19 +86,29 @@ pub fn SearchForm(
     let i18n = use_i18n();
     let today = server_day();
     let tomorrow = day_after(today);
-    let location = RwSignal::new(location);
-    let check_in = RwSignal::new(check_in.unwrap_or_else(|| tomorrow.to_string()));
-    let check_out = RwSignal::new(check_out.unwrap_or_else(|| day_after(tomorrow).to_string()));
+    // The server renders these as the fields' `value` attributes (`bind:value` alone renders
+    // nothing), so the form is filled without JavaScript and before hydration.
+    let location_shown = location;
+    let check_in_shown = check_in.unwrap_or_else(|| tomorrow.to_string());
+    let check_out_shown = check_out.unwrap_or_else(|| day_after(tomorrow).to_string());
+    let location = RwSignal::new(typed_before_hydration("location", &location_shown));
+    let check_in = RwSignal::new(typed_before_hydration("date_from", &check_in_shown));
+    let check_out = RwSignal::new(typed_before_hydration("date_to", &check_out_shown));
 
-    // Moving check-in onto or past check-out drags check-out along, as booking sites do.
-    Effect::new(move |_| {
-        if let Some(from) = parse_date(&check_in.get()) {
-            let to = check_out.with_untracked(|to| parse_date(to));
-            if to.is_none_or(|to| to <= from) {
-                check_out.set(day_after(from).to_string());
+    // Moving check-in onto or past check-out drags check-out along, as booking sites do; only
+    // when the guest moves it, so dates from the URL stay as they came (and get their error).
+    Effect::watch(
+        move || check_in.get(),
+        move |from, _, _| {
+            if let Some(from) = parse_date(from) {
+                let to = check_out.with_untracked(|to| parse_date(to));
+                if to.is_none_or(|to| to <= from) {
+                    check_out.set(day_after(from).to_string());
+                }
             }
-        }
-    });
+        },
+        false,
+    );
 
     let nights = move || {
         let from = parse_date(&check_in.get())?;
@@ -99,6 +144,7 @@ pub fn SearchForm(
         <Form
             method="GET"
             action="/search"
+            on_form_data=drop_unnamed_fields()
             attr:class="search-form"
             attr:role="search"
             attr:aria-label=move || t_string!(i18n, search_form)
@@ -112,6 +158,7 @@ pub fn SearchForm(
                     autocomplete="off"
                     maxlength="100"
                     placeholder=move || t_string!(i18n, search_location_placeholder)
+                    value=location_shown
                     bind:value=location
                 />
                 <datalist
@@ -128,12 +175,20 @@ pub fn SearchForm(
                     name="date_from"
                     required
                     min=today.to_string()
+                    value=check_in_shown
                     bind:value=check_in
                 />
             </label>
             <label class="field">
                 <span>{t!(i18n, search_check_out)}</span>
-                <input type="date" name="date_to" required min=check_out_min bind:value=check_out/>
+                <input
+                    type="date"
+                    name="date_to"
+                    required
+                    min=check_out_min
+                    value=check_out_shown
+                    bind:value=check_out
+                />
             </label>
             <GuestFields party/>
             <button type="submit" class="button button-primary">

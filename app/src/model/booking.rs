@@ -141,6 +141,66 @@ impl Booking {
     }
 }
 
+/// The two halves of "my bookings": what is ahead, and what is over (stayed or cancelled).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingsTab {
+    /// Live bookings whose check-out is ahead, soonest first.
+    #[default]
+    Upcoming,
+    /// Past and cancelled bookings, latest first.
+    Past,
+}
+
+impl BookingsTab {
+    /// `?tab=past`; anything else is the upcoming bookings (a shared link never fails).
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            Some("past") => BookingsTab::Past,
+            _ => BookingsTab::Upcoming,
+        }
+    }
+
+    /// The tab that shows a booking at `stage`.
+    pub fn of(stage: BookingStage) -> Self {
+        match stage {
+            BookingStage::Upcoming => BookingsTab::Upcoming,
+            BookingStage::Past | BookingStage::Cancelled => BookingsTab::Past,
+        }
+    }
+
+    /// The tab's address, at `page`.
+    pub fn href(self, page: u32) -> String {
+        let tab = match self {
+            BookingsTab::Upcoming => None,
+            BookingsTab::Past => Some("tab=past"),
+        };
+        let page = (page > 1).then(|| format!("page={page}"));
+        let query: Vec<String> = tab.map(str::to_owned).into_iter().chain(page).collect();
+        if query.is_empty() {
+            "/bookings".to_owned()
+        } else {
+            format!("/bookings?{}", query.join("&"))
+        }
+    }
+}
+
+/// One page of the guest's bookings, with how many each tab holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyBookings {
+    pub bookings: Vec<BookingDetails>,
+    pub tab: BookingsTab,
+    pub page: u32,
+    pub has_more: bool,
+    pub upcoming: i64,
+    pub past: i64,
+}
+
+impl MyBookings {
+    /// Bookings a page: a guest with hundreds gets pages, not a page of megabytes.
+    pub const PAGE_SIZE: u32 = 20;
+}
+
 /// A room held for the guest while they confirm: counted like a booking, so nobody else can
 /// take it, until `expires_at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +224,9 @@ pub struct BookingQuote {
     pub hold: Option<Hold>,
     /// The cancellation terms of a booking made now.
     pub terms: CancellationTerms,
+    /// The guest's own live booking of this room type for these dates, if any: coming back to
+    /// the page after booking (the browser's back button) shows it, not the form again.
+    pub booked: Option<BookingId>,
 }
 
 /// What moving a booking to other dates (or to another room type of its hotel) would give,
@@ -186,6 +249,22 @@ pub struct ChangeQuote {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bookings_tabs_round_trip_through_their_addresses() {
+        assert_eq!(BookingsTab::Upcoming.href(1), "/bookings");
+        assert_eq!(BookingsTab::Upcoming.href(3), "/bookings?page=3");
+        assert_eq!(BookingsTab::Past.href(1), "/bookings?tab=past");
+        assert_eq!(BookingsTab::Past.href(2), "/bookings?tab=past&page=2");
+        assert_eq!(BookingsTab::parse(Some("past")), BookingsTab::Past);
+        assert_eq!(BookingsTab::parse(Some("nonsense")), BookingsTab::Upcoming);
+        assert_eq!(BookingsTab::parse(None), BookingsTab::Upcoming);
+        assert_eq!(BookingsTab::of(BookingStage::Cancelled), BookingsTab::Past);
+        assert_eq!(
+            BookingsTab::of(BookingStage::Upcoming),
+            BookingsTab::Upcoming
+        );
+    }
 
     fn day(raw: &str) -> NaiveDate {
         crate::model::parse_iso_date(raw).unwrap()

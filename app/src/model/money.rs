@@ -39,22 +39,10 @@ impl Money {
         Money(self.0.saturating_mul(count))
     }
 
-    /// `24 500 ₽` (thin-space thousands; kopecks shown only when there are any: `99,50 ₽`).
+    /// `24 500 ₽`: the Russian form, for logs and plain text that has no reader's language
+    /// (pages and emails use [`crate::format::money`]).
     pub fn format(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let (roubles, kopecks) = (self.0.unsigned_abs() / 100, self.0.unsigned_abs() % 100);
-        let digits = roubles.to_string();
-        let mut grouped = String::with_capacity(digits.len() + 8);
-        for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push('\u{202f}');
-            }
-            grouped.push(digit);
-        }
-        if kopecks > 0 {
-            grouped.push_str(&format!(",{kopecks:02}"));
-        }
-        format!("{sign}{grouped}\u{a0}₽")
+        crate::format::money(self, crate::i18n::Locale::ru)
     }
 }
 

@@ -49,14 +49,14 @@ fn Booking(page: DeskBookingPage, mark: ServerAction<MarkBooking>) -> impl IntoV
     let booking = page.booking;
     let reference = summary.reference.to_string();
     let saved = use_query_map().with_untracked(|query| query.get("saved").is_some());
+    let locale = i18n.get_locale();
     let stay = format!(
         "{} – {}",
-        summary.date_from.format("%d.%m.%Y"),
-        summary.date_to.format("%d.%m.%Y")
+        crate::format::date(summary.date_from, locale),
+        crate::format::date(summary.date_to, locale)
     );
-    let at = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|at| at.format("%d.%m.%Y %H:%M UTC").to_string())
-    };
+    let at =
+        |at: Option<chrono::DateTime<chrono::Utc>>| at.map(|at| crate::format::utc(at, locale));
     let marks = [
         (
             t_string!(i18n, desk_checked_in_at).to_string(),
@@ -90,8 +90,8 @@ fn Booking(page: DeskBookingPage, mark: ServerAction<MarkBooking>) -> impl IntoV
         .map(|(night, price)| {
             view! {
                 <tr>
-                    <td>{night.format("%d.%m.%Y").to_string()}</td>
-                    <td class="number">{price.format()}</td>
+                    <td>{crate::components::day(night)}</td>
+                    <td class="number">{crate::components::money(*price)}</td>
                 </tr>
             }
         })
@@ -116,11 +116,11 @@ fn Booking(page: DeskBookingPage, mark: ServerAction<MarkBooking>) -> impl IntoV
             <dt>{t!(i18n, desk_stay)}</dt>
             <dd data-testid="desk-stay">{stay}</dd>
             <dt>{t!(i18n, office_bookings_total)}</dt>
-            <dd data-testid="desk-total">{summary.total_cost.format()}</dd>
+            <dd data-testid="desk-total">{crate::components::money(summary.total_cost)}</dd>
             <dt>{t!(i18n, desk_terms)}</dt>
             <dd><CancellationNote terms=booking.terms/></dd>
             <dt>{t!(i18n, desk_booked_at)}</dt>
-            <dd>{summary.booked_at.format("%d.%m.%Y %H:%M UTC").to_string()}</dd>
+            <dd>{crate::components::utc_time(summary.booked_at)}</dd>
             {marks}
         </dl>
         <section aria-labelledby="actions-title">
@@ -225,7 +225,7 @@ fn Emails(emails: Vec<BookingEmail>) -> impl IntoView {
                 (Some(at), _) => format!(
                     "{} {}",
                     t_string!(i18n, desk_email_sent),
-                    at.format("%d.%m.%Y %H:%M UTC")
+                    crate::format::utc(at, i18n.get_locale())
                 ),
                 (None, Some(_)) => t_string!(i18n, desk_email_failed).to_string(),
                 (None, None) => {
@@ -235,7 +235,7 @@ fn Emails(emails: Vec<BookingEmail>) -> impl IntoView {
             view! {
                 <tr>
                     <td>{kind}</td>
-                    <td>{email.queued_at.format("%d.%m.%Y %H:%M UTC").to_string()}</td>
+                    <td>{crate::components::utc_time(email.queued_at)}</td>
                     <td>{state}</td>
                 </tr>
             }

@@ -312,7 +312,7 @@ fn Cell(settings: DaySettings, sold: u32, left: u32) -> impl IntoView {
         }
     };
     view! {
-        <span class="cell-price" class:set=settings.price_set>{settings.price.format()}</span>
+        <span class="cell-price" class:set=settings.price_set>{crate::components::money(settings.price)}</span>
         <span class="cell-stock">{format!("{sold}/{left}")}</span>
         {settings.closed.then(|| mark("✕".into(), t_string!(i18n, calendar_closed).to_string()))}
         {settings.closed_to_arrival.then(|| mark("↛".into(), t_string!(i18n, calendar_no_arrival).to_string()))}
@@ -476,9 +476,10 @@ fn EditForm(
 /// A day's settings in words: "4 500 ₽ (set for the date), closed, minimum 2 nights".
 fn settings_text(settings: &DaySettings) -> String {
     let i18n = use_i18n();
-    let mut parts = vec![settings.price.format()];
+    let price = crate::format::money(settings.price, i18n.get_locale());
+    let mut parts = vec![price.clone()];
     if settings.price_set {
-        parts[0] = t_string!(i18n, calendar_price_set, price = settings.price.format()).to_string();
+        parts[0] = t_string!(i18n, calendar_price_set, price = price).to_string();
     }
     if settings.closed {
         parts.push(t_string!(i18n, calendar_closed).to_string());

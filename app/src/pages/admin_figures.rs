@@ -107,17 +107,18 @@ fn Figures(figures: HotelFigures) -> impl IntoView {
 
 #[component]
 fn FiguresRow(label: String, figures: MonthFigures) -> impl IntoView {
+    let locale = crate::i18n::use_i18n().get_locale();
     let adr = figures
         .adr()
-        .map(|adr| adr.format())
+        .map(|adr| crate::format::money(adr, locale))
         .unwrap_or_else(|| "—".to_owned());
     view! {
         <tr data-testid="figures-row">
             <th scope="row">{label}</th>
             <td class="number" data-testid="occupancy">{percent(figures.occupancy_permille())}</td>
             <td class="number" data-testid="adr">{adr}</td>
-            <td class="number" data-testid="revpar">{figures.revpar().format()}</td>
-            <td class="number" data-testid="revenue">{figures.revenue.format()}</td>
+            <td class="number" data-testid="revpar">{crate::components::money(figures.revpar())}</td>
+            <td class="number" data-testid="revenue">{crate::components::money(figures.revenue)}</td>
             <td class="number" data-testid="nights">{format!("{} / {}", figures.sold, figures.available)}</td>
             <td class="number" data-testid="bookings">{figures.bookings}</td>
             <td class="number" data-testid="cancellations">{figures.cancellations}</td>

@@ -32,7 +32,7 @@ pub fn AdminHomePage() -> impl IntoView {
 #[component]
 fn Desk(desk: FrontDesk) -> impl IntoView {
     let i18n = use_i18n();
-    let today = desk.today.format("%d.%m.%Y").to_string();
+    let today = crate::format::date(desk.today, i18n.get_locale());
     let hotels = desk
         .hotels
         .into_iter()

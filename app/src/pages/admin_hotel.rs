@@ -155,7 +155,7 @@ fn RoomTable(rooms: Vec<StaffRoom>) -> impl IntoView {
                         <a href=href>{room.draft.name}</a>
                         {room.archived.then(|| view! { " " <span class="badge">{t!(i18n, archived)}</span> })}
                     </td>
-                    <td class="number">{room.draft.price.format()}</td>
+                    <td class="number">{crate::components::money(room.draft.price)}</td>
                     <td class="number">{room.draft.quantity}</td>
                     <td class="number">{guests}</td>
                     <td class="number">{room.upcoming_bookings}</td>

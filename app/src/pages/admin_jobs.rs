@@ -107,7 +107,7 @@ fn Overview(overview: JobsOverview, act: ServerAction<JobActionFn>) -> impl Into
 fn QueueRow(figures: QueueFigures) -> impl IntoView {
     let oldest = figures.oldest.map(|at| {
         view! {
-            <time datetime=at.to_rfc3339()>{at.format("%d.%m.%Y %H:%M UTC").to_string()}</time>
+            <time datetime=at.to_rfc3339()>{crate::components::utc_time(at)}</time>
         }
     });
     view! {
@@ -168,7 +168,7 @@ fn GivenUpRow(job: GivenUpJob, act: ServerAction<JobActionFn>) -> impl IntoView 
             <td class="job-error">{job.last_error.unwrap_or_default()}</td>
             <td>
                 <time datetime=job.given_up_at.to_rfc3339()>
-                    {job.given_up_at.format("%d.%m.%Y %H:%M UTC").to_string()}
+                    {crate::components::utc_time(job.given_up_at)}
                 </time>
             </td>
             <td><div class="row-actions">{forms}</div></td>

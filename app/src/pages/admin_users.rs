@@ -181,7 +181,7 @@ fn AccountRow(
             <td>{status}</td>
             <td>{account.hotels}</td>
             <td>{account.bookings}</td>
-            <td>{account.created_at.format("%d.%m.%Y").to_string()}</td>
+            <td>{crate::components::day(account.created_at.date_naive())}</td>
             <td><div class="row-actions">{actions}</div></td>
         </tr>
     }

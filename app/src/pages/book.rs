@@ -11,6 +11,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::model::navigation::with_query;
 use crate::model::{BookingQuote, GuestDetails, Hold, RoomId, StayDates, User};
 
 /// `/book?room_id&date_from&date_to&adults&children`: what the stay costs night by night, and
@@ -28,13 +29,14 @@ pub fn BookPage() -> impl IntoView {
                 query.get("date_to").unwrap_or_default(),
                 query.get("adults"),
                 query.get("children"),
+                query.get("another"),
             )
         })
     };
     let quote = Resource::new(
         request,
-        |(room_id, date_from, date_to, adults, children)| {
-            get_booking_quote(room_id, date_from, date_to, adults, children)
+        |(room_id, date_from, date_to, adults, children, another)| {
+            get_booking_quote(room_id, date_from, date_to, adults, children, another)
         },
     );
     view! {
@@ -49,21 +51,34 @@ pub fn BookPage() -> impl IntoView {
                                 .get()
                                 .map(|result| match result {
                                     Ok(quote) => quote_view(quote).into_any(),
-                                    Err(error) => {
-                                        set_status(&error);
-                                        view! {
-                                            <p class="form-error" role="alert" data-testid="book-error">
-                                                {error_text(&error)}
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }
+                                    Err(error) => book_error_view(&error).into_any(),
                                 })
                         }}
                     </Suspense>
                 </section>
             }
         }/>
+    }
+}
+
+/// Why the stay cannot be shown (an unknown room, dates or guests that do not parse), and the
+/// way on: back to the search, keeping the dates and guests the link had.
+fn book_error_view(error: &AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    set_status(error);
+    let text = match error {
+        AppError::NotFound => t_string!(i18n, book_room_missing).to_string(),
+        error => error_text(error),
+    };
+    let search = use_query_map().with_untracked(|query| {
+        let kept = ["date_from", "date_to", "adults", "children"]
+            .map(|name| (name, query.get(name).unwrap_or_default()));
+        let pairs = kept.each_ref().map(|(name, value)| (*name, value.as_str()));
+        with_query("/search", &pairs)
+    });
+    view! {
+        <p class="form-error" role="alert" data-testid="book-error">{text}</p>
+        <a class="button" href=search data-testid="book-error-search">{t!(i18n, book_find_other)}</a>
     }
 }
 
@@ -104,9 +119,9 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
                 <ServiceList services=room.services/>
                 <dl class="details">
                     <dt>{t!(i18n, search_check_in)}</dt>
-                    <dd data-testid="check-in">{stay.check_in().format("%d.%m.%Y").to_string()}</dd>
+                    <dd data-testid="check-in">{crate::components::day(stay.check_in())}</dd>
                     <dt>{t!(i18n, search_check_out)}</dt>
-                    <dd data-testid="check-out">{stay.check_out().format("%d.%m.%Y").to_string()}</dd>
+                    <dd data-testid="check-out">{crate::components::day(stay.check_out())}</dd>
                     <dt>{t!(i18n, book_guests)}</dt>
                     <dd data-testid="guests">
                         {t!(i18n, book_guests_value, adults = party.adults, children = party.children)}
@@ -121,7 +136,27 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
     .into_any();
     view! {
         {summary}
-        {if let Some(refusal) = refusal {
+        {if let Some(booking_id) = quote.booked {
+            let another = format!(
+                "/book?room_id={}&{}&{}&another=1",
+                room.id,
+                stay.to_query(),
+                party.to_query()
+            );
+            view! {
+                <div class="notice booked-notice" role="status" data-testid="already-booked" data-focus-first>
+                    <p>{t!(i18n, book_already_booked)}</p>
+                    <a class="button button-primary" href=format!("/bookings?booked={booking_id}")>
+                        {t!(i18n, book_see_booking)}
+                    </a>
+                    " "
+                    <a class="button" href=another data-testid="book-another">
+                        {t!(i18n, book_another)}
+                    </a>
+                </div>
+            }
+                .into_any()
+        } else if let Some(refusal) = refusal {
             view! { <p class="refusal" role="alert" data-testid="refusal">{refusal_text(refusal)}</p> }
                 .into_any()
         } else if free {

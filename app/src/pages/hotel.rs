@@ -7,13 +7,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
-    GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal, error_text,
-    refusal_text, set_status,
+    GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal,
+    drop_unnamed_fields, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::navigation::login_url;
-use crate::model::{HotelDetails, HotelId, Party, RoomOffer, StayDates};
+use crate::model::navigation::{login_url, with_query};
+use crate::model::{
+    Hotel, HotelDetails, HotelId, HotelSearch, LocationQuery, Party, PictureRef, RoomOffer,
+    SortOrder, StayDates,
+};
 
 /// `/hotels/:id?date_from&date_to&adults&children`: the hotel, and each room type that takes
 /// the guests with its price night by night, total and free rooms for the dates, with a way to
@@ -53,19 +56,28 @@ pub fn HotelPage() -> impl IntoView {
                                 request.get_untracked();
                             let party = Party::parse(adults.as_deref(), children.as_deref())
                                 .unwrap_or_default();
+                            let place = query.with_untracked(|query| query.get("location"));
+                            // The dates or guests did not parse: the hotel itself is fine.
+                            let input = matches!(error, AppError::Invalid(_) | AppError::InvalidStay(_));
                             view! {
-                                <section class="hotel-page">
-                                    <PageTitle text=move || t_string!(i18n, hotel_title).to_string()/>
-                                    <p class="form-error" role="alert" data-testid="hotel-error">
-                                        {error_text(&error)}
-                                    </p>
-                                    <DatesForm
-                                        hotel_id
-                                        date_from=date_from.unwrap_or_default()
-                                        date_to=date_to.unwrap_or_default()
-                                        party
-                                    />
-                                </section>
+                                <PageTitle text=move || t_string!(i18n, hotel_title).to_string()/>
+                                <article class="hotel-page">
+                                    {back_to_results(results_without_stay())}
+                                    {input.then(|| view! { <HeaderWithoutStay hotel_id=hotel_id.clone()/> })}
+                                    <section class="stay-dates" aria-labelledby="stay-dates-title">
+                                        <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>
+                                        <p class="form-error" role="alert" data-testid="hotel-error">
+                                            {error_text(&error)}
+                                        </p>
+                                        <DatesForm
+                                            hotel_id
+                                            date_from=date_from.unwrap_or_default()
+                                            date_to=date_to.unwrap_or_default()
+                                            party
+                                            place
+                                        />
+                                    </section>
+                                </article>
                             }
                                 .into_any()
                         }
@@ -73,6 +85,86 @@ pub fn HotelPage() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// The search results this hotel was chosen from: the search's place, order and page ride along
+/// in the hotel's URL (the hotel ignores them), so "back to results" returns to them, for the
+/// dates and guests now on the page.
+fn results_search(stay: StayDates, party: Party) -> HotelSearch {
+    use_query_map().with_untracked(|query| HotelSearch {
+        location: query
+            .get_str("location")
+            .and_then(|raw| LocationQuery::parse(raw).ok()),
+        stay,
+        party,
+        sort: query
+            .get_str("sort")
+            .map(SortOrder::parse)
+            .unwrap_or_default(),
+        page: HotelSearch::parse_page(query.get_str("page")).unwrap_or(1),
+    })
+}
+
+/// The hotel's name, place, services and picture.
+fn hotel_header(hotel: Hotel, picture: Option<PictureRef>) -> impl IntoView {
+    view! {
+        <header class="hotel-header">
+            <div class="hotel-header-text">
+                <h1 data-testid="hotel-name">{hotel.name.clone()}</h1>
+                <p class="location">{hotel.location}</p>
+                <ServiceList services=hotel.services/>
+                <AdminPicturesLink hotel_id=hotel.id/>
+            </div>
+            <Picture
+                src=picture
+                alt=hotel.name
+                width=1000
+                height=500
+                sizes="(max-width: 1040px) 100vw, 1000px"
+                eager=true
+            />
+        </header>
+    }
+}
+
+/// The hotel's header when the page's dates or guests could not be read: the hotel is still
+/// there (loaded for the default stay), above the error and the form to put them right.
+#[component]
+fn HeaderWithoutStay(hotel_id: String) -> impl IntoView {
+    let hotel = Resource::new(
+        || (),
+        move |_| get_hotel(hotel_id.clone(), None, None, None, None),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                hotel
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|details| hotel_header(details.hotel, details.picture))
+            }}
+        </Suspense>
+    }
+}
+
+/// The way back to the search results.
+fn back_to_results(href: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="breadcrumbs">
+            <a href=href>{t!(i18n, hotel_back)}</a>
+        </nav>
+    }
+}
+
+/// The results to go back to when the page's dates did not parse: the place and guests only.
+fn results_without_stay() -> String {
+    use_query_map().with_untracked(|query| {
+        let kept = ["location", "adults", "children"]
+            .map(|name| (name, query.get(name).unwrap_or_default()));
+        let pairs = kept.each_ref().map(|(name, value)| (*name, value.as_str()));
+        with_query("/search", &pairs)
+    })
 }
 
 /// For admins: the way to this hotel's pictures.
@@ -105,33 +197,20 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     let hotel = details.hotel;
     let stay = details.stay;
     let party = details.party.unwrap_or_default();
-    let title = hotel.name.clone();
-    let document_title = title.clone();
-    let search_href = format!("/search?{}&{}", stay.to_query(), party.to_query());
+    let document_title = hotel.name.clone();
+    let search = results_search(stay, party);
+    let place = search
+        .location
+        .as_ref()
+        .map(|place| place.as_str().to_owned());
+    let search_href = format!("/search?{}", search.to_query());
     // Room types that take the party, none of them bookable: the guest may ask to be told.
     let full = !details.rooms.is_empty() && details.rooms.iter().all(|offer| offer.bookable() == 0);
     view! {
         <PageTitle text=move || document_title.clone()/>
         <article class="hotel-page">
-            <nav class="breadcrumbs">
-                <a href=search_href>{t!(i18n, hotel_back)}</a>
-            </nav>
-            <header class="hotel-header">
-                <div class="hotel-header-text">
-                    <h1 data-testid="hotel-name">{hotel.name.clone()}</h1>
-                    <p class="location">{hotel.location}</p>
-                    <ServiceList services=hotel.services/>
-                    <AdminPicturesLink hotel_id=hotel.id/>
-                </div>
-                <Picture
-                    src=details.picture
-                    alt=title
-                    width=1000
-                    height=500
-                    sizes="(max-width: 1040px) 100vw, 1000px"
-                    eager=true
-                />
-            </header>
+            {back_to_results(search_href)}
+            {hotel_header(hotel.clone(), details.picture)}
             <section class="stay-dates" aria-labelledby="stay-dates-title">
                 <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>
                 <DatesForm
@@ -139,6 +218,8 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
                     date_from=stay.check_in().to_string()
                     date_to=stay.check_out().to_string()
                     party
+                    place
+                    sort=search.sort.as_str().to_owned()
                 />
             </section>
             <section class="rooms" aria-labelledby="rooms-title">
@@ -277,12 +358,27 @@ fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
     .into_any()
 }
 
-/// Check-in, check-out and guests for this hotel; submitting reloads the page for them.
+/// Check-in, check-out and guests for this hotel; submitting reloads the page for them, keeping
+/// the place searched for (for "back to results").
 #[component]
-fn DatesForm(hotel_id: String, date_from: String, date_to: String, party: Party) -> impl IntoView {
+fn DatesForm(
+    hotel_id: String,
+    date_from: String,
+    date_to: String,
+    party: Party,
+    place: Option<String>,
+    /// The results' order, kept for the way back (their page is not: other dates, other pages).
+    #[prop(optional)]
+    sort: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Form method="GET" action=format!("/hotels/{hotel_id}") attr:class="dates-form">
+        <Form
+            method="GET"
+            action=format!("/hotels/{hotel_id}")
+            on_form_data=drop_unnamed_fields()
+            attr:class="dates-form"
+        >
             <label class="field">
                 <span>{t!(i18n, search_check_in)}</span>
                 <input type="date" name="date_from" required value=date_from/>
@@ -292,6 +388,8 @@ fn DatesForm(hotel_id: String, date_from: String, date_to: String, party: Party)
                 <input type="date" name="date_to" required value=date_to/>
             </label>
             <GuestFields party/>
+            {place.map(|place| view! { <input type="hidden" name="location" value=place/> })}
+            {sort.map(|sort| view! { <input type="hidden" name="sort" value=sort/> })}
             <button type="submit" class="button">{t!(i18n, hotel_change_dates)}</button>
         </Form>
     }

@@ -254,10 +254,20 @@ fn ChangeOffer(token: String, quote: ChangeQuote) -> impl IntoView {
     let difference = quote.difference;
     let difference_text = move || {
         if difference > Money::ZERO {
-            t_string!(i18n, change_difference_more, amount = difference.format()).to_string()
+            t_string!(
+                i18n,
+                change_difference_more,
+                amount = crate::format::money(difference, i18n.get_locale())
+            )
+            .to_string()
         } else if difference < Money::ZERO {
             let saved = Money::ZERO - difference;
-            t_string!(i18n, change_difference_less, amount = saved.format()).to_string()
+            t_string!(
+                i18n,
+                change_difference_less,
+                amount = crate::format::money(saved, i18n.get_locale())
+            )
+            .to_string()
         } else {
             t_string!(i18n, change_difference_none).to_string()
         }
@@ -288,7 +298,7 @@ fn ChangeOffer(token: String, quote: ChangeQuote) -> impl IntoView {
         <div class="change-offer" data-testid="change-offer">
             <dl class="details">
                 <dt>{t!(i18n, change_now)}</dt>
-                <dd data-testid="change-current">{quote.current.booking.total_cost.format()}</dd>
+                <dd data-testid="change-current">{crate::components::money(quote.current.booking.total_cost)}</dd>
                 <dt>{t!(i18n, change_new)}</dt>
                 <dd>
                     <StayTotal total=offer.total_cost nights=stay.nights()/>

@@ -8,9 +8,7 @@ use crate::components::{
     Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{
-    HotelOffer, HotelSearch, Party, SearchParams, SearchResults, SortOrder, StayDates,
-};
+use crate::model::{HotelOffer, HotelSearch, Party, SearchParams, SearchResults, SortOrder};
 
 /// `/search?location&date_from&date_to&sort&page`: hotels with a room free for the dates.
 /// Everything lives in the URL, so results can be shared and the back button works.
@@ -108,9 +106,7 @@ fn results_view(found: SearchResults) -> impl IntoView {
         }
         .into_any();
     }
-    let stay = search.stay;
-    let nights = stay.nights();
-    let party = search.party;
+    let nights = search.stay.nights();
     view! {
         <div class="results-bar">
             <h1 class="results-title" data-testid="results-title">
@@ -122,7 +118,7 @@ fn results_view(found: SearchResults) -> impl IntoView {
             {found
                 .hotels
                 .into_iter()
-                .map(|offer| view! { <li><HotelCard offer stay party/></li> })
+                .map(|offer| view! { <li><HotelCard offer search=search.clone()/></li> })
                 .collect_view()}
         </ul>
         <Pagination search has_more/>
@@ -130,16 +126,13 @@ fn results_view(found: SearchResults) -> impl IntoView {
     .into_any()
 }
 
-/// One hotel in the results, linking to its page for the same dates and guests.
+/// One hotel in the results, linking to its page for the same dates and guests (and the rest
+/// of the search, for the way back).
 #[component]
-fn HotelCard(offer: HotelOffer, stay: StayDates, party: Party) -> impl IntoView {
+fn HotelCard(offer: HotelOffer, search: HotelSearch) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!(
-        "/hotels/{}?{}&{}",
-        offer.hotel.id,
-        stay.to_query(),
-        party.to_query()
-    );
+    let href = format!("/hotels/{}?{}", offer.hotel.id, search.to_query());
+    let nights = search.stay.nights();
     let name = offer.hotel.name.clone();
     view! {
         <article class="hotel-card" data-testid="hotel-card">
@@ -155,7 +148,7 @@ fn HotelCard(offer: HotelOffer, stay: StayDates, party: Party) -> impl IntoView 
             </div>
             <div class="hotel-card-offer">
                 <RoomsLeft count=offer.rooms_left/>
-                <StayTotal total=offer.min_total nights=stay.nights() from=true/>
+                <StayTotal total=offer.min_total nights from=true/>
                 <a class="button button-primary" href=href>{t!(i18n, choose_room)}</a>
             </div>
         </article>

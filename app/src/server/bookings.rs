@@ -12,8 +12,8 @@ use super::{accounts, catalog, rates};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{
-    Booking, BookingDetails, BookingId, BookingQuote, CancellationTerms, ChangeQuote, GuestDetails,
-    Party, RoomId, StayDates, UserId,
+    Booking, BookingDetails, BookingId, BookingQuote, BookingsTab, CancellationTerms, ChangeQuote,
+    GuestDetails, MyBookings, Party, RoomId, StayDates, UserId,
 };
 
 /// What booking room type `room_id` for the stay would cost night by night, whether one is
@@ -47,6 +47,7 @@ pub async fn quote(
         account_name,
         hold: None,
         terms,
+        booked: None,
     })
 }
 
@@ -69,7 +70,9 @@ async fn terms_now(
 
 /// The book page's quote with a room held for the guest meanwhile (`HOLD_MINUTES`), or their
 /// live hold for this room type and stay found again. No hold when the hotel's rules refuse
-/// the stay or no room is free (the quote then says so).
+/// the stay or no room is free (the quote then says so), nor when the guest already booked
+/// this room type for these dates, unless they ask for `another` room (the quote names the
+/// booking).
 #[tracing::instrument(skip(state), fields(check_in = %stay.check_in(), nights = stay.nights()))]
 pub async fn hold(
     state: &AppState,
@@ -77,9 +80,15 @@ pub async fn hold(
     room_id: RoomId,
     stay: StayDates,
     party: Party,
+    another: bool,
 ) -> Result<BookingQuote, AppError> {
     let mut quote = quote(state, Some(user_id), room_id, stay, party).await?;
-    if quote.offer.refusal.is_some() {
+    if !another {
+        quote.booked = BookingRepo::new(&state.db)
+            .booked_by(user_id, room_id, stay)
+            .await?;
+    }
+    if quote.offer.refusal.is_some() || quote.booked.is_some() {
         return Ok(quote);
     }
     let minutes = state.config.hold_minutes;
@@ -281,7 +290,36 @@ pub async fn details(
         .await
 }
 
-/// The user's bookings, upcoming first.
+/// Page `page` of the user's bookings on `tab` (see [`MyBookings`]).
+#[tracing::instrument(skip(state))]
+pub async fn page(
+    state: &AppState,
+    user_id: UserId,
+    tab: BookingsTab,
+    page: u32,
+) -> Result<MyBookings, AppError> {
+    let repo = BookingRepo::new(&state.db);
+    let context = context(state);
+    let size = MyBookings::PAGE_SIZE;
+    // One more than a page tells whether another follows.
+    let window = (size + 1, (page - 1) * size);
+    let (mut bookings, (upcoming, past)) = futures::try_join!(
+        repo.page_for_user(user_id, tab, window, &context),
+        repo.tab_counts(user_id, context.today),
+    )?;
+    let has_more = bookings.len() > size as usize;
+    bookings.truncate(size as usize);
+    Ok(MyBookings {
+        bookings,
+        tab,
+        page,
+        has_more,
+        upcoming,
+        past,
+    })
+}
+
+/// All the user's bookings, upcoming first (the HTTP API's list).
 #[tracing::instrument(skip(state))]
 pub async fn list(state: &AppState, user_id: UserId) -> Result<Vec<BookingDetails>, AppError> {
     BookingRepo::new(&state.db)

@@ -247,7 +247,7 @@ async fn repeated_failures_are_refused_for_a_while() {
     let app = spawn_app().await;
     app.signed_up("target@example.com").await;
     hammer(&app, "target@example.com", 10).await;
-    // Even the right password is refused now.
+    // Even the right password is refused now, from this address.
     let response = app.login("target@example.com", PASSWORD).await;
     assert_eq!(response.status().as_u16(), 429);
     let body: Value = response.json().await.unwrap();
@@ -261,6 +261,54 @@ async fn repeated_failures_are_refused_for_a_while() {
     assert_eq!(
         app.login("test@test.com", "test").await.status().as_u16(),
         200
+    );
+}
+
+/// Logs in to `app` from the local address `from` (any of 127.0.0.0/8 reaches the server).
+async fn login_from(
+    app: &crate::helpers::TestApp,
+    from: [u8; 4],
+    email: &str,
+    password: &str,
+) -> u16 {
+    let client = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(from))
+        .build()
+        .unwrap();
+    let body = format!(
+        "email={}&password={}",
+        crate::helpers::encode(email),
+        crate::helpers::encode(password)
+    );
+    client
+        .post(app.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("request is sent")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn the_guesser_is_refused_not_the_owner_from_their_own_address() {
+    let app = spawn_app().await;
+    app.signed_up("owner@example.com").await;
+    let attacker = [127, 0, 0, 2];
+    for _ in 0..10 {
+        let status = login_from(&app, attacker, "owner@example.com", "wrong password!").await;
+        assert_eq!(status, 401);
+    }
+    assert_eq!(
+        login_from(&app, attacker, "owner@example.com", PASSWORD).await,
+        429,
+        "the guessing address is refused, even with the right password"
+    );
+    assert_eq!(
+        login_from(&app, [127, 0, 0, 3], "owner@example.com", PASSWORD).await,
+        200,
+        "the owner, elsewhere, gets in"
     );
 }
 

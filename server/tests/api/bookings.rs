@@ -272,7 +272,11 @@ async fn nobody_sees_or_cancels_another_guests_booking() {
 
     let response = app.server_fn_as(&stranger_token, "my_bookings", &[]).await;
     let listed: Value = response.json().await.unwrap();
-    assert_eq!(listed, Value::Array(vec![]));
+    assert_eq!(listed["bookings"], Value::Array(vec![]));
+    assert_eq!(
+        (listed["upcoming"].as_i64(), listed["past"].as_i64()),
+        (Some(0), Some(0))
+    );
 
     let response = app
         .server_fn_as(
@@ -392,6 +396,79 @@ async fn my_bookings_lists_upcoming_first() {
     assert_eq!(&ids[..2], &[sooner.id, later.id]);
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0].hotel_name, "Тест");
+}
+
+#[tokio::test]
+async fn my_bookings_come_a_page_at_a_time_upcoming_apart_from_past_and_cancelled() {
+    let app = spawn_app().await;
+    let owner = app.signed_up_id("pages@example.com").await;
+    let token = app.signed_up_again("pages@example.com").await;
+    let room = add_room(&app, 50).await;
+    // 23 upcoming stays, one a day; one past; one cancelled.
+    sqlx::query(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         SELECT $1, $2, current_date + d, current_date + d + 1, 1000
+         FROM generate_series(1, 23) d",
+    )
+    .bind(room)
+    .bind(owner)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price, cancelled_at)
+         VALUES ($1, $2, current_date - 9, current_date - 8, 1000, NULL),
+                ($1, $2, current_date + 30, current_date + 31, 1000, now())",
+    )
+    .bind(room)
+    .bind(owner)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let page = async |tab: &str, page: &str| -> Value {
+        let form = [("tab", tab), ("page", page)];
+        let response = app.server_fn_as(&token, "my_bookings", &form).await;
+        assert_eq!(response.status().as_u16(), 200);
+        response.json().await.unwrap()
+    };
+    let first = page("", "").await;
+    let starts = |list: &Value| -> Vec<String> {
+        list["bookings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|details| details["booking"]["date_from"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first_starts = starts(&first);
+    assert_eq!(first_starts.len(), 20);
+    assert!(first_starts.is_sorted(), "soonest first");
+    assert_eq!(first["has_more"], Value::Bool(true));
+    assert_eq!(
+        (first["upcoming"].as_i64(), first["past"].as_i64()),
+        (Some(23), Some(2))
+    );
+    let second = page("upcoming", "2").await;
+    assert_eq!(starts(&second).len(), 3);
+    assert_eq!(second["has_more"], Value::Bool(false));
+    assert!(starts(&second)[0] > first_starts[19]);
+    let past = page("past", "1").await;
+    let past_starts = starts(&past);
+    assert_eq!(past_starts.len(), 2);
+    assert!(
+        past_starts[0] > past_starts[1],
+        "latest first: the cancelled one ahead"
+    );
+    assert_eq!(
+        past["bookings"][0]["booking"]["cancelled"],
+        Value::Bool(true)
+    );
+    // Beyond the last page: an empty page, not an error; a page that is no page: 422.
+    assert_eq!(starts(&page("upcoming", "9").await).len(), 0);
+    let bad = app
+        .server_fn_as(&token, "my_bookings", &[("page", "0")])
+        .await;
+    assert_eq!(bad.status().as_u16(), 422);
 }
 
 /// The app's state with its clock stopped at `h:m:s` of `day`, server time.

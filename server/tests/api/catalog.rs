@@ -174,6 +174,34 @@ async fn search_matches_cyrillic_places_in_any_case() {
 }
 
 #[tokio::test]
+async fn places_match_across_scripts_spellings_and_small_typos() {
+    let app = spawn_app().await;
+    let altai = ["Cosmos Collection Altay Resort", "Skala", "Ару-Кёль"];
+    // Latin, й as и, another spelling, a town of the region, a typo: all find Altai's hotels.
+    for place in [
+        "Altai",
+        "алтаи",
+        "ALTAY",
+        "Горно-Алтайск",
+        "Республика Алтйа",
+    ] {
+        let mut found = names(&search_for(&app, place, 10, 12).await);
+        found.sort();
+        assert_eq!(found, altai, "{place}");
+    }
+    for place in ["Syktyvkar", "сыктывкр", "СЫКТЫВКАР"] {
+        let found = names(&search_for(&app, place, 10, 12).await);
+        assert_eq!(found.len(), 2, "{place}: {found:?}");
+    }
+    // A place that contains the words finds only those: no near misses mixed in.
+    assert_eq!(
+        names(&search_for(&app, "Сириус", 10, 12).await),
+        ["Bridge Resort"]
+    );
+    assert!(names(&search_for(&app, "Атлантида", 10, 12).await).is_empty());
+}
+
+#[tokio::test]
 async fn no_location_lists_every_hotel_with_rooms() {
     let app = spawn_app().await;
     let (status, results) = search(&app, &[]).await;

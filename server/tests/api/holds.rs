@@ -39,7 +39,7 @@ async fn guests(app: &TestApp, count: i32) -> Vec<UserId> {
 }
 
 async fn hold(state: &AppState, user: UserId, room: RoomId, stay: StayDates) -> Option<String> {
-    let quote = bookings::hold(state, user, room, stay, Party::default())
+    let quote = bookings::hold(state, user, room, stay, Party::default(), false)
         .await
         .unwrap();
     quote.hold.map(|hold| hold.expires_at.to_rfc3339())
@@ -115,6 +115,55 @@ async fn a_held_room_is_taken_by_nobody_else_and_becomes_the_holders_booking() {
         .await,
         1
     );
+}
+
+#[tokio::test]
+async fn coming_back_after_booking_finds_the_booking_not_a_new_hold() {
+    let app = spawn_app().await;
+    let (_, room) = add_room(&app, 3).await;
+    let guest = guests(&app, 1).await[0];
+    let nights = stay(10, 12);
+    assert!(hold(&app.state, guest, room, nights).await.is_some());
+    book(&app.state, guest, room, nights).await.unwrap();
+    let booking: i32 = sqlx::query_scalar("SELECT id FROM bookings WHERE user_id = $1")
+        .bind(guest)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+
+    // The browser's back button: the same room type and dates show the booking, hold nothing.
+    let back = bookings::hold(&app.state, guest, room, nights, Party::default(), false)
+        .await
+        .unwrap();
+    assert_eq!(back.booked.map(|id| id.get()), Some(booking));
+    assert!(back.hold.is_none());
+    assert_eq!(scalar(&app, "SELECT count(*) FROM holds").await, 0);
+    // Other dates are another stay; asking for another room holds one.
+    let other = bookings::hold(
+        &app.state,
+        guest,
+        room,
+        stay(12, 13),
+        Party::default(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(other.booked.is_none() && other.hold.is_some());
+    let another = bookings::hold(&app.state, guest, room, nights, Party::default(), true)
+        .await
+        .unwrap();
+    assert!(another.booked.is_none() && another.hold.is_some());
+    // A cancelled booking is no booking to show.
+    sqlx::query("UPDATE bookings SET cancelled_at = now() WHERE id = $1")
+        .bind(booking)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let after = bookings::hold(&app.state, guest, room, nights, Party::default(), false)
+        .await
+        .unwrap();
+    assert!(after.booked.is_none() && after.hold.is_some());
 }
 
 #[tokio::test]

@@ -489,7 +489,7 @@ async fn a_freed_room_is_announced_once_to_each_guest_waiting_for_it() {
     bookings::cancel(&app.state, bookings::Actor::Guest(owner), booking.id)
         .await
         .unwrap();
-    let held = bookings::hold(&app.state, holder, room, stay, party)
+    let held = bookings::hold(&app.state, holder, room, stay, party, false)
         .await
         .unwrap();
     assert!(held.hold.is_some());

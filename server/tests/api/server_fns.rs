@@ -26,6 +26,24 @@ async fn suggests_places_case_insensitively_in_cyrillic() {
 }
 
 #[tokio::test]
+async fn suggests_places_typed_in_latin_or_with_a_typo() {
+    let app = spawn_app().await;
+    for typed in ["Altai", "алтаи", "Горно-Алтайск"] {
+        let (status, body) = suggestions(&app, typed).await;
+        assert_eq!(status, 200);
+        assert_eq!(body[0], "Республика Алтай", "{typed}: {body}");
+    }
+    let (_, body) = suggestions(&app, "Syktyvkar").await;
+    assert!(
+        body.as_array()
+            .unwrap()
+            .iter()
+            .any(|place| place == "Сыктывкар"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn like_wildcards_are_taken_literally() {
     let app = spawn_app().await;
     let (status, body) = suggestions(&app, "%").await;

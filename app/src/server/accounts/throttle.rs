@@ -1,6 +1,11 @@
-//! Login throttling: attempts are counted per email and per client address over a window (a
-//! success takes its attempt back); past a first threshold each attempt is slowed, past a
-//! second it is refused until the window ends.
+//! Login throttling: attempts are counted over a window per client address, per address and
+//! email, and per email from anywhere (a success takes its attempt back); past a first
+//! threshold each attempt is slowed, past a second it is refused until the window ends.
+//!
+//! Refusals fall on the guesser only: on the address that guesses one mailbox, or that guesses
+//! many. The email's own count, from every address, only slows attempts down (by at most
+//! `MAX_DELAY`): refusing it would let anyone lock any guest out by typing wrong passwords for
+//! their email, so the owner with the right password from their own address always gets in.
 //! Counters live in Redis when it answers (shared by every server process) and in memory otherwise.
 use std::{
     collections::HashMap,
@@ -23,10 +28,15 @@ struct Limits {
     block_after: u32,
 }
 
-/// One mailbox: a handful of typos are normal, a dictionary is not.
-const PER_EMAIL: Limits = Limits {
+/// One mailbox from one address: a handful of typos are normal, a dictionary is not.
+const PER_PAIR: Limits = Limits {
     slow_after: 3,
     block_after: 10,
+};
+/// One mailbox from every address (guesses spread over many): slowed, never refused.
+const PER_EMAIL: Limits = Limits {
+    slow_after: 10,
+    block_after: u32::MAX,
 };
 /// One address may be a whole office behind NAT: looser.
 const PER_CLIENT: Limits = Limits {
@@ -52,12 +62,15 @@ impl LoginThrottle {
         }
     }
 
-    fn keys(email: &str, client: Option<IpAddr>) -> Vec<(String, Limits)> {
-        let mut keys = vec![(format!("login:email:{email}"), PER_EMAIL)];
-        if let Some(client) = client {
-            keys.push((format!("login:ip:{client}"), PER_CLIENT));
-        }
-        keys
+    /// The counters of an attempt. An unknown address (no peer: tests, a unix socket) counts
+    /// as one address of its own.
+    fn keys(email: &str, client: Option<IpAddr>) -> [(String, Limits); 3] {
+        let client = client.map_or_else(|| "unknown".to_owned(), |client| client.to_string());
+        [
+            (format!("login:pair:{client}:{email}"), PER_PAIR),
+            (format!("login:ip:{client}"), PER_CLIENT),
+            (format!("login:email:{email}"), PER_EMAIL),
+        ]
     }
 
     /// Counts a login attempt before its password is checked, and says how long to wait first,
@@ -84,14 +97,14 @@ impl LoginThrottle {
         Ok(delay)
     }
 
-    /// After a successful login the mailbox's count starts again, and the address's count
-    /// takes back this attempt, so an office behind one address is limited by its failures only.
+    /// After a successful login the address's count for the mailbox starts again, and the
+    /// other two take back this attempt, so an office behind one address is limited by its
+    /// failures only.
     pub async fn succeeded(&self, email: &str, client: Option<IpAddr>) {
-        let key = format!("login:email:{email}");
-        self.cache.delete(&key).await;
-        self.lock_memory().remove(&key);
-        if let Some(client) = client {
-            let key = format!("login:ip:{client}");
+        let [(pair, _), (address, _), (mailbox, _)] = Self::keys(email, client);
+        self.cache.delete(&pair).await;
+        self.lock_memory().remove(&pair);
+        for key in [address, mailbox] {
             if self.cache.decrement(&key).await.is_none()
                 && let Some(counter) = self.lock_memory().get_mut(&key)
             {
@@ -148,28 +161,45 @@ mod tests {
         let _ = throttle.attempt(email, client).await;
     }
 
+    fn address(last: u8) -> Option<IpAddr> {
+        Some(IpAddr::from([192, 0, 2, last]))
+    }
+
     #[tokio::test]
-    async fn slows_then_refuses_one_email() {
+    async fn slows_then_refuses_one_address_guessing_one_email() {
         let throttle = LoginThrottle::new(Cache::disabled());
-        for _ in 0..PER_EMAIL.slow_after {
-            assert_eq!(
-                throttle.attempt("a@b.cd", None).await.unwrap(),
-                Duration::ZERO
-            );
+        let attacker = address(1);
+        for _ in 0..PER_PAIR.slow_after {
+            let delay = throttle.attempt("a@b.cd", attacker).await.unwrap();
+            assert_eq!(delay, Duration::ZERO);
         }
-        assert_eq!(throttle.attempt("a@b.cd", None).await.unwrap(), DELAY_STEP);
-        for _ in PER_EMAIL.slow_after + 1..PER_EMAIL.block_after {
-            fail(&throttle, "a@b.cd", None).await;
+        let delay = throttle.attempt("a@b.cd", attacker).await.unwrap();
+        assert_eq!(delay, DELAY_STEP);
+        for _ in PER_PAIR.slow_after + 1..PER_PAIR.block_after {
+            fail(&throttle, "a@b.cd", attacker).await;
         }
-        let refused = throttle.attempt("a@b.cd", None).await.unwrap_err();
+        let refused = throttle.attempt("a@b.cd", attacker).await.unwrap_err();
         assert!(
             matches!(refused, AppError::TooManyAttempts { retry_after_secs } if retry_after_secs > 800)
         );
-        // Another mailbox is not affected.
-        assert_eq!(
-            throttle.attempt("x@y.zz", None).await.unwrap(),
-            Duration::ZERO
-        );
+        // Another mailbox from that address is not refused.
+        let other = throttle.attempt("x@y.zz", attacker).await.unwrap();
+        assert_eq!(other, Duration::ZERO);
+        // Nor is the owner, from their own address: slowed at most.
+        let owner = throttle.attempt("a@b.cd", address(2)).await.unwrap();
+        assert!(owner <= DELAY_STEP, "{owner:?}");
+    }
+
+    #[tokio::test]
+    async fn guesses_from_many_addresses_slow_the_email_but_never_lock_it() {
+        let throttle = LoginThrottle::new(Cache::disabled());
+        for last in 0..=200u8 {
+            for _ in 0..5 {
+                fail(&throttle, "a@b.cd", address(last)).await;
+            }
+        }
+        let owner = throttle.attempt("a@b.cd", address(250)).await.unwrap();
+        assert_eq!(owner, MAX_DELAY, "slowed, not refused");
     }
 
     #[tokio::test]
@@ -183,13 +213,13 @@ mod tests {
         for attempt in attempts.collect::<Vec<_>>() {
             allowed += usize::from(attempt.await.unwrap());
         }
-        assert_eq!(allowed, PER_EMAIL.block_after as usize);
+        assert_eq!(allowed, PER_PAIR.block_after as usize);
     }
 
     #[tokio::test]
     async fn a_success_clears_the_email_count() {
         let throttle = LoginThrottle::new(Cache::disabled());
-        for _ in 0..PER_EMAIL.block_after {
+        for _ in 0..PER_PAIR.block_after {
             fail(&throttle, "a@b.cd", None).await;
         }
         throttle.succeeded("a@b.cd", None).await;

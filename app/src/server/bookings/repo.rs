@@ -5,8 +5,8 @@ use super::manage_link::ManageLinks;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{
-    Booking, BookingDetails, BookingId, BookingReference, CancellationTerms, GuestDetails, Hold,
-    HotelId, Money, Party, RoomId, StayDates, UserId,
+    Booking, BookingDetails, BookingId, BookingReference, BookingsTab, CancellationTerms,
+    GuestDetails, Hold, HotelId, Money, Party, RoomId, StayDates, UserId,
 };
 use crate::server::notifications::{self, NotificationKind};
 use crate::server::pictures::media::Media;
@@ -324,6 +324,29 @@ impl<'a> BookingRepo<'a> {
         Ok((hold_until(held.expires_at), Some((held.hotel_id, held.tx))))
     }
 
+    /// The user's latest live booking of room type `room_id` for exactly `stay`, if any.
+    pub async fn booked_by(
+        &self,
+        user_id: UserId,
+        room_id: RoomId,
+        stay: StayDates,
+    ) -> Result<Option<BookingId>, AppError> {
+        // Served by the bookings' user index; a guest has few bookings.
+        let id = sqlx::query_scalar::<_, BookingId>(
+            "SELECT id FROM bookings
+             WHERE user_id = $1 AND room_id = $2 AND date_from = $3 AND date_to = $4
+               AND cancelled_at IS NULL
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(room_id)
+        .bind(stay.check_in())
+        .bind(stay.check_out())
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(id)
+    }
+
     /// Lets go of the user's hold of room type `room_id` for `stay`, if any: its hotel and
     /// transaction, to announce.
     pub async fn release(
@@ -474,6 +497,61 @@ impl<'a> BookingRepo<'a> {
             .into_iter()
             .map(|row| row.into_details(context))
             .collect())
+    }
+
+    /// One page of the user's bookings on `tab`: `limit` from `offset`, upcoming soonest
+    /// first, past and cancelled latest first (the tabs split as [`BookingsTab::of`] does).
+    pub async fn page_for_user(
+        &self,
+        user_id: UserId,
+        tab: BookingsTab,
+        (limit, offset): (u32, u32),
+        context: &ListContext<'_>,
+    ) -> Result<Vec<BookingDetails>, AppError> {
+        let (filter, order) = match tab {
+            BookingsTab::Upcoming => (
+                "b.cancelled_at IS NULL AND b.date_to > $2",
+                "b.date_from, b.id",
+            ),
+            BookingsTab::Past => (
+                "(b.cancelled_at IS NOT NULL OR b.date_to <= $2)",
+                "b.date_from DESC, b.id DESC",
+            ),
+        };
+        // Assembled from the shared columns and the tab's fixed filter at run time.
+        let rows: Vec<ListedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {BOOKING_COLUMNS}, {LISTED_FROM}
+             WHERE b.user_id = $1 AND {filter}
+             ORDER BY {order} LIMIT $3 OFFSET $4"
+        )))
+        .bind(user_id)
+        .bind(context.today)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| row.into_details(context))
+            .collect())
+    }
+
+    /// How many of the user's bookings each tab holds: (upcoming, past and cancelled).
+    pub async fn tab_counts(
+        &self,
+        user_id: UserId,
+        today: NaiveDate,
+    ) -> Result<(i64, i64), AppError> {
+        let counts: (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE cancelled_at IS NULL AND date_to > $2),
+                    count(*) FILTER (WHERE cancelled_at IS NOT NULL OR date_to <= $2)
+             FROM bookings WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .bind(today)
+        .fetch_one(self.pool)
+        .await?;
+        Ok(counts)
     }
 
     /// One booking as its guest sees it (`owner`), or whoever holds its link (`None`).

@@ -98,9 +98,35 @@ const HOTEL_PICTURE: &str = "LEFT JOIN LATERAL (
          WHERE hotel_id = h.id AND state = 'ready' ORDER BY position, id LIMIT 1
      ) hp ON true";
 
-/// Hotels matching `$1` (a location pattern, or NULL for all) that have room types, by name,
-/// each with its room types cheapest first; archived ones are not offered.
-static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
+/// Hotels whose location contains the place `$1` as typed (NULL: every hotel), compared by
+/// `place_key` (see the `place_search` migration: case, ё/е, й/и and Latin or Cyrillic
+/// letters do not matter).
+const PLACE_CONTAINED: &str =
+    "($1::text IS NULL OR (place_key($1) <> '' AND h.place_key LIKE '%' || place_key($1) || '%'))";
+
+/// Hotels whose location is closest to the place `$1` by `score` (a trigram word similarity
+/// of `pg_trgm`, 0 to 1): at least 0.6, and within 0.1 of the best, so a near miss finds the
+/// places it nearly names and not every place that shares a word with it.
+fn closest(score: &str) -> String {
+    format!(
+        "h.id IN (
+             WITH scored AS (
+                 SELECT h.id, {score} AS score FROM hotels h WHERE h.archived_at IS NULL
+             )
+             SELECT id FROM scored
+             WHERE score >= 0.6 AND score >= (SELECT max(score) FROM scored) - 0.1)"
+    )
+}
+
+/// The whole place against locations: a small typo ("Сыктывкр", "Республика Алтйа").
+const PHRASE_SCORE: &str = "word_similarity(place_key($1), h.place_key)";
+/// Its best word of four letters or more: a town of a region ("Горно-Алтайск").
+const WORD_SCORE: &str = "(SELECT coalesce(max(word_similarity(word, h.place_key)), 0)
+     FROM unnest(string_to_array(place_key($1), ' ')) AS word WHERE length(word) >= 4)";
+
+/// Hotels matching the place by `matching`, that have room types, by name, each with its
+/// room types cheapest first; archived ones are not offered.
+fn candidates_sql(matching: &str) -> String {
     format!(
         "SELECT {HOTEL_COLUMNS},
                 array_agg(r.id ORDER BY r.price, r.id) AS room_ids,
@@ -109,11 +135,19 @@ static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
                 array_agg(r.max_adults ORDER BY r.price, r.id) AS room_max_adults,
                 array_agg(r.max_children ORDER BY r.price, r.id) AS room_max_children
          FROM hotels h JOIN rooms r ON r.hotel_id = h.id {HOTEL_PICTURE}
-         WHERE ($1::text IS NULL OR lower(h.location) LIKE $1)
-           AND h.archived_at IS NULL AND r.archived_at IS NULL
+         WHERE {matching} AND h.archived_at IS NULL AND r.archived_at IS NULL
          GROUP BY h.id, hp.digest
          ORDER BY h.name, h.id"
     )
+}
+
+/// The ways a place matches, in the order they are tried: the first that finds hotels wins.
+static CANDIDATES: LazyLock<[String; 3]> = LazyLock::new(|| {
+    [
+        candidates_sql(PLACE_CONTAINED),
+        candidates_sql(&closest(PHRASE_SCORE)),
+        candidates_sql(&closest(WORD_SCORE)),
+    ]
 });
 
 /// Reads and writes hotels.
@@ -153,6 +187,8 @@ impl<'a> HotelRepo<'a> {
     /// Hotels whose location contains `query` (all hotels without one), by name, each with its
     /// room types and their rates on the dates `[from, to)`: what a search walks through,
     /// availability aside. Hotels without room types are left out: they never have a room free.
+    /// When no location contains the place, the closest to it are taken instead (a typo, a
+    /// town of a region), so a guest's near miss still finds hotels.
     pub async fn search_candidates(
         &self,
         query: Option<&LocationQuery>,
@@ -160,11 +196,20 @@ impl<'a> HotelRepo<'a> {
         to: NaiveDate,
     ) -> Result<Vec<CandidateHotel>, AppError> {
         let mut conn = self.pool.acquire().await?;
-        // `CANDIDATES` shares the hotel columns, so it is assembled and checked at run time.
-        let rows: Vec<CandidateRow> = sqlx::query_as(CANDIDATES.as_str())
-            .bind(query.map(contains_pattern))
-            .fetch_all(&mut *conn)
-            .await?;
+        // The queries share the hotel columns, so they are assembled and checked at run time.
+        let place = query.map(LocationQuery::as_str);
+        let mut rows: Vec<CandidateRow> = Vec::new();
+        // Without a place the first way lists every hotel.
+        let ways = if place.is_some() { 3 } else { 1 };
+        for sql in CANDIDATES.iter().take(ways) {
+            rows = sqlx::query_as(sql.as_str())
+                .bind(place)
+                .fetch_all(&mut *conn)
+                .await?;
+            if !rows.is_empty() {
+                break;
+            }
+        }
         let mut hotels: Vec<CandidateHotel> = rows.into_iter().map(CandidateHotel::from).collect();
         let rooms: Vec<(RoomId, Money)> = hotels
             .iter()
@@ -180,56 +225,37 @@ impl<'a> HotelRepo<'a> {
     }
 
     /// Distinct comma-separated parts of hotel locations ("Республика Алтай", "Сыктывкар") that
-    /// contain `query`, case-insensitively, alphabetically.
+    /// contain `query` or come close to it, compared as the search compares places: those that
+    /// contain it first, then the closest, then alphabetically.
     pub async fn suggest_locations(
         &self,
         query: &LocationQuery,
         limit: i64,
     ) -> Result<Vec<String>, AppError> {
-        let pattern = contains_pattern(query);
-        // The first LIKE narrows hotels through the trigram index; the second picks the parts.
-        Ok(sqlx::query_scalar!(
-            r#"SELECT DISTINCT btrim(part) AS "suggestion!"
-               FROM hotels, unnest(string_to_array(location, ',')) AS part
-               WHERE lower(location) LIKE $1 AND lower(part) LIKE $1 AND archived_at IS NULL
-               ORDER BY 1
-               LIMIT $2"#,
-            pattern,
-            limit,
-        )
-        .fetch_all(self.pool)
-        .await?)
-    }
-}
-
-/// A `LIKE` pattern matching values that contain `query` (lower-cased), with `%`, `_` and `\`
-/// in the query taken literally.
-pub fn contains_pattern(query: &LocationQuery) -> String {
-    let mut pattern = String::with_capacity(query.as_str().len() + 2);
-    pattern.push('%');
-    for c in query.as_str().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pattern_escapes_like_wildcards() {
-        let query = LocationQuery::parse("50%_off\\").unwrap();
-        assert_eq!(contains_pattern(&query), "%50\\%\\_off\\\\%");
-    }
-
-    #[test]
-    fn pattern_lowercases_cyrillic() {
-        let query = LocationQuery::parse("АЛТАЙ").unwrap();
-        assert_eq!(contains_pattern(&query), "%алтай%");
+        const SUGGEST: &str = "WITH q AS (SELECT place_key($1) AS key),
+                    words AS (
+                        SELECT word FROM q,
+                            unnest(array_append(string_to_array(q.key, ' '), q.key)) AS word
+                        WHERE length(word) >= 4
+                    ),
+                    parts AS (
+                        SELECT DISTINCT btrim(part) AS suggestion, place_key(part) AS key
+                        FROM hotels h, q, unnest(string_to_array(h.location, ',')) AS part
+                        WHERE h.archived_at IS NULL AND q.key <> ''
+                          AND (h.place_key LIKE '%' || q.key || '%'
+                               OR EXISTS (SELECT 1 FROM words WHERE word <% h.place_key))
+                    )
+               SELECT p.suggestion
+               FROM parts p, q
+               WHERE p.key LIKE '%' || q.key || '%'
+                  OR EXISTS (SELECT 1 FROM words WHERE word <% p.key)
+               ORDER BY p.key LIKE '%' || q.key || '%' DESC, word_similarity(q.key, p.key) DESC,
+                        p.suggestion
+               LIMIT $2";
+        Ok(sqlx::query_scalar::<_, String>(SUGGEST)
+            .bind(query.as_str())
+            .bind(limit)
+            .fetch_all(self.pool)
+            .await?)
     }
 }
