@@ -11,8 +11,9 @@ use crate::components::{Footer, Header, server_day};
 use crate::i18n::{Locale, t_string, use_i18n};
 use crate::pages::{
     AccountPage, AdminAudit, AdminBooking, AdminBookings, AdminCalendar, AdminFigures, AdminHome,
-    AdminHotel, AdminHotels, AdminJobs, AdminPictures, AdminRoom, AdminUsers, BookPage, HomePage,
-    HotelPage, LoginPage, ManagePage, MyBookingsPage, NotFoundPage, RegisterPage, SearchPage,
+    AdminHotel, AdminHotels, AdminJobs, AdminPictures, AdminRoom, AdminUsers, BookPage,
+    ForgotPasswordPage, HomePage, HotelPage, LoginPage, ManagePage, MyBookingsPage, NotFoundPage,
+    RegisterPage, ResetPasswordPage, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -80,6 +81,16 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
+                        <Route
+                            path=StaticSegment("forgot-password")
+                            view=ForgotPasswordPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("reset-password")
+                            view=ResetPasswordPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("admin") view={Lazy::<AdminHome>::new()} ssr=SsrMode::Async/>
                         <Route

@@ -13,7 +13,7 @@ mod require_user;
 mod search_form;
 
 pub use account_menu::AccountMenu;
-pub use auth_fields::{EmailField, SubmitButton};
+pub use auth_fields::{EmailField, PasswordField, SubmitButton};
 pub use back_office::{
     DeskBookings, DeskStatusBadge, DeskStatusText, History, HotelFields, RoomFields,
     email_kind_label,

@@ -248,6 +248,15 @@ pub enum AppError {
     /// Too many failed logins; try again after this many seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// The current password, asked again before an account change, is wrong.
+    #[error("wrong current password")]
+    WrongPassword,
+    /// A password-reset link that was used already, has expired or was never issued.
+    #[error("this link has expired or was already used")]
+    LinkExpired,
+    /// An account with a stay still to come (or under way) cannot be deleted yet.
+    #[error("the account has upcoming bookings")]
+    UpcomingBookings,
     #[error("unauthorized")]
     Unauthorized,
     #[error("forbidden")]
@@ -284,6 +293,9 @@ impl AppError {
             AppError::EmailTaken => "email_taken",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::WrongPassword => "wrong_password",
+            AppError::LinkExpired => "link_expired",
+            AppError::UpcomingBookings => "upcoming_bookings",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::Unavailable(_) => "unavailable",
@@ -339,6 +351,9 @@ impl AppError {
             "too_many_attempts" => AppError::TooManyAttempts {
                 retry_after_secs: retry_after.unwrap_or(60),
             },
+            "wrong_password" => AppError::WrongPassword,
+            "link_expired" => AppError::LinkExpired,
+            "upcoming_bookings" => AppError::UpcomingBookings,
             "unauthorized" => AppError::Unauthorized,
             "forbidden" => AppError::Forbidden,
             "unavailable" => AppError::Unavailable(Cause::NONE),
@@ -371,10 +386,12 @@ impl AppError {
             | AppError::NoRoomsLeft
             | AppError::Refused(_)
             | AppError::NotCancellable
-            | AppError::HasBookings => 409,
+            | AppError::HasBookings
+            | AppError::UpcomingBookings => 409,
+            AppError::LinkExpired => 410,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::TooManyAttempts { .. } => 429,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::WrongPassword => 403,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) | AppError::Transport(_) => 500,
         }

@@ -15,6 +15,7 @@ mod admin_room;
 mod admin_users;
 mod auth_form;
 mod book;
+mod forgot_password;
 mod home;
 mod hotel;
 mod login;
@@ -22,6 +23,7 @@ mod manage;
 mod my_bookings;
 mod not_found;
 mod register;
+mod reset_password;
 mod search;
 
 pub use account::AccountPage;
@@ -38,6 +40,7 @@ use admin_pictures::AdminPicturesPage;
 use admin_room::AdminRoomPage;
 use admin_users::AdminUsersPage;
 pub use book::BookPage;
+pub use forgot_password::ForgotPasswordPage;
 pub use home::HomePage;
 pub use hotel::HotelPage;
 pub use login::LoginPage;
@@ -45,6 +48,7 @@ pub use manage::ManagePage;
 pub use my_bookings::MyBookingsPage;
 pub use not_found::NotFoundPage;
 pub use register::RegisterPage;
+pub use reset_password::ResetPasswordPage;
 pub use search::SearchPage;
 
 /// Makes each back-office page a lazy route: with `cargo leptos --split` its code (and what

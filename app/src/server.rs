@@ -22,6 +22,7 @@ pub mod config;
 pub mod forms;
 pub mod language;
 pub mod queue;
+pub mod signed_links;
 mod sql_types;
 pub mod state;
 

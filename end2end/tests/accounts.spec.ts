@@ -1,9 +1,4 @@
-import { allowHttpStatuses, expect, hydrated, test } from "./fixtures";
-
-/** A fresh address per run, so the tests never depend on one another. */
-function newEmail(tag: string): string {
-  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
+import { allowHttpStatuses, askForReset, expect, hydrated, newEmail, resetLinkFor, test, type Page } from "./fixtures";
 
 const PASSWORD = "correct horse battery";
 
@@ -76,4 +71,68 @@ test("a protected page sends you to log in and back", async ({ page }) => {
   await page.getByRole("button", { name: "Войти" }).last().click();
   await expect(page).toHaveURL("/account");
   await expect(page.getByTestId("profile-email")).toHaveText(email);
+});
+
+/** Signs up `email` with the page's form (and so signs in). */
+async function signUp(page: Page, email: string): Promise<void> {
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Электронная почта").fill(email);
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+}
+
+test("forgot password: the emailed link sets a new password once", async ({ page, consoleErrors }) => {
+  const email = newEmail("reset");
+  await signUp(page, email);
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await expect(page.getByTestId("account-email")).toHaveCount(0);
+
+  await askForReset(page, email);
+  const link = await resetLinkFor(email);
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByLabel("Новый пароль").fill("a brand new password");
+  await page.getByRole("button", { name: "Сохранить пароль" }).click();
+  await expect(page).toHaveURL(/\/account\?saved=reset/);
+  await expect(page.getByTestId("account-saved")).toBeVisible();
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+
+  // Used once: the same link now says so and offers a new one.
+  await page.goto(link);
+  await expect(page.getByRole("alert")).toContainText("Ссылка устарела");
+  await expect(page.getByRole("link", { name: "Запросить новую ссылку" })).toBeVisible();
+  allowHttpStatuses(consoleErrors, [410]);
+});
+
+test("the profile changes the password and the email, then deletes the account", async ({ page, consoleErrors }) => {
+  const email = newEmail("profile");
+  await signUp(page, email);
+  await page.goto("/account");
+  await hydrated(page);
+
+  const password = page.getByRole("region", { name: "Сменить пароль" });
+  await password.getByLabel("Текущий пароль").fill("wrong password");
+  await password.getByLabel("Новый пароль").fill("another good password");
+  await password.getByRole("button", { name: "Сменить пароль" }).click();
+  await expect(page.locator("#current_password-error")).toHaveText("Текущий пароль неверен");
+  await password.getByLabel("Текущий пароль").fill(PASSWORD);
+  await password.getByRole("button", { name: "Сменить пароль" }).click();
+  await expect(page.getByTestId("account-saved")).toContainText("Пароль изменён");
+
+  const changed = newEmail("moved");
+  const emailForm = page.getByRole("region", { name: "Сменить email" });
+  await emailForm.getByLabel("Новый email").fill(changed);
+  await emailForm.getByLabel("Текущий пароль").fill("another good password");
+  await emailForm.getByRole("button", { name: "Сменить email" }).click();
+  await expect(page.getByTestId("profile-email")).toHaveText(changed);
+  await expect(page.getByTestId("account-email")).toHaveText(changed);
+
+  const remove = page.getByRole("region", { name: "Удалить аккаунт" });
+  await remove.getByLabel("Текущий пароль").fill("another good password");
+  await remove.getByRole("button", { name: "Удалить мой аккаунт" }).click();
+  await expect(page.getByTestId("account-deleted")).toBeVisible();
+  await expect(page.getByTestId("account-email")).toHaveCount(0);
+  allowHttpStatuses(consoleErrors, [403]);
 });

@@ -17,6 +17,7 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 });
 
 export { expect };
+export type { Page };
 
 /**
  * Removes the browser's "Failed to load resource" reports for HTTP statuses the test expects
@@ -66,4 +67,27 @@ export async function emailTo(address: string, subject: string): Promise<Email> 
     )
     .toBe(true);
   return found as Email;
+}
+
+/** A fresh address per run, so the tests never depend on one another. */
+export function newEmail(tag: string): string {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** The path (with its token) of the reset link emailed to `address`. */
+export async function resetLinkFor(address: string): Promise<string> {
+  const email = await emailTo(address, "Смена пароля");
+  const match = email.text.match(/https?:\/\/[^/\s]+(\/reset-password\?token=[\w.]+)/);
+  expect(match, email.text).not.toBeNull();
+  return (match as RegExpMatchArray)[1];
+}
+
+/** Asks for a reset of `address`'s password on the "forgot password" page. */
+export async function askForReset(page: Page, address: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Забыли пароль?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password/);
+  await page.getByLabel("Электронная почта").fill(address);
+  await page.getByRole("button", { name: "Отправить ссылку" }).click();
+  await expect(page.getByTestId("reset-sent")).toBeVisible();
 }

@@ -19,6 +19,7 @@ use std::time::Duration;
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
 use app::error::AppError;
+use app::server::accounts::recovery;
 use app::server::alerts;
 use app::server::clock::Clock;
 use app::server::notifications::{self, Notification, next_retry};
@@ -56,7 +57,7 @@ pub struct DrainReport {
 }
 
 /// Sends every due email, one at a time, and records each outcome: booking emails, then the
-/// "a room is free" ones.
+/// "a room is free" ones, then password resets.
 pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError> {
     let mut report = DrainReport::default();
     while let Some(notification) = notifications::claim_next(&context.db).await? {
@@ -89,6 +90,25 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
         .await;
         record(&context.db, &claimed, outcome, &mut report).await?;
     }
+    while let Some(reset) = recovery::claim_next(&context.db).await? {
+        let claimed = Claimed {
+            id: reset.id,
+            kind: "password_reset",
+            attempts: reset.attempts,
+            retry_until: reset.retry_until,
+        };
+        // A link used or expired since, or an account disabled: nothing worth sending.
+        let outcome = if reset.stale {
+            Outcome::Skipped
+        } else {
+            let sent = context.mailer.send_reset(&reset, &context.app_url);
+            queue::hold_while(&context.db, JobTable::Notifications, reset.id, async {
+                sent.await.map_or_else(Outcome::Failed, |()| Outcome::Sent)
+            })
+            .await
+        };
+        record(&context.db, &claimed, outcome, &mut report).await?;
+    }
     Ok(report)
 }
 
@@ -103,8 +123,9 @@ struct Claimed<'a> {
 /// What became of one email.
 enum Outcome {
     Sent,
-    /// A reminder for a booking cancelled or changed after it was queued: rightly never sent
-    /// (a changed booking is reminded of its new dates under its new sequence).
+    /// A reminder for a booking cancelled or changed after it was queued (a changed booking is
+    /// reminded of its new dates under its new sequence), or a reset link no longer usable:
+    /// rightly never sent.
     Skipped,
     Failed(MailError),
 }

@@ -6,6 +6,7 @@ mod invite;
 use std::path::PathBuf;
 
 use app::i18n::{Locale, td_string};
+use app::server::accounts::recovery::{ResetLinks, ResetNotification};
 use app::server::alerts::AlertNotification;
 use app::server::bookings::ManageLinks;
 use app::server::config::{Config, SmtpTls};
@@ -38,6 +39,7 @@ pub struct Mailer {
     transport: Transport,
     from: Mailbox,
     links: ManageLinks,
+    resets: ResetLinks,
 }
 
 #[derive(Clone)]
@@ -52,6 +54,7 @@ const DEFAULT_FROM: &str = "Бронирование отелей <noreply@booki
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Self, MailError> {
         let links = ManageLinks::new(&config.jwt.secret);
+        let resets = ResetLinks::new(&config.jwt.secret);
         let Some(smtp) = &config.smtp else {
             let from = DEFAULT_FROM.parse().map_err(invalid)?;
             tracing::info!(dir = %config.mail_outbox_dir.display(), "SMTP_HOST is not set: emails are written to this directory as .eml files");
@@ -59,6 +62,7 @@ impl Mailer {
                 transport: Transport::Outbox(config.mail_outbox_dir.clone()),
                 from,
                 links,
+                resets,
             });
         };
         let from = smtp.from.parse().map_err(invalid)?;
@@ -79,6 +83,7 @@ impl Mailer {
             transport: Transport::Smtp(builder.build()),
             from,
             links,
+            resets,
         })
     }
 
@@ -106,14 +111,36 @@ impl Mailer {
     ) -> Result<(), MailError> {
         let letter = self.letter(app_url);
         let email = write_alert(alert, &letter);
-        let message_id = format!(
-            "<notification-{}-room_free@{}>",
-            alert.id,
-            letter.from.email.domain()
-        );
-        let message = message(&alert.email, message_id, email, &letter)?;
-        self.deliver(message, &format!("{}-room_free.eml", alert.id))
+        self.send_outbox_email(alert.id, "room_free", &alert.email, email, &letter)
             .await
+    }
+
+    /// Sends the reset link of reset email `reset`.
+    pub async fn send_reset(
+        &self,
+        reset: &ResetNotification,
+        app_url: &str,
+    ) -> Result<(), MailError> {
+        let letter = self.letter(app_url);
+        let token = self.resets.sign(reset.reset_id, reset.expires_at);
+        let email = write_reset(reset, &token, &letter);
+        self.send_outbox_email(reset.id, "password_reset", &reset.email, email, &letter)
+            .await
+    }
+
+    /// Sends `email` of outbox row `id` to `to`, under a Message-ID of that row (the same for
+    /// every attempt, as `message_id` explains).
+    async fn send_outbox_email(
+        &self,
+        id: i64,
+        kind: &str,
+        to: &str,
+        email: Email,
+        letter: &Letter<'_>,
+    ) -> Result<(), MailError> {
+        let message_id = format!("<notification-{id}-{kind}@{}>", letter.from.email.domain());
+        let message = message(to, message_id, email, letter)?;
+        self.deliver(message, &format!("{id}-{kind}.eml")).await
     }
 
     async fn deliver(&self, message: Message, name: &str) -> Result<(), MailError> {
@@ -376,6 +403,34 @@ pub fn write_alert(alert: &AlertNotification, letter: &Letter) -> Email {
         room = escape(&room),
         link = escape(&link),
         book = escape(&book),
+    );
+    Email {
+        subject,
+        text,
+        html,
+        invite: None,
+    }
+}
+
+/// The password-reset email: what was asked, the link (once, 30 minutes), and what to do if
+/// it was not the guest who asked.
+pub fn write_reset(reset: &ResetNotification, token: &str, letter: &Letter) -> Email {
+    let locale: Locale = reset.locale.parse().unwrap_or_default();
+    let base = letter.app_url.trim_end_matches('/');
+    let link = format!("{base}/reset-password?token={token}");
+    let subject = td_string!(locale, email_reset_subject).to_string();
+    let lead = td_string!(locale, email_reset_lead, email = &reset.email).to_string();
+    let action = td_string!(locale, email_reset_action).to_string();
+    let text = format!("{lead}\n\n{action}: {link}\n");
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\">\
+         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p>\
+         <p><a href=\"{link}\">{action}</a></p></body></html>",
+        lang = locale.as_str(),
+        subject = escape(&subject),
+        lead = escape(&lead),
+        link = escape(&link),
+        action = escape(&action),
     );
     Email {
         subject,

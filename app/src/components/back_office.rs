@@ -199,6 +199,7 @@ pub fn email_kind_label(kind: &str) -> String {
         "reminder_3_days" => t_string!(i18n, email_kind_reminder_3_days).to_string(),
         "reminder_1_day" => t_string!(i18n, email_kind_reminder_1_day).to_string(),
         "room_free" => t_string!(i18n, email_kind_room_free).to_string(),
+        "password_reset" => t_string!(i18n, email_kind_password_reset).to_string(),
         other => other.to_owned(),
     }
 }

@@ -173,6 +173,9 @@ pub fn error_text(error: &AppError) -> String {
             let minutes = retry_after_secs.div_ceil(60);
             return t_string!(i18n, error_too_many_attempts, minutes = minutes).to_string();
         }
+        AppError::WrongPassword => t_string!(i18n, error_wrong_password),
+        AppError::LinkExpired => t_string!(i18n, error_link_expired),
+        AppError::UpcomingBookings => t_string!(i18n, error_upcoming_bookings),
         AppError::Unauthorized => t_string!(i18n, error_unauthorized),
         AppError::Forbidden => t_string!(i18n, error_forbidden),
         AppError::NotFound => t_string!(i18n, error_not_found),
@@ -205,6 +208,7 @@ pub fn error_field(error: &AppError) -> Option<&str> {
         ) => None,
         AppError::Invalid(input) => Some(input.field()),
         AppError::EmailTaken => Some("email"),
+        AppError::WrongPassword => Some("current_password"),
         _ => None,
     }
 }

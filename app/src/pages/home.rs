@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::components::SearchForm;
 use crate::i18n::{t, use_i18n};
@@ -7,8 +8,17 @@ use crate::i18n::{t, use_i18n};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
+    let deleted = use_query_map().with_untracked(|query| query.get("account_deleted").is_some());
     view! {
         <section class="hero">
+            {deleted
+                .then(|| {
+                    view! {
+                        <p class="notice" role="status" data-testid="account-deleted">
+                            {t!(i18n, home_account_deleted)}
+                        </p>
+                    }
+                })}
             <h1>{t!(i18n, home_title)}</h1>
             <p class="hero-subtitle">{t!(i18n, home_subtitle)}</p>
             <SearchForm/>

@@ -36,6 +36,9 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 <FieldError error field="password"/>
+                <p class="auth-forgot">
+                    <A href="/forgot-password">{t!(i18n, login_forgot)}</A>
+                </p>
                 <SubmitButton
                     pending
                     label=Signal::derive(move || t_string!(i18n, login_submit).to_string())

@@ -1,13 +1,18 @@
 //! Accounts: registration, login and sessions, roles, the users list. The one place their
 //! rules live, for pages, server functions, the HTTP API and the CLI alike. Passwords are
 //! argon2id hashes (legacy bcrypt still verifies); sessions are JWTs in an HttpOnly cookie (or a
-//! Bearer header), checked once per request; failed logins are throttled.
+//! Bearer header), checked once per request; failed logins are throttled. A forgotten password
+//! is reset by an emailed link (`recovery`); a guest changes or deletes their own account
+//! (`profile`).
 pub mod admin;
 pub(super) mod auth;
 pub mod cookie;
 pub mod jwt;
 pub mod password;
+pub mod profile;
+pub mod recovery;
 mod repo;
+mod reset_repo;
 pub mod session;
 pub mod throttle;
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 pub use self::repo::AlertNotification;
 use self::repo::AlertRepo;
 use super::catalog;
+use super::notifications::{self, Subject};
 use super::state::AppState;
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -67,7 +68,8 @@ pub async fn check(state: &AppState) -> Result<u64, AppError> {
     Ok(announced)
 }
 
-/// Claims the next due "a room is free" email (see `notifications::claim_next`).
+/// Claims the next due "a room is free" email (see `notifications::claim_next_with`).
 pub async fn claim_next(db: &sqlx::PgPool) -> Result<Option<AlertNotification>, AppError> {
-    AlertRepo::new(db).claim_next().await
+    let repo = AlertRepo::new(db);
+    notifications::claim_next_with(db, Subject::Alert, |claim| repo.alert_email(claim)).await
 }

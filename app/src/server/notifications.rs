@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use self::repo::NotificationRepo;
-pub use self::repo::{Notification, OutboxCounts, SettledEmail};
+pub use self::repo::{Claim, Notification, OutboxCounts, SettledEmail, Subject};
 use crate::error::AppError;
 use crate::model::BookingId;
 
@@ -71,10 +71,34 @@ pub fn next_retry(attempts: i32, retry_until: DateTime<Utc>, now: DateTime<Utc>)
     (now + chrono::Duration::seconds(delay) <= retry_until).then_some(delay)
 }
 
-/// Claims the next due email under a lease (see `queue`) and counts the attempt.
+/// Claims the next due email about `subject` under a lease (see `queue`), counts the attempt
+/// and reads what it says with `read`: the one claim of every kind of email. An email whose
+/// subject went between the two reads (its row goes with it) is settled, and the next taken.
+pub async fn claim_next_with<T, Read, Reading>(
+    db: &PgPool,
+    subject: Subject,
+    read: Read,
+) -> Result<Option<T>, AppError>
+where
+    Read: Fn(Claim) -> Reading,
+    Reading: Future<Output = Result<Option<T>, AppError>>,
+{
+    let repo = NotificationRepo::new(db);
+    while let Some(claim) = repo.claim(subject).await? {
+        let id = claim.id;
+        match read(claim).await? {
+            Some(email) => return Ok(Some(email)),
+            None => repo.mark_sent(id).await?,
+        }
+    }
+    Ok(None)
+}
+
+/// Claims the next due booking email, with what it says.
 #[tracing::instrument(skip_all)]
 pub async fn claim_next(db: &PgPool) -> Result<Option<Notification>, AppError> {
-    NotificationRepo::new(db).claim_next().await
+    let repo = NotificationRepo::new(db);
+    claim_next_with(db, Subject::Booking, |claim| repo.booking_email(claim)).await
 }
 
 /// Records that the email left (or was rightly skipped), so it is never sent again.

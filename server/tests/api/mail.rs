@@ -14,7 +14,7 @@ use server::mail::Mailer;
 
 use crate::helpers::{TestApp, day, spawn_app, test_config};
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
@@ -22,14 +22,14 @@ fn free_port() -> u16 {
 }
 
 /// A maildev process on its own ports, killed when dropped.
-struct MailDev {
+pub(crate) struct MailDev {
     process: Child,
-    smtp_port: u16,
+    pub(crate) smtp_port: u16,
     web_port: u16,
 }
 
 impl MailDev {
-    fn start_on(smtp_port: u16) -> Self {
+    pub(crate) fn start_on(smtp_port: u16) -> Self {
         let binary = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../end2end/node_modules/.bin/maildev"
@@ -59,7 +59,7 @@ impl MailDev {
         maildev
     }
 
-    async fn emails(&self) -> Vec<Value> {
+    pub(crate) async fn emails(&self) -> Vec<Value> {
         reqwest::get(format!("http://127.0.0.1:{}/email", self.web_port))
             .await
             .expect("maildev answers")
@@ -76,7 +76,11 @@ impl Drop for MailDev {
     }
 }
 
-fn jobs_for(app: &TestApp, smtp_port: Option<u16>, outbox: Option<&std::path::Path>) -> JobContext {
+pub(crate) fn jobs_for(
+    app: &TestApp,
+    smtp_port: Option<u16>,
+    outbox: Option<&std::path::Path>,
+) -> JobContext {
     let port = smtp_port.map(|port| port.to_string());
     let outbox = outbox.map(|dir| dir.display().to_string());
     let mut vars = vec![];

@@ -22,6 +22,7 @@ mod mail;
 mod pages;
 mod pictures;
 mod rates;
+mod recovery;
 mod security;
 mod seed;
 mod server_fns;

@@ -14,6 +14,8 @@ pub struct Auth {
     pub secure_cookies: bool,
     /// The bookings' signed manage links (keyed with the JWT secret, under their own label).
     pub links: crate::server::bookings::ManageLinks,
+    /// The password-reset links (the same key, another label).
+    pub resets: super::recovery::ResetLinks,
 }
 
 impl Auth {
@@ -27,6 +29,7 @@ impl Auth {
             dummy_hash,
             secure_cookies: config.app_env.is_production(),
             links: crate::server::bookings::ManageLinks::new(&config.jwt.secret),
+            resets: super::recovery::ResetLinks::new(&config.jwt.secret),
         })
     }
 }

@@ -31,6 +31,11 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// A user from the columns of a `users` row (see `reset_repo`).
+pub(super) fn user_from(id: UserId, email: String, role: String) -> Result<User, AppError> {
+    User::try_from(UserRow { id, email, role })
+}
+
 /// A `users` row with its counts, as the users page lists it.
 struct AccountRow {
     id: UserId,
@@ -168,8 +173,6 @@ impl<'a> UserRepo<'a> {
         Ok(done.rows_affected())
     }
 
-    /// Sets a new password hash and ends every session begun before (a password change).
-    /// Sessions are compared at whole seconds, as tokens carry them.
     /// The name the account's holder goes by, if they gave one (see `bookings`).
     pub async fn full_name(&self, id: UserId) -> Result<Option<String>, AppError> {
         Ok(
@@ -180,6 +183,8 @@ impl<'a> UserRepo<'a> {
         )
     }
 
+    /// Sets a new password hash and ends every session begun before (a password change).
+    /// Sessions are compared at whole seconds, as tokens carry them.
     pub async fn change_password(&self, id: UserId, hashed_password: &str) -> Result<(), AppError> {
         sqlx::query!(
             "UPDATE users SET hashed_password = $2, sessions_since = date_trunc('second', now())
@@ -349,6 +354,96 @@ impl<'a> UserRepo<'a> {
         )
         .execute(&mut *tx)
         .await?;
+        Ok(())
+    }
+
+    /// Gives account `id` the email `email`; `EmailTaken` when another account has it.
+    pub async fn change_email(&self, id: UserId, email: &Email) -> Result<User, AppError> {
+        let row = sqlx::query_as!(
+            UserRow,
+            r#"UPDATE users SET email = $2 WHERE id = $1 AND disabled_at IS NULL
+               RETURNING id AS "id: UserId", email, role"#,
+            id.get(),
+            email.as_str(),
+        )
+        .fetch_optional(self.pool)
+        .await;
+        match row {
+            Ok(Some(row)) => row.try_into(),
+            Ok(None) => Err(AppError::Unauthorized),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(AppError::EmailTaken)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Deletes account `id` as a guest asks: refused for an admin (`Forbidden`) and while a
+    /// live booking ends after `today` (`UpcomingBookings`). The row stays, as bookings point
+    /// at it, emptied of what identifies the guest and never able to sign in again; the
+    /// guest's names and requests leave their bookings; alerts, reset links, holds and staff
+    /// places go; emails not sent yet are discarded with the reason. The account's row is
+    /// locked first: a booking being made for it meanwhile is waited for, then counted.
+    pub async fn delete(&self, id: UserId, today: chrono::NaiveDate) -> Result<(), AppError> {
+        let mut tx = self.pool.begin().await?;
+        let role = sqlx::query_scalar!(
+            "SELECT role FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
+            id.get(),
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+        if role == Role::Admin.as_str() {
+            return Err(AppError::Forbidden);
+        }
+        let upcoming = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM bookings
+                              WHERE user_id = $1 AND cancelled_at IS NULL AND date_to > $2)
+               AS "upcoming!""#,
+            id.get(),
+            today,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if upcoming {
+            return Err(AppError::UpcomingBookings);
+        }
+        sqlx::query!(
+            "UPDATE notifications SET failed_at = now(), discarded_at = now(),
+                 last_error = 'the account was deleted', locked_until = NULL
+             WHERE sent_at IS NULL AND failed_at IS NULL
+               AND booking_id IN (SELECT id FROM bookings WHERE user_id = $1)",
+            id.get(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE bookings SET guest_name = NULL, guest_request = NULL WHERE user_id = $1",
+            id.get(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        for statement in [
+            "DELETE FROM room_alerts WHERE user_id = $1",
+            "DELETE FROM password_resets WHERE user_id = $1",
+            "DELETE FROM holds WHERE user_id = $1",
+            "DELETE FROM hotel_staff WHERE user_id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query!(
+            "UPDATE users SET email = 'deleted-' || id || '@deleted.invalid', hashed_password = '',
+                 full_name = NULL, disabled_at = coalesce(disabled_at, now()), deleted_at = now(),
+                 sessions_since = date_trunc('second', now()) + interval '1 second'
+             WHERE id = $1",
+            id.get(),
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -44,6 +44,9 @@ const PER_CLIENT: Limits = Limits {
     block_after: 100,
 };
 
+/// Password-reset requests one address may make in a window.
+pub const RESETS_PER_CLIENT: u32 = 10;
+
 struct Counter {
     attempts: u32,
     started: Instant,
@@ -111,6 +114,20 @@ impl LoginThrottle {
                 counter.attempts = counter.attempts.saturating_sub(1);
             }
         }
+    }
+
+    /// Counts a password-reset request from `client`: at most [`RESETS_PER_CLIENT`] in a window,
+    /// so one address cannot fill mailboxes (each account has its own hourly limit too) nor
+    /// probe the database at speed; `TooManyAttempts` beyond.
+    pub async fn reset_requested(&self, client: Option<IpAddr>) -> Result<(), AppError> {
+        let client = client.map_or_else(|| "unknown".to_owned(), |client| client.to_string());
+        let (count, remaining) = self.count_attempt(&format!("reset:ip:{client}")).await;
+        if count > RESETS_PER_CLIENT {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: remaining.as_secs().max(1),
+            });
+        }
+        Ok(())
     }
 
     /// Adds one to `key`'s window and returns the new count and the time left in the window.

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::model::{HotelId, Party, RoomId, StayDates, UserId};
-use crate::server::queue::lease_secs;
+use crate::server::notifications::Claim;
 
 /// An open subscription, as the check groups them.
 pub struct OpenAlert {
@@ -133,38 +133,35 @@ impl<'a> AlertRepo<'a> {
         Ok(done.rows_affected())
     }
 
-    /// Claims the next due subscription email under a lease, as `NotificationRepo::claim_next`
-    /// does for booking emails, with what it says.
-    pub async fn claim_next(&self) -> Result<Option<AlertNotification>, AppError> {
-        Ok(sqlx::query_as!(
-            AlertNotification,
-            r#"WITH claimed AS (
-                 UPDATE notifications SET
-                     locked_until = now() + make_interval(secs => $1),
-                     attempts = attempts + 1
-                 WHERE id = (
-                     SELECT id FROM notifications
-                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-                       AND (locked_until IS NULL OR locked_until < now())
-                       AND alert_id IS NOT NULL
-                     ORDER BY next_attempt_at
-                     LIMIT 1
-                     FOR UPDATE SKIP LOCKED
-                 )
-                 RETURNING id, attempts, retry_until, alert_id
-             )
-             SELECT c.id AS "id!", c.attempts AS "attempts!", c.retry_until AS "retry_until!",
-                    u.email, a.locale, h.name AS hotel_name,
-                    a.room_id AS "room_id: RoomId", r.name AS "room_name?",
-                    a.date_from, a.date_to, a.adults, a.children
-             FROM claimed c
-             JOIN room_alerts a ON a.id = c.alert_id
-             JOIN users u ON u.id = a.user_id
-             JOIN hotels h ON h.id = a.hotel_id
-             LEFT JOIN rooms r ON r.id = a.room_id"#,
-            lease_secs(),
+    /// The "a room is free" email `claim` stands for, with what it says; `None` when the
+    /// subscription is gone.
+    pub async fn alert_email(&self, claim: Claim) -> Result<Option<AlertNotification>, AppError> {
+        let row = sqlx::query!(
+            r#"SELECT u.email, a.locale, h.name AS hotel_name,
+                      a.room_id AS "room_id: RoomId", r.name AS "room_name?",
+                      a.date_from, a.date_to, a.adults, a.children
+               FROM room_alerts a
+               JOIN users u ON u.id = a.user_id
+               JOIN hotels h ON h.id = a.hotel_id
+               LEFT JOIN rooms r ON r.id = a.room_id
+               WHERE a.id = $1"#,
+            claim.subject_id,
         )
         .fetch_optional(self.pool)
-        .await?)
+        .await?;
+        Ok(row.map(|row| AlertNotification {
+            id: claim.id,
+            attempts: claim.attempts,
+            retry_until: claim.retry_until,
+            email: row.email,
+            locale: row.locale,
+            hotel_name: row.hotel_name,
+            room_id: row.room_id,
+            room_name: row.room_name,
+            date_from: row.date_from,
+            date_to: row.date_to,
+            adults: row.adults,
+            children: row.children,
+        }))
     }
 }

@@ -45,6 +45,94 @@ pub struct Notification {
     pub cancel_reason: Option<String>,
 }
 
+/// What an email is about: which column of the outbox names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Booking,
+    Alert,
+    PasswordReset,
+}
+
+impl Subject {
+    fn as_str(self) -> &'static str {
+        match self {
+            Subject::Booking => "booking",
+            Subject::Alert => "alert",
+            Subject::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// An outbox row a worker has claimed: what recording its outcome needs, and the id of what
+/// it is about (a booking, an alert, a password reset).
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub id: i64,
+    pub kind: String,
+    pub attempts: i32,
+    /// Past this, a failed attempt is the last one.
+    pub retry_until: DateTime<Utc>,
+    /// A booking email's change count when it was queued.
+    pub sequence: i32,
+    pub subject_id: i64,
+}
+
+/// A booking as its email tells it.
+struct BookingEmailRow {
+    booking_id: BookingId,
+    reference: BookingReference,
+    guest_name: Option<String>,
+    guest_request: Option<String>,
+    email: String,
+    hotel_name: String,
+    hotel_location: String,
+    room_name: String,
+    date_from: NaiveDate,
+    date_to: NaiveDate,
+    total_days: i32,
+    total_cost: Money,
+    cancelled: bool,
+    current_sequence: i32,
+    locale: String,
+    check_in_at: DateTime<Utc>,
+    check_out_at: DateTime<Utc>,
+    free_cancellation_until: Option<DateTime<Utc>>,
+    free_cancellation_local: Option<chrono::NaiveDateTime>,
+    cancel_reason: Option<String>,
+}
+
+impl BookingEmailRow {
+    fn with(self, claim: Claim) -> Notification {
+        Notification {
+            id: claim.id,
+            kind: claim.kind,
+            attempts: claim.attempts,
+            retry_until: claim.retry_until,
+            sequence: claim.sequence,
+            booking_id: self.booking_id,
+            reference: self.reference,
+            guest_name: self.guest_name,
+            guest_request: self.guest_request,
+            email: self.email,
+            hotel_name: self.hotel_name,
+            hotel_location: self.hotel_location,
+            room_name: self.room_name,
+            date_from: self.date_from,
+            date_to: self.date_to,
+            total_days: self.total_days,
+            total_cost: self.total_cost,
+            cancelled: self.cancelled,
+            current_sequence: self.current_sequence,
+            locale: self.locale,
+            check_in_at: self.check_in_at,
+            check_out_at: self.check_out_at,
+            free_cancellation_until: self.free_cancellation_until,
+            free_cancellation_local: self.free_cancellation_local,
+            cancel_reason: self.cancel_reason,
+        }
+    }
+}
+
 /// An email given up on that was put back in the queue or discarded, as it was before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettledEmail {
@@ -72,50 +160,66 @@ impl<'a> NotificationRepo<'a> {
         NotificationRepo { pool }
     }
 
-    /// Claims the next due notification under a lease (see `leases`) and counts the attempt;
-    /// one query, with the booking, room, hotel and guest its email needs.
-    pub async fn claim_next(&self) -> Result<Option<Notification>, AppError> {
-        // Columns read through the CTE carry `!`: PostgreSQL reports no nullability for them.
+    /// Claims the next due email about `subject` under a lease (see `queue`: other workers
+    /// skip it until the lease ends) and counts the attempt. The one claim of every kind of
+    /// email; each kind then reads what its email says by the subject's id.
+    pub async fn claim(&self, subject: Subject) -> Result<Option<Claim>, AppError> {
         Ok(sqlx::query_as!(
-            Notification,
-            r#"WITH claimed AS (
-                 UPDATE notifications SET
-                     locked_until = now() + make_interval(secs => $1),
-                     attempts = attempts + 1
-                 WHERE id = (
-                     SELECT id FROM notifications
-                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-                       AND (locked_until IS NULL OR locked_until < now())
-                       AND booking_id IS NOT NULL
-                     ORDER BY next_attempt_at
-                     LIMIT 1
-                     FOR UPDATE SKIP LOCKED
-                 )
-                 RETURNING id, kind, attempts, retry_until, booking_id, sequence
-             )
-             SELECT c.id AS "id!", c.kind AS "kind!", c.attempts AS "attempts!",
-                    c.retry_until AS "retry_until!", c.booking_id AS "booking_id!: BookingId",
-                    b.reference AS "reference: BookingReference",
-                    b.guest_name, b.guest_request,
-                    u.email, h.name AS hotel_name, h.location AS hotel_location,
-                    r.name AS room_name, b.date_from, b.date_to, b.total_days AS "total_days!",
-                    b.total_cost * 100 AS "total_cost!: Money",
-                    b.cancelled_at IS NOT NULL AS "cancelled!",
-                    c.sequence AS "sequence!", b.sequence AS current_sequence, b.locale,
-                    (b.date_from + h.check_in_time) AT TIME ZONE h.time_zone AS "check_in_at!",
-                    (b.date_to + h.check_out_time) AT TIME ZONE h.time_zone AS "check_out_at!",
-                    b.free_cancellation_until,
-                    b.free_cancellation_until AT TIME ZONE h.time_zone AS free_cancellation_local,
-                    b.cancel_reason
-             FROM claimed c
-             JOIN bookings b ON b.id = c.booking_id
-             JOIN users u ON u.id = b.user_id
-             JOIN rooms r ON r.id = b.room_id
-             JOIN hotels h ON h.id = r.hotel_id"#,
+            Claim,
+            r#"UPDATE notifications SET
+                   locked_until = now() + make_interval(secs => $1),
+                   attempts = attempts + 1
+               WHERE id = (
+                   SELECT id FROM notifications
+                   WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                     AND (locked_until IS NULL OR locked_until < now())
+                     AND CASE $2::text WHEN 'booking' THEN booking_id IS NOT NULL
+                                       WHEN 'alert' THEN alert_id IS NOT NULL
+                                       ELSE password_reset_id IS NOT NULL END
+                   ORDER BY next_attempt_at
+                   LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+               )
+               RETURNING id, kind, attempts, retry_until, sequence,
+                         coalesce(booking_id::bigint, alert_id, password_reset_id) AS "subject_id!""#,
             lease_secs(),
+            subject.as_str(),
         )
         .fetch_optional(self.pool)
         .await?)
+    }
+
+    /// The booking email `claim` stands for, with the booking, room, hotel and guest it names;
+    /// `None` when the booking is gone.
+    pub async fn booking_email(&self, claim: Claim) -> Result<Option<Notification>, AppError> {
+        let Some(row) = sqlx::query_as!(
+            BookingEmailRow,
+            r#"SELECT b.id AS "booking_id: BookingId",
+                      b.reference AS "reference: BookingReference",
+                      b.guest_name, b.guest_request,
+                      u.email, h.name AS hotel_name, h.location AS hotel_location,
+                      r.name AS room_name, b.date_from, b.date_to, b.total_days AS "total_days!",
+                      b.total_cost * 100 AS "total_cost!: Money",
+                      b.cancelled_at IS NOT NULL AS "cancelled!",
+                      b.sequence AS current_sequence, b.locale,
+                      (b.date_from + h.check_in_time) AT TIME ZONE h.time_zone AS "check_in_at!",
+                      (b.date_to + h.check_out_time) AT TIME ZONE h.time_zone AS "check_out_at!",
+                      b.free_cancellation_until,
+                      b.free_cancellation_until AT TIME ZONE h.time_zone AS free_cancellation_local,
+                      b.cancel_reason
+               FROM bookings b
+               JOIN users u ON u.id = b.user_id
+               JOIN rooms r ON r.id = b.room_id
+               JOIN hotels h ON h.id = r.hotel_id
+               WHERE b.id = $1"#,
+            i32::try_from(claim.subject_id).unwrap_or(0),
+        )
+        .fetch_optional(self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(row.with(claim)))
     }
 
     /// Puts emails given up on (and not discarded) back in the queue, with a fresh three days
