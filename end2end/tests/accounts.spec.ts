@@ -54,12 +54,7 @@ test("a wrong password gets one clear message", async ({ page, consoleErrors }) 
 
 test("a protected page sends you to log in and back", async ({ page }) => {
   const email = newEmail("back");
-  await page.goto("/register");
-  await hydrated(page);
-  await page.getByLabel("Электронная почта").fill(email);
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await expect(page.getByTestId("account-email")).toHaveText(email);
+  await signUp(page, email);
   await page.getByRole("button", { name: "Выйти" }).click();
   await expect(page.getByTestId("account-email")).toHaveCount(0);
 

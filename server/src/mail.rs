@@ -390,26 +390,8 @@ pub fn write_alert(alert: &AlertNotification, letter: &Letter) -> Email {
     let room = alert.room_name.clone().unwrap_or_default();
     let book = td_string!(locale, email_book_now).to_string();
     let room_label = td_string!(locale, email_room).to_string();
-    let text = format!("{lead}\n\n{room_label}: {room}\n\n{book}: {link}\n");
-    let html = format!(
-        "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\">\
-         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p>\
-         <p>{room_label}: <strong>{room}</strong></p><p><a href=\"{link}\">{book}</a></p>\
-         </body></html>",
-        lang = locale.as_str(),
-        subject = escape(&subject),
-        lead = escape(&lead),
-        room_label = escape(&room_label),
-        room = escape(&room),
-        link = escape(&link),
-        book = escape(&book),
-    );
-    Email {
-        subject,
-        text,
-        html,
-        invite: None,
-    }
+    let facts = [(room_label.as_str(), room.as_str())];
+    short_email(locale, subject, &lead, &facts, (&book, &link))
 }
 
 /// The password-reset email: what was asked, the link (once, 30 minutes), and what to do if
@@ -421,17 +403,40 @@ pub fn write_reset(reset: &ResetNotification, token: &str, letter: &Letter) -> E
     let subject = td_string!(locale, email_reset_subject).to_string();
     let lead = td_string!(locale, email_reset_lead, email = &reset.email).to_string();
     let action = td_string!(locale, email_reset_action).to_string();
-    let text = format!("{lead}\n\n{action}: {link}\n");
-    let html = format!(
+    short_email(locale, subject, &lead, &[], (&action, &link))
+}
+
+/// A short email without an invite: a headline, a lead, a few labelled facts and one link
+/// (`label`, `url`), as text and as HTML.
+fn short_email(
+    locale: Locale,
+    subject: String,
+    lead: &str,
+    facts: &[(&str, &str)],
+    (label, url): (&str, &str),
+) -> Email {
+    let mut text = format!("{lead}\n\n");
+    let mut html = format!(
         "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\">\
-         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p>\
-         <p><a href=\"{link}\">{action}</a></p></body></html>",
+         <h1 style=\"font-size:20px\">{subject}</h1><p>{lead}</p>",
         lang = locale.as_str(),
         subject = escape(&subject),
-        lead = escape(&lead),
-        link = escape(&link),
-        action = escape(&action),
+        lead = escape(lead),
     );
+    for (name, value) in facts {
+        text.push_str(&format!("{name}: {value}\n\n"));
+        html.push_str(&format!(
+            "<p>{}: <strong>{}</strong></p>",
+            escape(name),
+            escape(value)
+        ));
+    }
+    text.push_str(&format!("{label}: {url}\n"));
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{}</a></p></body></html>",
+        escape(url),
+        escape(label)
+    ));
     Email {
         subject,
         text,

@@ -2,12 +2,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::auth_form::{FormErrors, latest_error};
+use crate::api::auth::{ChangeEmail, ChangePassword, DeleteAccount};
 use crate::components::{
     EmailField, FormError, PageTitle, PasswordField, RequireUser, SubmitButton,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{Role, User};
-use crate::session::use_session;
+use crate::session::refresh_user_when;
 
 /// The signed-in user's profile: who they are, and forms to change the email or the password
 /// and to delete the account, each asking for the current password. Works without JavaScript
@@ -15,6 +16,13 @@ use crate::session::use_session;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
+    let actions = AccountActions {
+        change_email: ServerAction::new(),
+        change_password: ServerAction::new(),
+        delete_account: ServerAction::new(),
+    };
+    refresh_user_when(move || matches!(actions.change_email.value().get(), Some(Ok(_))));
+    provide_context(actions);
     view! {
         <PageTitle text=move || t_string!(i18n, account_title).to_string()/>
         <RequireUser children=move |user: User| {
@@ -32,11 +40,23 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// The forms' actions, shared by the forms and the notice.
+#[derive(Clone, Copy)]
+struct AccountActions {
+    change_email: ServerAction<ChangeEmail>,
+    change_password: ServerAction<ChangePassword>,
+    delete_account: ServerAction<DeleteAccount>,
+}
+
+fn use_actions() -> AccountActions {
+    expect_context::<AccountActions>()
+}
+
 /// What the last change did (`?saved=`), or what this page's forms just did with JavaScript.
 #[component]
 fn SavedNotice() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
+    let session = use_actions();
     let query = use_query_map();
     let saved = move || {
         let done = |value: Option<Result<User, _>>| matches!(value, Some(Ok(_)));
@@ -62,7 +82,7 @@ fn SavedNotice() -> impl IntoView {
 #[component]
 fn Details(user: User) -> impl IntoView {
     let i18n = use_i18n();
-    let changed = use_session().change_email;
+    let changed = use_actions().change_email;
     let email = move || match changed.value().get() {
         Some(Ok(changed)) => changed.email,
         _ => user.email.clone(),
@@ -103,7 +123,7 @@ fn pending_label() -> Signal<String> {
 #[component]
 fn ChangeEmailForm() -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_session().change_email;
+    let action = use_actions().change_email;
     let initial = FormErrors::of_page();
     let error = latest_error(action.value(), initial.of("email"));
     let typed = use_query_map()
@@ -129,7 +149,7 @@ fn ChangeEmailForm() -> impl IntoView {
 #[component]
 fn ChangePasswordForm() -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_session().change_password;
+    let action = use_actions().change_password;
     let initial = FormErrors::of_page();
     let error = latest_error(action.value(), initial.of("password"));
     view! {
@@ -159,7 +179,7 @@ fn ChangePasswordForm() -> impl IntoView {
 #[component]
 fn DeleteAccountForm() -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_session().delete_account;
+    let action = use_actions().delete_account;
     let initial = FormErrors::of_page();
     let error = latest_error(action.value(), initial.of("delete"));
     view! {

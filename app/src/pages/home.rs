@@ -3,12 +3,17 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::SearchForm;
 use crate::i18n::{t, use_i18n};
+use crate::session::refresh_user_when;
 
 /// The landing page: the hotel search form.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let deleted = use_query_map().with_untracked(|query| query.get("account_deleted").is_some());
+    // Signed out by the deletion: the header's copy of the user is stale.
+    if deleted {
+        refresh_user_when(|| true);
+    }
     view! {
         <section class="hero">
             {deleted

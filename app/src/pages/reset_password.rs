@@ -3,10 +3,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::auth_form::{form_query, latest_error};
+use crate::api::auth::ResetPassword;
 use crate::api::auth::check_password_reset;
 use crate::components::{FormError, PageTitle, PasswordField, SubmitButton, failed};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::session::use_session;
+use crate::session::refresh_user_when;
 
 /// The page of an emailed reset link: a new password, once. A used, expired or altered link
 /// says so (410) and offers a new one. Works without JavaScript.
@@ -50,7 +51,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 fn ResetForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_session().reset_password;
+    let action = ServerAction::<ResetPassword>::new();
+    refresh_user_when(move || matches!(action.value().get(), Some(Ok(_))));
     let error = latest_error(action.value(), form_query().error);
     view! {
         <ActionForm action attr:class="auth-form" attr:novalidate=true>
