@@ -52,9 +52,8 @@ impl SignedLinks {
         (now.timestamp() < expiry).then_some(id)
     }
 
-    /// The id and expiry of a genuine token, expired or not (a page tells "expired" from
-    /// "forged").
-    pub fn verify_signature(&self, token: &str) -> Option<(i64, i64)> {
+    /// The id and expiry of a genuine token, expired or not.
+    fn verify_signature(&self, token: &str) -> Option<(i64, i64)> {
         let mut parts = token.split('.');
         let (id, expiry, hex) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() {

@@ -293,12 +293,8 @@ async fn change_password_and_email_keep_this_session_only() {
 #[tokio::test]
 async fn deleting_an_account_anonymises_it_and_frees_the_email() {
     let app = spawn_app().await;
-    let session = app.signed_up("leaving@example.com").await;
-    let user_id: i32 =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'leaving@example.com'")
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
+    let user_id = app.signed_up_id("leaving@example.com").await;
+    let session = app.signed_up_again("leaving@example.com").await;
     let wrong = [("current_password", "wrong password")];
     assert_eq!(
         status_as(&app, &session, "delete_account", &wrong).await,
@@ -309,7 +305,7 @@ async fn deleting_an_account_anonymises_it_and_frees_the_email() {
     // A stay to come stops it; once that stay is in the past, the account goes.
     let booking = app::server::bookings::book(
         &app.state,
-        user_id.into(),
+        user_id,
         9.into(),
         stay(5, 7),
         None,
@@ -341,7 +337,7 @@ async fn deleting_an_account_anonymises_it_and_frees_the_email() {
     let (email, disabled, deleted_at): (String, bool, bool) = sqlx::query_as(
         "SELECT email, disabled_at IS NOT NULL, deleted_at IS NOT NULL FROM users WHERE id = $1",
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_one(&app.state.db)
     .await
     .unwrap();

@@ -73,11 +73,10 @@ pub async fn request_reset(
 /// form); `LinkExpired` otherwise.
 pub async fn check_reset(state: &AppState, token: &str) -> Result<(), AppError> {
     let id = state.auth.resets.reset_id(token)?;
-    ResetRepo::new(&state.db)
-        .open_reset(id)
-        .await?
-        .map(drop)
-        .ok_or(AppError::LinkExpired)
+    match ResetRepo::new(&state.db).is_open(id).await? {
+        true => Ok(()),
+        false => Err(AppError::LinkExpired),
+    }
 }
 
 /// Sets `password` through reset link `token`, once: the account's sessions end (the caller

@@ -78,15 +78,16 @@ impl<'a> ResetRepo<'a> {
         Ok(id)
     }
 
-    /// The email of reset `id`'s account while the reset can still be used.
-    pub async fn open_reset(&self, id: i64) -> Result<Option<String>, AppError> {
+    /// Whether reset `id` can still be used.
+    pub async fn is_open(&self, id: i64) -> Result<bool, AppError> {
         Ok(sqlx::query_scalar!(
-            "SELECT u.email FROM password_resets p JOIN users u ON u.id = p.user_id
-             WHERE p.id = $1 AND p.used_at IS NULL AND p.expires_at > now()
-               AND u.disabled_at IS NULL",
+            r#"SELECT EXISTS (
+                   SELECT 1 FROM password_resets p JOIN users u ON u.id = p.user_id
+                   WHERE p.id = $1 AND p.used_at IS NULL AND p.expires_at > now()
+                     AND u.disabled_at IS NULL) AS "open!""#,
             id,
         )
-        .fetch_optional(self.pool)
+        .fetch_one(self.pool)
         .await?)
     }
 

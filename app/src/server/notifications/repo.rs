@@ -211,8 +211,8 @@ impl<'a> NotificationRepo<'a> {
                JOIN users u ON u.id = b.user_id
                JOIN rooms r ON r.id = b.room_id
                JOIN hotels h ON h.id = r.hotel_id
-               WHERE b.id = $1"#,
-            i32::try_from(claim.subject_id).unwrap_or(0),
+               WHERE b.id = $1::bigint"#,
+            claim.subject_id,
         )
         .fetch_optional(self.pool)
         .await?
