@@ -222,9 +222,14 @@ async fn an_expired_or_released_hold_is_free_at_once_on_every_path() {
             .is_some()
     );
     // (The first guest's expired hold is still there: their refused booking changed nothing.)
+    // The app's own housekeeping may purge at the same moment: count what is left, not what
+    // this call removed.
+    let purged = bookings::purge_expired_holds(&app.state.db).await.unwrap();
+    assert!(purged <= 2, "{purged}");
     assert_eq!(
-        bookings::purge_expired_holds(&app.state.db).await.unwrap(),
-        2
+        scalar(&app, "SELECT count(*) FROM holds WHERE expires_at <= now()").await,
+        0,
+        "the expired ones are gone"
     );
     assert_eq!(
         scalar(&app, "SELECT count(*) FROM holds").await,
