@@ -18,7 +18,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: "list",
+  // The summary repeats the failures at the end, where CI's log tail shows them.
+  reporter: [["list"], ["./failure-summary.ts"]],
   use: {
     baseURL,
     // The original's users read Russian; Chromium would send en-US otherwise.

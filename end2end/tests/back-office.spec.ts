@@ -48,7 +48,7 @@ function uniquePlace(): string {
   return `Кокса${Date.now().toString(36)}`;
 }
 
-test("an admin creates a hotel and a room type, and a guest finds them", async ({ page }) => {
+test("an admin creates a hotel and a room type, and a guest finds them", async ({ page, browser }) => {
   await signInAsAdmin(page, true);
   const place = uniquePlace();
   const name = await createHotel(page, place, true);
@@ -57,11 +57,22 @@ test("an admin creates a hotel and a room type, and a guest finds them", async (
   await page.getByTestId("room-types").getByRole("link", { name: "Домик у реки" }).click();
   await expect(page.getByTestId("room-form").getByTestId("field-price")).toHaveValue("5200");
   await page.getByTestId("room-form").getByTestId("field-price").fill("5400");
+  await page.getByTestId("room-form").getByTestId("field-name_en").fill("Riverside cabin");
   await page.getByTestId("room-form").getByRole("button", { name: "Сохранить" }).click();
   await expect(page.getByTestId("history")).toContainText("room.update");
+  await expect(page.getByTestId("room-form").getByTestId("field-name_en")).toHaveValue("Riverside cabin");
 
-  await page.goto(`/search?location=${encodeURIComponent(place)}&date_from=${dateIn(10)}&date_to=${dateIn(12)}`);
+  const search = `/search?location=${encodeURIComponent(place)}&date_from=${dateIn(10)}&date_to=${dateIn(12)}`;
+  await page.goto(search);
   await expect(page.getByText(name).first()).toBeVisible();
+  // A guest reading English sees the room type's English name (the hotel has none: its own).
+  const english = await browser.newContext({ locale: "en-US" });
+  const guest = await english.newPage();
+  await guest.goto(search);
+  await guest.getByRole("link", { name }).first().click();
+  await expect(guest.getByTestId("hotel-name")).toHaveText(name);
+  await expect(guest.getByTestId("room-card").locator("h3")).toHaveText("Riverside cabin");
+  await english.close();
 });
 
 /** The offset of the first `weekday` (0 = Sunday) at least `from` days ahead. */

@@ -185,6 +185,9 @@ test.describe("in English", () => {
     await hydrated(page);
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
     await expect(page.locator(".hotel-header .services li")).toHaveText(["Wi-Fi", "Parking"]);
+    // Room types' English names and descriptions (the demo's), the Russian ones after a switch.
+    await expect(page.locator(".room-card h3")).toHaveText(["Triple room", "Double room"]);
+    await expect(page.getByTestId("room-card").nth(1).locator(".description")).toHaveText("Indescribable beauty.");
     const room = page.getByTestId("room-card").first();
     await expect(room.getByTestId("total")).toContainText("₽8,700");
     await expect(room.getByTestId("night-price")).toHaveText(["₽4,350", "₽4,350"]);
@@ -196,6 +199,16 @@ test.describe("in English", () => {
     await page.getByRole("button", { name: /Рус/ }).click();
     await expect(room.getByTestId("night-price")).toHaveText([/4\s350\s₽/, /4\s350\s₽/]);
     await expect(page.locator(".hotel-header .services li")).toHaveText(["Wi-Fi", "Парковка"]);
+    await expect(page.locator(".room-card h3")).toHaveText(["Номер на 3-х человек", "Номер на 2-х человек"]);
+    await expect(page.getByTestId("room-card").nth(1).locator(".description")).toHaveText("Красота неописуемая.");
+  });
+
+  test("a hotel's English name is in the results, on its page and in the title", async ({ page }) => {
+    await page.goto(`/search?location=Altai&date_from=${dateIn(10)}&date_to=${dateIn(11)}`);
+    await expect(page.locator(".hotel-card-name")).toContainText(["Aru-Kol"]);
+    await page.getByRole("link", { name: "Aru-Kol" }).click();
+    await expect(page.getByTestId("hotel-name")).toHaveText("Aru-Kol");
+    await expect(page).toHaveTitle("Aru-Kol");
   });
 });
 

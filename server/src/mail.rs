@@ -183,14 +183,9 @@ pub struct Letter<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
 }
 
-/// The guest's language when they booked (Russian for anything else).
-fn locale_of(notification: &Notification) -> Locale {
-    notification.locale.parse().unwrap_or_default()
-}
-
 /// Subject and lead sentence for each kind of notification, in the guest's language.
 fn headline(notification: &Notification) -> (String, String) {
-    let locale = locale_of(notification);
+    let locale = notification.guest_locale();
     let from = app::format::date(notification.date_from, locale);
     let to = app::format::date(notification.date_to, locale);
     let (subject, lead) = match notification.kind.as_str() {
@@ -231,7 +226,7 @@ fn headline(notification: &Notification) -> (String, String) {
 
 /// The booking's cancellation terms in words (the deadline on the hotel's clock).
 fn terms_text(notification: &Notification) -> String {
-    let locale = locale_of(notification);
+    let locale = notification.guest_locale();
     match notification.free_cancellation_local {
         Some(local) => {
             let deadline = app::format::date_time(local, locale);
@@ -253,7 +248,7 @@ pub struct Email {
 /// The email of `notification`: the reference, hotel, room, dates, nights, total and terms,
 /// the signed link that manages this booking, and its calendar invite, in plain text and HTML.
 pub fn write(notification: &Notification, letter: &Letter) -> Email {
-    let locale = locale_of(notification);
+    let locale = notification.guest_locale();
     let (subject, lead) = headline(notification);
     let base = letter.app_url.trim_end_matches('/');
     let token = letter
@@ -280,7 +275,7 @@ pub fn write(notification: &Notification, letter: &Letter) -> Email {
         ),
         (
             td_string!(locale, email_hotel).to_string(),
-            Some(notification.hotel_name.as_str()),
+            Some(notification.hotel_name_read()),
         ),
         (
             td_string!(locale, email_address).to_string(),
@@ -288,7 +283,7 @@ pub fn write(notification: &Notification, letter: &Letter) -> Email {
         ),
         (
             td_string!(locale, email_room).to_string(),
-            Some(notification.room_name.as_str()),
+            Some(notification.room_name_read()),
         ),
         (
             td_string!(locale, email_nights).to_string(),
@@ -537,6 +532,8 @@ pub(crate) mod tests {
             hotel_name: "Palace <&>".to_owned(),
             hotel_location: "Сыктывкар, ул. Мира, 1".to_owned(),
             room_name: "Стандарт".to_owned(),
+            hotel_name_en: None,
+            room_name_en: Some("Standard".to_owned()),
             date_from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             date_to: chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
             total_days: 2,
@@ -620,6 +617,18 @@ pub(crate) mod tests {
         );
         english.free_cancellation_local = None;
         assert!(terms_text(&english).starts_with("Non-refundable"));
+        // The room's English name; the hotel has none, so its own.
+        let text = written(&english).text;
+        assert!(
+            text.contains("Standard") && text.contains("Palace <&>"),
+            "{text}"
+        );
+        assert!(!text.contains("Стандарт"), "{text}");
+        assert!(
+            written(&notification("confirmation"))
+                .text
+                .contains("Стандарт")
+        );
         let russian = notification("confirmation");
         assert_eq!(
             terms_text(&russian),

@@ -15,6 +15,8 @@ const SEED_NAME: &str = "demo-v1";
 const RATES_SEED_NAME: &str = "demo-rates-v1";
 /// The demo hotels' clocks and cancellation terms, likewise.
 const TERMS_SEED_NAME: &str = "demo-terms-v1";
+/// The demo catalog's English names and descriptions, likewise.
+const ENGLISH_SEED_NAME: &str = "demo-english-v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -23,11 +25,12 @@ pub enum SeedOutcome {
 }
 
 /// Loads the demo data in one transaction, unless it was loaded before; then the demo's rates
-/// and restrictions, and its hotels' clocks and cancellation terms, likewise.
+/// and restrictions, its hotels' clocks and cancellation terms, and its English names, likewise.
 pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     let outcome = load_catalog(pool).await?;
     load_once(pool, RATES_SEED_NAME, DEMO_RATES).await?;
     load_once(pool, TERMS_SEED_NAME, DEMO_TERMS).await?;
+    load_once(pool, ENGLISH_SEED_NAME, DEMO_ENGLISH).await?;
     Ok(outcome)
 }
 
@@ -111,6 +114,34 @@ const DEMO_RATES: &str = "
     -- Ару-Кёль's suite is closed for three nights two months ahead (works, say).
     INSERT INTO room_restrictions (room_id, date_from, date_to, closed)
     SELECT id, current_date + 60, current_date + 63, true FROM rooms WHERE id = 6;";
+
+/// English names of the demo hotels with a Russian name (those with a Latin one keep it), and
+/// of every demo room type, with the descriptions the Russian rooms have. Only rows that still
+/// have the demo's Russian name and no English one: a demo catalog edited since keeps its words.
+const DEMO_ENGLISH: &str = "
+    UPDATE hotels SET name_en = n.name_en
+    FROM (VALUES (3, 'Ару-Кёль', 'Aru-Kol'), (4, 'Гостиница Сыктывкар', 'Hotel Syktyvkar'))
+        AS n(id, name, name_en)
+    WHERE hotels.id = n.id AND hotels.name = n.name AND hotels.name_en IS NULL;
+    UPDATE rooms SET name_en = n.name_en, description_en = n.description_en
+    FROM (VALUES
+        (1, 'Улучшенный с террасой и видом на озеро', 'Superior room with terrace and lake view',
+            'An incredibly beautiful room.'),
+        (2, 'Делюкс Плюс', 'Deluxe Plus', 'The best room in the hotel.'),
+        (3, 'Номер на 2-х человек', 'Double room', 'Indescribable beauty.'),
+        (4, 'Номер на 3-х человек', 'Triple room', NULL),
+        (5, 'Номер полулюкс семейный с 1 двуспальной кроватью',
+            'Family junior suite with a double bed', NULL),
+        (6, '2-комнатный номер люкс комфорт', 'Two-room comfort suite', NULL),
+        (7, 'Стандарт двухместный', 'Standard double', NULL),
+        (8, 'Стандарт улучшенный ПЛЮС', 'Superior standard PLUS', NULL),
+        (9, 'Номер стандарт с 2 односпальными кроватями (с завтраком)',
+            'Standard twin room (breakfast included)', NULL),
+        (10, 'Номер полулюкс премиум (с завтраком)', 'Premium junior suite (breakfast included)',
+            NULL),
+        (11, 'Стандарт (типовой корпус)', 'Standard (main building)', NULL)
+    ) AS n(id, name, name_en, description_en)
+    WHERE rooms.id = n.id AND rooms.name = n.name AND rooms.name_en IS NULL;";
 
 const INSERT_HOTELS: &str = "
     INSERT INTO hotels (id, name, location, services, rooms_quantity, image_id)

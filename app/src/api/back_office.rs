@@ -182,6 +182,7 @@ pub async fn get_room_editor(room_id: String) -> Result<RoomEditor, AppError> {
 pub async fn save_hotel(
     hotel_id: Option<String>,
     name: String,
+    #[server(default)] name_en: String,
     location: String,
     services: String,
     time_zone: String,
@@ -199,6 +200,7 @@ pub async fn save_hotel(
         let (state, staff) = edge::staff().await?;
         let draft = HotelForm {
             name: &name,
+            name_en: &name_en,
             location: &location,
             services: &services,
             time_zone: &time_zone,
@@ -265,6 +267,8 @@ pub async fn save_room(
     room_id: Option<String>,
     name: String,
     description: String,
+    #[server(default)] name_en: String,
+    #[server(default)] description_en: String,
     price: String,
     services: String,
     quantity: String,
@@ -285,6 +289,8 @@ pub async fn save_room(
         let draft = RoomForm {
             name: &name,
             description: &description,
+            name_en: &name_en,
+            description_en: &description_en,
             price: &price,
             services: &services,
             quantity: &quantity,

@@ -52,6 +52,8 @@ pub fn HotelFields(
     view! {
         <Field name="name" label=t_string!(i18n, field_name).to_string()
             value=d.map(|d| d.name.clone()).unwrap_or_default() error required=true/>
+        <Field name="name_en" label=t_string!(i18n, field_name_en).to_string()
+            value=d.and_then(|d| d.name_en.clone()).unwrap_or_default() error/>
         <Field name="location" label=t_string!(i18n, field_location).to_string()
             value=d.map(|d| d.location.clone()).unwrap_or_default() error required=true/>
         <Field name="services" label=t_string!(i18n, field_services).to_string()
@@ -77,6 +79,7 @@ pub fn RoomFields(
     let d = draft.as_ref();
     let number = |value: Option<i64>, default: i64| value.unwrap_or(default).to_string();
     let description = d.and_then(|d| d.description.clone()).unwrap_or_default();
+    let description_en = d.and_then(|d| d.description_en.clone()).unwrap_or_default();
     view! {
         <Field name="name" label=t_string!(i18n, field_name).to_string()
             value=d.map(|d| d.name.clone()).unwrap_or_default() error required=true/>
@@ -85,6 +88,13 @@ pub fn RoomFields(
             <textarea name="description" rows="3" data-testid="field-description">{description}</textarea>
         </label>
         <FieldError error field="description"/>
+        <Field name="name_en" label=t_string!(i18n, field_name_en).to_string()
+            value=d.and_then(|d| d.name_en.clone()).unwrap_or_default() error/>
+        <label class="field">
+            <span>{t!(i18n, field_description_en)}</span>
+            <textarea name="description_en" rows="3" data-testid="field-description_en">{description_en}</textarea>
+        </label>
+        <FieldError error field="description_en"/>
         <Field name="price" kind="number" label=t_string!(i18n, field_price).to_string()
             value=number(d.map(|d| d.price.whole_roubles()), 0) error required=true/>
         <Field name="quantity" kind="number" label=t_string!(i18n, field_quantity).to_string()

@@ -1,9 +1,9 @@
 //! A booking as the guest sees it (my bookings, the manage page), and cancellation terms in words.
 use leptos::prelude::*;
 
-use super::{NightlyPrices, Picture, ServiceList, StayTotal};
+use super::{NightlyPrices, Picture, ServiceList, StayTotal, catalog_text};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::model::{BookingDetails, BookingStage, CancellationTerms};
+use crate::model::{BookingDetails, BookingStage, CancellationTerms, localized};
 
 /// One booking: hotel, room, reference, dates, guest, price night by night, terms; `children`
 /// are its actions (cancel, change), shown beside the price.
@@ -20,12 +20,20 @@ pub fn BookingCard(details: BookingDetails, children: Children) -> impl IntoView
     let terms = (details.stage == BookingStage::Upcoming)
         .then(|| view! { <CancellationNote terms=booking.terms open=details.cancellable/> });
     let hotel_href = format!("/hotels/{}", details.hotel_id);
+    let alt = localized(
+        i18n.get_locale_untracked(),
+        &details.room_name,
+        details.room_name_en.as_deref(),
+    )
+    .to_owned();
+    let hotel_name = catalog_text(details.hotel_name, details.hotel_name_en);
+    let room_name = catalog_text(details.room_name, details.room_name_en);
     view! {
         <article class="booking-card" data-testid="booking-card" data-booking-id=booking.id.get()>
-            <Picture src=details.picture alt=details.room_name.clone() width=400 height=200/>
+            <Picture src=details.picture alt width=400 height=200/>
             <div class="booking-card-body">
-                <h2><a href=hotel_href>{details.hotel_name}</a></h2>
-                <p class="room-name" data-testid="room-name">{details.room_name}</p>
+                <h2><a href=hotel_href>{hotel_name}</a></h2>
+                <p class="room-name" data-testid="room-name">{room_name}</p>
                 <p class="booking-reference">
                     {t!(i18n, booking_reference)}": "
                     <strong data-testid="booking-reference">{booking.reference.to_string()}</strong>

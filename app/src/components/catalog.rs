@@ -5,7 +5,17 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::model::{Money, Occupancy, PictureRef, VariantFormat};
+use crate::model::{Money, Occupancy, PictureRef, VariantFormat, localized};
+
+/// A hotel's or room type's text in the page's language, following a switch of language in
+/// place: its English version in English when the staff wrote one, else its own.
+pub fn catalog_text(
+    own: String,
+    english: Option<String>,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || localized(i18n.get_locale(), &own, english.as_deref()).to_owned()
+}
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
 /// placeholder when there is none. Uploaded pictures come in every size, WebP first, and the

@@ -59,6 +59,8 @@ pub fn catalog_field_label(field: CatalogField) -> String {
         CatalogField::TimeZone => t_string!(i18n, field_time_zone),
         CatalogField::CheckInTime => t_string!(i18n, field_check_in_time),
         CatalogField::CheckOutTime => t_string!(i18n, field_check_out_time),
+        CatalogField::NameEn => t_string!(i18n, field_name_en),
+        CatalogField::DescriptionEn => t_string!(i18n, field_description_en),
     };
     label.to_string()
 }

@@ -100,6 +100,11 @@ pub struct BookingDetails {
     pub hotel_location: String,
     pub room_name: String,
     pub room_description: Option<String>,
+    /// The English names, for pages in English.
+    #[serde(default)]
+    pub hotel_name_en: Option<String>,
+    #[serde(default)]
+    pub room_name_en: Option<String>,
     pub services: Vec<String>,
     pub picture: Option<PictureRef>,
     /// Where the booking stands on the server's calendar day (not the browser's).

@@ -23,10 +23,12 @@ pub enum CatalogField {
     TimeZone,
     CheckInTime,
     CheckOutTime,
+    NameEn,
+    DescriptionEn,
 }
 
 impl CatalogField {
-    pub const ALL: [CatalogField; 13] = [
+    pub const ALL: [CatalogField; 15] = [
         CatalogField::Name,
         CatalogField::Location,
         CatalogField::Services,
@@ -40,6 +42,8 @@ impl CatalogField {
         CatalogField::TimeZone,
         CatalogField::CheckInTime,
         CatalogField::CheckOutTime,
+        CatalogField::NameEn,
+        CatalogField::DescriptionEn,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +61,8 @@ impl CatalogField {
             CatalogField::TimeZone => "time_zone",
             CatalogField::CheckInTime => "check_in_time",
             CatalogField::CheckOutTime => "check_out_time",
+            CatalogField::NameEn => "name_en",
+            CatalogField::DescriptionEn => "description_en",
         }
     }
 
@@ -179,6 +185,9 @@ impl std::error::Error for CatalogFieldError {}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HotelDraft {
     pub name: String,
+    /// Its name for pages in English; none: the name above.
+    #[serde(default)]
+    pub name_en: Option<String>,
     pub location: String,
     pub services: Vec<String>,
     /// An IANA zone: the hotel's clock for check-in, check-out and cancellation deadlines.
@@ -192,6 +201,11 @@ pub struct HotelDraft {
 pub struct RoomDraft {
     pub name: String,
     pub description: Option<String>,
+    /// For pages in English; none: the Russian text.
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub description_en: Option<String>,
     /// The base price a night, whole roubles.
     pub price: Money,
     pub services: Vec<String>,

@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Locale;
+
 use super::{
     BookingWindow, GuestsError, HotelId, LocationError, LocationQuery, Money, Occupancy, Party,
     PictureRef, RoomId, StayDates, StayError, StayRefusal,
@@ -9,7 +11,11 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hotel {
     pub id: HotelId,
+    /// The hotel's own name (Russian), as API v1 and the staff know it.
     pub name: String,
+    /// Its English name, when the staff wrote one.
+    #[serde(default)]
+    pub name_en: Option<String>,
     pub location: String,
     pub services: Vec<String>,
     pub rooms_quantity: i32,
@@ -27,6 +33,11 @@ pub struct Room {
     pub hotel_id: HotelId,
     pub name: String,
     pub description: Option<String>,
+    /// The English name and description, when the staff wrote them.
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub description_en: Option<String>,
     /// The base price a night.
     pub price: Money,
     pub services: Vec<String>,
@@ -36,6 +47,36 @@ pub struct Room {
     /// The digest of its uploaded picture, once the sizes are made.
     #[serde(default)]
     pub picture_digest: Option<String>,
+}
+
+/// A catalog text for a reader of `locale`: the English version in English when the staff wrote
+/// one, else the hotel's own (Russian) text.
+pub fn localized<'a>(locale: Locale, own: &'a str, english: Option<&'a str>) -> &'a str {
+    match (locale, english) {
+        (Locale::en, Some(english)) => english,
+        _ => own,
+    }
+}
+
+impl Hotel {
+    pub fn name_in(&self, locale: Locale) -> &str {
+        localized(locale, &self.name, self.name_en.as_deref())
+    }
+}
+
+impl Room {
+    pub fn name_in(&self, locale: Locale) -> &str {
+        localized(locale, &self.name, self.name_en.as_deref())
+    }
+
+    /// Its description for `locale`: the Russian one when there is no English one.
+    pub fn description_in(&self, locale: Locale) -> Option<&str> {
+        let own = self.description.as_deref();
+        match (locale, self.description_en.as_deref()) {
+            (Locale::en, Some(english)) => Some(english),
+            _ => own,
+        }
+    }
 }
 
 /// A hotel in search results: what is still free there for the stay.

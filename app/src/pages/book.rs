@@ -7,7 +7,7 @@ use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CreateBooking, ReleaseHold, get_booking_quote};
 use crate::components::{
     CancellationNote, FieldError, FormError, NightlyPrices, Picture, RequireUser, ServiceList,
-    StayTotal, SubmitButton, error_text, refusal_text, set_status,
+    StayTotal, SubmitButton, catalog_text, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -105,14 +105,17 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
         stay.to_query(),
         party.to_query()
     );
+    let alt = room.name_in(i18n.get_locale_untracked()).to_owned();
+    let room_name = catalog_text(room.name.clone(), room.name_en.clone());
+    let hotel_name = catalog_text(quote.hotel.name, quote.hotel.name_en);
     // Type-erased: the summary's nested view type is too deep for the wasm build otherwise.
     let summary = view! {
         <article class="booking-summary" data-testid="booking-summary">
-            <Picture src=quote.offer.picture alt=room.name.clone() width=400 height=200/>
+            <Picture src=quote.offer.picture alt width=400 height=200/>
             <div>
-                <h2>{room.name.clone()}</h2>
+                <h2>{room_name}</h2>
                 <p>
-                    <a href=hotel_href>{quote.hotel.name}</a>
+                    <a href=hotel_href>{hotel_name}</a>
                     ", "
                     <span class="location">{quote.hotel.location}</span>
                 </p>

@@ -8,7 +8,7 @@ use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
     GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal,
-    drop_unnamed_fields, error_text, refusal_text, set_status,
+    catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -107,17 +107,20 @@ fn results_search(stay: StayDates, party: Party) -> HotelSearch {
 
 /// The hotel's name, place, services and picture.
 fn hotel_header(hotel: Hotel, picture: Option<PictureRef>) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    let alt = hotel.name_in(locale).to_owned();
+    let name = catalog_text(hotel.name, hotel.name_en);
     view! {
         <header class="hotel-header">
             <div class="hotel-header-text">
-                <h1 data-testid="hotel-name">{hotel.name.clone()}</h1>
+                <h1 data-testid="hotel-name">{name}</h1>
                 <p class="location">{hotel.location}</p>
                 <ServiceList services=hotel.services/>
                 <AdminPicturesLink hotel_id=hotel.id/>
             </div>
             <Picture
                 src=picture
-                alt=hotel.name
+                alt=alt
                 width=1000
                 height=500
                 sizes="(max-width: 1040px) 100vw, 1000px"
@@ -197,7 +200,7 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     let hotel = details.hotel;
     let stay = details.stay;
     let party = details.party.unwrap_or_default();
-    let document_title = hotel.name.clone();
+    let document_title = catalog_text(hotel.name.clone(), hotel.name_en.clone());
     let search = results_search(stay, party);
     let place = search
         .location
@@ -207,7 +210,7 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     // Room types that take the party, none of them bookable: the guest may ask to be told.
     let full = !details.rooms.is_empty() && details.rooms.iter().all(|offer| offer.bookable() == 0);
     view! {
-        <PageTitle text=move || document_title.clone()/>
+        <PageTitle text=document_title/>
         <article class="hotel-page">
             {back_to_results(search_href)}
             {hotel_header(hotel.clone(), details.picture)}
@@ -323,12 +326,20 @@ fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
     );
     let free = offer.rooms_left > 0;
     let refusal = offer.refusal;
+    let alt = room.name_in(i18n.get_locale_untracked()).to_owned();
+    let name = catalog_text(room.name.clone(), room.name_en.clone());
+    let described = room.clone();
+    let description = move || {
+        described
+            .description_in(i18n.get_locale())
+            .map(|text| view! { <p class="description">{text.to_owned()}</p> })
+    };
     view! {
         <article class="room-card" data-testid="room-card" data-room-id=room.id.get()>
-            <Picture src=offer.picture alt=room.name.clone() width=400 height=200/>
+            <Picture src=offer.picture alt width=400 height=200/>
             <div class="room-card-body">
-                <h3>{room.name}</h3>
-                {room.description.map(|text| view! { <p class="description">{text}</p> })}
+                <h3>{name}</h3>
+                {description}
                 <ServiceList services=room.services/>
                 <RoomGuests occupancy=room.occupancy/>
             </div>

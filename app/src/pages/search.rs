@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::hotels::search_hotels;
 use crate::components::{
-    Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, error_text, set_status,
+    Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, catalog_text, error_text, set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{HotelOffer, HotelSearch, Party, SearchParams, SearchResults, SortOrder};
@@ -133,7 +133,7 @@ fn HotelCard(offer: HotelOffer, search: HotelSearch) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/hotels/{}?{}", offer.hotel.id, search.to_query());
     let nights = search.stay.nights();
-    let name = offer.hotel.name.clone();
+    let name = catalog_text(offer.hotel.name.clone(), offer.hotel.name_en.clone());
     view! {
         <article class="hotel-card" data-testid="hotel-card">
             <a class="hotel-card-picture" href=href.clone() tabindex="-1" aria-hidden="true">

@@ -66,11 +66,11 @@ impl Invite<'_> {
             format!("DTEND:{}", stamp(n.check_out_at)),
             format!(
                 "SUMMARY:{}",
-                text(&format!("{} · {}", n.hotel_name, n.room_name))
+                text(&format!("{} · {}", n.hotel_name_read(), n.room_name_read()))
             ),
             format!(
                 "LOCATION:{}",
-                text(&format!("{}, {}", n.hotel_name, n.hotel_location))
+                text(&format!("{}, {}", n.hotel_name_read(), n.hotel_location))
             ),
             format!(
                 "DESCRIPTION:{}",

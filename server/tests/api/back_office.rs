@@ -630,3 +630,118 @@ async fn every_change_is_in_the_append_only_audit_log() {
         assert!(refused.is_err(), "{statement} is refused");
     }
 }
+
+/// The text of the first element after `marker` (an attribute of its tag) in a page.
+fn element_text<'a>(html: &'a str, marker: &str) -> &'a str {
+    let after = &html[html.find(marker).expect(marker)..];
+    let start = after.find('>').unwrap() + 1;
+    let end = after[start..].find('<').unwrap();
+    &after[start..start + end]
+}
+
+#[tokio::test]
+async fn english_names_show_in_english_and_fall_back_to_the_hotels_own() {
+    let app = spawn_app().await;
+    let who = roles(&app).await;
+    let mut hotel = hotel_form("Чемальская заимка");
+    hotel.push(("name_en", "Chemal Lodge".to_owned()));
+    assert!(ok(status(
+        &app,
+        &who.admin,
+        "save_hotel",
+        &borrowed(&hotel)
+    )
+    .await));
+    let hotel_id: i32 =
+        sqlx::query_scalar("SELECT id FROM hotels WHERE name = 'Чемальская заимка'")
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let id = hotel_id.to_string();
+    let mut room = room_form(&id, "Шале", "7000");
+    // No English description: the Russian one is shown in English too.
+    room.push(("name_en", " Chalet ".to_owned()));
+    room.push(("description_en", "   ".to_owned()));
+    assert!(ok(
+        status(&app, &who.admin, "save_room", &borrowed(&room)).await
+    ));
+    let stored: (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT name_en, description_en FROM rooms WHERE hotel_id = $1")
+            .bind(hotel_id)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(stored, (Some("Chalet".to_owned()), None));
+
+    let (from, to) = (crate::helpers::day(20), crate::helpers::day(22));
+    let page = |language: &'static str| {
+        let url = app.url(&format!("/hotels/{id}?date_from={from}&date_to={to}"));
+        let client = app.client.clone();
+        async move {
+            let response = client
+                .get(url)
+                .header("accept-language", language)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let english = page("en").await;
+    assert_eq!(
+        element_text(&english, "data-testid=\"hotel-name\""),
+        "Chemal Lodge"
+    );
+    assert!(
+        english.contains("<title>Chemal Lodge"),
+        "the page title too"
+    );
+    assert_eq!(element_text(&english, "<h3"), "Chalet");
+    assert_eq!(
+        element_text(&english, "class=\"description\""),
+        "Вид на реку"
+    );
+    let russian = page("ru").await;
+    assert_eq!(
+        element_text(&russian, "data-testid=\"hotel-name\""),
+        "Чемальская заимка"
+    );
+    assert_eq!(element_text(&russian, "<h3"), "Шале");
+
+    // API v1 keeps the original's fields: the hotel's own name.
+    let api: Value = app
+        .get(&format!("/api/v1/hotels/id/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["name"], "Чемальская заимка");
+
+    // Emptied, the English name is gone and English pages show the hotel's own.
+    let mut cleared = hotel_form("Чемальская заимка");
+    cleared.push(("hotel_id", id.clone()));
+    cleared.push(("name_en", " ".to_owned()));
+    assert!(ok(status(
+        &app,
+        &who.admin,
+        "save_hotel",
+        &borrowed(&cleared)
+    )
+    .await));
+    let english = page("en").await;
+    assert_eq!(
+        element_text(&english, "data-testid=\"hotel-name\""),
+        "Чемальская заимка"
+    );
+
+    // A control character is refused, naming the field.
+    let mut bad = hotel_form("Чемальская заимка");
+    bad.push(("hotel_id", id.clone()));
+    bad.push(("name_en", "Chemal\u{7}".to_owned()));
+    let response = app
+        .server_fn_as(&who.admin, "save_hotel", &borrowed(&bad))
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response.text().await.unwrap().contains("name_en"));
+}

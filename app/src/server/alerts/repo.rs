@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::{HotelId, Party, RoomId, StayDates, UserId};
+use crate::model::{HotelId, Party, RoomId, StayDates, UserId, localized};
 use crate::server::notifications::Claim;
 
 /// An open subscription, as the check groups them.
@@ -26,6 +26,7 @@ pub struct AlertNotification {
     pub retry_until: DateTime<Utc>,
     pub email: String,
     pub locale: String,
+    /// The hotel's and room type's names in the subscriber's language.
     pub hotel_name: String,
     pub room_id: Option<RoomId>,
     pub room_name: Option<String>,
@@ -137,8 +138,9 @@ impl<'a> AlertRepo<'a> {
     /// subscription is gone.
     pub async fn alert_email(&self, claim: Claim) -> Result<Option<AlertNotification>, AppError> {
         let row = sqlx::query!(
-            r#"SELECT u.email, a.locale, h.name AS hotel_name,
+            r#"SELECT u.email, a.locale, h.name AS hotel_name, h.name_en AS hotel_name_en,
                       a.room_id AS "room_id: RoomId", r.name AS "room_name?",
+                      r.name_en AS "room_name_en?",
                       a.date_from, a.date_to, a.adults, a.children
                FROM room_alerts a
                JOIN users u ON u.id = a.user_id
@@ -149,19 +151,27 @@ impl<'a> AlertRepo<'a> {
         )
         .fetch_optional(self.pool)
         .await?;
-        Ok(row.map(|row| AlertNotification {
-            id: claim.id,
-            attempts: claim.attempts,
-            retry_until: claim.retry_until,
-            email: row.email,
-            locale: row.locale,
-            hotel_name: row.hotel_name,
-            room_id: row.room_id,
-            room_name: row.room_name,
-            date_from: row.date_from,
-            date_to: row.date_to,
-            adults: row.adults,
-            children: row.children,
+        Ok(row.map(|row| {
+            let locale: Locale = row.locale.parse().unwrap_or_default();
+            let room_name = row
+                .room_name
+                .as_deref()
+                .map(|own| localized(locale, own, row.room_name_en.as_deref()).to_owned());
+            AlertNotification {
+                id: claim.id,
+                attempts: claim.attempts,
+                retry_until: claim.retry_until,
+                email: row.email,
+                hotel_name: localized(locale, &row.hotel_name, row.hotel_name_en.as_deref())
+                    .to_owned(),
+                locale: row.locale,
+                room_id: row.room_id,
+                room_name,
+                date_from: row.date_from,
+                date_to: row.date_to,
+                adults: row.adults,
+                children: row.children,
+            }
         }))
     }
 }

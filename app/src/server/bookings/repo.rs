@@ -99,6 +99,8 @@ struct ListedRow {
     hotel_location: String,
     room_name: String,
     room_description: Option<String>,
+    hotel_name_en: Option<String>,
+    room_name_en: Option<String>,
     services: Vec<String>,
     image_id: Option<i32>,
     picture_digest: Option<String>,
@@ -131,6 +133,8 @@ impl ListedRow {
             hotel_location: self.hotel_location,
             room_name: self.room_name,
             room_description: self.room_description,
+            hotel_name_en: self.hotel_name_en,
+            room_name_en: self.room_name_en,
             services: self.services,
         }
     }
@@ -139,7 +143,8 @@ impl ListedRow {
 /// The columns of a [`ListedRow`] beyond the booking's, from `bookings b`.
 const LISTED_FROM: &str = "h.id AS hotel_id, h.name AS hotel_name,
         h.location AS hotel_location, r.name AS room_name,
-        r.description AS room_description, r.services, r.image_id,
+        r.description AS room_description, h.name_en AS hotel_name_en,
+        r.name_en AS room_name_en, r.services, r.image_id,
         rp.digest AS picture_digest,
         (b.date_to + h.check_out_time) AT TIME ZONE h.time_zone AS check_out_at
     FROM bookings b

@@ -19,7 +19,10 @@ pub fn optional_text(field: CatalogField, raw: &str) -> Result<Option<String>, C
         return Err(problem(field, FieldProblem::TooLong));
     }
     // PostgreSQL stores no NUL; other control characters are garbage in a page.
-    let lines = field == CatalogField::Description;
+    let lines = matches!(
+        field,
+        CatalogField::Description | CatalogField::DescriptionEn
+    );
     let allowed = |c: char| lines && matches!(c, '\n' | '\r' | '\t');
     if value.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(problem(field, FieldProblem::ControlCharacters));
@@ -122,6 +125,7 @@ fn quoted_list(raw: &str) -> Option<Vec<String>> {
 #[derive(Debug, Clone, Default)]
 pub struct HotelForm<'a> {
     pub name: &'a str,
+    pub name_en: &'a str,
     pub location: &'a str,
     pub services: &'a str,
     pub time_zone: &'a str,
@@ -146,6 +150,7 @@ impl HotelForm<'_> {
         }
         Ok(HotelDraft {
             name: text(CatalogField::Name, self.name)?,
+            name_en: optional_text(CatalogField::NameEn, self.name_en)?,
             location: text(CatalogField::Location, self.location)?,
             services: services(self.services)?,
             time_zone,
@@ -160,6 +165,8 @@ impl HotelForm<'_> {
 pub struct RoomForm<'a> {
     pub name: &'a str,
     pub description: &'a str,
+    pub name_en: &'a str,
+    pub description_en: &'a str,
     pub price: &'a str,
     pub services: &'a str,
     pub quantity: &'a str,
@@ -181,6 +188,8 @@ impl RoomForm<'_> {
         Ok(RoomDraft {
             name: text(CatalogField::Name, self.name)?,
             description: optional_text(CatalogField::Description, self.description)?,
+            name_en: optional_text(CatalogField::NameEn, self.name_en)?,
+            description_en: optional_text(CatalogField::DescriptionEn, self.description_en)?,
             price: Money::from_roubles(i64::from(number(CatalogField::Price, self.price)?)),
             services: services(self.services)?,
             quantity: number(CatalogField::Quantity, self.quantity)?,
@@ -200,6 +209,7 @@ mod tests {
     fn hotel_form() -> HotelForm<'static> {
         HotelForm {
             name: " Скала ",
+            name_en: "",
             location: "Алтай, Барангол",
             services: "Wi-Fi, Парковка",
             time_zone: "Asia/Barnaul",
@@ -236,6 +246,10 @@ mod tests {
     fn a_hotel_form_parses_into_a_draft() {
         let draft = hotel_form().parse().unwrap();
         assert_eq!(draft.name, "Скала");
+        assert_eq!(
+            draft.name_en, None,
+            "empty: the Russian name in English too"
+        );
         assert_eq!(draft.services, ["Wi-Fi", "Парковка"]);
         assert_eq!(draft.check_out_time.to_string(), "12:00:00");
         fn wrong(form: HotelForm<'_>) -> (CatalogField, FieldProblem) {
@@ -278,6 +292,8 @@ mod tests {
         let form = RoomForm {
             name: "Стандарт",
             description: "Две кровати\nВид на горы",
+            name_en: " Standard ",
+            description_en: "Two beds\nMountain view",
             price: "4350",
             services: "",
             quantity: "12",
@@ -288,6 +304,11 @@ mod tests {
         let draft = form.parse().unwrap();
         assert_eq!(draft.price, Money::from_roubles(4350));
         assert_eq!(draft.free_cancellation_days, None, "empty: non-refundable");
+        assert_eq!(draft.name_en.as_deref(), Some("Standard"));
+        assert_eq!(
+            draft.description_en.as_deref(),
+            Some("Two beds\nMountain view")
+        );
         assert_eq!(
             draft.description.as_deref(),
             Some("Две кровати\nВид на горы")

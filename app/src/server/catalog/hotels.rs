@@ -12,6 +12,7 @@ use crate::server::rates::{self, RoomRates, occupancy};
 struct HotelRow {
     id: HotelId,
     name: String,
+    name_en: Option<String>,
     location: String,
     services: Vec<String>,
     rooms_quantity: i32,
@@ -24,6 +25,7 @@ impl From<HotelRow> for Hotel {
         Hotel {
             id: row.id,
             name: row.name,
+            name_en: row.name_en,
             location: row.location,
             services: row.services,
             rooms_quantity: row.rooms_quantity,
@@ -90,7 +92,8 @@ impl From<CandidateRow> for CandidateHotel {
     }
 }
 
-const HOTEL_COLUMNS: &str = "h.id, h.name, h.location, h.services, h.rooms_quantity, h.image_id,
+const HOTEL_COLUMNS: &str =
+    "h.id, h.name, h.name_en, h.location, h.services, h.rooms_quantity, h.image_id,
      hp.digest AS picture_digest";
 /// The hotel's main picture: the first in the staff's order whose sizes are ready (`hp`).
 const HOTEL_PICTURE: &str = "LEFT JOIN LATERAL (

@@ -13,6 +13,8 @@ struct RoomRow {
     hotel_id: HotelId,
     name: String,
     description: Option<String>,
+    name_en: Option<String>,
+    description_en: Option<String>,
     price: i64,
     services: Vec<String>,
     quantity: i32,
@@ -29,6 +31,8 @@ impl From<RoomRow> for Room {
             hotel_id: row.hotel_id,
             name: row.name,
             description: row.description,
+            name_en: row.name_en,
+            description_en: row.description_en,
             price: Money::from_roubles(row.price),
             services: row.services,
             quantity: row.quantity,
@@ -107,7 +111,8 @@ impl<'a> RoomRepo<'a> {
         let rows = sqlx::query_as!(
             RoomRow,
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
-                      r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.description, r.name_en, r.description_en,
+                      r.price::bigint AS "price!", r.services, r.quantity,
                       r.max_adults, r.max_children,
                       r.image_id, rp.digest AS "picture_digest?"
                FROM rooms r

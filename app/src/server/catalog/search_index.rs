@@ -629,6 +629,7 @@ mod tests {
             hotel: Hotel {
                 id: id.into(),
                 name: name.into(),
+                name_en: None,
                 location: "Алтай".into(),
                 services: vec![],
                 rooms_quantity: rooms.iter().map(|room| room.quantity).sum(),

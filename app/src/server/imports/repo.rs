@@ -22,12 +22,13 @@ impl<'a> ImportRepo<'a> {
         let records = || rows.iter().map(|row| &row.record);
         let mut tx = self.pool.begin().await?;
         let ids = sqlx::query_scalar!(
-            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id)
+            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id, name_en)
              SELECT t.name, t.location,
                     ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)),
-                    t.rooms_quantity, t.image_id
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
-                  WITH ORDINALITY AS t(name, location, services, rooms_quantity, image_id, n)
+                    t.rooms_quantity, t.image_id, t.name_en
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[])
+                  WITH ORDINALITY AS t(name, location, services, rooms_quantity, image_id,
+                                       name_en, n)
              ORDER BY t.n
              RETURNING id",
             &records().map(|h| h.name.clone()).collect::<Vec<_>>(),
@@ -37,6 +38,7 @@ impl<'a> ImportRepo<'a> {
                 .collect::<Vec<_>>(),
             &records().map(|h| h.rooms_quantity).collect::<Vec<_>>(),
             &records().map(|h| h.image_id).collect::<Vec<_>>() as &[Option<i32>],
+            &records().map(|h| h.name_en.clone()).collect::<Vec<_>>() as &[Option<String>],
         )
         .fetch_all(&mut *tx)
         .await?;
@@ -56,14 +58,15 @@ impl<'a> ImportRepo<'a> {
         .await?;
         check(unknown(rows, "hotel_id", "hotel", |r| r.hotel_id, &hotels))?;
         let ids = sqlx::query_scalar!(
-            "INSERT INTO rooms (hotel_id, name, description, price, services, quantity, image_id)
+            "INSERT INTO rooms (hotel_id, name, description, price, services, quantity, image_id,
+                                name_en, description_en)
              SELECT t.hotel_id, t.name, t.description, t.price,
                     ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)), t.quantity,
-                    t.image_id
+                    t.image_id, t.name_en, t.description_en
              FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
-                         $7::int[])
+                         $7::int[], $8::text[], $9::text[])
                   WITH ORDINALITY AS t(hotel_id, name, description, price, services, quantity,
-                                       image_id, n)
+                                       image_id, name_en, description_en, n)
              ORDER BY t.n
              RETURNING id",
             &records().map(|r| r.hotel_id).collect::<Vec<_>>(),
@@ -75,6 +78,10 @@ impl<'a> ImportRepo<'a> {
                 .collect::<Vec<_>>(),
             &records().map(|r| r.quantity).collect::<Vec<_>>(),
             &records().map(|r| r.image_id).collect::<Vec<_>>() as &[Option<i32>],
+            &records().map(|r| r.name_en.clone()).collect::<Vec<_>>() as &[Option<String>],
+            &records()
+                .map(|r| r.description_en.clone())
+                .collect::<Vec<_>>() as &[Option<String>],
         )
         .fetch_all(&mut *tx)
         .await?;

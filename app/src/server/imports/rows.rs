@@ -25,6 +25,7 @@ pub struct NewHotel {
     pub services: Vec<String>,
     pub rooms_quantity: i32,
     pub image_id: Option<i32>,
+    pub name_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +37,8 @@ pub struct NewRoom {
     pub services: Vec<String>,
     pub quantity: i32,
     pub image_id: Option<i32>,
+    pub name_en: Option<String>,
+    pub description_en: Option<String>,
 }
 
 /// A booking to import. Past stays are allowed (it is history); the other date rules hold.
@@ -63,6 +66,7 @@ impl Record for NewHotel {
         ("services", false),
         ("rooms_quantity", true),
         ("image_id", false),
+        ("name_en", false),
     ];
 
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
@@ -72,6 +76,7 @@ impl Record for NewHotel {
             services: row.services()?,
             rooms_quantity: row.number(CatalogField::RoomsQuantity)?,
             image_id: row.optional_id("image_id")?,
+            name_en: row.optional_text(CatalogField::NameEn)?,
         })
     }
 }
@@ -85,6 +90,8 @@ impl Record for NewRoom {
         ("services", false),
         ("quantity", true),
         ("image_id", false),
+        ("name_en", false),
+        ("description_en", false),
     ];
 
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
@@ -96,6 +103,8 @@ impl Record for NewRoom {
             services: row.services()?,
             quantity: row.number(CatalogField::Quantity)?,
             image_id: row.optional_id("image_id")?,
+            name_en: row.optional_text(CatalogField::NameEn)?,
+            description_en: row.optional_text(CatalogField::DescriptionEn)?,
         })
     }
 }
@@ -373,6 +382,7 @@ mod tests {
                 services: vec!["Wi-Fi".into(), "Парковка".into()],
                 rooms_quantity: 23,
                 image_id: Some(2),
+                name_en: None,
             }
         );
         assert_eq!(rows[1].record.services, ["Бассейн"]);
@@ -385,6 +395,20 @@ mod tests {
         assert_eq!(rows[0].record.name, "Море");
         assert_eq!(rows[0].record.rooms_quantity, 3);
         assert!(rows[0].record.services.is_empty());
+        assert_eq!(rows[0].record.name_en, None);
+    }
+
+    #[test]
+    fn english_names_and_descriptions_are_optional_columns() {
+        let file = "hotel_id;name;price;quantity;name_en;description_en\n\
+                    1;Люкс;24500;5; Suite ;Two rooms\n\
+                    1;Стандарт;4500;5;;\n";
+        let rows = parse::<NewRoom>(file.as_bytes()).unwrap();
+        assert_eq!(rows[0].record.name_en.as_deref(), Some("Suite"));
+        assert_eq!(rows[0].record.description_en.as_deref(), Some("Two rooms"));
+        assert_eq!(rows[1].record.name_en, None);
+        let hotels = hotels("name;location;rooms_quantity;name_en\nСкала;Алтай;3;Rock\n").unwrap();
+        assert_eq!(hotels[0].record.name_en.as_deref(), Some("Rock"));
     }
 
     #[test]

@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::error::AppError;
-use crate::model::{BookingId, BookingReference, HotelId, Money};
+use crate::i18n::Locale;
+use crate::model::{BookingId, BookingReference, HotelId, Money, localized};
 use crate::server::queue::lease_secs;
 
 /// A notification the worker has claimed, with everything its email says.
@@ -23,6 +24,9 @@ pub struct Notification {
     pub hotel_name: String,
     pub hotel_location: String,
     pub room_name: String,
+    /// The English names, for an email in English (see [`crate::model::localized`]).
+    pub hotel_name_en: Option<String>,
+    pub room_name_en: Option<String>,
     pub date_from: NaiveDate,
     pub date_to: NaiveDate,
     pub total_days: i32,
@@ -43,6 +47,31 @@ pub struct Notification {
     pub free_cancellation_local: Option<chrono::NaiveDateTime>,
     /// Why the hotel cancelled it, when staff did.
     pub cancel_reason: Option<String>,
+}
+
+impl Notification {
+    /// The guest's language when they booked (Russian for anything else).
+    pub fn guest_locale(&self) -> Locale {
+        self.locale.parse().unwrap_or_default()
+    }
+
+    /// The hotel's name in the guest's language.
+    pub fn hotel_name_read(&self) -> &str {
+        localized(
+            self.guest_locale(),
+            &self.hotel_name,
+            self.hotel_name_en.as_deref(),
+        )
+    }
+
+    /// The room type's name in the guest's language.
+    pub fn room_name_read(&self) -> &str {
+        localized(
+            self.guest_locale(),
+            &self.room_name,
+            self.room_name_en.as_deref(),
+        )
+    }
 }
 
 /// What an email is about: which column of the outbox names it.
@@ -87,6 +116,8 @@ struct BookingEmailRow {
     hotel_name: String,
     hotel_location: String,
     room_name: String,
+    hotel_name_en: Option<String>,
+    room_name_en: Option<String>,
     date_from: NaiveDate,
     date_to: NaiveDate,
     total_days: i32,
@@ -117,6 +148,8 @@ impl BookingEmailRow {
             hotel_name: self.hotel_name,
             hotel_location: self.hotel_location,
             room_name: self.room_name,
+            hotel_name_en: self.hotel_name_en,
+            room_name_en: self.room_name_en,
             date_from: self.date_from,
             date_to: self.date_to,
             total_days: self.total_days,
@@ -198,7 +231,8 @@ impl<'a> NotificationRepo<'a> {
                       b.reference AS "reference: BookingReference",
                       b.guest_name, b.guest_request,
                       u.email, h.name AS hotel_name, h.location AS hotel_location,
-                      r.name AS room_name, b.date_from, b.date_to, b.total_days AS "total_days!",
+                      r.name AS room_name, h.name_en AS hotel_name_en,
+                      r.name_en AS room_name_en, b.date_from, b.date_to, b.total_days AS "total_days!",
                       b.total_cost * 100 AS "total_cost!: Money",
                       b.cancelled_at IS NOT NULL AS "cancelled!",
                       b.sequence AS current_sequence, b.locale,

@@ -9,6 +9,7 @@ use crate::server::rates;
 struct HotelRow {
     id: HotelId,
     name: String,
+    name_en: Option<String>,
     location: String,
     services: Vec<String>,
     time_zone: String,
@@ -26,6 +27,7 @@ impl From<HotelRow> for StaffHotel {
             id: row.id,
             draft: HotelDraft {
                 name: row.name,
+                name_en: row.name_en,
                 location: row.location,
                 services: row.services,
                 time_zone: row.time_zone,
@@ -45,6 +47,8 @@ struct RoomRow {
     hotel_id: HotelId,
     name: String,
     description: Option<String>,
+    name_en: Option<String>,
+    description_en: Option<String>,
     price: i64,
     services: Vec<String>,
     quantity: i32,
@@ -60,6 +64,8 @@ impl RoomRow {
         RoomDraft {
             name: self.name.clone(),
             description: self.description.clone(),
+            name_en: self.name_en.clone(),
+            description_en: self.description_en.clone(),
             price: Money::from_roubles(self.price),
             services: self.services.clone(),
             quantity: self.quantity,
@@ -105,7 +111,8 @@ impl<'a> EditorRepo<'a> {
             HotelRow,
             // The page of hotels first, then the counts for those alone (counting for every
             // hotel of a large catalog before the limit took a second).
-            r#"SELECT h.id AS "id!: HotelId", h.name AS "name!", h.location AS "location!",
+            r#"SELECT h.id AS "id!: HotelId", h.name AS "name!", h.name_en,
+                      h.location AS "location!",
                       h.services AS "services!", h.time_zone AS "time_zone!",
                       h.check_in_time AS "check_in_time!", h.check_out_time AS "check_out_time!",
                       h.archived AS "archived!",
@@ -113,7 +120,7 @@ impl<'a> EditorRepo<'a> {
                       (SELECT count(*) FROM bookings b
                        WHERE b.hotel_id = h.id AND b.cancelled_at IS NULL
                          AND b.date_to > $2) AS "upcoming!"
-               FROM (SELECT id, name, location, services, time_zone, check_in_time,
+               FROM (SELECT id, name, name_en, location, services, time_zone, check_in_time,
                             check_out_time, archived_at IS NOT NULL AS archived
                      FROM hotels WHERE $1::int[] IS NULL OR id = ANY($1)
                      ORDER BY archived_at IS NOT NULL, name, id
@@ -142,7 +149,8 @@ impl<'a> EditorRepo<'a> {
         let rows = sqlx::query_as!(
             RoomRow,
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
-                      r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.description, r.name_en, r.description_en,
+                      r.price::bigint AS "price!", r.services, r.quantity,
                       r.max_adults, r.max_children, r.free_cancellation_days,
                       r.archived_at IS NOT NULL AS "archived!",
                       (SELECT count(*) FROM bookings b
@@ -192,8 +200,8 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<HotelId, AppError> {
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO hotels (name, location, services, rooms_quantity, time_zone,
-                                   check_in_time, check_out_time)
-               VALUES ($1, $2, $3, 0, $4, $5, $6)
+                                   check_in_time, check_out_time, name_en)
+               VALUES ($1, $2, $3, 0, $4, $5, $6, $7)
                RETURNING id AS "id: HotelId""#,
             draft.name,
             draft.location,
@@ -201,6 +209,7 @@ impl<'a> EditorRepo<'a> {
             draft.time_zone,
             draft.check_in_time,
             draft.check_out_time,
+            draft.name_en,
         )
         .fetch_one(&mut *tx)
         .await?)
@@ -210,7 +219,7 @@ impl<'a> EditorRepo<'a> {
     pub async fn lock_hotel(tx: &mut PgConnection, id: HotelId) -> Result<HotelDraft, AppError> {
         sqlx::query_as!(
             HotelDraft,
-            "SELECT name, location, services, time_zone, check_in_time, check_out_time
+            "SELECT name, name_en, location, services, time_zone, check_in_time, check_out_time
              FROM hotels WHERE id = $1 FOR UPDATE",
             id.get()
         )
@@ -226,7 +235,7 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<(), AppError> {
         sqlx::query!(
             "UPDATE hotels SET name = $2, location = $3, services = $4, time_zone = $5,
-                               check_in_time = $6, check_out_time = $7
+                               check_in_time = $6, check_out_time = $7, name_en = $8
              WHERE id = $1",
             id.get(),
             draft.name,
@@ -235,6 +244,7 @@ impl<'a> EditorRepo<'a> {
             draft.time_zone,
             draft.check_in_time,
             draft.check_out_time,
+            draft.name_en,
         )
         .execute(&mut *tx)
         .await?;
@@ -283,8 +293,9 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<RoomId, AppError> {
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO rooms (hotel_id, name, description, price, services, quantity,
-                                  max_adults, max_children, free_cancellation_days)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                  max_adults, max_children, free_cancellation_days, name_en,
+                                  description_en)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                RETURNING id AS "id: RoomId""#,
             hotel_id.get(),
             draft.name,
@@ -295,6 +306,8 @@ impl<'a> EditorRepo<'a> {
             i16::from(draft.occupancy.max_adults),
             i16::from(draft.occupancy.max_children),
             draft.free_cancellation_days,
+            draft.name_en,
+            draft.description_en,
         )
         .fetch_one(&mut *tx)
         .await?)
@@ -305,7 +318,8 @@ impl<'a> EditorRepo<'a> {
         let row = sqlx::query_as!(
             RoomRow,
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
-                      r.description, r.price::bigint AS "price!", r.services, r.quantity,
+                      r.description, r.name_en, r.description_en,
+                      r.price::bigint AS "price!", r.services, r.quantity,
                       r.max_adults, r.max_children, r.free_cancellation_days,
                       r.archived_at IS NOT NULL AS "archived!", 0::bigint AS "upcoming!"
                FROM rooms r WHERE r.id = $1 FOR UPDATE"#,
@@ -325,7 +339,7 @@ impl<'a> EditorRepo<'a> {
         sqlx::query!(
             "UPDATE rooms SET name = $2, description = $3, price = $4, services = $5,
                               quantity = $6, max_adults = $7, max_children = $8,
-                              free_cancellation_days = $9
+                              free_cancellation_days = $9, name_en = $10, description_en = $11
              WHERE id = $1",
             id.get(),
             draft.name,
@@ -336,6 +350,8 @@ impl<'a> EditorRepo<'a> {
             i16::from(draft.occupancy.max_adults),
             i16::from(draft.occupancy.max_children),
             draft.free_cancellation_days,
+            draft.name_en,
+            draft.description_en,
         )
         .execute(&mut *tx)
         .await?;
