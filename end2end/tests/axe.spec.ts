@@ -66,6 +66,8 @@ const from = dateIn(40);
 const to = dateIn(42);
 
 test("every guest page passes axe, signed out and signed in", async ({ page, consoleErrors }) => {
+  // Thirteen pages, each with axe and four widths: over 30 s on a busy two-core machine.
+  test.setTimeout(90_000);
   for (const path of [
     "/",
     `/search?location=${encodeURIComponent("Алтай")}&date_from=${from}&date_to=${to}`,
