@@ -15,6 +15,7 @@ use app::{
 };
 use axum::{
     Router,
+    handler::Handler,
     http::{HeaderName, Request},
     middleware,
     routing::{get, post},
@@ -30,6 +31,7 @@ use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
     timeout::RequestBodyTimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -230,10 +232,24 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(provide_state, shell))
+        // The site's files (the wasm bundle and its chunks, precompressed, and `public/`), then
+        // the 404 page for anything else. Files are served here rather than by Leptos's file
+        // handler: that one builds a reactive owner under whatever owner the worker thread last
+        // ran, so a file's answer could take another request's status and headers (a 422 on
+        // `booking.js` broke hydration in the browser tests; a `Set-Cookie` would be worse).
+        .fallback_service(
+            ServeDir::new(leptos_options.site_root.as_ref())
+                .precompressed_br()
+                .precompressed_gzip()
+                .call_fallback_on_method_not_allowed(true)
+                .fallback(
+                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                        provide_state,
+                        shell,
+                    )
+                    .with_state(state.clone()),
+                ),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             resolve_session,
