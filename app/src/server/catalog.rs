@@ -195,11 +195,8 @@ async fn hotel_details_uncached(
     stay: StayDates,
 ) -> Result<Fresh<HotelDetails>, AppError> {
     // The static part from memory (per catalog version), availability from the database.
-    let entry = (state.search_index)
-        .hotel(&state.db, hotel_id, state.clock.window())
-        .await?;
-    let booked = RoomRepo::new(&state.db)
-        .booked_counts(&[hotel_id], stay)
+    let (entry, booked) = (state.search_index)
+        .hotel_for_stay(&state.db, hotel_id, stay, state.clock.window())
         .await?;
     let mut rooms: Vec<RoomOffer> = entry
         .rooms

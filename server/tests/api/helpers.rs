@@ -53,7 +53,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    start(test_config(overrides), true).await
+    start(test_config(overrides), true, "target/site").await
+}
+
+/// An app serving the site's files (the wasm bundle, pictures, ...) from `site_root`.
+pub async fn spawn_app_with_site(site_root: &str) -> TestApp {
+    start(test_config(&[]), true, site_root).await
 }
 
 /// A second server on `first`'s database (another process, as far as the app can tell: its
@@ -68,13 +73,13 @@ pub async fn spawn_app_sharing(first: &TestApp, overrides: &[(&str, &str)]) -> T
             .or_else(|| Some("redis://127.0.0.1:6379".to_owned()));
     }
     config.demo_data = false;
-    start(config, false).await
+    start(config, false, "target/site").await
 }
 
-async fn start(config: Config, owns_database: bool) -> TestApp {
+async fn start(config: Config, owns_database: bool, site_root: &str) -> TestApp {
     let leptos_options = LeptosOptions::builder()
         .output_name("booking")
-        .site_root("target/site")
+        .site_root(site_root)
         .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
     let app = Application::build(config.clone(), leptos_options)

@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with_site};
 
 async fn page(
     app: &crate::helpers::TestApp,
@@ -149,4 +149,46 @@ async fn responses_carry_a_request_id_and_are_compressed() {
         .unwrap();
     assert!(response.headers().contains_key("x-request-id"));
     assert_eq!(response.headers()["content-encoding"], "br");
+}
+
+/// A site file is answered as itself while other requests set their own status and cookies.
+/// Leptos's file handler built a file's response under whatever owner its thread held last,
+/// so a file could take a concurrent page's 422 (seen: the wasm's loader, breaking hydration)
+/// or a concurrent sign-in's `Set-Cookie`; the site's own `ServeDir` answers files now.
+#[tokio::test]
+async fn site_files_keep_their_own_status_and_headers_beside_other_requests() {
+    let site = std::env::temp_dir().join(format!("booking-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/probe.js"), "export const probe = 1;\n").unwrap();
+    let app = spawn_app_with_site(site.to_str().unwrap()).await;
+
+    let file = || async {
+        let response = app.get("/pkg/probe.js").await;
+        let status = response.status().as_u16();
+        let cookie = response.headers().get("set-cookie").cloned();
+        let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let body = response.text().await.unwrap();
+        (status, cookie, kind, body)
+    };
+    let others = |round: usize| async move {
+        let bad = app.get("/search?date_from=2027-02-30&date_to=2027-03-02").await;
+        assert_eq!(bad.status().as_u16(), 422);
+        let email = format!("files-{round}@example.com");
+        let joined = app.register(&email, "correct horse battery").await;
+        assert!(joined.headers().get("set-cookie").is_some(), "the sign-up sets its cookie");
+    };
+    let rounds = (0..24).map(|round| async move { futures::join!(file(), others(round), file()) });
+    for (first, (), second) in futures::future::join_all(rounds).await {
+        for (status, cookie, kind, body) in [first, second] {
+            assert_eq!(status, 200);
+            assert_eq!(cookie, None, "a file never carries another response's cookie");
+            assert!(kind.contains("javascript"), "{kind}");
+            assert_eq!(body, "export const probe = 1;\n");
+        }
+    }
+    // A miss falls through to the app's 404 page.
+    let (status, html) = page(&app, "/pkg/no-such.js", &[]).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Страница не найдена"));
+    std::fs::remove_dir_all(&site).ok();
 }

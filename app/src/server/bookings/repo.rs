@@ -208,46 +208,44 @@ impl<'a> BookingRepo<'a> {
     ) -> Result<BookingChange, AppError> {
         let mut tx = self.pool.begin().await?;
         let room = lock_room(&mut tx, room_id, stay, party).await?;
-        // The availability rule of search and the hotel page (`booked_nights`, see
-        // `catalog::rooms`): the busiest night of the stay must have a room left. The guest's
-        // own hold for this stay becomes the booking: it is deleted in the same statement, and
-        // since a statement does not see its own deletion, a live one is taken off the count
-        // (it held one room on every night of the stay). So a guest holding a room always
-        // gets it, and nobody else could take it meanwhile.
-        let booked = sqlx::query_scalar!(
-            r#"WITH released AS (
-                   DELETE FROM holds
-                   WHERE user_id = $4 AND room_id = $1 AND date_from = $2 AND date_to = $3
-                   RETURNING expires_at > now() AS live
-               )
-               SELECT coalesce(max(n.booked), 0)
-                      - (SELECT count(*) FROM released WHERE live) AS "booked!"
-               FROM booked_nights($2, $3) n WHERE n.room_id = $1"#,
-            room_id.get(),
-            stay.check_in(),
-            stay.check_out(),
-            user_id.get(),
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if booked >= i64::from(room.quantity) {
-            return Err(AppError::NoRoomsLeft);
-        }
         let night_prices = whole_roubles(&room.plan.night_prices(stay));
-        // The booking's columns are shared by every statement here: assembled at run time.
-        // Without a guest's name the account's is taken; an account without a name takes the
-        // first one given (the book page fills it in next time), in the same statement. (The
-        // room type's cancellation terms for the stay are fixed by the table's trigger.)
-        let row: BookingChangeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "WITH named AS (
+        // One statement after the lock (each is a wait on the database): the count, the
+        // insert and its confirmation email (as `notifications::queue` writes it).
+        // The availability rule of search and the hotel page (`booked_nights`, see
+        // `catalog::rooms`): the busiest night of the stay must have a room left, or nothing is
+        // written and no row comes back. The guest's own hold for this stay becomes the
+        // booking: it is deleted in the same statement, and since a statement does not see its
+        // own deletion, a live one is taken off the count (it held one room on every night of
+        // the stay). So a guest holding a room always gets it, and nobody else could take it
+        // meanwhile. Without a guest's name the account's is taken; an account without a name
+        // takes the first one given (the book page fills it in next time). The room type's
+        // cancellation terms for the stay are fixed by the table's trigger. The booking's
+        // columns are shared by every statement here: assembled at run time.
+        let row: Option<BookingChangeRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "WITH released AS (
+                 DELETE FROM holds
+                 WHERE user_id = $2 AND room_id = $1 AND date_from = $3 AND date_to = $4
+                 RETURNING expires_at > now() AS live
+             ), free AS (
+                 SELECT coalesce(max(n.booked), 0)
+                        - (SELECT count(*) FROM released WHERE live) < $10 AS room_left
+                 FROM booked_nights($3, $4) n WHERE n.room_id = $1
+             ), named AS (
                  UPDATE users SET full_name = $7
                  WHERE id = $2 AND full_name IS NULL AND $7::text IS NOT NULL
+                   AND (SELECT room_left FROM free)
+             ), b AS (
+                 INSERT INTO bookings (room_id, user_id, date_from, date_to, price,
+                                       night_prices, guest_name, guest_request, locale)
+                 SELECT $1, $2, $3, $4, $5, $6,
+                        coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8, $9
+                 WHERE (SELECT room_left FROM free)
+                 RETURNING *
+             ), queued AS (
+                 INSERT INTO notifications (booking_id, kind, sequence)
+                 SELECT id, $11, 0 FROM b
              )
-             INSERT INTO bookings AS b (room_id, user_id, date_from, date_to, price, night_prices,
-                                        guest_name, guest_request, locale)
-             VALUES ($1, $2, $3, $4, $5, $6,
-                     coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8, $9)
-             RETURNING {BOOKING_COLUMNS}, {CHANGE_COLUMNS}"
+             SELECT {BOOKING_COLUMNS}, {CHANGE_COLUMNS} FROM b"
         )))
         .bind(room_id)
         .bind(user_id)
@@ -258,9 +256,11 @@ impl<'a> BookingRepo<'a> {
         .bind(guest.name.as_deref())
         .bind(guest.request.as_deref())
         .bind(locale.as_str())
-        .fetch_one(&mut *tx)
+        .bind(i64::from(room.quantity))
+        .bind(NotificationKind::Confirmation.as_str())
+        .fetch_optional(&mut *tx)
         .await?;
-        notifications::queue(&mut tx, row.booking.id, NotificationKind::Confirmation, 0).await?;
+        let row = row.ok_or(AppError::NoRoomsLeft)?;
         tx.commit().await?;
         Ok(row.into())
     }

@@ -13,7 +13,7 @@ use crate::model::{BookingWindow, HotelId, HotelSearch, StayDates};
 /// tuning.
 pub async fn explain_search(db: &PgPool, search: &HotelSearch) -> Result<String, AppError> {
     let window = BookingWindow::from_today(search.stay.check_in());
-    let candidates = SearchIndex::default()
+    let (candidates, _) = SearchIndex::default()
         .candidates(db, search.location.as_ref(), window)
         .await?;
     let offers = Offers::new(&candidates, search.stay, Some(search.party));

@@ -54,13 +54,19 @@ impl From<RoomRow> for Room {
 ///
 /// Per room type of the hotels `$1` that has any booking or hold then, its busiest night of
 /// `[$2, $3)` and the earliest expiry of a hold counted: one index range per hotel, for a whole
-/// batch of hotels. A constant, not a macro, because the plan check (`explain`) runs the very
-/// same text.
+/// batch of hotels. Every row carries the catalog's version read in the same snapshot (one row
+/// with no room type when nothing is taken), so a reader of the catalog kept in memory learns
+/// in the same round trip whether what it kept is still current. A constant, not a macro,
+/// because the plan check (`explain`) runs the very same text.
 pub(super) const BOOKED_COUNTS: &str = "
-    SELECT n.room_id, max(n.booked) AS booked, min(n.holds_expire) AS holds_expire
-    FROM booked_nights($2, $3) n
-    WHERE n.hotel_id = ANY($1)
-    GROUP BY n.room_id";
+    SELECT v.version, c.room_id, c.booked, c.holds_expire
+    FROM catalog_version v
+    LEFT JOIN (
+        SELECT n.room_id, max(n.booked) AS booked, min(n.holds_expire) AS holds_expire
+        FROM booked_nights($2, $3) n
+        WHERE n.hotel_id = ANY($1)
+        GROUP BY n.room_id
+    ) c ON true";
 
 /// Rooms taken on the busiest night of a stay, per room type, and until when that holds.
 #[derive(Debug, Default)]
@@ -70,6 +76,8 @@ pub struct BookedCounts {
     /// The earliest expiry of a hold counted: past it a room may be free again (`None`: until
     /// a booking or hold changes, which moves the cache's generations).
     pub until: Option<DateTime<Utc>>,
+    /// The catalog's version when these were counted (`catalog_version`).
+    pub catalog_version: i64,
 }
 
 /// The earlier of two optional instants (`None` is "never").
@@ -137,18 +145,24 @@ impl<'a> RoomRepo<'a> {
         stay: StayDates,
     ) -> Result<BookedCounts, AppError> {
         // A constant shared with the plan check, so checked at run time.
-        let rows: Vec<(RoomId, i64, Option<DateTime<Utc>>)> = sqlx::query_as(BOOKED_COUNTS)
+        type Row = (i64, Option<RoomId>, Option<i64>, Option<DateTime<Utc>>);
+        let rows: Vec<Row> = sqlx::query_as(BOOKED_COUNTS)
             .bind(hotel_ids)
             .bind(stay.check_in())
             .bind(stay.check_out())
             .fetch_all(self.pool)
             .await?;
-        let until = rows.iter().filter_map(|(_, _, until)| *until).min();
+        let catalog_version = rows.first().map_or(0, |&(version, ..)| version);
+        let until = rows.iter().filter_map(|&(.., until)| until).min();
         let by_room = rows
             .into_iter()
-            .map(|(room, booked, _)| (room, booked))
+            .filter_map(|(_, room, booked, _)| Some((room?, booked.unwrap_or(0))))
             .collect();
-        Ok(BookedCounts { by_room, until })
+        Ok(BookedCounts {
+            by_room,
+            until,
+            catalog_version,
+        })
     }
 }
 

@@ -16,7 +16,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use tokio::sync::OnceCell;
 
 use super::hotels::{CandidateHotel, HotelRepo};
-use super::rooms::{RoomRepo, earliest, rooms_left};
+use super::rooms::{BookedCounts, RoomRepo, earliest, rooms_left};
 use crate::error::AppError;
 use crate::model::{
     BookingWindow, Hotel, HotelId, HotelSearch, LocationQuery, Money, Party, Room, RoomId,
@@ -437,14 +437,15 @@ impl SearchIndex {
     ) -> Result<SearchPage, AppError> {
         let size = HotelSearch::PAGE_SIZE as usize;
         let skip = search.offset() as usize;
-        let candidates = self
-            .candidates(db, search.location.as_ref(), window)
-            .await?;
-        let offers = Offers::new(&candidates, search.stay, Some(search.party));
         // One more than the page, to know whether another page follows.
         let wanted = skip + size + 1;
-        let (found, until) =
-            walk(db, &candidates, offers, search.sort, search.stay, wanted).await?;
+        let place = SearchedPlace {
+            location: search.location.as_ref(),
+            stay: search.stay,
+            party: Some(search.party),
+            sort: search.sort,
+        };
+        let (found, until) = self.walk_place(db, place, wanted, window).await?;
         let has_more = found.len() > skip + size;
         let hotels = found.into_iter().skip(skip).take(size).collect();
         Ok(SearchPage {
@@ -465,12 +466,44 @@ impl SearchIndex {
         party: Option<Party>,
         window: BookingWindow,
     ) -> Result<(Vec<Found>, Option<DateTime<Utc>>), AppError> {
-        let candidates = self.candidates(db, location, window).await?;
-        let offers = Offers::new(&candidates, stay, party);
-        walk(db, &candidates, offers, SortOrder::Price, stay, usize::MAX).await
+        let place = SearchedPlace {
+            location,
+            stay,
+            party,
+            sort: SortOrder::Price,
+        };
+        self.walk_place(db, place, usize::MAX, window).await
     }
 
-    /// The candidates of a place, loaded once per catalog version and day (concurrent
+    /// Walks a place's candidates until `wanted` hotels with a room free are found. The
+    /// candidates kept in memory are taken as they are, and each availability query reads the
+    /// catalog's version in its own snapshot: when it moved, they are loaded again and the walk
+    /// starts over. So a search costs its availability queries alone, and never mixes an old
+    /// catalog with new bookings.
+    async fn walk_place(
+        &self,
+        db: &sqlx::PgPool,
+        place: SearchedPlace<'_>,
+        wanted: usize,
+        window: BookingWindow,
+    ) -> Result<(Vec<Found>, Option<DateTime<Utc>>), AppError> {
+        let mut attempts = 1;
+        loop {
+            let (candidates, version) = self.candidates(db, place.location, window).await?;
+            let offers = Offers::new(&candidates, place.stay, place.party);
+            // The last try takes what it reads, as it would have a moment earlier.
+            let expected = (attempts < ATTEMPTS).then_some(version);
+            let walked = walk(db, &candidates, expected, offers, place, wanted).await?;
+            match walked {
+                Current::Yes(found) => return Ok(found),
+                Current::Moved(now) => self.saw((now, window.today)),
+            }
+            attempts += 1;
+        }
+    }
+
+    /// The candidates of a place and the catalog version they were loaded under: from memory
+    /// when it holds them for today, else loaded once per catalog version and day (concurrent
     /// searches of a place not loaded yet wait for one load), with the rates and restrictions
     /// of every day a stay may hold: from today to the booking window's last check-out.
     pub async fn candidates(
@@ -478,7 +511,12 @@ impl SearchIndex {
         db: &sqlx::PgPool,
         location: Option<&LocationQuery>,
         window: BookingWindow,
-    ) -> Result<Arc<Candidates>, AppError> {
+    ) -> Result<(Arc<Candidates>, i64), AppError> {
+        // Keyed like the query matches: case-insensitively.
+        let place = location.map(|location| location.as_str().to_lowercase());
+        if let Some(kept) = self.kept(window.today, |places| places.by_place.get(&place)) {
+            return Ok(kept);
+        }
         let (loaded, until) = current(db, window).await?;
         let load = || async {
             let hotels = HotelRepo::new(db)
@@ -486,27 +524,52 @@ impl SearchIndex {
                 .await?;
             Ok::<_, AppError>(Arc::new(Candidates::new(hotels)))
         };
-        // Keyed like the query matches: case-insensitively.
-        let place = location.map(|location| location.as_str().to_lowercase());
         let slot = self
             .places(loaded)
             .map(|mut places| bounded_slot(&mut places.by_place, place, MAX_PLACES));
         let Some(slot) = slot else {
             // This search read an older version than another one already did: serve it, but
             // keep nothing from it.
-            return load().await;
+            return Ok((load().await?, loaded.0));
         };
-        slot.get_or_try_init(load).await.cloned()
+        Ok((slot.get_or_try_init(load).await?.clone(), loaded.0))
     }
 
-    /// A hotel and its room types with their rates, loaded once per catalog version and day
-    /// like a place's candidates; `NotFound` for an unknown hotel.
-    pub async fn hotel(
+    /// A hotel and its room types with their rates, and its availability for `stay`: like a
+    /// search's walk, the entry kept in memory is taken as it is and loaded again only when
+    /// the availability query finds the catalog moved on. `NotFound` for an unknown hotel.
+    pub async fn hotel_for_stay(
+        &self,
+        db: &sqlx::PgPool,
+        hotel_id: HotelId,
+        stay: StayDates,
+        window: BookingWindow,
+    ) -> Result<(Arc<HotelEntry>, BookedCounts), AppError> {
+        let mut attempts = 1;
+        loop {
+            let (entry, version) = self.hotel(db, hotel_id, window).await?;
+            let booked = RoomRepo::new(db).booked_counts(&[hotel_id], stay).await?;
+            // The last try takes what it reads, as it would have a moment earlier.
+            if booked.catalog_version == version || attempts >= ATTEMPTS {
+                return Ok((entry, booked));
+            }
+            self.saw((booked.catalog_version, window.today));
+            attempts += 1;
+        }
+    }
+
+    /// A hotel and its room types with their rates, and the catalog version they were loaded
+    /// under: from memory when it holds them for today, else loaded once per catalog version
+    /// and day like a place's candidates; `NotFound` for an unknown hotel.
+    async fn hotel(
         &self,
         db: &sqlx::PgPool,
         hotel_id: HotelId,
         window: BookingWindow,
-    ) -> Result<Arc<HotelEntry>, AppError> {
+    ) -> Result<(Arc<HotelEntry>, i64), AppError> {
+        if let Some(kept) = self.kept(window.today, |places| places.by_hotel.get(&hotel_id)) {
+            return Ok(kept);
+        }
         let (loaded, until) = current(db, window).await?;
         let load = || async {
             let entry = load_hotel(db, hotel_id, window.today, until).await?;
@@ -516,9 +579,27 @@ impl SearchIndex {
             .places(loaded)
             .map(|mut places| bounded_slot(&mut places.by_hotel, hotel_id, MAX_HOTELS));
         let Some(slot) = slot else {
-            return load().await;
+            return Ok((load().await?, loaded.0));
         };
-        slot.get_or_try_init(load).await.cloned()
+        Ok((slot.get_or_try_init(load).await?.clone(), loaded.0))
+    }
+
+    /// What memory holds ready for `today` in the slot `find` picks, with the catalog version
+    /// it was loaded under.
+    fn kept<T>(
+        &self,
+        today: NaiveDate,
+        find: impl FnOnce(&Places) -> Option<&Slot<T>>,
+    ) -> Option<(Arc<T>, i64)> {
+        let places = self.places.lock().unwrap_or_else(PoisonError::into_inner);
+        let (version, day) = places.loaded?;
+        let value = find(&places).filter(|_| day == today)?.get()?.clone();
+        Some((value, version))
+    }
+
+    /// An availability query read the catalog at `loaded`: entries of an older version go.
+    fn saw(&self, loaded: Loaded) {
+        drop(self.places(loaded));
     }
 
     /// The entries in memory, emptied first if they were loaded from an older version or day
@@ -578,27 +659,61 @@ async fn load_hotel(
     Ok(HotelEntry { hotel, rooms })
 }
 
-/// Walks `candidates` until `wanted` hotels with a room free for `stay` are found; returns them
-/// and until when that holds (the earliest expiry of a hold counted).
+/// What a search walks: a place's candidates for a stay and party, in an order.
+#[derive(Clone, Copy)]
+struct SearchedPlace<'a> {
+    location: Option<&'a LocationQuery>,
+    stay: StayDates,
+    party: Option<Party>,
+    sort: SortOrder,
+}
+
+/// Tries of a search or hotel page while the catalog moves under it; the last one answers
+/// with what it read (as it would have a moment earlier).
+const ATTEMPTS: u32 = 3;
+
+/// A walk's hotels and until when they hold, or the catalog version an availability query
+/// read when it was not the candidates' (the walk stopped there).
+enum Current {
+    Yes((Vec<Found>, Option<DateTime<Utc>>)),
+    Moved(i64),
+}
+
+/// Walks `candidates` until `wanted` hotels with a room free for the stay are found; returns
+/// them and until when that holds (the earliest expiry of a hold counted), or stops as soon as
+/// an availability query reads another catalog version than `expected` (if given).
 async fn walk(
     db: &sqlx::PgPool,
     candidates: &Candidates,
+    expected: Option<i64>,
     offers: Offers<'_>,
-    sort: SortOrder,
-    stay: StayDates,
+    place: SearchedPlace<'_>,
     wanted: usize,
-) -> Result<(Vec<Found>, Option<DateTime<Utc>>), AppError> {
+) -> Result<Current, AppError> {
     let rooms = RoomRepo::new(db);
-    let mut walk = PageWalk::new(candidates, offers, sort, wanted);
+    let mut walk = PageWalk::new(candidates, offers, place.sort, wanted);
     let mut until = None;
+    let mut checked = false;
     loop {
         let batch = walk.advance();
         if batch.is_empty() {
-            return Ok((walk.into_found(), until));
+            // A walk that had nothing to probe (a place with no hotel to offer) reads the
+            // version alone: a hotel added there since must be found.
+            if let Some(version) = expected.filter(|_| !checked) {
+                let now = HotelRepo::new(db).catalog_version().await?;
+                if now != version {
+                    return Ok(Current::Moved(now));
+                }
+            }
+            return Ok(Current::Yes((walk.into_found(), until)));
         }
         let booked = rooms
-            .booked_counts(&candidates.hotel_ids(&batch), stay)
+            .booked_counts(&candidates.hotel_ids(&batch), place.stay)
             .await?;
+        if expected.is_some_and(|version| version != booked.catalog_version) {
+            return Ok(Current::Moved(booked.catalog_version));
+        }
+        checked = true;
         until = earliest(until, booked.until);
         walk.record(&batch, &booked.by_room);
     }
