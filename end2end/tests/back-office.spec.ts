@@ -72,6 +72,8 @@ test("an admin creates a hotel and a room type, and a guest finds them", async (
   await guest.getByRole("link", { name }).first().click();
   await expect(guest.getByTestId("hotel-name")).toHaveText(name);
   await expect(guest.getByTestId("room-card").locator("h3")).toHaveText("Riverside cabin");
+  // Its two rooms are few: the page says so (a room type with many would not).
+  await expect(guest.getByTestId("room-card").getByTestId("rooms-left")).toHaveText("Only 2 rooms left");
   await english.close();
 });
 

@@ -26,7 +26,7 @@ test("search Алтай for dates, open a hotel, see room prices and totals", as
   await expect(rooms.nth(0).getByRole("heading")).toHaveText("Номер на 3-х человек");
   await expect(rooms.nth(0).getByTestId("total")).toHaveText(/8\s700\s₽ за 2 ночи/);
   await expect(rooms.nth(0).getByTestId("night-price")).toHaveText([/4\s350\s₽/, /4\s350\s₽/]);
-  await expect(rooms.nth(0).getByTestId("rooms-left")).toHaveText("Осталось 8 номеров");
+  await expect(rooms.nth(0).getByTestId("rooms-left")).toHaveText("Есть свободные номера");
   await expect(rooms.nth(1).getByTestId("total")).toHaveText(/9\s140\s₽ за 2 ночи/);
   await expect(rooms.nth(1).getByTestId("book")).toHaveAttribute(
     "href",

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::model::{Money, Occupancy, PictureRef, VariantFormat, localized};
+use crate::model::{Money, Occupancy, PictureRef, VariantFormat, few_rooms_left, localized};
 
 /// A hotel's or room type's text in the page's language, following a switch of language in
 /// place: its English version in English when the staff wrote one, else its own.
@@ -161,14 +161,22 @@ pub fn amenity_text(service: &str) -> String {
     .to_string()
 }
 
-/// "5 rooms left", pluralised.
+/// "Only 2 rooms left" (pluralised) when few are ([`few_rooms_left`]), as counted for this stay
+/// when the page was made; otherwise only that rooms are available, so the words of scarcity
+/// are never used where there is none.
 #[component]
 pub fn RoomsLeft(count: i64) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <p class="rooms-left" data-testid="rooms-left">
-            {t!(i18n, rooms_left, count = move || count)}
-        </p>
+    if few_rooms_left(count) {
+        view! {
+            <p class="rooms-left rooms-left-few" data-testid="rooms-left">
+                {t!(i18n, rooms_left, count = move || count)}
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <p class="rooms-left" data-testid="rooms-left">{t!(i18n, rooms_available)}</p> }
+            .into_any()
     }
 }
 

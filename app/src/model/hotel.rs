@@ -107,6 +107,15 @@ pub struct RoomOffer {
     pub picture: Option<PictureRef>,
 }
 
+/// Rooms left at or below which pages say "only N left": few enough to matter to a guest
+/// choosing now. Above it they say only that rooms are available.
+pub const FEW_ROOMS_LEFT: i64 = 3;
+
+/// Whether `rooms_left` (for a stay, more than none) are few ([`FEW_ROOMS_LEFT`]).
+pub fn few_rooms_left(rooms_left: i64) -> bool {
+    (1..=FEW_ROOMS_LEFT).contains(&rooms_left)
+}
+
 impl RoomOffer {
     /// Rooms that can be booked for the stay: none while a restriction refuses it.
     pub fn bookable(&self) -> i64 {
@@ -125,7 +134,10 @@ pub struct HotelDetails {
     pub stay: StayDates,
     pub party: Option<Party>,
     pub rooms: Vec<RoomOffer>,
+    /// The main picture.
     pub picture: Option<PictureRef>,
+    /// The hotel's other pictures, in the staff's order.
+    pub gallery: Vec<PictureRef>,
 }
 
 /// How search results are ordered.
@@ -293,6 +305,14 @@ pub struct SearchResults {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_few_rooms_left_are_few() {
+        assert!(!super::few_rooms_left(0), "none left is sold out, not scarce");
+        assert!(super::few_rooms_left(1));
+        assert!(super::few_rooms_left(super::FEW_ROOMS_LEFT));
+        assert!(!super::few_rooms_left(super::FEW_ROOMS_LEFT + 1));
+    }
+
     use super::*;
 
     #[test]

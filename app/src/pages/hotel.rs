@@ -130,6 +130,43 @@ fn hotel_header(hotel: Hotel, picture: Option<PictureRef>) -> impl IntoView {
     }
 }
 
+/// The hotel's other pictures in the staff's order: a strip that scrolls sideways (a swipe a
+/// picture on a phone), each a plain link to the picture at full size (no JavaScript needed).
+fn gallery(pictures: Vec<PictureRef>, hotel: Hotel) -> impl IntoView {
+    let i18n = use_i18n();
+    // With the main picture above it.
+    let total = pictures.len() + 1;
+    (!pictures.is_empty()).then(|| {
+        let items = pictures
+            .into_iter()
+            .enumerate()
+            .map(|(i, picture)| {
+                let name = hotel.name_in(i18n.get_locale_untracked()).to_owned();
+                let n = i + 2;
+                let alt = t_string!(i18n, gallery_photo, name = name, n = n, total = total);
+                view! {
+                    <li>
+                        <a href=picture.largest() data-testid="gallery-photo">
+                            <Picture
+                                src=Some(picture)
+                                alt=alt.to_string()
+                                width=400
+                                height=200
+                                sizes="(max-width: 640px) 80vw, 320px"
+                            />
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="gallery" aria-label=move || t_string!(i18n, gallery_label)>
+                <ul class="gallery-strip" data-testid="gallery">{items}</ul>
+            </section>
+        }
+    })
+}
+
 /// The hotel's header when the page's dates or guests could not be read: the hotel is still
 /// there (loaded for the default stay), above the error and the form to put them right.
 #[component]
@@ -214,6 +251,7 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
         <article class="hotel-page">
             {back_to_results(search_href)}
             {hotel_header(hotel.clone(), details.picture)}
+            {gallery(details.gallery, hotel.clone())}
             <section class="stay-dates" aria-labelledby="stay-dates-title">
                 <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>
                 <DatesForm

@@ -33,7 +33,8 @@ use super::cache::Cache;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, Room, RoomId,
+    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, PictureRef, Room,
+    RoomId,
     RoomOffer, SearchResults, StayDates,
 };
 use crate::server::rates;
@@ -221,10 +222,17 @@ async fn hotel_details_uncached(
         .collect();
     rooms.sort_by_key(|offer| (offer.total_cost, offer.room.id));
     let hotel = entry.hotel.clone();
+    // The main picture is the first ready one (`picture_digest`); the gallery shows the rest.
+    let gallery = (entry.gallery.iter().skip(1))
+        .map(|digest| PictureRef::Sized {
+            digest: digest.clone(),
+        })
+        .collect();
     let details = HotelDetails {
         picture: state
             .media
             .picture(hotel.image_id, hotel.picture_digest.clone()),
+        gallery,
         hotel,
         stay,
         party: None,

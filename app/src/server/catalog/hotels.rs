@@ -179,6 +179,18 @@ impl<'a> HotelRepo<'a> {
         Ok(row.map(Hotel::from))
     }
 
+    /// The digests of a hotel's ready pictures in the staff's order (the first is its main
+    /// picture): its page's gallery.
+    pub async fn gallery(&self, id: HotelId) -> Result<Vec<String>, AppError> {
+        Ok(sqlx::query_scalar!(
+            "SELECT digest FROM pictures WHERE hotel_id = $1 AND state = 'ready'
+             ORDER BY position, id",
+            id.get()
+        )
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// The catalog's version: it moves whenever hotels or room types change (a trigger sees to
     /// it), so anything kept from them in memory knows when to reload.
     pub async fn catalog_version(&self) -> Result<i64, AppError> {

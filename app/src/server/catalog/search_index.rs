@@ -390,11 +390,13 @@ pub struct SearchPage {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// A hotel as its page shows it, availability aside: the hotel, and each of its room types with
-/// its rates and restrictions (from the day they were loaded on), by base price.
+/// A hotel as its page shows it, availability aside: the hotel, the digests of its ready
+/// pictures in order, and each of its room types with its rates and restrictions (from the day
+/// they were loaded on), by base price.
 #[derive(Debug)]
 pub struct HotelEntry {
     pub hotel: Hotel,
+    pub gallery: Vec<String>,
     pub rooms: Vec<(Room, RoomRates)>,
 }
 
@@ -558,10 +560,9 @@ async fn load_hotel(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HotelEntry, AppError> {
-    let hotel = HotelRepo::new(db)
-        .find(hotel_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let hotels = HotelRepo::new(db);
+    let hotel = hotels.find(hotel_id).await?.ok_or(AppError::NotFound)?;
+    let gallery = hotels.gallery(hotel_id).await?;
     let rooms = RoomRepo::new(db).for_hotel(hotel_id).await?;
     let bases: Vec<(RoomId, Money)> = rooms.iter().map(|room| (room.id, room.price)).collect();
     let mut conn = db.acquire().await?;
@@ -575,7 +576,11 @@ async fn load_hotel(
             (room, plan)
         })
         .collect();
-    Ok(HotelEntry { hotel, rooms })
+    Ok(HotelEntry {
+        hotel,
+        gallery,
+        rooms,
+    })
 }
 
 /// Walks `candidates` until `wanted` hotels with a room free for `stay` are found; returns them
