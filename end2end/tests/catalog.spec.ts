@@ -21,6 +21,7 @@ test("search Алтай for dates, open a hotel, see room prices and totals", as
     new RegExp(`/hotels/2\\?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9&date_from=${dateIn(10)}&date_to=${dateIn(12)}&adults=2&children=0$`),
   );
   await expect(page.getByTestId("hotel-name")).toHaveText("Skala");
+  await expect(page.getByTestId("hotel-hours")).toHaveText("Заезд с 14:00, выезд до 12:00 (время отеля)");
   const rooms = page.getByTestId("room-card");
   await expect(rooms).toHaveCount(2);
   await expect(rooms.nth(0).getByRole("heading")).toHaveText("Номер на 3-х человек");

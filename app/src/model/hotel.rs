@@ -1,3 +1,4 @@
+use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
@@ -138,6 +139,10 @@ pub struct HotelDetails {
     pub picture: Option<PictureRef>,
     /// The hotel's other pictures, in the staff's order.
     pub gallery: Vec<PictureRef>,
+    /// Rooms are ready from then on arrival day (the hotel's clock).
+    pub check_in_time: NaiveTime,
+    /// Rooms are to be left by then on departure day.
+    pub check_out_time: NaiveTime,
 }
 
 /// How search results are ordered.

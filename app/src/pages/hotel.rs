@@ -11,6 +11,7 @@ use crate::components::{
     catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
+use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::navigation::{login_url, with_query};
 use crate::model::{
@@ -105,16 +106,25 @@ fn results_search(stay: StayDates, party: Party) -> HotelSearch {
     })
 }
 
-/// The hotel's name, place, services and picture.
-fn hotel_header(hotel: Hotel, picture: Option<PictureRef>) -> impl IntoView {
-    let locale = use_i18n().get_locale_untracked();
-    let alt = hotel.name_in(locale).to_owned();
+/// The hotel's name, place, hours, services and picture.
+fn hotel_header(details: &HotelDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let hotel = details.hotel.clone();
+    let alt = hotel.name_in(i18n.get_locale_untracked()).to_owned();
     let name = catalog_text(hotel.name, hotel.name_en);
+    let check_in = format::time_of_day(details.check_in_time);
+    let check_out = format::time_of_day(details.check_out_time);
+    let hours = move || {
+        let (check_in, check_out) = (check_in.clone(), check_out.clone());
+        t_string!(i18n, hotel_hours, check_in = check_in, check_out = check_out).to_string()
+    };
+    let picture = details.picture.clone();
     view! {
         <header class="hotel-header">
             <div class="hotel-header-text">
                 <h1 data-testid="hotel-name">{name}</h1>
                 <p class="location">{hotel.location}</p>
+                <p class="hotel-hours" data-testid="hotel-hours">{hours}</p>
                 <ServiceList services=hotel.services/>
                 <AdminPicturesLink hotel_id=hotel.id/>
             </div>
@@ -181,7 +191,7 @@ fn HeaderWithoutStay(hotel_id: String) -> impl IntoView {
                 hotel
                     .get()
                     .and_then(Result::ok)
-                    .map(|details| hotel_header(details.hotel, details.picture))
+                    .map(|details| hotel_header(&details))
             }}
         </Suspense>
     }
@@ -234,6 +244,7 @@ fn AdminPicturesLink(hotel_id: HotelId) -> impl IntoView {
 
 fn hotel_view(details: HotelDetails) -> impl IntoView {
     let i18n = use_i18n();
+    let header = hotel_header(&details);
     let hotel = details.hotel;
     let stay = details.stay;
     let party = details.party.unwrap_or_default();
@@ -250,7 +261,7 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
         <PageTitle text=document_title/>
         <article class="hotel-page">
             {back_to_results(search_href)}
-            {hotel_header(hotel.clone(), details.picture)}
+            {header}
             {gallery(details.gallery, hotel.clone())}
             <section class="stay-dates" aria-labelledby="stay-dates-title">
                 <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>

@@ -223,7 +223,7 @@ async fn hotel_details_uncached(
     rooms.sort_by_key(|offer| (offer.total_cost, offer.room.id));
     let hotel = entry.hotel.clone();
     // The main picture is the first ready one (`picture_digest`); the gallery shows the rest.
-    let gallery = (entry.gallery.iter().skip(1))
+    let gallery = (entry.about.gallery.iter().skip(1))
         .map(|digest| PictureRef::Sized {
             digest: digest.clone(),
         })
@@ -233,6 +233,8 @@ async fn hotel_details_uncached(
             .media
             .picture(hotel.image_id, hotel.picture_digest.clone()),
         gallery,
+        check_in_time: entry.about.check_in_time,
+        check_out_time: entry.about.check_out_time,
         hotel,
         stay,
         party: None,

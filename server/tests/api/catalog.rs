@@ -839,3 +839,34 @@ async fn only_a_few_rooms_left_are_called_few() {
     // The busiest night of the stay (the 11th) has one room left.
     assert_eq!(page().await, (false, true, true));
 }
+
+/// The hotel page gives the hours of arrival and departure on the hotel's clock, in the page's
+/// language, as the staff set them.
+#[tokio::test]
+async fn the_hotel_page_gives_the_hotels_hours() {
+    // Without Redis: the hours below are changed behind the app's back.
+    let app = spawn_app_with(&[("REDIS_URL", "redis://127.0.0.1:1")]).await;
+    let html = app.get("/hotels/1").await.text().await.unwrap();
+    assert!(
+        html.contains("Заезд с 14:00, выезд до 12:00 (время отеля)"),
+        "{html}"
+    );
+    sqlx::query("UPDATE hotels SET check_in_time = '15:30', check_out_time = '11:00' WHERE id = 1")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let html = app
+        .client
+        .get(app.url("/hotels/1"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Check-in from 15:30, check-out until 11:00 (hotel time)"),
+        "{html}"
+    );
+}

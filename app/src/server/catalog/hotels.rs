@@ -1,11 +1,21 @@
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::{Hotel, HotelId, LocationQuery, Money, Occupancy, RoomId};
 use crate::server::rates::{self, RoomRates, occupancy};
+
+/// A hotel's hours and pictures, for its page (see [`HotelRepo::about`]).
+#[derive(Debug)]
+pub struct HotelAbout {
+    /// Rooms are ready from then on arrival day, on the hotel's clock.
+    pub check_in_time: NaiveTime,
+    /// Rooms are left by then on departure day.
+    pub check_out_time: NaiveTime,
+    pub gallery: Vec<String>,
+}
 
 /// A `hotels` row.
 #[derive(sqlx::FromRow)]
@@ -179,16 +189,24 @@ impl<'a> HotelRepo<'a> {
         Ok(row.map(Hotel::from))
     }
 
-    /// The digests of a hotel's ready pictures in the staff's order (the first is its main
-    /// picture): its page's gallery.
-    pub async fn gallery(&self, id: HotelId) -> Result<Vec<String>, AppError> {
-        Ok(sqlx::query_scalar!(
-            "SELECT digest FROM pictures WHERE hotel_id = $1 AND state = 'ready'
-             ORDER BY position, id",
+    /// What a hotel's page shows beside its name and rooms: the hours of arrival and departure
+    /// and the digests of its ready pictures in the staff's order (the first is its main one).
+    pub async fn about(&self, id: HotelId) -> Result<HotelAbout, AppError> {
+        let row = sqlx::query!(
+            r#"SELECT check_in_time, check_out_time,
+                      ARRAY(SELECT digest FROM pictures WHERE hotel_id = h.id AND state = 'ready'
+                            ORDER BY position, id) AS "gallery!"
+               FROM hotels h WHERE h.id = $1"#,
             id.get()
         )
-        .fetch_all(self.pool)
-        .await?)
+        .fetch_optional(self.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        Ok(HotelAbout {
+            check_in_time: row.check_in_time,
+            check_out_time: row.check_out_time,
+            gallery: row.gallery,
+        })
     }
 
     /// The catalog's version: it moves whenever hotels or room types change (a trigger sees to

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use tokio::sync::OnceCell;
 
-use super::hotels::{CandidateHotel, HotelRepo};
+use super::hotels::{CandidateHotel, HotelAbout, HotelRepo};
 use super::rooms::{RoomRepo, earliest, rooms_left};
 use crate::error::AppError;
 use crate::model::{
@@ -390,13 +390,13 @@ pub struct SearchPage {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// A hotel as its page shows it, availability aside: the hotel, the digests of its ready
-/// pictures in order, and each of its room types with its rates and restrictions (from the day
-/// they were loaded on), by base price.
+/// A hotel as its page shows it, availability aside: the hotel, its hours and pictures, and
+/// each of its room types with its rates and restrictions (from the day they were loaded on),
+/// by base price.
 #[derive(Debug)]
 pub struct HotelEntry {
     pub hotel: Hotel,
-    pub gallery: Vec<String>,
+    pub about: HotelAbout,
     pub rooms: Vec<(Room, RoomRates)>,
 }
 
@@ -562,7 +562,7 @@ async fn load_hotel(
 ) -> Result<HotelEntry, AppError> {
     let hotels = HotelRepo::new(db);
     let hotel = hotels.find(hotel_id).await?.ok_or(AppError::NotFound)?;
-    let gallery = hotels.gallery(hotel_id).await?;
+    let about = hotels.about(hotel_id).await?;
     let rooms = RoomRepo::new(db).for_hotel(hotel_id).await?;
     let bases: Vec<(RoomId, Money)> = rooms.iter().map(|room| (room.id, room.price)).collect();
     let mut conn = db.acquire().await?;
@@ -578,7 +578,7 @@ async fn load_hotel(
         .collect();
     Ok(HotelEntry {
         hotel,
-        gallery,
+        about,
         rooms,
     })
 }
