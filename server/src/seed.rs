@@ -17,6 +17,8 @@ const RATES_SEED_NAME: &str = "demo-rates-v1";
 const TERMS_SEED_NAME: &str = "demo-terms-v1";
 /// The demo catalog's English names and descriptions, likewise.
 const ENGLISH_SEED_NAME: &str = "demo-english-v1";
+/// The demo hotels' descriptions, likewise.
+const DESCRIPTIONS_SEED_NAME: &str = "demo-descriptions-v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -31,6 +33,7 @@ pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     load_once(pool, RATES_SEED_NAME, DEMO_RATES).await?;
     load_once(pool, TERMS_SEED_NAME, DEMO_TERMS).await?;
     load_once(pool, ENGLISH_SEED_NAME, DEMO_ENGLISH).await?;
+    load_once(pool, DESCRIPTIONS_SEED_NAME, DEMO_DESCRIPTIONS).await?;
     Ok(outcome)
 }
 
@@ -114,6 +117,32 @@ const DEMO_RATES: &str = "
     -- Ару-Кёль's suite is closed for three nights two months ahead (works, say).
     INSERT INTO room_restrictions (room_id, date_from, date_to, closed)
     SELECT id, current_date + 60, current_date + 63, true FROM rooms WHERE id = 6;";
+
+/// What each demo hotel's page tells guests about it, in Russian and English. Only hotels that
+/// still have the demo's name and no description: a demo catalog edited since keeps its words.
+const DEMO_DESCRIPTIONS: &str = "
+    UPDATE hotels SET description = d.description, description_en = d.description_en
+    FROM (VALUES
+        (1, 'Cosmos Collection Altay Resort',
+            'Курортный отель в сосновом лесу у реки Катунь: бассейн, спа и прогулки по горным тропам.',
+            'A resort in a pine forest by the Katun river: a pool, a spa and walks on mountain trails.'),
+        (2, 'Skala',
+            'Небольшая гостиница у скал Барангола, в пяти минутах от берега Катуни.',
+            'A small hotel by the cliffs of Barangol, five minutes from the bank of the Katun.'),
+        (3, 'Ару-Кёль',
+            'Деревянные домики на берегу Телецкого озера, с причалом и видом на горы.',
+            'Wooden houses on the shore of Lake Teletskoye, with a pier and a view of the mountains.'),
+        (4, 'Гостиница Сыктывкар',
+            'Городская гостиница в центре Сыктывкара, рядом с набережной и театрами.',
+            'A city hotel in the centre of Syktyvkar, near the embankment and the theatres.'),
+        (5, 'Palace',
+            'Классический отель в центре города: завтраки, тренажёрный зал и тихие номера.',
+            'A classic hotel in the city centre: breakfasts, a gym and quiet rooms.'),
+        (6, 'Bridge Resort',
+            'Курорт у моря в Сириусе, рядом с Олимпийским парком и набережной.',
+            'A seaside resort in Sirius, near the Olympic Park and the promenade.'))
+        AS d(id, name, description, description_en)
+    WHERE hotels.id = d.id AND hotels.name = d.name AND hotels.description IS NULL;";
 
 /// English names of the demo hotels with a Russian name (those with a Latin one keep it), and
 /// of every demo room type, with the descriptions the Russian rooms have. Only rows that still

@@ -183,6 +183,8 @@ pub async fn save_hotel(
     hotel_id: Option<String>,
     name: String,
     #[server(default)] name_en: String,
+    #[server(default)] description: String,
+    #[server(default)] description_en: String,
     location: String,
     services: String,
     time_zone: String,
@@ -201,6 +203,8 @@ pub async fn save_hotel(
         let draft = HotelForm {
             name: &name,
             name_en: &name_en,
+            description: &description,
+            description_en: &description_en,
             location: &location,
             services: &services,
             time_zone: &time_zone,

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::model::{Money, Occupancy, PictureRef, VariantFormat, few_rooms_left, localized};
+use crate::model::{Money, Occupancy, PictureRef, VariantFormat, few_rooms_left, localized, localized_text};
 
 /// A hotel's or room type's text in the page's language, following a switch of language in
 /// place: its English version in English when the staff wrote one, else its own.
@@ -15,6 +15,15 @@ pub fn catalog_text(
 ) -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let i18n = use_i18n();
     move || localized(i18n.get_locale(), &own, english.as_deref()).to_owned()
+}
+
+/// [`catalog_text`] for a text that may be missing (a description).
+pub fn catalog_description(
+    own: Option<String>,
+    english: Option<String>,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || localized_text(i18n.get_locale(), own.as_deref(), english.as_deref()).map(str::to_owned)
 }
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral

@@ -188,6 +188,11 @@ pub struct HotelDraft {
     /// Its name for pages in English; none: the name above.
     #[serde(default)]
     pub name_en: Option<String>,
+    /// What its page tells guests about it, and the same for pages in English.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub description_en: Option<String>,
     pub location: String,
     pub services: Vec<String>,
     /// An IANA zone: the hotel's clock for check-in, check-out and cancellation deadlines.

@@ -53,8 +53,18 @@ pub struct Room {
 /// A catalog text for a reader of `locale`: the English version in English when the staff wrote
 /// one, else the hotel's own (Russian) text.
 pub fn localized<'a>(locale: Locale, own: &'a str, english: Option<&'a str>) -> &'a str {
+    localized_text(locale, Some(own), english).unwrap_or(own)
+}
+
+/// [`localized`] for a text that may be missing in either language (a description): in
+/// English the English one when there is one, else the own one, if any.
+pub fn localized_text<'a>(
+    locale: Locale,
+    own: Option<&'a str>,
+    english: Option<&'a str>,
+) -> Option<&'a str> {
     match (locale, english) {
-        (Locale::en, Some(english)) => english,
+        (Locale::en, Some(english)) => Some(english),
         _ => own,
     }
 }
@@ -72,11 +82,11 @@ impl Room {
 
     /// Its description for `locale`: the Russian one when there is no English one.
     pub fn description_in(&self, locale: Locale) -> Option<&str> {
-        let own = self.description.as_deref();
-        match (locale, self.description_en.as_deref()) {
-            (Locale::en, Some(english)) => Some(english),
-            _ => own,
-        }
+        localized_text(
+            locale,
+            self.description.as_deref(),
+            self.description_en.as_deref(),
+        )
     }
 }
 
@@ -139,6 +149,9 @@ pub struct HotelDetails {
     pub picture: Option<PictureRef>,
     /// The hotel's other pictures, in the staff's order.
     pub gallery: Vec<PictureRef>,
+    /// What the hotel tells guests about itself, and the same in English.
+    pub description: Option<String>,
+    pub description_en: Option<String>,
     /// Rooms are ready from then on arrival day (the hotel's clock).
     pub check_in_time: NaiveTime,
     /// Rooms are to be left by then on departure day.

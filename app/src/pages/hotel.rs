@@ -8,7 +8,7 @@ use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
     GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal,
-    catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
+    catalog_description, catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::format;
@@ -245,6 +245,12 @@ fn AdminPicturesLink(hotel_id: HotelId) -> impl IntoView {
 fn hotel_view(details: HotelDetails) -> impl IntoView {
     let i18n = use_i18n();
     let header = hotel_header(&details);
+    let description = catalog_description(details.description, details.description_en);
+    let description = move || {
+        description().map(|text| {
+            view! { <p class="hotel-description" data-testid="hotel-description">{text}</p> }
+        })
+    };
     let hotel = details.hotel;
     let stay = details.stay;
     let party = details.party.unwrap_or_default();
@@ -263,6 +269,7 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
             {back_to_results(search_href)}
             {header}
             {gallery(details.gallery, hotel.clone())}
+            {description}
             <section class="stay-dates" aria-labelledby="stay-dates-title">
                 <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>
                 <DatesForm

@@ -235,6 +235,8 @@ async fn hotel_details_uncached(
         gallery,
         check_in_time: entry.about.check_in_time,
         check_out_time: entry.about.check_out_time,
+        description: entry.about.description.clone(),
+        description_en: entry.about.description_en.clone(),
         hotel,
         stay,
         party: None,

@@ -126,6 +126,8 @@ fn quoted_list(raw: &str) -> Option<Vec<String>> {
 pub struct HotelForm<'a> {
     pub name: &'a str,
     pub name_en: &'a str,
+    pub description: &'a str,
+    pub description_en: &'a str,
     pub location: &'a str,
     pub services: &'a str,
     pub time_zone: &'a str,
@@ -151,6 +153,8 @@ impl HotelForm<'_> {
         Ok(HotelDraft {
             name: text(CatalogField::Name, self.name)?,
             name_en: optional_text(CatalogField::NameEn, self.name_en)?,
+            description: optional_text(CatalogField::Description, self.description)?,
+            description_en: optional_text(CatalogField::DescriptionEn, self.description_en)?,
             location: text(CatalogField::Location, self.location)?,
             services: services(self.services)?,
             time_zone,
@@ -210,6 +214,8 @@ mod tests {
         HotelForm {
             name: " Скала ",
             name_en: "",
+            description: " У озера.\nТихо. ",
+            description_en: "  ",
             location: "Алтай, Барангол",
             services: "Wi-Fi, Парковка",
             time_zone: "Asia/Barnaul",
@@ -252,6 +258,12 @@ mod tests {
         );
         assert_eq!(draft.services, ["Wi-Fi", "Парковка"]);
         assert_eq!(draft.check_out_time.to_string(), "12:00:00");
+        assert_eq!(
+            draft.description.as_deref(),
+            Some("У озера.\nТихо."),
+            "a description keeps its lines"
+        );
+        assert_eq!(draft.description_en, None, "blank: none");
         fn wrong(form: HotelForm<'_>) -> (CatalogField, FieldProblem) {
             let error = form.parse().unwrap_err();
             (error.field, error.problem)

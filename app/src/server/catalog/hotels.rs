@@ -14,6 +14,8 @@ pub struct HotelAbout {
     pub check_in_time: NaiveTime,
     /// Rooms are left by then on departure day.
     pub check_out_time: NaiveTime,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
     pub gallery: Vec<String>,
 }
 
@@ -189,11 +191,11 @@ impl<'a> HotelRepo<'a> {
         Ok(row.map(Hotel::from))
     }
 
-    /// What a hotel's page shows beside its name and rooms: the hours of arrival and departure
-    /// and the digests of its ready pictures in the staff's order (the first is its main one).
+    /// What a hotel's page shows beside its name and rooms: the hours of arrival and departure,
+    /// its description and the digests of its ready pictures in the staff's order (the first is its main one).
     pub async fn about(&self, id: HotelId) -> Result<HotelAbout, AppError> {
         let row = sqlx::query!(
-            r#"SELECT check_in_time, check_out_time,
+            r#"SELECT check_in_time, check_out_time, description, description_en,
                       ARRAY(SELECT digest FROM pictures WHERE hotel_id = h.id AND state = 'ready'
                             ORDER BY position, id) AS "gallery!"
                FROM hotels h WHERE h.id = $1"#,
@@ -205,6 +207,8 @@ impl<'a> HotelRepo<'a> {
         Ok(HotelAbout {
             check_in_time: row.check_in_time,
             check_out_time: row.check_out_time,
+            description: row.description,
+            description_en: row.description_en,
             gallery: row.gallery,
         })
     }

@@ -22,13 +22,15 @@ impl<'a> ImportRepo<'a> {
         let records = || rows.iter().map(|row| &row.record);
         let mut tx = self.pool.begin().await?;
         let ids = sqlx::query_scalar!(
-            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id, name_en)
+            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id, name_en,
+                                 description, description_en)
              SELECT t.name, t.location,
                     ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)),
-                    t.rooms_quantity, t.image_id, t.name_en
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[])
+                    t.rooms_quantity, t.image_id, t.name_en, t.description, t.description_en
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[],
+                         $7::text[], $8::text[])
                   WITH ORDINALITY AS t(name, location, services, rooms_quantity, image_id,
-                                       name_en, n)
+                                       name_en, description, description_en, n)
              ORDER BY t.n
              RETURNING id",
             &records().map(|h| h.name.clone()).collect::<Vec<_>>(),
@@ -39,6 +41,12 @@ impl<'a> ImportRepo<'a> {
             &records().map(|h| h.rooms_quantity).collect::<Vec<_>>(),
             &records().map(|h| h.image_id).collect::<Vec<_>>() as &[Option<i32>],
             &records().map(|h| h.name_en.clone()).collect::<Vec<_>>() as &[Option<String>],
+            &records()
+                .map(|h| h.description.clone())
+                .collect::<Vec<_>>() as &[Option<String>],
+            &records()
+                .map(|h| h.description_en.clone())
+                .collect::<Vec<_>>() as &[Option<String>],
         )
         .fetch_all(&mut *tx)
         .await?;

@@ -26,6 +26,8 @@ pub struct NewHotel {
     pub rooms_quantity: i32,
     pub image_id: Option<i32>,
     pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +69,8 @@ impl Record for NewHotel {
         ("rooms_quantity", true),
         ("image_id", false),
         ("name_en", false),
+        ("description", false),
+        ("description_en", false),
     ];
 
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
@@ -77,6 +81,8 @@ impl Record for NewHotel {
             rooms_quantity: row.number(CatalogField::RoomsQuantity)?,
             image_id: row.optional_id("image_id")?,
             name_en: row.optional_text(CatalogField::NameEn)?,
+            description: row.optional_text(CatalogField::Description)?,
+            description_en: row.optional_text(CatalogField::DescriptionEn)?,
         })
     }
 }
@@ -383,6 +389,8 @@ mod tests {
                 rooms_quantity: 23,
                 image_id: Some(2),
                 name_en: None,
+                description: None,
+                description_en: None,
             }
         );
         assert_eq!(rows[1].record.services, ["Бассейн"]);
@@ -407,8 +415,14 @@ mod tests {
         assert_eq!(rows[0].record.name_en.as_deref(), Some("Suite"));
         assert_eq!(rows[0].record.description_en.as_deref(), Some("Two rooms"));
         assert_eq!(rows[1].record.name_en, None);
-        let hotels = hotels("name;location;rooms_quantity;name_en\nСкала;Алтай;3;Rock\n").unwrap();
+        let hotels = hotels(
+            "name;location;rooms_quantity;name_en;description;description_en\n\
+             Скала;Алтай;3;Rock;У озера; By the lake \n",
+        )
+        .unwrap();
         assert_eq!(hotels[0].record.name_en.as_deref(), Some("Rock"));
+        assert_eq!(hotels[0].record.description.as_deref(), Some("У озера"));
+        assert_eq!(hotels[0].record.description_en.as_deref(), Some("By the lake"));
     }
 
     #[test]

@@ -10,6 +10,8 @@ struct HotelRow {
     id: HotelId,
     name: String,
     name_en: Option<String>,
+    description: Option<String>,
+    description_en: Option<String>,
     location: String,
     services: Vec<String>,
     time_zone: String,
@@ -28,6 +30,8 @@ impl From<HotelRow> for StaffHotel {
             draft: HotelDraft {
                 name: row.name,
                 name_en: row.name_en,
+                description: row.description,
+                description_en: row.description_en,
                 location: row.location,
                 services: row.services,
                 time_zone: row.time_zone,
@@ -112,7 +116,7 @@ impl<'a> EditorRepo<'a> {
             // The page of hotels first, then the counts for those alone (counting for every
             // hotel of a large catalog before the limit took a second).
             r#"SELECT h.id AS "id!: HotelId", h.name AS "name!", h.name_en,
-                      h.location AS "location!",
+                      h.description, h.description_en, h.location AS "location!",
                       h.services AS "services!", h.time_zone AS "time_zone!",
                       h.check_in_time AS "check_in_time!", h.check_out_time AS "check_out_time!",
                       h.archived AS "archived!",
@@ -120,8 +124,9 @@ impl<'a> EditorRepo<'a> {
                       (SELECT count(*) FROM bookings b
                        WHERE b.hotel_id = h.id AND b.cancelled_at IS NULL
                          AND b.date_to > $2) AS "upcoming!"
-               FROM (SELECT id, name, name_en, location, services, time_zone, check_in_time,
-                            check_out_time, archived_at IS NOT NULL AS archived
+               FROM (SELECT id, name, name_en, description, description_en, location,
+                            services, time_zone, check_in_time, check_out_time,
+                            archived_at IS NOT NULL AS archived
                      FROM hotels WHERE $1::int[] IS NULL OR id = ANY($1)
                      ORDER BY archived_at IS NOT NULL, name, id
                      LIMIT $3) h,
@@ -200,8 +205,9 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<HotelId, AppError> {
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO hotels (name, location, services, rooms_quantity, time_zone,
-                                   check_in_time, check_out_time, name_en)
-               VALUES ($1, $2, $3, 0, $4, $5, $6, $7)
+                                   check_in_time, check_out_time, name_en, description,
+                                   description_en)
+               VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9)
                RETURNING id AS "id: HotelId""#,
             draft.name,
             draft.location,
@@ -210,6 +216,8 @@ impl<'a> EditorRepo<'a> {
             draft.check_in_time,
             draft.check_out_time,
             draft.name_en,
+            draft.description,
+            draft.description_en,
         )
         .fetch_one(&mut *tx)
         .await?)
@@ -219,7 +227,8 @@ impl<'a> EditorRepo<'a> {
     pub async fn lock_hotel(tx: &mut PgConnection, id: HotelId) -> Result<HotelDraft, AppError> {
         sqlx::query_as!(
             HotelDraft,
-            "SELECT name, name_en, location, services, time_zone, check_in_time, check_out_time
+            "SELECT name, name_en, description, description_en, location, services, time_zone,
+                    check_in_time, check_out_time
              FROM hotels WHERE id = $1 FOR UPDATE",
             id.get()
         )
@@ -235,7 +244,8 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<(), AppError> {
         sqlx::query!(
             "UPDATE hotels SET name = $2, location = $3, services = $4, time_zone = $5,
-                               check_in_time = $6, check_out_time = $7, name_en = $8
+                               check_in_time = $6, check_out_time = $7, name_en = $8,
+                               description = $9, description_en = $10
              WHERE id = $1",
             id.get(),
             draft.name,
@@ -245,6 +255,8 @@ impl<'a> EditorRepo<'a> {
             draft.check_in_time,
             draft.check_out_time,
             draft.name_en,
+            draft.description,
+            draft.description_en,
         )
         .execute(&mut *tx)
         .await?;
