@@ -25,6 +25,11 @@ test("search Алтай for dates, open a hotel, see room prices and totals", as
   const rooms = page.getByTestId("room-card");
   await expect(rooms).toHaveCount(2);
   await expect(rooms.nth(0).getByRole("heading")).toHaveText("Номер на 3-х человек");
+  await expect(rooms.nth(0).getByTestId("room-layout").locator("li")).toHaveText([
+    "26 м²",
+    "1 двуспальная кровать",
+    "1 односпальная кровать",
+  ]);
   await expect(rooms.nth(0).getByTestId("total")).toHaveText(/8\s700\s₽ за 2 ночи/);
   await expect(rooms.nth(0).getByTestId("night-price")).toHaveText([/4\s350\s₽/, /4\s350\s₽/]);
   await expect(rooms.nth(0).getByTestId("rooms-left")).toHaveText("Есть свободные номера");

@@ -17,8 +17,8 @@ const RATES_SEED_NAME: &str = "demo-rates-v1";
 const TERMS_SEED_NAME: &str = "demo-terms-v1";
 /// The demo catalog's English names and descriptions, likewise.
 const ENGLISH_SEED_NAME: &str = "demo-english-v1";
-/// The demo hotels' descriptions, likewise.
-const DESCRIPTIONS_SEED_NAME: &str = "demo-descriptions-v1";
+/// The demo hotels' descriptions and room types' sizes and beds, likewise.
+const DETAILS_SEED_NAME: &str = "demo-details-v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -33,7 +33,7 @@ pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     load_once(pool, RATES_SEED_NAME, DEMO_RATES).await?;
     load_once(pool, TERMS_SEED_NAME, DEMO_TERMS).await?;
     load_once(pool, ENGLISH_SEED_NAME, DEMO_ENGLISH).await?;
-    load_once(pool, DESCRIPTIONS_SEED_NAME, DEMO_DESCRIPTIONS).await?;
+    load_once(pool, DETAILS_SEED_NAME, DEMO_DETAILS).await?;
     Ok(outcome)
 }
 
@@ -118,9 +118,10 @@ const DEMO_RATES: &str = "
     INSERT INTO room_restrictions (room_id, date_from, date_to, closed)
     SELECT id, current_date + 60, current_date + 63, true FROM rooms WHERE id = 6;";
 
-/// What each demo hotel's page tells guests about it, in Russian and English. Only hotels that
-/// still have the demo's name and no description: a demo catalog edited since keeps its words.
-const DEMO_DESCRIPTIONS: &str = "
+/// What each demo hotel's page tells guests about it, in Russian and English, and each demo room
+/// type's floor area and beds (from its name where it says). Only rows that still have the
+/// demo's name and nothing said yet: a demo catalog edited since keeps its words.
+const DEMO_DETAILS: &str = "
     UPDATE hotels SET description = d.description, description_en = d.description_en
     FROM (VALUES
         (1, 'Cosmos Collection Altay Resort',
@@ -142,7 +143,23 @@ const DEMO_DESCRIPTIONS: &str = "
             'Курорт у моря в Сириусе, рядом с Олимпийским парком и набережной.',
             'A seaside resort in Sirius, near the Olympic Park and the promenade.'))
         AS d(id, name, description, description_en)
-    WHERE hotels.id = d.id AND hotels.name = d.name AND hotels.description IS NULL;";
+    WHERE hotels.id = d.id AND hotels.name = d.name AND hotels.description IS NULL;
+    UPDATE rooms SET size_m2 = d.size_m2, double_beds = d.double_beds, single_beds = d.single_beds
+    FROM (VALUES
+        (1, 'Улучшенный с террасой и видом на озеро', 30, 1, 0),
+        (2, 'Делюкс Плюс', 35, 1, 0),
+        (3, 'Номер на 2-х человек', 20, 1, 0),
+        (4, 'Номер на 3-х человек', 26, 1, 1),
+        (5, 'Номер полулюкс семейный с 1 двуспальной кроватью', 40, 1, 0),
+        (6, '2-комнатный номер люкс комфорт', 55, 1, 1),
+        (7, 'Стандарт двухместный', 18, 0, 2),
+        (8, 'Стандарт улучшенный ПЛЮС', 22, 1, 0),
+        (9, 'Номер стандарт с 2 односпальными кроватями (с завтраком)', 20, 0, 2),
+        (10, 'Номер полулюкс премиум (с завтраком)', 32, 1, 0),
+        (11, 'Стандарт (типовой корпус)', 19, 1, 0))
+        AS d(id, name, size_m2, double_beds, single_beds)
+    WHERE rooms.id = d.id AND rooms.name = d.name AND rooms.size_m2 IS NULL
+      AND rooms.double_beds = 0 AND rooms.single_beds = 0;";
 
 /// English names of the demo hotels with a Russian name (those with a Latin one keep it), and
 /// of every demo room type, with the descriptions the Russian rooms have. Only rows that still

@@ -118,6 +118,13 @@ pub fn RoomFields(
             value=number(d.map(|d| i64::from(d.occupancy.max_adults)), 2) error required=true/>
         <Field name="max_children" kind="number" label=t_string!(i18n, field_max_children).to_string()
             value=number(d.map(|d| i64::from(d.occupancy.max_children)), 1) error required=true/>
+        <Field name="size_m2" kind="number" label=t_string!(i18n, field_size_m2).to_string()
+            value=d.and_then(|d| d.layout.size_m2).map(|size| size.to_string()).unwrap_or_default()
+            error/>
+        <Field name="double_beds" kind="number" label=t_string!(i18n, field_double_beds).to_string()
+            value=number(d.map(|d| i64::from(d.layout.double_beds)), 0) error/>
+        <Field name="single_beds" kind="number" label=t_string!(i18n, field_single_beds).to_string()
+            value=number(d.map(|d| i64::from(d.layout.single_beds)), 0) error/>
         <Field name="services" label=t_string!(i18n, field_services).to_string()
             value=d.map(|d| d.services.join(", ")).unwrap_or_default() error
             hint=t_string!(i18n, field_services_hint).to_string()/>

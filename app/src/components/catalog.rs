@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::model::{Money, Occupancy, PictureRef, VariantFormat, few_rooms_left, localized, localized_text};
+use crate::model::{Money, Occupancy, PictureRef, RoomLayout, VariantFormat, few_rooms_left, localized, localized_text};
 
 /// A hotel's or room type's text in the page's language, following a switch of language in
 /// place: its English version in English when the staff wrote one, else its own.
@@ -293,4 +293,22 @@ pub fn RoomGuests(occupancy: Occupancy) -> impl IntoView {
             {t!(i18n, room_guests, adults = adults, guests = guests)}
         </p>
     }
+}
+
+/// A room type's floor area and beds ("24 м² · 1 двуспальная кровать"), as far as the staff
+/// said; nothing when they said neither.
+#[component]
+pub fn RoomLayoutLine(layout: RoomLayout) -> impl IntoView {
+    let i18n = use_i18n();
+    let size = layout.size_m2.map(|size| view! { <li>{t!(i18n, room_size, size = size)}</li> });
+    let double = u32::from(layout.double_beds);
+    let single = u32::from(layout.single_beds);
+    let doubles = (double > 0)
+        .then(|| view! { <li>{t!(i18n, room_double_beds, count = move || double)}</li> });
+    let singles = (single > 0)
+        .then(|| view! { <li>{t!(i18n, room_single_beds, count = move || single)}</li> });
+    let said = layout.size_m2.is_some() || double > 0 || single > 0;
+    said.then(|| {
+        view! { <ul class="room-layout" data-testid="room-layout">{size}{doubles}{singles}</ul> }
+    })
 }

@@ -44,10 +44,22 @@ pub struct Room {
     pub services: Vec<String>,
     pub quantity: i32,
     pub occupancy: Occupancy,
+    /// Its floor area and beds, as far as the staff said.
+    #[serde(default)]
+    pub layout: RoomLayout,
     pub image_id: Option<i32>,
     /// The digest of its uploaded picture, once the sizes are made.
     #[serde(default)]
     pub picture_digest: Option<String>,
+}
+
+/// A room type's floor area and beds (none of either: not said).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomLayout {
+    /// Square metres.
+    pub size_m2: Option<u16>,
+    pub double_beds: u8,
+    pub single_beds: u8,
 }
 
 /// A catalog text for a reader of `locale`: the English version in English when the staff wrote

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
-    GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal,
+    GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList, StayTotal,
     catalog_description, catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
@@ -398,6 +398,7 @@ fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
                 {description}
                 <ServiceList services=room.services/>
                 <RoomGuests occupancy=room.occupancy/>
+                <RoomLayoutLine layout=room.layout/>
             </div>
             <div class="room-card-offer">
                 <StayTotal total=offer.total_cost nights=stay.nights()/>

@@ -822,3 +822,68 @@ async fn hotel_descriptions_show_in_the_pages_language() {
     assert_eq!(response.status().as_u16(), 422);
     assert!(response.text().await.unwrap().contains("description_en"));
 }
+
+/// A room type's floor area and beds, set in the back office, are on its card in the page's
+/// language; what the staff did not say is not shown, and out-of-bounds values are refused.
+#[tokio::test]
+async fn room_sizes_and_beds_show_on_the_room_card() {
+    let app = spawn_app().await;
+    let who = roles(&app).await;
+    let mut room = room_form(HOTEL, "Семейный", "6000");
+    room.push(("size_m2", " 28 ".to_owned()));
+    room.push(("double_beds", "1".to_owned()));
+    room.push(("single_beds", "2".to_owned()));
+    assert!(ok(
+        status(&app, &who.staff, "save_room", &borrowed(&room)).await
+    ));
+    let id: i32 = sqlx::query_scalar("SELECT id FROM rooms WHERE name = 'Семейный'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let card = |language: &'static str| {
+        let url = app.url(&format!("/hotels/{HOTEL}"));
+        let client = app.client.clone();
+        async move {
+            let html = client
+                .get(url)
+                .header("accept-language", language)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let start = html
+                .find(&format!("data-room-id=\"{id}\""))
+                .expect("the card");
+            let card = &html[start..];
+            card[..card.find("</article>").unwrap()].to_owned()
+        }
+    };
+    let russian = card("ru").await;
+    for text in ["28 м²", "1 двуспальная кровать", "2 односпальные кровати"] {
+        assert!(russian.contains(text), "{text}: {russian}");
+    }
+    let english = card("en").await;
+    for text in ["28 m²", "1 double bed", "2 single beds"] {
+        assert!(english.contains(text), "{text}: {english}");
+    }
+
+    // Emptied, nothing is said of them.
+    let mut edited = room_form(HOTEL, "Семейный", "6000");
+    edited.push(("room_id", id.to_string()));
+    assert!(ok(
+        status(&app, &who.staff, "save_room", &borrowed(&edited)).await
+    ));
+    assert!(!card("ru").await.contains("data-testid=\"room-layout\""));
+
+    for (field, value) in [("size_m2", "4"), ("double_beds", "11"), ("single_beds", "-1")] {
+        let mut bad = edited.clone();
+        bad.push((field, value.to_owned()));
+        let response = app
+            .server_fn_as(&who.staff, "save_room", &borrowed(&bad))
+            .await;
+        assert_eq!(response.status().as_u16(), 422, "{field}={value}");
+        assert!(response.text().await.unwrap().contains(field));
+    }
+}

@@ -67,14 +67,16 @@ impl<'a> ImportRepo<'a> {
         check(unknown(rows, "hotel_id", "hotel", |r| r.hotel_id, &hotels))?;
         let ids = sqlx::query_scalar!(
             "INSERT INTO rooms (hotel_id, name, description, price, services, quantity, image_id,
-                                name_en, description_en)
+                                name_en, description_en, size_m2, double_beds, single_beds)
              SELECT t.hotel_id, t.name, t.description, t.price,
                     ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)), t.quantity,
-                    t.image_id, t.name_en, t.description_en
+                    t.image_id, t.name_en, t.description_en, t.size_m2, t.double_beds,
+                    t.single_beds
              FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
-                         $7::int[], $8::text[], $9::text[])
+                         $7::int[], $8::text[], $9::text[], $10::int[], $11::int[], $12::int[])
                   WITH ORDINALITY AS t(hotel_id, name, description, price, services, quantity,
-                                       image_id, name_en, description_en, n)
+                                       image_id, name_en, description_en, size_m2, double_beds,
+                                       single_beds, n)
              ORDER BY t.n
              RETURNING id",
             &records().map(|r| r.hotel_id).collect::<Vec<_>>(),
@@ -90,6 +92,9 @@ impl<'a> ImportRepo<'a> {
             &records()
                 .map(|r| r.description_en.clone())
                 .collect::<Vec<_>>() as &[Option<String>],
+            &records().map(|r| r.size_m2).collect::<Vec<_>>() as &[Option<i32>],
+            &records().map(|r| r.double_beds).collect::<Vec<_>>(),
+            &records().map(|r| r.single_beds).collect::<Vec<_>>(),
         )
         .fetch_all(&mut *tx)
         .await?;

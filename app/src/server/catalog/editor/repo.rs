@@ -4,6 +4,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::error::AppError;
 use crate::model::catalog_edit::{HotelDraft, RoomDraft, StaffHotel, StaffRoom};
 use crate::model::{HotelId, Money, RoomId};
+use crate::server::catalog::rooms::layout;
 use crate::server::rates;
 
 struct HotelRow {
@@ -58,6 +59,9 @@ struct RoomRow {
     quantity: i32,
     max_adults: i16,
     max_children: i16,
+    size_m2: Option<i16>,
+    double_beds: i16,
+    single_beds: i16,
     free_cancellation_days: Option<i16>,
     archived: bool,
     upcoming: i64,
@@ -74,6 +78,7 @@ impl RoomRow {
             services: self.services.clone(),
             quantity: self.quantity,
             occupancy: rates::occupancy(self.max_adults, self.max_children),
+            layout: layout(self.size_m2, self.double_beds, self.single_beds),
             free_cancellation_days: self.free_cancellation_days,
         }
     }
@@ -156,7 +161,8 @@ impl<'a> EditorRepo<'a> {
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.name_en, r.description_en,
                       r.price::bigint AS "price!", r.services, r.quantity,
-                      r.max_adults, r.max_children, r.free_cancellation_days,
+                      r.max_adults, r.max_children, r.size_m2, r.double_beds, r.single_beds,
+                      r.free_cancellation_days,
                       r.archived_at IS NOT NULL AS "archived!",
                       (SELECT count(*) FROM bookings b
                        WHERE b.room_id = r.id AND b.cancelled_at IS NULL
@@ -306,8 +312,8 @@ impl<'a> EditorRepo<'a> {
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO rooms (hotel_id, name, description, price, services, quantity,
                                   max_adults, max_children, free_cancellation_days, name_en,
-                                  description_en)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                  description_en, size_m2, double_beds, single_beds)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                RETURNING id AS "id: RoomId""#,
             hotel_id.get(),
             draft.name,
@@ -320,6 +326,9 @@ impl<'a> EditorRepo<'a> {
             draft.free_cancellation_days,
             draft.name_en,
             draft.description_en,
+            draft.layout.size_m2.map(|size| size as i16),
+            i16::from(draft.layout.double_beds),
+            i16::from(draft.layout.single_beds),
         )
         .fetch_one(&mut *tx)
         .await?)
@@ -332,7 +341,8 @@ impl<'a> EditorRepo<'a> {
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.name_en, r.description_en,
                       r.price::bigint AS "price!", r.services, r.quantity,
-                      r.max_adults, r.max_children, r.free_cancellation_days,
+                      r.max_adults, r.max_children, r.size_m2, r.double_beds, r.single_beds,
+                      r.free_cancellation_days,
                       r.archived_at IS NOT NULL AS "archived!", 0::bigint AS "upcoming!"
                FROM rooms r WHERE r.id = $1 FOR UPDATE"#,
             id.get()
@@ -351,7 +361,8 @@ impl<'a> EditorRepo<'a> {
         sqlx::query!(
             "UPDATE rooms SET name = $2, description = $3, price = $4, services = $5,
                               quantity = $6, max_adults = $7, max_children = $8,
-                              free_cancellation_days = $9, name_en = $10, description_en = $11
+                              free_cancellation_days = $9, name_en = $10, description_en = $11,
+                              size_m2 = $12, double_beds = $13, single_beds = $14
              WHERE id = $1",
             id.get(),
             draft.name,
@@ -364,6 +375,9 @@ impl<'a> EditorRepo<'a> {
             draft.free_cancellation_days,
             draft.name_en,
             draft.description_en,
+            draft.layout.size_m2.map(|size| size as i16),
+            i16::from(draft.layout.double_beds),
+            i16::from(draft.layout.single_beds),
         )
         .execute(&mut *tx)
         .await?;
