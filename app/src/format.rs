@@ -41,9 +41,14 @@ pub fn date(day: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// A time of day, on a 24-hour clock in both languages: `14:00`.
+pub fn time_of_day(at: chrono::NaiveTime) -> String {
+    at.format("%H:%M").to_string()
+}
+
 /// A day and a time of day: `05.12.2026, 14:00` / `5 Dec 2026, 14:00`.
 pub fn date_time(at: chrono::NaiveDateTime, locale: Locale) -> String {
-    format!("{}, {}", date(at.date(), locale), at.format("%H:%M"))
+    format!("{}, {}", date(at.date(), locale), time_of_day(at.time()))
 }
 
 /// A moment in UTC, for the back office's logs: `05.12.2026, 14:00 UTC`.

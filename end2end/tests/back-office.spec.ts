@@ -25,6 +25,7 @@ async function createHotel(page: Page, place: string, js: boolean, timeZone = "A
   await form.getByTestId("field-name").fill(name);
   await form.getByTestId("field-location").fill(`Тестовый край, ${place}`);
   await form.getByTestId("field-services").fill("Wi-Fi, Баня");
+  await form.getByTestId("field-description").fill("Баня у реки и тишина.");
   await form.getByTestId("field-time_zone").fill(timeZone);
   await form.getByRole("button", { name: "Создать" }).click();
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
@@ -36,6 +37,8 @@ async function createHotel(page: Page, place: string, js: boolean, timeZone = "A
   await room.getByTestId("field-name").fill("Домик у реки");
   await room.getByTestId("field-price").fill("5200");
   await room.getByTestId("field-quantity").fill("2");
+  await room.getByTestId("field-size_m2").fill("24");
+  await room.getByTestId("field-double_beds").fill("1");
   await room.getByRole("button", { name: "Создать" }).click();
   await expect(page.getByTestId("room-types")).toContainText("Домик у реки");
   await expect(page.getByTestId("history")).toContainText("hotel.create");
@@ -71,7 +74,15 @@ test("an admin creates a hotel and a room type, and a guest finds them", async (
   await guest.goto(search);
   await guest.getByRole("link", { name }).first().click();
   await expect(guest.getByTestId("hotel-name")).toHaveText(name);
+  // No English description: the hotel's own.
+  await expect(guest.getByTestId("hotel-description")).toHaveText("Баня у реки и тишина.");
   await expect(guest.getByTestId("room-card").locator("h3")).toHaveText("Riverside cabin");
+  // Its two rooms are few: the page says so (a room type with many would not).
+  await expect(guest.getByTestId("room-card").getByTestId("rooms-left")).toHaveText("Only 2 rooms left");
+  await expect(guest.getByTestId("room-card").getByTestId("room-layout").locator("li")).toHaveText([
+    "24 m²",
+    "1 double bed",
+  ]);
   await english.close();
 });
 

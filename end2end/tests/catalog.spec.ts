@@ -21,12 +21,18 @@ test("search Алтай for dates, open a hotel, see room prices and totals", as
     new RegExp(`/hotels/2\\?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9&date_from=${dateIn(10)}&date_to=${dateIn(12)}&adults=2&children=0$`),
   );
   await expect(page.getByTestId("hotel-name")).toHaveText("Skala");
+  await expect(page.getByTestId("hotel-hours")).toHaveText("Заезд с 14:00, выезд до 12:00 (время отеля)");
   const rooms = page.getByTestId("room-card");
   await expect(rooms).toHaveCount(2);
   await expect(rooms.nth(0).getByRole("heading")).toHaveText("Номер на 3-х человек");
+  await expect(rooms.nth(0).getByTestId("room-layout").locator("li")).toHaveText([
+    "26 м²",
+    "1 двуспальная кровать",
+    "1 односпальная кровать",
+  ]);
   await expect(rooms.nth(0).getByTestId("total")).toHaveText(/8\s700\s₽ за 2 ночи/);
   await expect(rooms.nth(0).getByTestId("night-price")).toHaveText([/4\s350\s₽/, /4\s350\s₽/]);
-  await expect(rooms.nth(0).getByTestId("rooms-left")).toHaveText("Осталось 8 номеров");
+  await expect(rooms.nth(0).getByTestId("rooms-left")).toHaveText("Есть свободные номера");
   await expect(rooms.nth(1).getByTestId("total")).toHaveText(/9\s140\s₽ за 2 ночи/);
   await expect(rooms.nth(1).getByTestId("book")).toHaveAttribute(
     "href",

@@ -55,4 +55,13 @@ test("an admin uploads hotel pictures, makes the second the main one and sees it
   const shown = await picture.getAttribute("srcset");
   expect(shown).not.toEqual(first);
   expect(shown).toMatch(/\/media\/pictures\/[0-9a-f]{32}-2000x1000\.jpg 2000w/);
+
+  // The first picture is in the gallery below now, a link to its largest size.
+  const gallery = page.getByTestId("gallery-photo");
+  await expect(gallery).toHaveCount(1);
+  const firstDigest = first?.match(/[0-9a-f]{32}/)?.[0] ?? "none";
+  await expect(gallery).toHaveAttribute("href", `/media/pictures/${firstDigest}-2000x1000.jpg`);
+  await expect(gallery.locator("img")).toHaveAttribute("alt", /фото 2 из 2$/);
+  const opened = await page.request.get((await gallery.getAttribute("href")) as string);
+  expect(opened.status()).toBe(200);
 });

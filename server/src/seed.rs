@@ -17,6 +17,8 @@ const RATES_SEED_NAME: &str = "demo-rates-v1";
 const TERMS_SEED_NAME: &str = "demo-terms-v1";
 /// The demo catalog's English names and descriptions, likewise.
 const ENGLISH_SEED_NAME: &str = "demo-english-v1";
+/// The demo hotels' descriptions and room types' sizes and beds, likewise.
+const DETAILS_SEED_NAME: &str = "demo-details-v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -31,6 +33,7 @@ pub async fn load_demo_data(pool: &PgPool) -> Result<SeedOutcome, sqlx::Error> {
     load_once(pool, RATES_SEED_NAME, DEMO_RATES).await?;
     load_once(pool, TERMS_SEED_NAME, DEMO_TERMS).await?;
     load_once(pool, ENGLISH_SEED_NAME, DEMO_ENGLISH).await?;
+    load_once(pool, DETAILS_SEED_NAME, DEMO_DETAILS).await?;
     Ok(outcome)
 }
 
@@ -114,6 +117,49 @@ const DEMO_RATES: &str = "
     -- Ару-Кёль's suite is closed for three nights two months ahead (works, say).
     INSERT INTO room_restrictions (room_id, date_from, date_to, closed)
     SELECT id, current_date + 60, current_date + 63, true FROM rooms WHERE id = 6;";
+
+/// What each demo hotel's page tells guests about it, in Russian and English, and each demo room
+/// type's floor area and beds (from its name where it says). Only rows that still have the
+/// demo's name and nothing said yet: a demo catalog edited since keeps its words.
+const DEMO_DETAILS: &str = "
+    UPDATE hotels SET description = d.description, description_en = d.description_en
+    FROM (VALUES
+        (1, 'Cosmos Collection Altay Resort',
+            'Курортный отель в сосновом лесу у реки Катунь: бассейн, спа и прогулки по горным тропам.',
+            'A resort in a pine forest by the Katun river: a pool, a spa and walks on mountain trails.'),
+        (2, 'Skala',
+            'Небольшая гостиница у скал Барангола, в пяти минутах от берега Катуни.',
+            'A small hotel by the cliffs of Barangol, five minutes from the bank of the Katun.'),
+        (3, 'Ару-Кёль',
+            'Деревянные домики на берегу Телецкого озера, с причалом и видом на горы.',
+            'Wooden houses on the shore of Lake Teletskoye, with a pier and a view of the mountains.'),
+        (4, 'Гостиница Сыктывкар',
+            'Городская гостиница в центре Сыктывкара, рядом с набережной и театрами.',
+            'A city hotel in the centre of Syktyvkar, near the embankment and the theatres.'),
+        (5, 'Palace',
+            'Классический отель в центре города: завтраки, тренажёрный зал и тихие номера.',
+            'A classic hotel in the city centre: breakfasts, a gym and quiet rooms.'),
+        (6, 'Bridge Resort',
+            'Курорт у моря в Сириусе, рядом с Олимпийским парком и набережной.',
+            'A seaside resort in Sirius, near the Olympic Park and the promenade.'))
+        AS d(id, name, description, description_en)
+    WHERE hotels.id = d.id AND hotels.name = d.name AND hotels.description IS NULL;
+    UPDATE rooms SET size_m2 = d.size_m2, double_beds = d.double_beds, single_beds = d.single_beds
+    FROM (VALUES
+        (1, 'Улучшенный с террасой и видом на озеро', 30, 1, 0),
+        (2, 'Делюкс Плюс', 35, 1, 0),
+        (3, 'Номер на 2-х человек', 20, 1, 0),
+        (4, 'Номер на 3-х человек', 26, 1, 1),
+        (5, 'Номер полулюкс семейный с 1 двуспальной кроватью', 40, 1, 0),
+        (6, '2-комнатный номер люкс комфорт', 55, 1, 1),
+        (7, 'Стандарт двухместный', 18, 0, 2),
+        (8, 'Стандарт улучшенный ПЛЮС', 22, 1, 0),
+        (9, 'Номер стандарт с 2 односпальными кроватями (с завтраком)', 20, 0, 2),
+        (10, 'Номер полулюкс премиум (с завтраком)', 32, 1, 0),
+        (11, 'Стандарт (типовой корпус)', 19, 1, 0))
+        AS d(id, name, size_m2, double_beds, single_beds)
+    WHERE rooms.id = d.id AND rooms.name = d.name AND rooms.size_m2 IS NULL
+      AND rooms.double_beds = 0 AND rooms.single_beds = 0;";
 
 /// English names of the demo hotels with a Russian name (those with a Latin one keep it), and
 /// of every demo room type, with the descriptions the Russian rooms have. Only rows that still

@@ -183,6 +183,8 @@ pub async fn save_hotel(
     hotel_id: Option<String>,
     name: String,
     #[server(default)] name_en: String,
+    #[server(default)] description: String,
+    #[server(default)] description_en: String,
     location: String,
     services: String,
     time_zone: String,
@@ -201,6 +203,8 @@ pub async fn save_hotel(
         let draft = HotelForm {
             name: &name,
             name_en: &name_en,
+            description: &description,
+            description_en: &description_en,
             location: &location,
             services: &services,
             time_zone: &time_zone,
@@ -275,6 +279,9 @@ pub async fn save_room(
     max_adults: String,
     max_children: String,
     free_cancellation_days: String,
+    #[server(default)] size_m2: String,
+    #[server(default)] double_beds: String,
+    #[server(default)] single_beds: String,
 ) -> Result<(), AppError> {
     use crate::error::InputError;
     use crate::server::{catalog::editor, catalog::fields::RoomForm, forms};
@@ -297,6 +304,9 @@ pub async fn save_room(
             max_adults: &max_adults,
             max_children: &max_children,
             free_cancellation_days: &free_cancellation_days,
+            size_m2: &size_m2,
+            double_beds: &double_beds,
+            single_beds: &single_beds,
         }
         .parse()
         .map_err(|error| AppError::Invalid(InputError::Catalog(error)))?;

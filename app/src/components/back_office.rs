@@ -38,6 +38,23 @@ fn Field(
     }
 }
 
+/// A text of several lines (a description) with its label and error.
+#[component]
+fn TextArea(
+    name: &'static str,
+    label: String,
+    value: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <textarea name=name rows="3" data-testid=format!("field-{name}")>{value}</textarea>
+        </label>
+        <FieldError error field=name/>
+    }
+}
+
 /// A hotel's fields, filled with `draft` (empty for a new hotel, with the usual clock).
 #[component]
 pub fn HotelFields(
@@ -54,6 +71,10 @@ pub fn HotelFields(
             value=d.map(|d| d.name.clone()).unwrap_or_default() error required=true/>
         <Field name="name_en" label=t_string!(i18n, field_name_en).to_string()
             value=d.and_then(|d| d.name_en.clone()).unwrap_or_default() error/>
+        <TextArea name="description" label=t_string!(i18n, field_description).to_string()
+            value=d.and_then(|d| d.description.clone()).unwrap_or_default() error/>
+        <TextArea name="description_en" label=t_string!(i18n, field_description_en).to_string()
+            value=d.and_then(|d| d.description_en.clone()).unwrap_or_default() error/>
         <Field name="location" label=t_string!(i18n, field_location).to_string()
             value=d.map(|d| d.location.clone()).unwrap_or_default() error required=true/>
         <Field name="services" label=t_string!(i18n, field_services).to_string()
@@ -83,18 +104,12 @@ pub fn RoomFields(
     view! {
         <Field name="name" label=t_string!(i18n, field_name).to_string()
             value=d.map(|d| d.name.clone()).unwrap_or_default() error required=true/>
-        <label class="field">
-            <span>{t!(i18n, field_description)}</span>
-            <textarea name="description" rows="3" data-testid="field-description">{description}</textarea>
-        </label>
-        <FieldError error field="description"/>
+        <TextArea name="description" label=t_string!(i18n, field_description).to_string()
+            value=description error/>
         <Field name="name_en" label=t_string!(i18n, field_name_en).to_string()
             value=d.and_then(|d| d.name_en.clone()).unwrap_or_default() error/>
-        <label class="field">
-            <span>{t!(i18n, field_description_en)}</span>
-            <textarea name="description_en" rows="3" data-testid="field-description_en">{description_en}</textarea>
-        </label>
-        <FieldError error field="description_en"/>
+        <TextArea name="description_en" label=t_string!(i18n, field_description_en).to_string()
+            value=description_en error/>
         <Field name="price" kind="number" label=t_string!(i18n, field_price).to_string()
             value=number(d.map(|d| d.price.whole_roubles()), 0) error required=true/>
         <Field name="quantity" kind="number" label=t_string!(i18n, field_quantity).to_string()
@@ -103,6 +118,13 @@ pub fn RoomFields(
             value=number(d.map(|d| i64::from(d.occupancy.max_adults)), 2) error required=true/>
         <Field name="max_children" kind="number" label=t_string!(i18n, field_max_children).to_string()
             value=number(d.map(|d| i64::from(d.occupancy.max_children)), 1) error required=true/>
+        <Field name="size_m2" kind="number" label=t_string!(i18n, field_size_m2).to_string()
+            value=d.and_then(|d| d.layout.size_m2).map(|size| size.to_string()).unwrap_or_default()
+            error/>
+        <Field name="double_beds" kind="number" label=t_string!(i18n, field_double_beds).to_string()
+            value=number(d.map(|d| i64::from(d.layout.double_beds)), 0) error/>
+        <Field name="single_beds" kind="number" label=t_string!(i18n, field_single_beds).to_string()
+            value=number(d.map(|d| i64::from(d.layout.single_beds)), 0) error/>
         <Field name="services" label=t_string!(i18n, field_services).to_string()
             value=d.map(|d| d.services.join(", ")).unwrap_or_default() error
             hint=t_string!(i18n, field_services_hint).to_string()/>

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::model::{Money, Occupancy, PictureRef, VariantFormat, localized};
+use crate::model::{Money, Occupancy, PictureRef, RoomLayout, VariantFormat, few_rooms_left, localized, localized_text};
 
 /// A hotel's or room type's text in the page's language, following a switch of language in
 /// place: its English version in English when the staff wrote one, else its own.
@@ -15,6 +15,15 @@ pub fn catalog_text(
 ) -> impl Fn() -> String + Clone + Send + Sync + 'static {
     let i18n = use_i18n();
     move || localized(i18n.get_locale(), &own, english.as_deref()).to_owned()
+}
+
+/// [`catalog_text`] for a text that may be missing (a description).
+pub fn catalog_description(
+    own: Option<String>,
+    english: Option<String>,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || localized_text(i18n.get_locale(), own.as_deref(), english.as_deref()).map(str::to_owned)
 }
 
 /// A catalog picture at a fixed aspect ratio (no layout shift), lazily loaded; a neutral
@@ -161,14 +170,22 @@ pub fn amenity_text(service: &str) -> String {
     .to_string()
 }
 
-/// "5 rooms left", pluralised.
+/// "Only 2 rooms left" (pluralised) when few are ([`few_rooms_left`]), as counted for this stay
+/// when the page was made; otherwise only that rooms are available, so the words of scarcity
+/// are never used where there is none.
 #[component]
 pub fn RoomsLeft(count: i64) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <p class="rooms-left" data-testid="rooms-left">
-            {t!(i18n, rooms_left, count = move || count)}
-        </p>
+    if few_rooms_left(count) {
+        view! {
+            <p class="rooms-left rooms-left-few" data-testid="rooms-left">
+                {t!(i18n, rooms_left, count = move || count)}
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <p class="rooms-left" data-testid="rooms-left">{t!(i18n, rooms_available)}</p> }
+            .into_any()
     }
 }
 
@@ -276,4 +293,22 @@ pub fn RoomGuests(occupancy: Occupancy) -> impl IntoView {
             {t!(i18n, room_guests, adults = adults, guests = guests)}
         </p>
     }
+}
+
+/// A room type's floor area and beds ("24 м² · 1 двуспальная кровать"), as far as the staff
+/// said; nothing when they said neither.
+#[component]
+pub fn RoomLayoutLine(layout: RoomLayout) -> impl IntoView {
+    let i18n = use_i18n();
+    let size = layout.size_m2.map(|size| view! { <li>{t!(i18n, room_size, size = size)}</li> });
+    let double = u32::from(layout.double_beds);
+    let single = u32::from(layout.single_beds);
+    let doubles = (double > 0)
+        .then(|| view! { <li>{t!(i18n, room_double_beds, count = move || double)}</li> });
+    let singles = (single > 0)
+        .then(|| view! { <li>{t!(i18n, room_single_beds, count = move || single)}</li> });
+    let said = layout.size_m2.is_some() || double > 0 || single > 0;
+    said.then(|| {
+        view! { <ul class="room-layout" data-testid="room-layout">{size}{doubles}{singles}</ul> }
+    })
 }

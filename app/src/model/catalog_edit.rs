@@ -4,7 +4,7 @@
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
-use super::{HotelId, Money, Occupancy, RoomId};
+use super::{HotelId, Money, Occupancy, RoomId, RoomLayout};
 
 /// A field of a hotel or a room type, named as forms and import files name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,10 +25,13 @@ pub enum CatalogField {
     CheckOutTime,
     NameEn,
     DescriptionEn,
+    SizeM2,
+    DoubleBeds,
+    SingleBeds,
 }
 
 impl CatalogField {
-    pub const ALL: [CatalogField; 15] = [
+    pub const ALL: [CatalogField; 18] = [
         CatalogField::Name,
         CatalogField::Location,
         CatalogField::Services,
@@ -44,6 +47,9 @@ impl CatalogField {
         CatalogField::CheckOutTime,
         CatalogField::NameEn,
         CatalogField::DescriptionEn,
+        CatalogField::SizeM2,
+        CatalogField::DoubleBeds,
+        CatalogField::SingleBeds,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +69,9 @@ impl CatalogField {
             CatalogField::CheckOutTime => "check_out_time",
             CatalogField::NameEn => "name_en",
             CatalogField::DescriptionEn => "description_en",
+            CatalogField::SizeM2 => "size_m2",
+            CatalogField::DoubleBeds => "double_beds",
+            CatalogField::SingleBeds => "single_beds",
         }
     }
 
@@ -78,6 +87,10 @@ impl CatalogField {
             CatalogField::MaxAdults => (1, 20),
             CatalogField::MaxChildren => (0, 20),
             CatalogField::FreeCancellationDays => (0, 365),
+            // The schema's bounds (migration `room_details`).
+            CatalogField::SizeM2 => (5, 1000),
+            CatalogField::DoubleBeds => (0, 10),
+            CatalogField::SingleBeds => (0, 20),
             _ => (0, 0),
         }
     }
@@ -188,6 +201,11 @@ pub struct HotelDraft {
     /// Its name for pages in English; none: the name above.
     #[serde(default)]
     pub name_en: Option<String>,
+    /// What its page tells guests about it, and the same for pages in English.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub description_en: Option<String>,
     pub location: String,
     pub services: Vec<String>,
     /// An IANA zone: the hotel's clock for check-in, check-out and cancellation deadlines.
@@ -211,6 +229,8 @@ pub struct RoomDraft {
     pub services: Vec<String>,
     pub quantity: i32,
     pub occupancy: Occupancy,
+    #[serde(default)]
+    pub layout: RoomLayout,
     /// Free cancellation until this many days before check-in; `None`: non-refundable.
     pub free_cancellation_days: Option<i16>,
 }

@@ -1,3 +1,4 @@
+use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
@@ -43,17 +44,39 @@ pub struct Room {
     pub services: Vec<String>,
     pub quantity: i32,
     pub occupancy: Occupancy,
+    /// Its floor area and beds, as far as the staff said.
+    #[serde(default)]
+    pub layout: RoomLayout,
     pub image_id: Option<i32>,
     /// The digest of its uploaded picture, once the sizes are made.
     #[serde(default)]
     pub picture_digest: Option<String>,
 }
 
+/// A room type's floor area and beds (none of either: not said).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomLayout {
+    /// Square metres.
+    pub size_m2: Option<u16>,
+    pub double_beds: u8,
+    pub single_beds: u8,
+}
+
 /// A catalog text for a reader of `locale`: the English version in English when the staff wrote
 /// one, else the hotel's own (Russian) text.
 pub fn localized<'a>(locale: Locale, own: &'a str, english: Option<&'a str>) -> &'a str {
+    localized_text(locale, Some(own), english).unwrap_or(own)
+}
+
+/// [`localized`] for a text that may be missing in either language (a description): in
+/// English the English one when there is one, else the own one, if any.
+pub fn localized_text<'a>(
+    locale: Locale,
+    own: Option<&'a str>,
+    english: Option<&'a str>,
+) -> Option<&'a str> {
     match (locale, english) {
-        (Locale::en, Some(english)) => english,
+        (Locale::en, Some(english)) => Some(english),
         _ => own,
     }
 }
@@ -71,11 +94,11 @@ impl Room {
 
     /// Its description for `locale`: the Russian one when there is no English one.
     pub fn description_in(&self, locale: Locale) -> Option<&str> {
-        let own = self.description.as_deref();
-        match (locale, self.description_en.as_deref()) {
-            (Locale::en, Some(english)) => Some(english),
-            _ => own,
-        }
+        localized_text(
+            locale,
+            self.description.as_deref(),
+            self.description_en.as_deref(),
+        )
     }
 }
 
@@ -107,6 +130,15 @@ pub struct RoomOffer {
     pub picture: Option<PictureRef>,
 }
 
+/// Rooms left at or below which pages say "only N left": few enough to matter to a guest
+/// choosing now. Above it they say only that rooms are available.
+pub const FEW_ROOMS_LEFT: i64 = 3;
+
+/// Whether `rooms_left` (for a stay, more than none) are few ([`FEW_ROOMS_LEFT`]).
+pub fn few_rooms_left(rooms_left: i64) -> bool {
+    (1..=FEW_ROOMS_LEFT).contains(&rooms_left)
+}
+
 impl RoomOffer {
     /// Rooms that can be booked for the stay: none while a restriction refuses it.
     pub fn bookable(&self) -> i64 {
@@ -125,7 +157,17 @@ pub struct HotelDetails {
     pub stay: StayDates,
     pub party: Option<Party>,
     pub rooms: Vec<RoomOffer>,
+    /// The main picture.
     pub picture: Option<PictureRef>,
+    /// The hotel's other pictures, in the staff's order.
+    pub gallery: Vec<PictureRef>,
+    /// What the hotel tells guests about itself, and the same in English.
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    /// Rooms are ready from then on arrival day (the hotel's clock).
+    pub check_in_time: NaiveTime,
+    /// Rooms are to be left by then on departure day.
+    pub check_out_time: NaiveTime,
 }
 
 /// How search results are ordered.
@@ -293,6 +335,14 @@ pub struct SearchResults {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_few_rooms_left_are_few() {
+        assert!(!super::few_rooms_left(0), "none left is sold out, not scarce");
+        assert!(super::few_rooms_left(1));
+        assert!(super::few_rooms_left(super::FEW_ROOMS_LEFT));
+        assert!(!super::few_rooms_left(super::FEW_ROOMS_LEFT + 1));
+    }
+
     use super::*;
 
     #[test]

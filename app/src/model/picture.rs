@@ -79,6 +79,17 @@ impl PictureRef {
         Some(sizes.join(", "))
     }
 
+    /// The largest JPEG (or the single file): what a gallery's link opens.
+    pub fn largest(&self) -> String {
+        match (self, PICTURE_WIDTHS.last()) {
+            (PictureRef::Sized { digest }, Some(&width)) => format!(
+                "{PICTURES_URL_PATH}/{}",
+                variant_file_name(digest, width, VariantFormat::Jpeg)
+            ),
+            _ => self.src(),
+        }
+    }
+
     /// The fallback `src`: the 1000-pixel JPEG, or the single file.
     pub fn src(&self) -> String {
         match self {

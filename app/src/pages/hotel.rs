@@ -7,10 +7,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
-    GuestFields, NightlyPrices, Picture, RoomGuests, RoomsLeft, ServiceList, StayTotal,
-    catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
+    GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList, StayTotal,
+    catalog_description, catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
 };
 use crate::error::AppError;
+use crate::format;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::navigation::{login_url, with_query};
 use crate::model::{
@@ -105,16 +106,25 @@ fn results_search(stay: StayDates, party: Party) -> HotelSearch {
     })
 }
 
-/// The hotel's name, place, services and picture.
-fn hotel_header(hotel: Hotel, picture: Option<PictureRef>) -> impl IntoView {
-    let locale = use_i18n().get_locale_untracked();
-    let alt = hotel.name_in(locale).to_owned();
+/// The hotel's name, place, hours, services and picture.
+fn hotel_header(details: &HotelDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let hotel = details.hotel.clone();
+    let alt = hotel.name_in(i18n.get_locale_untracked()).to_owned();
     let name = catalog_text(hotel.name, hotel.name_en);
+    let check_in = format::time_of_day(details.check_in_time);
+    let check_out = format::time_of_day(details.check_out_time);
+    let hours = move || {
+        let (check_in, check_out) = (check_in.clone(), check_out.clone());
+        t_string!(i18n, hotel_hours, check_in = check_in, check_out = check_out).to_string()
+    };
+    let picture = details.picture.clone();
     view! {
         <header class="hotel-header">
             <div class="hotel-header-text">
                 <h1 data-testid="hotel-name">{name}</h1>
                 <p class="location">{hotel.location}</p>
+                <p class="hotel-hours" data-testid="hotel-hours">{hours}</p>
                 <ServiceList services=hotel.services/>
                 <AdminPicturesLink hotel_id=hotel.id/>
             </div>
@@ -128,6 +138,43 @@ fn hotel_header(hotel: Hotel, picture: Option<PictureRef>) -> impl IntoView {
             />
         </header>
     }
+}
+
+/// The hotel's other pictures in the staff's order: a strip that scrolls sideways (a swipe a
+/// picture on a phone), each a plain link to the picture at full size (no JavaScript needed).
+fn gallery(pictures: Vec<PictureRef>, hotel: Hotel) -> impl IntoView {
+    let i18n = use_i18n();
+    // With the main picture above it.
+    let total = pictures.len() + 1;
+    (!pictures.is_empty()).then(|| {
+        let items = pictures
+            .into_iter()
+            .enumerate()
+            .map(|(i, picture)| {
+                let name = hotel.name_in(i18n.get_locale_untracked()).to_owned();
+                let n = i + 2;
+                let alt = t_string!(i18n, gallery_photo, name = name, n = n, total = total);
+                view! {
+                    <li>
+                        <a href=picture.largest() data-testid="gallery-photo">
+                            <Picture
+                                src=Some(picture)
+                                alt=alt.to_string()
+                                width=400
+                                height=200
+                                sizes="(max-width: 640px) 80vw, 320px"
+                            />
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="gallery" aria-label=move || t_string!(i18n, gallery_label)>
+                <ul class="gallery-strip" data-testid="gallery">{items}</ul>
+            </section>
+        }
+    })
 }
 
 /// The hotel's header when the page's dates or guests could not be read: the hotel is still
@@ -144,7 +191,7 @@ fn HeaderWithoutStay(hotel_id: String) -> impl IntoView {
                 hotel
                     .get()
                     .and_then(Result::ok)
-                    .map(|details| hotel_header(details.hotel, details.picture))
+                    .map(|details| hotel_header(&details))
             }}
         </Suspense>
     }
@@ -197,6 +244,13 @@ fn AdminPicturesLink(hotel_id: HotelId) -> impl IntoView {
 
 fn hotel_view(details: HotelDetails) -> impl IntoView {
     let i18n = use_i18n();
+    let header = hotel_header(&details);
+    let description = catalog_description(details.description, details.description_en);
+    let description = move || {
+        description().map(|text| {
+            view! { <p class="hotel-description" data-testid="hotel-description">{text}</p> }
+        })
+    };
     let hotel = details.hotel;
     let stay = details.stay;
     let party = details.party.unwrap_or_default();
@@ -213,7 +267,9 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
         <PageTitle text=document_title/>
         <article class="hotel-page">
             {back_to_results(search_href)}
-            {hotel_header(hotel.clone(), details.picture)}
+            {header}
+            {gallery(details.gallery, hotel.clone())}
+            {description}
             <section class="stay-dates" aria-labelledby="stay-dates-title">
                 <h2 id="stay-dates-title">{t!(i18n, hotel_dates)}</h2>
                 <DatesForm
@@ -342,6 +398,7 @@ fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
                 {description}
                 <ServiceList services=room.services/>
                 <RoomGuests occupancy=room.occupancy/>
+                <RoomLayoutLine layout=room.layout/>
             </div>
             <div class="room-card-offer">
                 <StayTotal total=offer.total_cost nights=stay.nights()/>

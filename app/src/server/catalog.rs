@@ -9,7 +9,7 @@
 //! that touches its months, not just the searches that listed its hotel.
 mod hotels;
 mod invalidations;
-mod rooms;
+pub(crate) mod rooms;
 pub(super) mod search_index;
 
 pub mod editor;
@@ -33,7 +33,8 @@ use super::cache::Cache;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
-    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, Room, RoomId,
+    Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, PictureRef, Room,
+    RoomId,
     RoomOffer, SearchResults, StayDates,
 };
 use crate::server::rates;
@@ -218,10 +219,21 @@ async fn hotel_details_uncached(
         .collect();
     rooms.sort_by_key(|offer| (offer.total_cost, offer.room.id));
     let hotel = entry.hotel.clone();
+    // The main picture is the first ready one (`picture_digest`); the gallery shows the rest.
+    let gallery = (entry.about.gallery.iter().skip(1))
+        .map(|digest| PictureRef::Sized {
+            digest: digest.clone(),
+        })
+        .collect();
     let details = HotelDetails {
         picture: state
             .media
             .picture(hotel.image_id, hotel.picture_digest.clone()),
+        gallery,
+        check_in_time: entry.about.check_in_time,
+        check_out_time: entry.about.check_out_time,
+        description: entry.about.description.clone(),
+        description_en: entry.about.description_en.clone(),
         hotel,
         stay,
         party: None,

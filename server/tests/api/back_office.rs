@@ -745,3 +745,145 @@ async fn english_names_show_in_english_and_fall_back_to_the_hotels_own() {
     assert_eq!(response.status().as_u16(), 422);
     assert!(response.text().await.unwrap().contains("name_en"));
 }
+
+/// A hotel's description, written in the back office in Russian and English, is on its page in
+/// the page's language (the own one where there is no English one); blank means none.
+#[tokio::test]
+async fn hotel_descriptions_show_in_the_pages_language() {
+    let app = spawn_app().await;
+    let who = roles(&app).await;
+    let mut hotel = hotel_form("Усадьба у Катуни");
+    hotel.push(("description", " Дом у реки.\nБаня и сад. ".to_owned()));
+    hotel.push(("description_en", "A house by the river.".to_owned()));
+    assert!(ok(status(
+        &app,
+        &who.admin,
+        "save_hotel",
+        &borrowed(&hotel)
+    )
+    .await));
+    let id: i32 = sqlx::query_scalar("SELECT id FROM hotels WHERE name = 'Усадьба у Катуни'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let page = |language: &'static str| {
+        let url = app.url(&format!("/hotels/{id}"));
+        let client = app.client.clone();
+        async move {
+            let response = client
+                .get(url)
+                .header("accept-language", language)
+                .send()
+                .await
+                .unwrap();
+            response.text().await.unwrap()
+        }
+    };
+    let marker = "data-testid=\"hotel-description\"";
+    assert_eq!(
+        element_text(&page("ru").await, marker),
+        "Дом у реки.\nБаня и сад."
+    );
+    assert_eq!(
+        element_text(&page("en").await, marker),
+        "A house by the river."
+    );
+
+    // Without an English one, English pages show the own; without either, none at all.
+    let mut edited = hotel_form("Усадьба у Катуни");
+    edited.push(("hotel_id", id.to_string()));
+    edited.push(("description", "Дом у реки.".to_owned()));
+    edited.push(("description_en", " ".to_owned()));
+    assert!(ok(status(
+        &app,
+        &who.admin,
+        "save_hotel",
+        &borrowed(&edited)
+    )
+    .await));
+    assert_eq!(element_text(&page("en").await, marker), "Дом у реки.");
+    edited.retain(|(name, _)| *name != "description");
+    assert!(ok(status(
+        &app,
+        &who.admin,
+        "save_hotel",
+        &borrowed(&edited)
+    )
+    .await));
+    assert!(!page("ru").await.contains(marker));
+
+    // A control character is refused, naming the field.
+    let mut bad = edited.clone();
+    bad.retain(|(name, _)| *name != "description_en");
+    bad.push(("description_en", "Bell\u{7}".to_owned()));
+    let response = app
+        .server_fn_as(&who.admin, "save_hotel", &borrowed(&bad))
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(response.text().await.unwrap().contains("description_en"));
+}
+
+/// A room type's floor area and beds, set in the back office, are on its card in the page's
+/// language; what the staff did not say is not shown, and out-of-bounds values are refused.
+#[tokio::test]
+async fn room_sizes_and_beds_show_on_the_room_card() {
+    let app = spawn_app().await;
+    let who = roles(&app).await;
+    let mut room = room_form(HOTEL, "Семейный", "6000");
+    room.push(("size_m2", " 28 ".to_owned()));
+    room.push(("double_beds", "1".to_owned()));
+    room.push(("single_beds", "2".to_owned()));
+    assert!(ok(
+        status(&app, &who.staff, "save_room", &borrowed(&room)).await
+    ));
+    let id: i32 = sqlx::query_scalar("SELECT id FROM rooms WHERE name = 'Семейный'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let card = |language: &'static str| {
+        let url = app.url(&format!("/hotels/{HOTEL}"));
+        let client = app.client.clone();
+        async move {
+            let html = client
+                .get(url)
+                .header("accept-language", language)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let start = html
+                .find(&format!("data-room-id=\"{id}\""))
+                .expect("the card");
+            let card = &html[start..];
+            card[..card.find("</article>").unwrap()].to_owned()
+        }
+    };
+    let russian = card("ru").await;
+    for text in ["28 м²", "1 двуспальная кровать", "2 односпальные кровати"] {
+        assert!(russian.contains(text), "{text}: {russian}");
+    }
+    let english = card("en").await;
+    for text in ["28 m²", "1 double bed", "2 single beds"] {
+        assert!(english.contains(text), "{text}: {english}");
+    }
+
+    // Emptied, nothing is said of them.
+    let mut edited = room_form(HOTEL, "Семейный", "6000");
+    edited.push(("room_id", id.to_string()));
+    assert!(ok(
+        status(&app, &who.staff, "save_room", &borrowed(&edited)).await
+    ));
+    assert!(!card("ru").await.contains("data-testid=\"room-layout\""));
+
+    for (field, value) in [("size_m2", "4"), ("double_beds", "11"), ("single_beds", "-1")] {
+        let mut bad = edited.clone();
+        bad.push((field, value.to_owned()));
+        let response = app
+            .server_fn_as(&who.staff, "save_room", &borrowed(&bad))
+            .await;
+        assert_eq!(response.status().as_u16(), 422, "{field}={value}");
+        assert!(response.text().await.unwrap().contains(field));
+    }
+}

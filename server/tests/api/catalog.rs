@@ -804,3 +804,69 @@ async fn the_location_search_does_not_scan_all_bookings() {
         }
     }
 }
+
+/// "Only N left" appears when few rooms are left for the stay, and only then; a booking that
+/// takes one is seen at once.
+#[tokio::test]
+async fn only_a_few_rooms_left_are_called_few() {
+    // Without Redis: the bookings below are written behind the app's back.
+    let app = spawn_app_with(&[("REDIS_URL", "redis://127.0.0.1:1")]).await;
+    let (hotel, rooms) = add_hotel(&app, "Мало", "Малоград", &[(3_000, 3), (5_000, 9)]).await;
+    let user = app.signed_up_id("few@example.com").await;
+    let page = || async {
+        let html = app
+            .get(&format!("/hotels/{hotel}?{}", stay(10, 12).to_query()))
+            .await
+            .text()
+            .await
+            .unwrap();
+        (html.contains("Осталось всего 3 номера"), html.contains("Остался всего 1 номер"), html.contains("Есть свободные номера"))
+    };
+    assert_eq!(page().await, (true, false, true), "3 of 3 are few; 9 are not");
+    for _ in 0..2 {
+        sqlx::query(
+            "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+             VALUES ($1, $2, $3, $4, 3000)",
+        )
+        .bind(rooms[0])
+        .bind(user)
+        .bind(day(11))
+        .bind(day(13))
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    }
+    // The busiest night of the stay (the 11th) has one room left.
+    assert_eq!(page().await, (false, true, true));
+}
+
+/// The hotel page gives the hours of arrival and departure on the hotel's clock, in the page's
+/// language, as the staff set them.
+#[tokio::test]
+async fn the_hotel_page_gives_the_hotels_hours() {
+    // Without Redis: the hours below are changed behind the app's back.
+    let app = spawn_app_with(&[("REDIS_URL", "redis://127.0.0.1:1")]).await;
+    let html = app.get("/hotels/1").await.text().await.unwrap();
+    assert!(
+        html.contains("Заезд с 14:00, выезд до 12:00 (время отеля)"),
+        "{html}"
+    );
+    sqlx::query("UPDATE hotels SET check_in_time = '15:30', check_out_time = '11:00' WHERE id = 1")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let html = app
+        .client
+        .get(app.url("/hotels/1"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Check-in from 15:30, check-out until 11:00 (hotel time)"),
+        "{html}"
+    );
+}

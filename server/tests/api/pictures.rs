@@ -360,6 +360,62 @@ async fn pages_show_ready_pictures_in_every_size_served_for_good() {
     assert_eq!(app.get("/media/originals/x").await.status().as_u16(), 404);
 }
 
+#[tokio::test]
+async fn the_hotel_page_shows_every_ready_picture_in_the_staffs_order() {
+    let app = spawn_app().await;
+    let token = app.admin_token("gallery@example.com").await;
+    let mut digests = Vec::new();
+    for width in [800, 900, 1000] {
+        let bytes = picture(width, 400, ImageFormat::Png);
+        let (_, body) = upload(&app, Some(&token), "/admin/pictures/hotels/1", bytes).await;
+        digests.push(body["digest"].as_str().unwrap().to_owned());
+    }
+    let page = app.get("/hotels/1").await.text().await.unwrap();
+    assert!(!page.contains(r#"data-testid="gallery""#), "none ready: no gallery");
+    app.pictures.process_due().await.unwrap();
+
+    // The main picture in the header, the other two in the gallery in their order, each
+    // linked at its largest size.
+    let page = app.get("/hotels/1").await.text().await.unwrap();
+    let (header, gallery) = (header_of(&page), gallery_of(&page));
+    assert!(header.contains(&digests[0]), "{header}");
+    let at = |digest: &str| gallery.find(digest).expect("in the gallery");
+    assert!(!gallery.contains(&digests[0]));
+    assert!(at(&digests[1]) < at(&digests[2]), "in the staff's order");
+    assert!(gallery.contains(&format!(
+        r#"href="/media/pictures/{}-2000x1000.jpg""#,
+        digests[1]
+    )));
+    assert!(gallery.contains("фото 2 из 3"), "alt texts count the photos");
+
+    // The third made the main one: it moves to the header, the first joins the gallery.
+    let order = hotel_order(&app, 1).await;
+    assert_eq!(arrange(&app, &token, "1", order[2].0, "main").await, 200);
+    let page = app.get("/hotels/1").await.text().await.unwrap();
+    let (header, gallery) = (header_of(&page), gallery_of(&page));
+    assert!(header.contains(&digests[2]), "{header}");
+    let at = |digest: &str| gallery.find(digest).expect("in the gallery");
+    assert!(at(&digests[0]) < at(&digests[1]));
+    assert!(!gallery.contains(&digests[2]));
+}
+
+/// The hotel page's header (name and main picture).
+fn header_of(page: &str) -> &str {
+    between(page, r#"class="hotel-header""#, "</header>")
+}
+
+/// The hotel page's gallery.
+fn gallery_of(page: &str) -> &str {
+    between(page, r#"data-testid="gallery""#, "</ul>")
+}
+
+/// The part of `page` from `start` to the first `end` after it.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let from = page.find(start).unwrap_or_else(|| panic!("{start} in {page}"));
+    let rest = &page[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
 /// Does `action` to picture `id` of hotel `hotel` as `token`; the status.
 async fn arrange(app: &TestApp, token: &str, hotel: &str, id: i64, action: &str) -> u16 {
     app.server_fn_as(

@@ -6,7 +6,7 @@ use crate::model::catalog_edit::{
     CatalogField, CatalogFieldError, FieldProblem, HotelDraft, MAX_SERVICE_CHARS, MAX_SERVICES,
     MAX_TEXT, RoomDraft,
 };
-use crate::model::{Money, Occupancy};
+use crate::model::{Money, Occupancy, RoomLayout};
 
 fn problem(field: CatalogField, problem: FieldProblem) -> CatalogFieldError {
     CatalogFieldError { field, problem }
@@ -43,6 +43,14 @@ pub fn number(field: CatalogField, raw: &str) -> Result<i32, CatalogFieldError> 
         .ok()
         .filter(|value| (min..=max).contains(value))
         .ok_or(problem(field, FieldProblem::OutOfRange))
+}
+
+/// A whole number within the field's bounds, or `None` for an empty one.
+pub fn optional_number(field: CatalogField, raw: &str) -> Result<Option<i32>, CatalogFieldError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => number(field, raw).map(Some),
+    }
 }
 
 /// A time of day as `HH:MM` (or `HH:MM:SS`, as some browsers send it).
@@ -126,6 +134,8 @@ fn quoted_list(raw: &str) -> Option<Vec<String>> {
 pub struct HotelForm<'a> {
     pub name: &'a str,
     pub name_en: &'a str,
+    pub description: &'a str,
+    pub description_en: &'a str,
     pub location: &'a str,
     pub services: &'a str,
     pub time_zone: &'a str,
@@ -151,6 +161,8 @@ impl HotelForm<'_> {
         Ok(HotelDraft {
             name: text(CatalogField::Name, self.name)?,
             name_en: optional_text(CatalogField::NameEn, self.name_en)?,
+            description: optional_text(CatalogField::Description, self.description)?,
+            description_en: optional_text(CatalogField::DescriptionEn, self.description_en)?,
             location: text(CatalogField::Location, self.location)?,
             services: services(self.services)?,
             time_zone,
@@ -174,6 +186,11 @@ pub struct RoomForm<'a> {
     pub max_children: &'a str,
     /// Empty: non-refundable.
     pub free_cancellation_days: &'a str,
+    /// Square metres; empty: not said.
+    pub size_m2: &'a str,
+    /// Empty: none.
+    pub double_beds: &'a str,
+    pub single_beds: &'a str,
 }
 
 impl RoomForm<'_> {
@@ -181,9 +198,15 @@ impl RoomForm<'_> {
         let guests = |field: CatalogField, raw: &str| {
             number(field, raw).map(|n| u8::try_from(n).unwrap_or(u8::MAX))
         };
-        let days = match self.free_cancellation_days.trim() {
-            "" => None,
-            raw => Some(number(CatalogField::FreeCancellationDays, raw)? as i16),
+        let days = optional_number(CatalogField::FreeCancellationDays, self.free_cancellation_days)?
+            .map(|days| days as i16);
+        let beds = |field: CatalogField, raw: &str| {
+            optional_number(field, raw).map(|n| n.map_or(0, |n| n as u8))
+        };
+        let layout = RoomLayout {
+            size_m2: optional_number(CatalogField::SizeM2, self.size_m2)?.map(|n| n as u16),
+            double_beds: beds(CatalogField::DoubleBeds, self.double_beds)?,
+            single_beds: beds(CatalogField::SingleBeds, self.single_beds)?,
         };
         Ok(RoomDraft {
             name: text(CatalogField::Name, self.name)?,
@@ -197,6 +220,7 @@ impl RoomForm<'_> {
                 max_adults: guests(CatalogField::MaxAdults, self.max_adults)?,
                 max_children: guests(CatalogField::MaxChildren, self.max_children)?,
             },
+            layout,
             free_cancellation_days: days,
         })
     }
@@ -210,6 +234,8 @@ mod tests {
         HotelForm {
             name: " Скала ",
             name_en: "",
+            description: " У озера.\nТихо. ",
+            description_en: "  ",
             location: "Алтай, Барангол",
             services: "Wi-Fi, Парковка",
             time_zone: "Asia/Barnaul",
@@ -252,6 +278,12 @@ mod tests {
         );
         assert_eq!(draft.services, ["Wi-Fi", "Парковка"]);
         assert_eq!(draft.check_out_time.to_string(), "12:00:00");
+        assert_eq!(
+            draft.description.as_deref(),
+            Some("У озера.\nТихо."),
+            "a description keeps its lines"
+        );
+        assert_eq!(draft.description_en, None, "blank: none");
         fn wrong(form: HotelForm<'_>) -> (CatalogField, FieldProblem) {
             let error = form.parse().unwrap_err();
             (error.field, error.problem)
@@ -300,8 +332,20 @@ mod tests {
             max_adults: "2",
             max_children: "1",
             free_cancellation_days: "",
+            size_m2: " 24 ",
+            double_beds: "1",
+            single_beds: "",
         };
         let draft = form.parse().unwrap();
+        assert_eq!(
+            draft.layout,
+            RoomLayout {
+                size_m2: Some(24),
+                double_beds: 1,
+                single_beds: 0
+            },
+            "empty beds: none"
+        );
         assert_eq!(draft.price, Money::from_roubles(4350));
         assert_eq!(draft.free_cancellation_days, None, "empty: non-refundable");
         assert_eq!(draft.name_en.as_deref(), Some("Standard"));
@@ -334,6 +378,20 @@ mod tests {
                 ..form.clone()
             }),
             CatalogField::FreeCancellationDays
+        );
+        assert_eq!(
+            field_of(RoomForm {
+                size_m2: "4",
+                ..form.clone()
+            }),
+            CatalogField::SizeM2
+        );
+        assert_eq!(
+            field_of(RoomForm {
+                single_beds: "21",
+                ..form.clone()
+            }),
+            CatalogField::SingleBeds
         );
         assert_eq!(
             field_of(RoomForm {

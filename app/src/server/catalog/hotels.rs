@@ -1,11 +1,23 @@
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use sqlx::PgPool;
 
 use crate::error::AppError;
 use crate::model::{Hotel, HotelId, LocationQuery, Money, Occupancy, RoomId};
 use crate::server::rates::{self, RoomRates, occupancy};
+
+/// A hotel's hours and pictures, for its page (see [`HotelRepo::about`]).
+#[derive(Debug)]
+pub struct HotelAbout {
+    /// Rooms are ready from then on arrival day, on the hotel's clock.
+    pub check_in_time: NaiveTime,
+    /// Rooms are left by then on departure day.
+    pub check_out_time: NaiveTime,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub gallery: Vec<String>,
+}
 
 /// A `hotels` row.
 #[derive(sqlx::FromRow)]
@@ -177,6 +189,28 @@ impl<'a> HotelRepo<'a> {
             .fetch_optional(self.pool)
             .await?;
         Ok(row.map(Hotel::from))
+    }
+
+    /// What a hotel's page shows beside its name and rooms: the hours of arrival and departure,
+    /// its description and the digests of its ready pictures in the staff's order (the first is its main one).
+    pub async fn about(&self, id: HotelId) -> Result<HotelAbout, AppError> {
+        let row = sqlx::query!(
+            r#"SELECT check_in_time, check_out_time, description, description_en,
+                      ARRAY(SELECT digest FROM pictures WHERE hotel_id = h.id AND state = 'ready'
+                            ORDER BY position, id) AS "gallery!"
+               FROM hotels h WHERE h.id = $1"#,
+            id.get()
+        )
+        .fetch_optional(self.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        Ok(HotelAbout {
+            check_in_time: row.check_in_time,
+            check_out_time: row.check_out_time,
+            description: row.description,
+            description_en: row.description_en,
+            gallery: row.gallery,
+        })
     }
 
     /// The catalog's version: it moves whenever hotels or room types change (a trigger sees to

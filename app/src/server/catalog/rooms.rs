@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::error::AppError;
-use crate::model::{HotelId, Money, Room, RoomId, StayDates};
+use crate::model::{HotelId, Money, Room, RoomId, RoomLayout, StayDates};
 
 /// A `rooms` row with its picture.
 #[derive(sqlx::FromRow)]
@@ -20,6 +20,9 @@ struct RoomRow {
     quantity: i32,
     max_adults: i16,
     max_children: i16,
+    size_m2: Option<i16>,
+    double_beds: i16,
+    single_beds: i16,
     image_id: Option<i32>,
     picture_digest: Option<String>,
 }
@@ -37,6 +40,7 @@ impl From<RoomRow> for Room {
             services: row.services,
             quantity: row.quantity,
             occupancy: crate::server::rates::occupancy(row.max_adults, row.max_children),
+            layout: layout(row.size_m2, row.double_beds, row.single_beds),
             image_id: row.image_id,
             picture_digest: row.picture_digest,
         }
@@ -88,6 +92,16 @@ pub fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<Da
     }
 }
 
+/// A room type's floor area and beds from its columns (which the schema keeps in bounds).
+pub fn layout(size_m2: Option<i16>, double_beds: i16, single_beds: i16) -> RoomLayout {
+    let beds = |n: i16| u8::try_from(n).unwrap_or(0);
+    RoomLayout {
+        size_m2: size_m2.and_then(|size| u16::try_from(size).ok()),
+        double_beds: beds(double_beds),
+        single_beds: beds(single_beds),
+    }
+}
+
 /// Rooms left of a room type with `quantity` rooms and `booked` bookings on its busiest night.
 pub fn rooms_left(quantity: i32, booked: i64) -> i64 {
     (i64::from(quantity) - booked).max(0)
@@ -121,7 +135,7 @@ impl<'a> RoomRepo<'a> {
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.name_en, r.description_en,
                       r.price::bigint AS "price!", r.services, r.quantity,
-                      r.max_adults, r.max_children,
+                      r.max_adults, r.max_children, r.size_m2, r.double_beds, r.single_beds,
                       r.image_id, rp.digest AS "picture_digest?"
                FROM rooms r
                LEFT JOIN LATERAL (

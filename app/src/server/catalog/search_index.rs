@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use tokio::sync::OnceCell;
 
-use super::hotels::{CandidateHotel, HotelRepo};
+use super::hotels::{CandidateHotel, HotelAbout, HotelRepo};
 use super::rooms::{BookedCounts, RoomRepo, earliest, rooms_left};
 use crate::error::AppError;
 use crate::model::{
@@ -390,11 +390,13 @@ pub struct SearchPage {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// A hotel as its page shows it, availability aside: the hotel, and each of its room types with
-/// its rates and restrictions (from the day they were loaded on), by base price.
+/// A hotel as its page shows it, availability aside: the hotel, its hours and pictures, and
+/// each of its room types with its rates and restrictions (from the day they were loaded on),
+/// by base price.
 #[derive(Debug)]
 pub struct HotelEntry {
     pub hotel: Hotel,
+    pub about: HotelAbout,
     pub rooms: Vec<(Room, RoomRates)>,
 }
 
@@ -639,10 +641,9 @@ async fn load_hotel(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HotelEntry, AppError> {
-    let hotel = HotelRepo::new(db)
-        .find(hotel_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let hotels = HotelRepo::new(db);
+    let hotel = hotels.find(hotel_id).await?.ok_or(AppError::NotFound)?;
+    let about = hotels.about(hotel_id).await?;
     let rooms = RoomRepo::new(db).for_hotel(hotel_id).await?;
     let bases: Vec<(RoomId, Money)> = rooms.iter().map(|room| (room.id, room.price)).collect();
     let mut conn = db.acquire().await?;
@@ -656,7 +657,11 @@ async fn load_hotel(
             (room, plan)
         })
         .collect();
-    Ok(HotelEntry { hotel, rooms })
+    Ok(HotelEntry {
+        hotel,
+        about,
+        rooms,
+    })
 }
 
 /// What a search walks: a place's candidates for a stay and party, in an order.

@@ -22,13 +22,15 @@ impl<'a> ImportRepo<'a> {
         let records = || rows.iter().map(|row| &row.record);
         let mut tx = self.pool.begin().await?;
         let ids = sqlx::query_scalar!(
-            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id, name_en)
+            "INSERT INTO hotels (name, location, services, rooms_quantity, image_id, name_en,
+                                 description, description_en)
              SELECT t.name, t.location,
                     ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)),
-                    t.rooms_quantity, t.image_id, t.name_en
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[])
+                    t.rooms_quantity, t.image_id, t.name_en, t.description, t.description_en
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[],
+                         $7::text[], $8::text[])
                   WITH ORDINALITY AS t(name, location, services, rooms_quantity, image_id,
-                                       name_en, n)
+                                       name_en, description, description_en, n)
              ORDER BY t.n
              RETURNING id",
             &records().map(|h| h.name.clone()).collect::<Vec<_>>(),
@@ -39,6 +41,12 @@ impl<'a> ImportRepo<'a> {
             &records().map(|h| h.rooms_quantity).collect::<Vec<_>>(),
             &records().map(|h| h.image_id).collect::<Vec<_>>() as &[Option<i32>],
             &records().map(|h| h.name_en.clone()).collect::<Vec<_>>() as &[Option<String>],
+            &records()
+                .map(|h| h.description.clone())
+                .collect::<Vec<_>>() as &[Option<String>],
+            &records()
+                .map(|h| h.description_en.clone())
+                .collect::<Vec<_>>() as &[Option<String>],
         )
         .fetch_all(&mut *tx)
         .await?;
@@ -59,14 +67,16 @@ impl<'a> ImportRepo<'a> {
         check(unknown(rows, "hotel_id", "hotel", |r| r.hotel_id, &hotels))?;
         let ids = sqlx::query_scalar!(
             "INSERT INTO rooms (hotel_id, name, description, price, services, quantity, image_id,
-                                name_en, description_en)
+                                name_en, description_en, size_m2, double_beds, single_beds)
              SELECT t.hotel_id, t.name, t.description, t.price,
                     ARRAY(SELECT jsonb_array_elements_text(t.services::jsonb)), t.quantity,
-                    t.image_id, t.name_en, t.description_en
+                    t.image_id, t.name_en, t.description_en, t.size_m2, t.double_beds,
+                    t.single_beds
              FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
-                         $7::int[], $8::text[], $9::text[])
+                         $7::int[], $8::text[], $9::text[], $10::int[], $11::int[], $12::int[])
                   WITH ORDINALITY AS t(hotel_id, name, description, price, services, quantity,
-                                       image_id, name_en, description_en, n)
+                                       image_id, name_en, description_en, size_m2, double_beds,
+                                       single_beds, n)
              ORDER BY t.n
              RETURNING id",
             &records().map(|r| r.hotel_id).collect::<Vec<_>>(),
@@ -82,6 +92,9 @@ impl<'a> ImportRepo<'a> {
             &records()
                 .map(|r| r.description_en.clone())
                 .collect::<Vec<_>>() as &[Option<String>],
+            &records().map(|r| r.size_m2).collect::<Vec<_>>() as &[Option<i32>],
+            &records().map(|r| r.double_beds).collect::<Vec<_>>(),
+            &records().map(|r| r.single_beds).collect::<Vec<_>>(),
         )
         .fetch_all(&mut *tx)
         .await?;

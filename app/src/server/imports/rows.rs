@@ -26,6 +26,8 @@ pub struct NewHotel {
     pub rooms_quantity: i32,
     pub image_id: Option<i32>,
     pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,9 @@ pub struct NewRoom {
     pub image_id: Option<i32>,
     pub name_en: Option<String>,
     pub description_en: Option<String>,
+    pub size_m2: Option<i32>,
+    pub double_beds: i32,
+    pub single_beds: i32,
 }
 
 /// A booking to import. Past stays are allowed (it is history); the other date rules hold.
@@ -67,6 +72,8 @@ impl Record for NewHotel {
         ("rooms_quantity", true),
         ("image_id", false),
         ("name_en", false),
+        ("description", false),
+        ("description_en", false),
     ];
 
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
@@ -77,6 +84,8 @@ impl Record for NewHotel {
             rooms_quantity: row.number(CatalogField::RoomsQuantity)?,
             image_id: row.optional_id("image_id")?,
             name_en: row.optional_text(CatalogField::NameEn)?,
+            description: row.optional_text(CatalogField::Description)?,
+            description_en: row.optional_text(CatalogField::DescriptionEn)?,
         })
     }
 }
@@ -92,6 +101,9 @@ impl Record for NewRoom {
         ("image_id", false),
         ("name_en", false),
         ("description_en", false),
+        ("size_m2", false),
+        ("double_beds", false),
+        ("single_beds", false),
     ];
 
     fn from_row(row: &Row<'_>) -> Result<Self, RowError> {
@@ -105,6 +117,9 @@ impl Record for NewRoom {
             image_id: row.optional_id("image_id")?,
             name_en: row.optional_text(CatalogField::NameEn)?,
             description_en: row.optional_text(CatalogField::DescriptionEn)?,
+            size_m2: row.optional_number(CatalogField::SizeM2)?,
+            double_beds: row.optional_number(CatalogField::DoubleBeds)?.unwrap_or(0),
+            single_beds: row.optional_number(CatalogField::SingleBeds)?.unwrap_or(0),
         })
     }
 }
@@ -196,6 +211,11 @@ impl Row<'_> {
 
     fn number(&self, field: CatalogField) -> Result<i32, RowError> {
         fields::number(field, self.raw(field.name())).map_err(|error| self.field_problem(error))
+    }
+
+    fn optional_number(&self, field: CatalogField) -> Result<Option<i32>, RowError> {
+        fields::optional_number(field, self.raw(field.name()))
+            .map_err(|error| self.field_problem(error))
     }
 
     fn id(&self, name: &'static str) -> Result<i32, RowError> {
@@ -383,6 +403,8 @@ mod tests {
                 rooms_quantity: 23,
                 image_id: Some(2),
                 name_en: None,
+                description: None,
+                description_en: None,
             }
         );
         assert_eq!(rows[1].record.services, ["Бассейн"]);
@@ -406,9 +428,17 @@ mod tests {
         let rows = parse::<NewRoom>(file.as_bytes()).unwrap();
         assert_eq!(rows[0].record.name_en.as_deref(), Some("Suite"));
         assert_eq!(rows[0].record.description_en.as_deref(), Some("Two rooms"));
+        assert_eq!(rows[0].record.size_m2, None, "absent: not said");
+        assert_eq!(rows[0].record.double_beds, 0);
         assert_eq!(rows[1].record.name_en, None);
-        let hotels = hotels("name;location;rooms_quantity;name_en\nСкала;Алтай;3;Rock\n").unwrap();
+        let hotels = hotels(
+            "name;location;rooms_quantity;name_en;description;description_en\n\
+             Скала;Алтай;3;Rock;У озера; By the lake \n",
+        )
+        .unwrap();
         assert_eq!(hotels[0].record.name_en.as_deref(), Some("Rock"));
+        assert_eq!(hotels[0].record.description.as_deref(), Some("У озера"));
+        assert_eq!(hotels[0].record.description_en.as_deref(), Some("By the lake"));
     }
 
     #[test]

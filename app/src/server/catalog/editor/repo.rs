@@ -4,12 +4,15 @@ use sqlx::{PgConnection, PgPool};
 use crate::error::AppError;
 use crate::model::catalog_edit::{HotelDraft, RoomDraft, StaffHotel, StaffRoom};
 use crate::model::{HotelId, Money, RoomId};
+use crate::server::catalog::rooms::layout;
 use crate::server::rates;
 
 struct HotelRow {
     id: HotelId,
     name: String,
     name_en: Option<String>,
+    description: Option<String>,
+    description_en: Option<String>,
     location: String,
     services: Vec<String>,
     time_zone: String,
@@ -28,6 +31,8 @@ impl From<HotelRow> for StaffHotel {
             draft: HotelDraft {
                 name: row.name,
                 name_en: row.name_en,
+                description: row.description,
+                description_en: row.description_en,
                 location: row.location,
                 services: row.services,
                 time_zone: row.time_zone,
@@ -54,6 +59,9 @@ struct RoomRow {
     quantity: i32,
     max_adults: i16,
     max_children: i16,
+    size_m2: Option<i16>,
+    double_beds: i16,
+    single_beds: i16,
     free_cancellation_days: Option<i16>,
     archived: bool,
     upcoming: i64,
@@ -70,6 +78,7 @@ impl RoomRow {
             services: self.services.clone(),
             quantity: self.quantity,
             occupancy: rates::occupancy(self.max_adults, self.max_children),
+            layout: layout(self.size_m2, self.double_beds, self.single_beds),
             free_cancellation_days: self.free_cancellation_days,
         }
     }
@@ -112,7 +121,7 @@ impl<'a> EditorRepo<'a> {
             // The page of hotels first, then the counts for those alone (counting for every
             // hotel of a large catalog before the limit took a second).
             r#"SELECT h.id AS "id!: HotelId", h.name AS "name!", h.name_en,
-                      h.location AS "location!",
+                      h.description, h.description_en, h.location AS "location!",
                       h.services AS "services!", h.time_zone AS "time_zone!",
                       h.check_in_time AS "check_in_time!", h.check_out_time AS "check_out_time!",
                       h.archived AS "archived!",
@@ -120,8 +129,9 @@ impl<'a> EditorRepo<'a> {
                       (SELECT count(*) FROM bookings b
                        WHERE b.hotel_id = h.id AND b.cancelled_at IS NULL
                          AND b.date_to > $2) AS "upcoming!"
-               FROM (SELECT id, name, name_en, location, services, time_zone, check_in_time,
-                            check_out_time, archived_at IS NOT NULL AS archived
+               FROM (SELECT id, name, name_en, description, description_en, location,
+                            services, time_zone, check_in_time, check_out_time,
+                            archived_at IS NOT NULL AS archived
                      FROM hotels WHERE $1::int[] IS NULL OR id = ANY($1)
                      ORDER BY archived_at IS NOT NULL, name, id
                      LIMIT $3) h,
@@ -151,7 +161,8 @@ impl<'a> EditorRepo<'a> {
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.name_en, r.description_en,
                       r.price::bigint AS "price!", r.services, r.quantity,
-                      r.max_adults, r.max_children, r.free_cancellation_days,
+                      r.max_adults, r.max_children, r.size_m2, r.double_beds, r.single_beds,
+                      r.free_cancellation_days,
                       r.archived_at IS NOT NULL AS "archived!",
                       (SELECT count(*) FROM bookings b
                        WHERE b.room_id = r.id AND b.cancelled_at IS NULL
@@ -200,8 +211,9 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<HotelId, AppError> {
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO hotels (name, location, services, rooms_quantity, time_zone,
-                                   check_in_time, check_out_time, name_en)
-               VALUES ($1, $2, $3, 0, $4, $5, $6, $7)
+                                   check_in_time, check_out_time, name_en, description,
+                                   description_en)
+               VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9)
                RETURNING id AS "id: HotelId""#,
             draft.name,
             draft.location,
@@ -210,6 +222,8 @@ impl<'a> EditorRepo<'a> {
             draft.check_in_time,
             draft.check_out_time,
             draft.name_en,
+            draft.description,
+            draft.description_en,
         )
         .fetch_one(&mut *tx)
         .await?)
@@ -219,7 +233,8 @@ impl<'a> EditorRepo<'a> {
     pub async fn lock_hotel(tx: &mut PgConnection, id: HotelId) -> Result<HotelDraft, AppError> {
         sqlx::query_as!(
             HotelDraft,
-            "SELECT name, name_en, location, services, time_zone, check_in_time, check_out_time
+            "SELECT name, name_en, description, description_en, location, services, time_zone,
+                    check_in_time, check_out_time
              FROM hotels WHERE id = $1 FOR UPDATE",
             id.get()
         )
@@ -235,7 +250,8 @@ impl<'a> EditorRepo<'a> {
     ) -> Result<(), AppError> {
         sqlx::query!(
             "UPDATE hotels SET name = $2, location = $3, services = $4, time_zone = $5,
-                               check_in_time = $6, check_out_time = $7, name_en = $8
+                               check_in_time = $6, check_out_time = $7, name_en = $8,
+                               description = $9, description_en = $10
              WHERE id = $1",
             id.get(),
             draft.name,
@@ -245,6 +261,8 @@ impl<'a> EditorRepo<'a> {
             draft.check_in_time,
             draft.check_out_time,
             draft.name_en,
+            draft.description,
+            draft.description_en,
         )
         .execute(&mut *tx)
         .await?;
@@ -294,8 +312,8 @@ impl<'a> EditorRepo<'a> {
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO rooms (hotel_id, name, description, price, services, quantity,
                                   max_adults, max_children, free_cancellation_days, name_en,
-                                  description_en)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                  description_en, size_m2, double_beds, single_beds)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                RETURNING id AS "id: RoomId""#,
             hotel_id.get(),
             draft.name,
@@ -308,6 +326,9 @@ impl<'a> EditorRepo<'a> {
             draft.free_cancellation_days,
             draft.name_en,
             draft.description_en,
+            draft.layout.size_m2.map(|size| size as i16),
+            i16::from(draft.layout.double_beds),
+            i16::from(draft.layout.single_beds),
         )
         .fetch_one(&mut *tx)
         .await?)
@@ -320,7 +341,8 @@ impl<'a> EditorRepo<'a> {
             r#"SELECT r.id AS "id: RoomId", r.hotel_id AS "hotel_id: HotelId", r.name,
                       r.description, r.name_en, r.description_en,
                       r.price::bigint AS "price!", r.services, r.quantity,
-                      r.max_adults, r.max_children, r.free_cancellation_days,
+                      r.max_adults, r.max_children, r.size_m2, r.double_beds, r.single_beds,
+                      r.free_cancellation_days,
                       r.archived_at IS NOT NULL AS "archived!", 0::bigint AS "upcoming!"
                FROM rooms r WHERE r.id = $1 FOR UPDATE"#,
             id.get()
@@ -339,7 +361,8 @@ impl<'a> EditorRepo<'a> {
         sqlx::query!(
             "UPDATE rooms SET name = $2, description = $3, price = $4, services = $5,
                               quantity = $6, max_adults = $7, max_children = $8,
-                              free_cancellation_days = $9, name_en = $10, description_en = $11
+                              free_cancellation_days = $9, name_en = $10, description_en = $11,
+                              size_m2 = $12, double_beds = $13, single_beds = $14
              WHERE id = $1",
             id.get(),
             draft.name,
@@ -352,6 +375,9 @@ impl<'a> EditorRepo<'a> {
             draft.free_cancellation_days,
             draft.name_en,
             draft.description_en,
+            draft.layout.size_m2.map(|size| size as i16),
+            i16::from(draft.layout.double_beds),
+            i16::from(draft.layout.single_beds),
         )
         .execute(&mut *tx)
         .await?;
