@@ -20,8 +20,8 @@ pub use back_office::{
 };
 pub use booking_card::{BookingCard, CancellationNote};
 pub use catalog::{
-    NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList, StayTotal, catalog_description, catalog_text, day,
-    money, on_day, short_day, utc_time, weekday_short,
+    NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList, StayTotal,
+    catalog_description, catalog_text, day, money, on_day, short_day, utc_time, weekday_short,
 };
 pub use error_message::{FieldError, FormError, error_text, failed, refusal_text, set_status};
 pub use footer::Footer;

@@ -25,8 +25,8 @@ pub use booking::{
 };
 pub use guest::{GuestDetails, GuestDetailsError};
 pub use hotel::{
-    Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomLayout, RoomOffer, SearchError,
-    SearchParams, SearchResults, SortOrder, few_rooms_left, localized, localized_text,
+    Hotel, HotelDetails, HotelOffer, HotelSearch, PageError, Room, RoomLayout, RoomOffer,
+    SearchError, SearchParams, SearchResults, SortOrder, few_rooms_left, localized, localized_text,
 };
 pub use ids::{BookingId, HotelId, PictureId, RoomId, UserId, parse_id};
 

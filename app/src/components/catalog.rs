@@ -5,7 +5,10 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::format;
 use crate::i18n::{Locale, t, t_string, use_i18n};
-use crate::model::{Money, Occupancy, PictureRef, RoomLayout, VariantFormat, few_rooms_left, localized, localized_text};
+use crate::model::{
+    Money, Occupancy, PictureRef, RoomLayout, VariantFormat, few_rooms_left, localized,
+    localized_text,
+};
 
 /// A hotel's or room type's text in the page's language, following a switch of language in
 /// place: its English version in English when the staff wrote one, else its own.
@@ -300,7 +303,9 @@ pub fn RoomGuests(occupancy: Occupancy) -> impl IntoView {
 #[component]
 pub fn RoomLayoutLine(layout: RoomLayout) -> impl IntoView {
     let i18n = use_i18n();
-    let size = layout.size_m2.map(|size| view! { <li>{t!(i18n, room_size, size = size)}</li> });
+    let size = layout
+        .size_m2
+        .map(|size| view! { <li>{t!(i18n, room_size, size = size)}</li> });
     let double = u32::from(layout.double_beds);
     let single = u32::from(layout.single_beds);
     let doubles = (double > 0)

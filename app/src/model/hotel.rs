@@ -337,7 +337,10 @@ pub struct SearchResults {
 mod tests {
     #[test]
     fn only_a_few_rooms_left_are_few() {
-        assert!(!super::few_rooms_left(0), "none left is sold out, not scarce");
+        assert!(
+            !super::few_rooms_left(0),
+            "none left is sold out, not scarce"
+        );
         assert!(super::few_rooms_left(1));
         assert!(super::few_rooms_left(super::FEW_ROOMS_LEFT));
         assert!(!super::few_rooms_left(super::FEW_ROOMS_LEFT + 1));

@@ -7,8 +7,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
-    GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList, StayTotal,
-    catalog_description, catalog_text, drop_unnamed_fields, error_text, refusal_text, set_status,
+    GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList,
+    StayTotal, catalog_description, catalog_text, drop_unnamed_fields, error_text, refusal_text,
+    set_status,
 };
 use crate::error::AppError;
 use crate::format;
@@ -107,7 +108,7 @@ fn results_search(stay: StayDates, party: Party) -> HotelSearch {
 }
 
 /// The hotel's name, place, hours, services and picture.
-fn hotel_header(details: &HotelDetails) -> impl IntoView {
+fn hotel_header(details: &HotelDetails) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let hotel = details.hotel.clone();
     let alt = hotel.name_in(i18n.get_locale_untracked()).to_owned();
@@ -116,7 +117,13 @@ fn hotel_header(details: &HotelDetails) -> impl IntoView {
     let check_out = format::time_of_day(details.check_out_time);
     let hours = move || {
         let (check_in, check_out) = (check_in.clone(), check_out.clone());
-        t_string!(i18n, hotel_hours, check_in = check_in, check_out = check_out).to_string()
+        t_string!(
+            i18n,
+            hotel_hours,
+            check_in = check_in,
+            check_out = check_out
+        )
+        .to_string()
     };
     let picture = details.picture.clone();
     view! {
@@ -154,9 +161,10 @@ fn gallery(pictures: Vec<PictureRef>, hotel: Hotel) -> impl IntoView {
                 let name = hotel.name_in(i18n.get_locale_untracked()).to_owned();
                 let n = i + 2;
                 let alt = t_string!(i18n, gallery_photo, name = name, n = n, total = total);
+                let href = picture.largest();
                 view! {
                     <li>
-                        <a href=picture.largest() data-testid="gallery-photo">
+                        <a href=href data-testid="gallery-photo">
                             <Picture
                                 src=Some(picture)
                                 alt=alt.to_string()

@@ -34,8 +34,7 @@ use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
     Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, PictureRef, Room,
-    RoomId,
-    RoomOffer, SearchResults, StayDates,
+    RoomId, RoomOffer, SearchResults, StayDates,
 };
 use crate::server::rates;
 

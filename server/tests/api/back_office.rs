@@ -861,7 +861,8 @@ async fn room_sizes_and_beds_show_on_the_room_card() {
         }
     };
     let russian = card("ru").await;
-    for text in ["28 м²", "1 двуспальная кровать", "2 односпальные кровати"] {
+    for text in ["28 м²", "1 двуспальная кровать", "2 односпальные кровати"]
+    {
         assert!(russian.contains(text), "{text}: {russian}");
     }
     let english = card("en").await;
@@ -872,12 +873,20 @@ async fn room_sizes_and_beds_show_on_the_room_card() {
     // Emptied, nothing is said of them.
     let mut edited = room_form(HOTEL, "Семейный", "6000");
     edited.push(("room_id", id.to_string()));
-    assert!(ok(
-        status(&app, &who.staff, "save_room", &borrowed(&edited)).await
-    ));
+    assert!(ok(status(
+        &app,
+        &who.staff,
+        "save_room",
+        &borrowed(&edited)
+    )
+    .await));
     assert!(!card("ru").await.contains("data-testid=\"room-layout\""));
 
-    for (field, value) in [("size_m2", "4"), ("double_beds", "11"), ("single_beds", "-1")] {
+    for (field, value) in [
+        ("size_m2", "4"),
+        ("double_beds", "11"),
+        ("single_beds", "-1"),
+    ] {
         let mut bad = edited.clone();
         bad.push((field, value.to_owned()));
         let response = app

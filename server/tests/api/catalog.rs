@@ -820,9 +820,17 @@ async fn only_a_few_rooms_left_are_called_few() {
             .text()
             .await
             .unwrap();
-        (html.contains("Осталось всего 3 номера"), html.contains("Остался всего 1 номер"), html.contains("Есть свободные номера"))
+        (
+            html.contains("Осталось всего 3 номера"),
+            html.contains("Остался всего 1 номер"),
+            html.contains("Есть свободные номера"),
+        )
     };
-    assert_eq!(page().await, (true, false, true), "3 of 3 are few; 9 are not");
+    assert_eq!(
+        page().await,
+        (true, false, true),
+        "3 of 3 are few; 9 are not"
+    );
     for _ in 0..2 {
         sqlx::query(
             "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)

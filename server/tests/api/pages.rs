@@ -166,22 +166,33 @@ async fn site_files_keep_their_own_status_and_headers_beside_other_requests() {
         let response = app.get("/pkg/probe.js").await;
         let status = response.status().as_u16();
         let cookie = response.headers().get("set-cookie").cloned();
-        let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         let body = response.text().await.unwrap();
         (status, cookie, kind, body)
     };
     let others = |round: usize| async move {
-        let bad = app.get("/search?date_from=2027-02-30&date_to=2027-03-02").await;
+        let bad = app
+            .get("/search?date_from=2027-02-30&date_to=2027-03-02")
+            .await;
         assert_eq!(bad.status().as_u16(), 422);
         let email = format!("files-{round}@example.com");
         let joined = app.register(&email, "correct horse battery").await;
-        assert!(joined.headers().get("set-cookie").is_some(), "the sign-up sets its cookie");
+        assert!(
+            joined.headers().get("set-cookie").is_some(),
+            "the sign-up sets its cookie"
+        );
     };
     let rounds = (0..24).map(|round| async move { futures::join!(file(), others(round), file()) });
     for (first, (), second) in futures::future::join_all(rounds).await {
         for (status, cookie, kind, body) in [first, second] {
             assert_eq!(status, 200);
-            assert_eq!(cookie, None, "a file never carries another response's cookie");
+            assert_eq!(
+                cookie, None,
+                "a file never carries another response's cookie"
+            );
             assert!(kind.contains("javascript"), "{kind}");
             assert_eq!(body, "export const probe = 1;\n");
         }

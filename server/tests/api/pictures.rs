@@ -371,7 +371,10 @@ async fn the_hotel_page_shows_every_ready_picture_in_the_staffs_order() {
         digests.push(body["digest"].as_str().unwrap().to_owned());
     }
     let page = app.get("/hotels/1").await.text().await.unwrap();
-    assert!(!page.contains(r#"data-testid="gallery""#), "none ready: no gallery");
+    assert!(
+        !page.contains(r#"data-testid="gallery""#),
+        "none ready: no gallery"
+    );
     app.pictures.process_due().await.unwrap();
 
     // The main picture in the header, the other two in the gallery in their order, each
@@ -386,7 +389,10 @@ async fn the_hotel_page_shows_every_ready_picture_in_the_staffs_order() {
         r#"href="/media/pictures/{}-2000x1000.jpg""#,
         digests[1]
     )));
-    assert!(gallery.contains("фото 2 из 3"), "alt texts count the photos");
+    assert!(
+        gallery.contains("фото 2 из 3"),
+        "alt texts count the photos"
+    );
 
     // The third made the main one: it moves to the header, the first joins the gallery.
     let order = hotel_order(&app, 1).await;
@@ -411,7 +417,9 @@ fn gallery_of(page: &str) -> &str {
 
 /// The part of `page` from `start` to the first `end` after it.
 fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
-    let from = page.find(start).unwrap_or_else(|| panic!("{start} in {page}"));
+    let from = page
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in {page}"));
     let rest = &page[from..];
     &rest[..rest.find(end).unwrap_or(rest.len())]
 }

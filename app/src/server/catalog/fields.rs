@@ -198,8 +198,11 @@ impl RoomForm<'_> {
         let guests = |field: CatalogField, raw: &str| {
             number(field, raw).map(|n| u8::try_from(n).unwrap_or(u8::MAX))
         };
-        let days = optional_number(CatalogField::FreeCancellationDays, self.free_cancellation_days)?
-            .map(|days| days as i16);
+        let days = optional_number(
+            CatalogField::FreeCancellationDays,
+            self.free_cancellation_days,
+        )?
+        .map(|days| days as i16);
         let beds = |field: CatalogField, raw: &str| {
             optional_number(field, raw).map(|n| n.map_or(0, |n| n as u8))
         };

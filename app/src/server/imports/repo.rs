@@ -41,9 +41,7 @@ impl<'a> ImportRepo<'a> {
             &records().map(|h| h.rooms_quantity).collect::<Vec<_>>(),
             &records().map(|h| h.image_id).collect::<Vec<_>>() as &[Option<i32>],
             &records().map(|h| h.name_en.clone()).collect::<Vec<_>>() as &[Option<String>],
-            &records()
-                .map(|h| h.description.clone())
-                .collect::<Vec<_>>() as &[Option<String>],
+            &records().map(|h| h.description.clone()).collect::<Vec<_>>() as &[Option<String>],
             &records()
                 .map(|h| h.description_en.clone())
                 .collect::<Vec<_>>() as &[Option<String>],

@@ -438,7 +438,10 @@ mod tests {
         .unwrap();
         assert_eq!(hotels[0].record.name_en.as_deref(), Some("Rock"));
         assert_eq!(hotels[0].record.description.as_deref(), Some("У озера"));
-        assert_eq!(hotels[0].record.description_en.as_deref(), Some("By the lake"));
+        assert_eq!(
+            hotels[0].record.description_en.as_deref(),
+            Some("By the lake")
+        );
     }
 
     #[test]
