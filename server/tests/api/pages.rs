@@ -161,8 +161,9 @@ async fn site_files_keep_their_own_status_and_headers_beside_other_requests() {
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/probe.js"), "export const probe = 1;\n").unwrap();
     let app = spawn_app_with_site(site.to_str().unwrap()).await;
+    let app = &app;
 
-    let file = || async {
+    let file = || async move {
         let response = app.get("/pkg/probe.js").await;
         let status = response.status().as_u16();
         let cookie = response.headers().get("set-cookie").cloned();
@@ -185,7 +186,7 @@ async fn site_files_keep_their_own_status_and_headers_beside_other_requests() {
             "the sign-up sets its cookie"
         );
     };
-    let rounds = (0..24).map(|round| async move { futures::join!(file(), others(round), file()) });
+    let rounds = (0..24).map(|round| futures::future::join3(file(), others(round), file()));
     for (first, (), second) in futures::future::join_all(rounds).await {
         for (status, cookie, kind, body) in [first, second] {
             assert_eq!(status, 200);
@@ -198,7 +199,7 @@ async fn site_files_keep_their_own_status_and_headers_beside_other_requests() {
         }
     }
     // A miss falls through to the app's 404 page.
-    let (status, html) = page(&app, "/pkg/no-such.js", &[]).await;
+    let (status, html) = page(app, "/pkg/no-such.js", &[]).await;
     assert_eq!(status, 404);
     assert!(html.contains("Страница не найдена"));
     std::fs::remove_dir_all(&site).ok();
