@@ -9,7 +9,7 @@
 //! that touches its months, not just the searches that listed its hotel.
 mod hotels;
 mod invalidations;
-pub(crate) mod rooms;
+mod rooms;
 pub(super) mod search_index;
 
 pub mod editor;

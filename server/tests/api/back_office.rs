@@ -674,20 +674,8 @@ async fn english_names_show_in_english_and_fall_back_to_the_hotels_own() {
     assert_eq!(stored, (Some("Chalet".to_owned()), None));
 
     let (from, to) = (crate::helpers::day(20), crate::helpers::day(22));
-    let page = |language: &'static str| {
-        let url = app.url(&format!("/hotels/{id}?date_from={from}&date_to={to}"));
-        let client = app.client.clone();
-        async move {
-            let response = client
-                .get(url)
-                .header("accept-language", language)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status().as_u16(), 200);
-            response.text().await.unwrap()
-        }
-    };
+    let path = format!("/hotels/{id}?date_from={from}&date_to={to}");
+    let page = |language: &'static str| app.html_in(&path, language);
     let english = page("en").await;
     assert_eq!(
         element_text(&english, "data-testid=\"hotel-name\""),
@@ -766,19 +754,8 @@ async fn hotel_descriptions_show_in_the_pages_language() {
         .fetch_one(&app.state.db)
         .await
         .unwrap();
-    let page = |language: &'static str| {
-        let url = app.url(&format!("/hotels/{id}"));
-        let client = app.client.clone();
-        async move {
-            let response = client
-                .get(url)
-                .header("accept-language", language)
-                .send()
-                .await
-                .unwrap();
-            response.text().await.unwrap()
-        }
-    };
+    let path = format!("/hotels/{id}");
+    let page = |language: &'static str| app.html_in(&path, language);
     let marker = "data-testid=\"hotel-description\"";
     assert_eq!(
         element_text(&page("ru").await, marker),
@@ -841,18 +818,9 @@ async fn room_sizes_and_beds_show_on_the_room_card() {
         .await
         .unwrap();
     let card = |language: &'static str| {
-        let url = app.url(&format!("/hotels/{HOTEL}"));
-        let client = app.client.clone();
+        let path = format!("/hotels/{HOTEL}");
         async move {
-            let html = client
-                .get(url)
-                .header("accept-language", language)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let html = app.html_in(&path, language).await;
             let start = html
                 .find(&format!("data-room-id=\"{id}\""))
                 .expect("the card");

@@ -865,16 +865,7 @@ async fn the_hotel_page_gives_the_hotels_hours() {
         .execute(&app.state.db)
         .await
         .unwrap();
-    let html = app
-        .client
-        .get(app.url("/hotels/1"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html_in("/hotels/1", "en").await;
     assert!(
         html.contains("Check-in from 15:30, check-out until 11:00 (hotel time)"),
         "{html}"

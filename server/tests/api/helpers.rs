@@ -109,6 +109,22 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// The page at `path` as a browser reading `language` asks for it.
+    pub async fn get_in(&self, path: &str, language: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept-language", language)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// The HTML of the page at `path` in `language`.
+    pub async fn html_in(&self, path: &str, language: &str) -> String {
+        let response = self.get_in(path, language).await;
+        response.text().await.expect("a page")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

@@ -371,20 +371,12 @@ async fn restrictions_refuse_stays_on_every_path_and_say_why() {
         "nothing bookable for the refused stay"
     );
     // The page says why, in the guest's language.
-    let page = app
-        .client
-        .get(app.url(&format!(
-            "/hotels/{hotel}?date_from={}&date_to={}",
-            day(friday),
-            day(friday + 1)
-        )))
-        .header("accept-language", "ru")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let path = format!(
+        "/hotels/{hotel}?date_from={}&date_to={}",
+        day(friday),
+        day(friday + 1)
+    );
+    let page = app.html_in(&path, "ru").await;
     let expected = format!(
         "Минимум 2 ночи при заезде в пятницу {}",
         day(friday).format("%d.%m.%Y")

@@ -4,7 +4,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::error::AppError;
 use crate::model::catalog_edit::{HotelDraft, RoomDraft, StaffHotel, StaffRoom};
 use crate::model::{HotelId, Money, RoomId};
-use crate::server::catalog::rooms::layout;
+use super::super::rooms::layout;
 use crate::server::rates;
 
 struct HotelRow {
