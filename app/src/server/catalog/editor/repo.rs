@@ -1,10 +1,10 @@
 use chrono::{NaiveDate, NaiveTime};
 use sqlx::{PgConnection, PgPool};
 
+use super::super::rooms::layout;
 use crate::error::AppError;
 use crate::model::catalog_edit::{HotelDraft, RoomDraft, StaffHotel, StaffRoom};
 use crate::model::{HotelId, Money, RoomId};
-use super::super::rooms::layout;
 use crate::server::rates;
 
 struct HotelRow {
