@@ -817,6 +817,7 @@ async fn room_sizes_and_beds_show_on_the_room_card() {
         .fetch_one(&app.state.db)
         .await
         .unwrap();
+    let app = &app;
     let card = |language: &'static str| {
         let path = format!("/hotels/{HOTEL}");
         async move {
@@ -842,13 +843,9 @@ async fn room_sizes_and_beds_show_on_the_room_card() {
     // Emptied, nothing is said of them.
     let mut edited = room_form(HOTEL, "Семейный", "6000");
     edited.push(("room_id", id.to_string()));
-    assert!(ok(status(
-        &app,
-        &who.staff,
-        "save_room",
-        &borrowed(&edited)
-    )
-    .await));
+    assert!(ok(
+        status(app, &who.staff, "save_room", &borrowed(&edited)).await
+    ));
     assert!(!card("ru").await.contains("data-testid=\"room-layout\""));
 
     for (field, value) in [
