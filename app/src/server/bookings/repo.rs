@@ -218,9 +218,10 @@ impl<'a> BookingRepo<'a> {
         // own deletion, a live one is taken off the count (it held one room on every night of
         // the stay). So a guest holding a room always gets it, and nobody else could take it
         // meanwhile. Without a guest's name the account's is taken; an account without a name
-        // takes the first one given (the book page fills it in next time). The room type's
-        // cancellation terms for the stay are fixed by the table's trigger. The booking's
-        // columns are shared by every statement here: assembled at run time.
+        // takes the first one given (the book page fills it in next time). The hotel and the
+        // cancellation terms come from the locked room type (the table's trigger would read
+        // them again). The booking's columns are shared by every statement here: assembled
+        // at run time.
         let row: Option<BookingChangeRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "WITH released AS (
                  DELETE FROM holds
@@ -236,9 +237,11 @@ impl<'a> BookingRepo<'a> {
                    AND (SELECT room_left FROM free)
              ), b AS (
                  INSERT INTO bookings (room_id, user_id, date_from, date_to, price,
-                                       night_prices, guest_name, guest_request, locale)
+                                       night_prices, guest_name, guest_request, locale,
+                                       hotel_id, free_cancellation_until)
                  SELECT $1, $2, $3, $4, $5, $6,
-                        coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8, $9
+                        coalesce($7, (SELECT full_name FROM users WHERE id = $2)), $8, $9,
+                        $12, $13
                  WHERE (SELECT room_left FROM free)
                  RETURNING *
              ), queued AS (
@@ -258,6 +261,8 @@ impl<'a> BookingRepo<'a> {
         .bind(locale.as_str())
         .bind(i64::from(room.quantity))
         .bind(NotificationKind::Confirmation.as_str())
+        .bind(room.hotel_id)
+        .bind(room.free_cancellation_until)
         .fetch_optional(&mut *tx)
         .await?;
         let row = row.ok_or(AppError::NoRoomsLeft)?;
@@ -314,14 +319,15 @@ impl<'a> BookingRepo<'a> {
             return Err(AppError::NoRoomsLeft);
         }
         let held = sqlx::query!(
-            r#"INSERT INTO holds (user_id, room_id, date_from, date_to, expires_at)
-               VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))
+            r#"INSERT INTO holds (user_id, room_id, date_from, date_to, expires_at, hotel_id)
+               VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5), $6)
                RETURNING expires_at, hotel_id AS "hotel_id: HotelId", txid_current() AS "tx!""#,
             user_id.get(),
             room_id.get(),
             stay.check_in(),
             stay.check_out(),
             i32::try_from(minutes).unwrap_or(i32::MAX),
+            room.hotel_id,
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -678,10 +684,14 @@ fn hold_until(expires_at: DateTime<Utc>) -> Hold {
 
 /// A room type locked for a booking or hold, with what the checks read under the lock.
 struct LockedRoom {
+    hotel_id: i32,
     quantity: i32,
     /// The base price a night, whole roubles.
     price: i64,
     plan: rates::RoomRates,
+    /// The room type's cancellation terms for the stay (NULL: non-refundable), by the one
+    /// definition of the deadline (`cancellation_deadline`).
+    free_cancellation_until: Option<DateTime<Utc>>,
 }
 
 /// Locks room type `room_id` (`FOR NO KEY UPDATE`: bookings and holds of one room type queue
@@ -695,13 +705,15 @@ async fn lock_room(
     party: Option<Party>,
 ) -> Result<LockedRoom, AppError> {
     let room = sqlx::query!(
-        "SELECT quantity, price::bigint AS \"price!\", max_adults, max_children
-         FROM rooms r
-         WHERE r.id = $1 AND r.archived_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM hotels h
-                           WHERE h.id = r.hotel_id AND h.archived_at IS NOT NULL)
+        "SELECT r.hotel_id, r.quantity, r.price::bigint AS \"price!\", r.max_adults,
+                r.max_children,
+                cancellation_deadline($2, r.free_cancellation_days, h.time_zone,
+                                      h.check_in_time) AS free_cancellation_until
+         FROM rooms r JOIN hotels h ON h.id = r.hotel_id
+         WHERE r.id = $1 AND r.archived_at IS NULL AND h.archived_at IS NULL
          FOR NO KEY UPDATE OF r",
-        room_id.get()
+        room_id.get(),
+        stay.check_in(),
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -716,8 +728,10 @@ async fn lock_room(
         return Err(AppError::Refused(refusal));
     }
     Ok(LockedRoom {
+        hotel_id: room.hotel_id,
         quantity: room.quantity,
         price: room.price,
         plan,
+        free_cancellation_until: room.free_cancellation_until,
     })
 }
