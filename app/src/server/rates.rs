@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 pub use self::plan::{RateChange, RateRule, Restriction, RoomRates, Weekdays};
+pub(in crate::server) use self::repo::{rate_rows_sql, RateRow};
 use crate::error::AppError;
 use crate::model::{Money, Occupancy, Party, RoomId, StayDates, StayRefusal};
 
@@ -27,14 +28,25 @@ pub async fn for_rooms(
     let mut rows = repo::rows_for_rooms(conn, &ids, from, to).await?;
     Ok(rooms
         .iter()
-        .map(|&(id, base)| {
-            let rates = match rows.remove(&id) {
-                Some(rows) => RoomRates::new(base, rows.rules, rows.overrides, rows.restrictions),
-                None => RoomRates::flat(base),
-            };
-            (id, rates)
-        })
+        .map(|&(id, base)| (id, plan(base, rows.remove(&id))))
         .collect())
+}
+
+/// The rates of room type `room_id` with base price `base`, from rows of [`rate_rows_sql`]
+/// read by the caller (a booking reads them in the statement that locks the room type).
+pub(in crate::server) fn from_rows(
+    room_id: RoomId,
+    base: Money,
+    rows: impl IntoIterator<Item = RateRow>,
+) -> Result<RoomRates, AppError> {
+    Ok(plan(base, repo::by_room(rows)?.remove(&room_id)))
+}
+
+fn plan(base: Money, rows: Option<repo::RoomRows>) -> RoomRates {
+    match rows {
+        Some(rows) => RoomRates::new(base, rows.rules, rows.overrides, rows.restrictions),
+        None => RoomRates::flat(base),
+    }
 }
 
 /// The guests a room type takes, from its columns (which the schema keeps within 0..=20).

@@ -1,3 +1,5 @@
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
@@ -683,6 +685,19 @@ fn hold_until(expires_at: DateTime<Utc>) -> Hold {
 }
 
 /// A room type locked for a booking or hold, with what the checks read under the lock.
+/// A row of [`lock_room`]'s statement: the room type's, with one of its rates rows.
+#[derive(sqlx::FromRow)]
+struct LockedRow {
+    hotel_id: i32,
+    quantity: i32,
+    base_price: i64,
+    max_adults: i16,
+    max_children: i16,
+    free_cancellation_until: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    rate: rates::RateRow,
+}
+
 struct LockedRoom {
     hotel_id: i32,
     quantity: i32,
@@ -696,42 +711,53 @@ struct LockedRoom {
 
 /// Locks room type `room_id` (`FOR NO KEY UPDATE`: bookings and holds of one room type queue
 /// here, in every process) and checks the hotel's rules for `stay` and `party` (any party, if
-/// `None`) with its rates and restrictions read under the lock: `NotFound` (also for an
-/// archived room type or hotel: no longer sold), `Refused`.
+/// `None`): `NotFound` (also for an archived room type or hotel: no longer sold), `Refused`.
+///
+/// The rates and restrictions come with the lock, in one round trip: as they were when the
+/// statement began, before any wait for the lock. A calendar edit is one transaction, so it is
+/// seen whole or not at all; one committed while this booking waited was concurrent with it,
+/// and the booking counts as made just before it (they share no row but the lock). The room
+/// type's own row (quantity, base price, archived) is read as locked, the newest.
 async fn lock_room(
     tx: &mut PgConnection,
     room_id: RoomId,
     stay: StayDates,
     party: Option<Party>,
 ) -> Result<LockedRoom, AppError> {
-    let room = sqlx::query!(
-        "SELECT r.hotel_id, r.quantity, r.price::bigint AS \"price!\", r.max_adults,
-                r.max_children,
-                cancellation_deadline($2, r.free_cancellation_days, h.time_zone,
-                                      h.check_in_time) AS free_cancellation_until
-         FROM rooms r JOIN hotels h ON h.id = r.hotel_id
-         WHERE r.id = $1 AND r.archived_at IS NULL AND h.archived_at IS NULL
-         FOR NO KEY UPDATE OF r",
-        room_id.get(),
-        stay.check_in(),
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let base = Money::from_roubles(room.price);
-    let plan = rates::for_rooms(tx, &[(room_id, base)], stay.check_in(), stay.check_out())
-        .await?
-        .remove(&room_id)
-        .unwrap_or_else(|| rates::RoomRates::flat(base));
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT r.hotel_id, r.quantity, r.price::bigint AS base_price, r.max_adults,
+                    r.max_children,
+                    cancellation_deadline($2, r.free_cancellation_days, h.time_zone,
+                                          h.check_in_time) AS free_cancellation_until,
+                    rate.*
+             FROM rooms r JOIN hotels h ON h.id = r.hotel_id
+             LEFT JOIN LATERAL ({}) rate ON true
+             WHERE r.id = $1 AND r.archived_at IS NULL AND h.archived_at IS NULL
+             FOR NO KEY UPDATE OF r",
+            rates::rate_rows_sql("room_id = r.id")
+        )
+    });
+    let rows: Vec<LockedRow> = sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str()))
+        .bind(room_id)
+        .bind(stay.check_in())
+        .bind(stay.check_out())
+        .fetch_all(&mut *tx)
+        .await?;
+    let room = rows.first().ok_or(AppError::NotFound)?;
+    let (hotel_id, quantity, price) = (room.hotel_id, room.quantity, room.base_price);
     let guests = rates::occupancy(room.max_adults, room.max_children);
+    let free_cancellation_until = room.free_cancellation_until;
+    let base = Money::from_roubles(price);
+    let plan = rates::from_rows(room_id, base, rows.into_iter().map(|row| row.rate))?;
     if let Some(refusal) = rates::refusal(guests, &plan, stay, party) {
         return Err(AppError::Refused(refusal));
     }
     Ok(LockedRoom {
-        hotel_id: room.hotel_id,
-        quantity: room.quantity,
-        price: room.price,
+        hotel_id,
+        quantity,
+        price,
         plan,
-        free_cancellation_until: room.free_cancellation_until,
+        free_cancellation_until,
     })
 }
