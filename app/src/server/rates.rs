@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 pub use self::plan::{RateChange, RateRule, Restriction, RoomRates, Weekdays};
-pub(in crate::server) use self::repo::{rate_rows_sql, RateRow};
+pub(in crate::server) use self::repo::{RateRow, rate_rows_sql};
 use crate::error::AppError;
 use crate::model::{Money, Occupancy, Party, RoomId, StayDates, StayRefusal};
 

@@ -121,6 +121,69 @@ async fn total_cost_and_days_are_derived() {
 }
 
 #[tokio::test]
+async fn a_booking_s_hotel_and_terms_follow_its_room_type_whoever_writes_it() {
+    let app = spawn_app_with(NO_DEMO).await;
+    let db = &app.state.db;
+    minimal_catalog(db).await;
+    sqlx::raw_sql(
+        "INSERT INTO hotels (id, name, location, rooms_quantity, time_zone, check_in_time)
+         VALUES (2, 'Другой', 'Город', 1, 'Asia/Novosibirsk', '15:00');
+         INSERT INTO rooms (id, hotel_id, name, price, quantity, free_cancellation_days)
+         VALUES (2, 2, 'R', 1000, 1, 3);",
+    )
+    .execute(db)
+    .await
+    .unwrap();
+    // A writer that leaves the hotel out gets the room type's hotel and its terms for the stay
+    // (3 days before check-in, at the hotel's check-in time on its clock).
+    let (hotel, deadline): (i32, Option<chrono::DateTime<chrono::Utc>>) = sqlx::query_as(
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
+         VALUES (2, 1, '2030-02-10', '2030-02-12', 1000)
+         RETURNING hotel_id, free_cancellation_until",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(hotel, 2);
+    assert_eq!(
+        deadline.map(|at| at.to_rfc3339()).as_deref(),
+        Some("2030-02-07T08:00:00+00:00")
+    );
+    // Nobody can file a booking or a hold under another hotel than its room type's.
+    for sql in [
+        "INSERT INTO bookings (room_id, user_id, date_from, date_to, price, hotel_id)
+         VALUES (2, 1, '2030-02-10', '2030-02-12', 1000, 1)",
+        "INSERT INTO holds (room_id, user_id, date_from, date_to, expires_at, hotel_id)
+         VALUES (2, 1, '2030-02-10', '2030-02-12', now() + interval '5 minutes', 1)",
+    ] {
+        let error = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(db)
+            .await
+            .unwrap_err();
+        assert!(is_violation(&error, "23503"), "{error}");
+    }
+    // Deleting a live hold makes cached pages stale; deleting an expired one (it counts for
+    // nothing already) logs nothing. (In a transaction: the app's relay sees none of it.)
+    let logged_by_deleting = async |expires: &str| -> i64 {
+        let mut tx = db.begin().await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO holds (room_id, user_id, date_from, date_to, expires_at)
+             VALUES (2, 1, '2030-03-01', '2030-03-02', now() + interval '{expires}');
+             DELETE FROM cache_invalidations; DELETE FROM holds;"
+        )))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM cache_invalidations WHERE hotel_id = 2")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
+    };
+    assert_eq!(logged_by_deleting("5 minutes").await, 1);
+    assert_eq!(logged_by_deleting("-5 minutes").await, 0);
+}
+
+#[tokio::test]
 async fn references_are_distinct_readable_and_follow_every_writer() {
     let app = spawn_app_with(NO_DEMO).await;
     let db = &app.state.db;
