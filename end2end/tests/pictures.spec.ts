@@ -6,9 +6,27 @@ import { test, expect, hydrated } from "./fixtures";
 const ADMIN_EMAIL = "admin@example.com";
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 
-// A demo-data picture shipped with the app; hotel 6 has none of its own yet.
-const PHOTO = path.join(__dirname, "..", "..", "public", "images", "3.webp");
-const SECOND_PHOTO = path.join(__dirname, "..", "..", "public", "images", "4.webp");
+// Demo-data pictures shipped with the app, uploaded as a manager's photos; hotel 6 shows its demo
+// picture until then, and has no uploaded one.
+const PHOTO = path.join(__dirname, "..", "..", "public", "images", "3-2000x1000.webp");
+const SECOND_PHOTO = path.join(__dirname, "..", "..", "public", "images", "4-2000x1000.webp");
+
+test("every demo hotel and its room types show a picture that loads, in every size", async ({ page }) => {
+  for (const hotel of [1, 2, 3, 4, 5, 6]) {
+    await page.goto(`/hotels/${hotel}`);
+    await expect(page.locator("main .picture-missing")).toHaveCount(0);
+    const pictures = page.locator("main picture");
+    expect(await pictures.count()).toBeGreaterThan(1);
+    for (const picture of await pictures.all()) {
+      await expect(picture.locator("source")).toHaveAttribute("srcset", /\/images\/\d+-2000x1000\.webp 2000w/);
+      const img = picture.locator("img");
+      await img.scrollIntoViewIfNeeded();
+      await expect
+        .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+        .toBeGreaterThan(0);
+    }
+  }
+});
 
 test("an admin uploads hotel pictures, makes the second the main one and sees it on the hotel page", async ({ page }) => {
   test.setTimeout(60_000);

@@ -227,3 +227,37 @@ const RESET_SEQUENCES: &str = "
     SELECT setval(pg_get_serial_sequence('rooms', 'id'), coalesce(max(id), 0) + 1, false) FROM rooms;
     SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 0) + 1, false) FROM users;
     SELECT setval(pg_get_serial_sequence('bookings', 'id'), coalesce(max(id), 0) + 1, false) FROM bookings;";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::model::picture::{demo_file_name, picture_height, PICTURE_WIDTHS};
+    use image::{ImageFormat, ImageReader};
+
+    fn image_ids(json: &str) -> Vec<i64> {
+        let docs: Vec<serde_json::Value> = serde_json::from_str(json).expect("seed json");
+        docs.iter()
+            .map(|doc| doc["image_id"].as_i64().expect("every demo entry names a picture"))
+            .collect()
+    }
+
+    /// Pages show a demo picture only when every size exists (`Media::scan`): a missing or
+    /// mislabelled file would leave a demo hotel with the grey placeholder.
+    #[test]
+    fn every_demo_hotel_and_room_type_has_a_webp_picture_in_every_size() {
+        let images = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/images");
+        let ids: Vec<i64> = [image_ids(HOTELS), image_ids(ROOMS)].concat();
+        assert_eq!(ids.len(), 17);
+        for id in ids {
+            for &width in &PICTURE_WIDTHS {
+                let path = images.join(demo_file_name(id as i32, width));
+                let reader = ImageReader::open(&path)
+                    .and_then(|reader| reader.with_guessed_format())
+                    .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+                assert_eq!(reader.format(), Some(ImageFormat::WebP), "{}", path.display());
+                let size = reader.into_dimensions().expect("readable");
+                assert_eq!(size, (width, picture_height(width)), "{}", path.display());
+            }
+        }
+    }
+}

@@ -52,53 +52,67 @@ pub fn variant_file_name(digest: &str, width: u32, format: VariantFormat) -> Str
 /// Where processed pictures are served.
 pub const PICTURES_URL_PATH: &str = "/media/pictures";
 
+/// Where the demo data's pictures are served (from `public/images`).
+pub const DEMO_PICTURES_URL_PATH: &str = "/images";
+
+/// The file name of one size of a demo-data picture: `<image_id>-<w>x<h>.webp`. The demo
+/// pictures ship in every size as WebP only (every browser the app supports reads it).
+pub fn demo_file_name(image_id: i32, width: u32) -> String {
+    format!("{image_id}-{width}x{}.webp", picture_height(width))
+}
+
 /// A picture a page can show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PictureRef {
     /// An uploaded picture, processed into every size and format; named by its digest.
     Sized { digest: String },
-    /// A demo-data picture: one file at `url`.
-    Single { url: String },
+    /// A demo-data picture, shipped in every size as WebP; named by its `image_id`.
+    Demo { image_id: i32 },
 }
 
 impl PictureRef {
-    /// `srcset` of every size in `format` (`None` for a single file).
-    pub fn srcset(&self, format: VariantFormat) -> Option<String> {
-        let PictureRef::Sized { digest } = self else {
-            return None;
-        };
-        let sizes: Vec<String> = PICTURE_WIDTHS
-            .iter()
-            .map(|&width| {
+    /// The URL of the `width` size in `format`, if the picture has it.
+    fn url(&self, width: u32, format: VariantFormat) -> Option<String> {
+        match self {
+            PictureRef::Sized { digest } => Some(format!(
+                "{PICTURES_URL_PATH}/{}",
+                variant_file_name(digest, width, format)
+            )),
+            PictureRef::Demo { image_id } => (format == VariantFormat::WebP).then(|| {
                 format!(
-                    "{PICTURES_URL_PATH}/{} {width}w",
-                    variant_file_name(digest, width, format)
+                    "{DEMO_PICTURES_URL_PATH}/{}",
+                    demo_file_name(*image_id, width)
                 )
-            })
-            .collect();
+            }),
+        }
+    }
+
+    /// `srcset` of every size in `format` (`None` when the picture has no such format).
+    pub fn srcset(&self, format: VariantFormat) -> Option<String> {
+        let sizes = PICTURE_WIDTHS
+            .iter()
+            .map(|&width| Some(format!("{} {width}w", self.url(width, format)?)))
+            .collect::<Option<Vec<String>>>()?;
         Some(sizes.join(", "))
     }
 
-    /// The largest JPEG (or the single file): what a gallery's link opens.
-    pub fn largest(&self) -> String {
-        match (self, PICTURE_WIDTHS.last()) {
-            (PictureRef::Sized { digest }, Some(&width)) => format!(
-                "{PICTURES_URL_PATH}/{}",
-                variant_file_name(digest, width, VariantFormat::Jpeg)
-            ),
-            _ => self.src(),
+    /// The format every browser gets: JPEG for uploads, WebP for the demo pictures.
+    fn fallback_format(&self) -> VariantFormat {
+        match self {
+            PictureRef::Sized { .. } => VariantFormat::Jpeg,
+            PictureRef::Demo { .. } => VariantFormat::WebP,
         }
     }
 
-    /// The fallback `src`: the 1000-pixel JPEG, or the single file.
+    /// The largest size in the fallback format: what a gallery's link opens.
+    pub fn largest(&self) -> String {
+        let width = PICTURE_WIDTHS[PICTURE_WIDTHS.len() - 1];
+        self.url(width, self.fallback_format()).unwrap_or_default()
+    }
+
+    /// The fallback `src`: the 1000-pixel size in the fallback format.
     pub fn src(&self) -> String {
-        match self {
-            PictureRef::Sized { digest } => format!(
-                "{PICTURES_URL_PATH}/{}",
-                variant_file_name(digest, 1000, VariantFormat::Jpeg)
-            ),
-            PictureRef::Single { url } => url.clone(),
-        }
+        self.url(1000, self.fallback_format()).unwrap_or_default()
     }
 }
 
@@ -366,12 +380,16 @@ mod tests {
     }
 
     #[test]
-    fn single_pictures_have_no_srcset() {
-        let picture = PictureRef::Single {
-            url: "/images/1.webp".into(),
-        };
+    fn demo_pictures_list_every_width_in_webp_only() {
+        let picture = PictureRef::Demo { image_id: 7 };
+        assert_eq!(
+            picture.srcset(VariantFormat::WebP).unwrap(),
+            "/images/7-200x100.webp 200w, /images/7-400x200.webp 400w, \
+             /images/7-1000x500.webp 1000w, /images/7-2000x1000.webp 2000w"
+        );
         assert_eq!(picture.srcset(VariantFormat::Jpeg), None);
-        assert_eq!(picture.src(), "/images/1.webp");
+        assert_eq!(picture.src(), "/images/7-1000x500.webp");
+        assert_eq!(picture.largest(), "/images/7-2000x1000.webp");
     }
 
     #[test]
