@@ -40,6 +40,20 @@ pub async fn connect(config: &Config) -> Result<PgPool, sqlx::Error> {
         .await
 }
 
+/// Whether every migration this binary knows has been applied (a newer one, applied for the
+/// next release before its processes start, is fine: migrations keep the previous release
+/// working).
+pub async fn migrated(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let Some(expected) = MIGRATOR.iter().map(|migration| migration.version).max() else {
+        return Ok(true);
+    };
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await?;
+    Ok(applied.is_some_and(|applied| applied >= expected))
+}
+
 /// Reverts the latest migration, or every migration newer than `target`.
 pub async fn migrate_down(pool: &PgPool, target: Option<i64>) -> Result<(), MigrateError> {
     let target = match target {

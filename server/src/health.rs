@@ -1,14 +1,22 @@
 //! `GET /health`: is the database reachable, is the cache? 200 when the database is, 503 otherwise.
+//! `GET /health/live`: the process answers (a restart is the cure when it does not).
+//! `GET /health/ready`: it can serve: the database answers and has this release's migrations,
+//! and a worker is taking jobs; Redis is reported, not required (the app serves without it).
 //! `GET /auth/session`: does the request carry a valid session token? 204 or 401, no database.
 use std::time::Duration;
 
 use app::server::accounts::session::Session;
+use app::server::job_queues::{self, DueWaits};
 use app::server::notifications::{self, OutboxCounts};
 use app::server::{cache::CacheStatus, state::AppState};
 use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::Serialize;
 
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A job due this long (seconds) without a worker taking it means no worker is running: leases
+/// and retry delays are not waiting, and a worker takes a due job within seconds.
+const QUEUE_STUCK_AFTER_SECS: i64 = 300;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -59,6 +67,63 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthRe
             version: env!("CARGO_PKG_VERSION"),
         }),
     )
+}
+
+/// `GET /health/live`: answers while the process serves requests; touches nothing else.
+pub async fn live() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "live" }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    /// "ready", or "not_ready" with the reasons in `problems`.
+    pub status: &'static str,
+    pub database: DatabaseStatus,
+    /// Whether this release's migrations are applied (`null` without the database).
+    pub migrated: Option<bool>,
+    /// Seconds the oldest due job of each queue has waited (`null` without the database).
+    pub queues: Option<DueWaits>,
+    pub redis: CacheStatus,
+    pub problems: Vec<&'static str>,
+}
+
+/// `GET /health/ready`: 200 when this process can serve, 503 with the reasons otherwise.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+    let (migrated, queues, redis) = tokio::join!(
+        tokio::time::timeout(DATABASE_TIMEOUT, crate::db::migrated(&state.db)),
+        tokio::time::timeout(DATABASE_TIMEOUT, job_queues::due_waits(&state.db)),
+        state.cache.status()
+    );
+    let migrated = migrated.ok().and_then(Result::ok);
+    let queues = queues.ok().and_then(Result::ok);
+    let database = match (migrated, queues) {
+        (Some(_), Some(_)) => DatabaseStatus::Up,
+        _ => DatabaseStatus::Down,
+    };
+    let problems: Vec<&'static str> = [
+        (matches!(database, DatabaseStatus::Down), "database unreachable"),
+        (migrated == Some(false), "migrations not applied"),
+        (
+            queues.is_some_and(|waits| waits.stuck(QUEUE_STUCK_AFTER_SECS)),
+            "no worker is taking jobs",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(failed, problem)| failed.then_some(problem))
+    .collect();
+    let (code, status) = match problems.is_empty() {
+        true => (StatusCode::OK, "ready"),
+        false => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
+    };
+    let readiness = Readiness {
+        status,
+        database,
+        migrated,
+        queues,
+        redis,
+        problems,
+    };
+    (code, Json(readiness))
 }
 
 /// Lets a client check that its session is still valid: signed, unexpired, and not ended

@@ -118,6 +118,7 @@ impl Application {
             media: Arc::new(media),
             search_index: Arc::default(),
             clock,
+            delivered: Default::default(),
         };
         let listener = TcpListener::bind(addr)
             .await
@@ -163,7 +164,8 @@ impl Application {
     }
 }
 
-/// Every second, delivers to Redis the cache invalidations nobody could deliver yet (see
+/// Every second, drops the logged cache invalidations this process delivered itself
+/// (`catalog::forget_delivered`), then delivers to Redis those nobody could deliver yet (see
 /// `catalog::deliver_invalidations`); every minute, drops the ones too old to matter, the
 /// revocations of tokens that have expired and expired holds, and announces freed rooms to the
 /// guests waiting for them (`alerts::check`).
@@ -172,6 +174,9 @@ async fn housekeeping(state: AppState) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     for round in 0u64.. {
         tick.tick().await;
+        if let Err(error) = catalog::forget_delivered(&state).await {
+            tracing::debug!(error = %error.chain(), "delivered invalidations left for the relay");
+        }
         match catalog::deliver_invalidations(&state.db, &state.cache).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "delayed cache invalidations delivered"),
@@ -211,6 +216,8 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
 
     Router::new()
         .route("/health", get(health::health))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
         .route("/auth/session", get(health::session))
         .route(app::components::LOCALE_ENDPOINT, post(locale::set_locale))
         .route(

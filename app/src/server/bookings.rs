@@ -99,8 +99,7 @@ pub async fn hold(
         Ok((hold, change)) => {
             if let Some((hotel_id, origin_tx)) = change {
                 let dates = (stay.check_in(), stay.check_out());
-                catalog::booking_changed(&state.db, &state.cache, hotel_id, &[dates], origin_tx)
-                    .await;
+                catalog::booking_changed(state, hotel_id, &[dates], origin_tx).await;
                 tracing::info!(expires_at = %hold.expires_at, "room held");
             }
             quote.hold = Some(hold);
@@ -125,7 +124,7 @@ pub async fn release(
         .await?;
     if let Some((hotel_id, origin_tx)) = released {
         let dates = (stay.check_in(), stay.check_out());
-        catalog::booking_changed(&state.db, &state.cache, hotel_id, &[dates], origin_tx).await;
+        catalog::booking_changed(state, hotel_id, &[dates], origin_tx).await;
         tracing::info!("hold released");
     }
     Ok(())
@@ -258,14 +257,7 @@ pub async fn change(
 async fn announce(state: &AppState, change: &BookingChange) {
     let stay = (change.booking.date_from, change.booking.date_to);
     let stays: Vec<_> = std::iter::once(stay).chain(change.old_stay).collect();
-    catalog::booking_changed(
-        &state.db,
-        &state.cache,
-        change.hotel_id,
-        &stays,
-        change.origin_tx,
-    )
-    .await;
+    catalog::booking_changed(state, change.hotel_id, &stays, change.origin_tx).await;
 }
 
 /// How listed bookings are shown right now.

@@ -28,6 +28,7 @@ use self::hotels::HotelRepo;
 use self::invalidations::{Invalidation, InvalidationRepo};
 use self::rooms::RoomRepo;
 use self::search_index::Found;
+pub use self::invalidations::Delivered;
 pub use self::search_index::SearchIndex;
 use super::cache::Cache;
 use super::state::AppState;
@@ -323,13 +324,13 @@ pub async fn changes_committed(db: &PgPool, cache: &Cache) {
 }
 
 /// Call after committing a booking change made in transaction `origin_tx` to `stays` (the new
-/// stay, and the old one of a change of dates): delivers that change alone (one Redis round trip), so this guest sees it on the next read, then drops its
-/// log rows. The rest of the log is the relay's: requests never queue behind each other's
-/// rows. Should Redis or the delete fail, the relay delivers the rows (a second bump is
-/// harmless).
+/// stay, and the old one of a change of dates): delivers that change alone (one Redis round
+/// trip), so this guest sees it on the next read. Its log rows are dropped by the next
+/// housekeeping round ([`forget_delivered`]), with every other booking's of that second, so a
+/// booking waits for no second commit. The rest of the log is the relay's. Should Redis fail,
+/// the relay delivers the rows.
 pub async fn booking_changed(
-    db: &PgPool,
-    cache: &Cache,
+    state: &AppState,
     hotel_id: HotelId,
     stays: &[(NaiveDate, NaiveDate)],
     origin_tx: i64,
@@ -342,12 +343,21 @@ pub async fn booking_changed(
             date_to: Some(stay.1),
         })
         .collect();
-    if !cache.bump(&generations_of(&changes)).await {
-        return;
+    if state.cache.bump(&generations_of(&changes)).await {
+        state.delivered.push(origin_tx);
     }
-    if let Err(error) = InvalidationRepo::new(db).forget_origin(origin_tx).await {
-        tracing::debug!(error = %error.chain(), "delivered invalidations left for the relay");
+}
+
+/// Drops the log rows of the changes this process delivered itself since the last call, in one
+/// statement. Should it fail, the relay delivers them again (harmless) or they age out.
+pub async fn forget_delivered(state: &AppState) -> Result<u64, AppError> {
+    let origins = state.delivered.take();
+    if origins.is_empty() {
+        return Ok(0);
     }
+    InvalidationRepo::new(&state.db)
+        .forget_origins(&origins)
+        .await
 }
 
 /// Deletes logged invalidations older than any cache entry can be (moot by then).

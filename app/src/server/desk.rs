@@ -163,8 +163,7 @@ pub async fn act(
     tx.commit().await?;
     if action == DeskAction::Cancel {
         super::catalog::booking_changed(
-            &state.db,
-            &state.cache,
+            state,
             locked.hotel_id,
             &[(locked.date_from, locked.date_to)],
             done.origin_tx,

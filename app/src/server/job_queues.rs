@@ -4,6 +4,8 @@
 //! (`notifications`, `pictures`).
 mod repo;
 
+pub use self::repo::DueWaits;
+
 use serde_json::json;
 use sqlx::PgConnection;
 
@@ -30,6 +32,11 @@ pub async fn overview(state: &AppState, staff: &Staff) -> Result<JobsOverview, A
         queues: vec![emails, pictures],
         given_up: failed_emails.into_iter().chain(failed_pictures).collect(),
     })
+}
+
+/// How long each queue's oldest due job has waited (readiness: is a worker taking jobs?).
+pub async fn due_waits(db: &sqlx::PgPool) -> Result<DueWaits, AppError> {
+    JobQueueRepo::new(db).due_waits().await
 }
 
 /// Retries or discards job `id` of `queue`, which must be given up on: `NotNow` (409) when it

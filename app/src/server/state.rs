@@ -6,6 +6,7 @@ use sqlx::PgPool;
 
 use super::accounts::auth::Auth;
 use super::catalog::search_index::SearchIndex;
+use super::catalog::Delivered;
 use super::{cache::Cache, clock::Clock, config::Config, pictures::media::Media};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and
@@ -21,4 +22,7 @@ pub struct AppState {
     pub search_index: Arc<SearchIndex>,
     /// "Today" for every date rule.
     pub clock: Clock,
+    /// Booking changes whose cache invalidations this process delivered (their log rows go in
+    /// the next housekeeping round).
+    pub delivered: Delivered,
 }

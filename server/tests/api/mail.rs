@@ -506,8 +506,7 @@ async fn a_freed_room_is_announced_once_to_each_guest_waiting_for_it() {
     // A cached page that counted the hold is kept no longer than the hold lasts (holds.rs tests
     // that); the clock cannot jump here, so the entry is let go as its expiry would.
     let dates = (stay.check_in(), stay.check_out());
-    app::server::catalog::booking_changed(&app.state.db, &app.state.cache, hotel, &[dates], 0)
-        .await;
+    app::server::catalog::booking_changed(&app.state, hotel, &[dates], 0).await;
     let checks = futures::future::join_all((0..4).map(|_| alerts::check(&app.state))).await;
     let announced: u64 = checks.into_iter().map(Result::unwrap).sum();
     assert_eq!(

@@ -1,5 +1,7 @@
 //! The log of cache invalidations (`cache_invalidations`, filled by triggers on bookings and
 //! the catalog's tables): taken in batches by whichever process delivers them to Redis.
+use std::sync::{Arc, Mutex};
+
 use chrono::NaiveDate;
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -29,6 +31,32 @@ impl Batch {
     }
 }
 
+/// The transactions whose invalidations this process delivered itself, waiting for their log
+/// rows to be dropped in one statement by the next housekeeping round rather than by one
+/// statement (and one commit) per booking. Until then the relay may deliver them again, which is
+/// harmless (a second bump).
+#[derive(Debug, Clone, Default)]
+pub struct Delivered(Arc<Mutex<Vec<i64>>>);
+
+/// Beyond this many waiting origins (the database unreachable for long), more are left to the
+/// relay instead of growing without bound.
+const DELIVERED_CAP: usize = 100_000;
+
+impl Delivered {
+    pub fn push(&self, origin_tx: i64) {
+        let mut waiting = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if waiting.len() < DELIVERED_CAP {
+            waiting.push(origin_tx);
+        }
+    }
+
+    /// Everything waiting, leaving none.
+    pub fn take(&self) -> Vec<i64> {
+        let mut waiting = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::mem::take(&mut *waiting)
+    }
+}
+
 pub struct InvalidationRepo<'a> {
     pool: &'a PgPool,
 }
@@ -54,14 +82,15 @@ impl<'a> InvalidationRepo<'a> {
         Ok(Batch { tx, items })
     }
 
-    /// Deletes the rows logged by transaction `origin_tx` (delivered by its process). Rows the
-    /// relay holds are skipped: it delivers them itself.
-    pub async fn forget_origin(&self, origin_tx: i64) -> Result<u64, AppError> {
+    /// Deletes the rows logged by the transactions `origin_txs` (delivered by this process).
+    /// Rows the relay holds are skipped: it delivers them itself.
+    pub async fn forget_origins(&self, origin_txs: &[i64]) -> Result<u64, AppError> {
         let done = sqlx::query!(
             "DELETE FROM cache_invalidations WHERE id IN (
-                 SELECT id FROM cache_invalidations WHERE origin_tx = $1 FOR UPDATE SKIP LOCKED
+                 SELECT id FROM cache_invalidations WHERE origin_tx = ANY($1)
+                 FOR UPDATE SKIP LOCKED
              )",
-            origin_tx,
+            origin_txs,
         )
         .execute(self.pool)
         .await?;

@@ -94,6 +94,23 @@ impl From<GivenUpPicture> for GivenUpJob {
     }
 }
 
+/// Seconds the oldest due job of each queue has waited (`None`: nothing due).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DueWaits {
+    pub emails: Option<i64>,
+    pub pictures: Option<i64>,
+}
+
+impl DueWaits {
+    /// Whether a job has waited longer than `limit` seconds: no worker is taking jobs.
+    pub fn stuck(&self, limit: i64) -> bool {
+        [self.emails, self.pictures]
+            .into_iter()
+            .flatten()
+            .any(|waited| waited > limit)
+    }
+}
+
 pub struct JobQueueRepo<'a> {
     pool: &'a PgPool,
 }
@@ -134,6 +151,25 @@ impl<'a> JobQueueRepo<'a> {
         .fetch_one(self.pool)
         .await?;
         Ok(figures.of(JobQueue::Pictures))
+    }
+
+    /// How long the oldest job each queue could run now has been waiting for a worker, in
+    /// whole seconds (`None`: nothing due). A job being worked on (leased) or waiting to be
+    /// retried later is not due.
+    pub async fn due_waits(&self) -> Result<DueWaits, AppError> {
+        Ok(sqlx::query_as!(
+            DueWaits,
+            r#"SELECT (SELECT extract(epoch FROM now() - min(greatest(next_attempt_at, locked_until)))::bigint
+                       FROM notifications
+                       WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+                         AND (locked_until IS NULL OR locked_until < now())) AS emails,
+                      (SELECT extract(epoch FROM now() - min(coalesce(locked_until, uploaded_at)))::bigint
+                       FROM pictures
+                       WHERE state = 'processing'
+                         AND (locked_until IS NULL OR locked_until < now())) AS pictures"#
+        )
+        .fetch_one(self.pool)
+        .await?)
     }
 
     /// The newest `limit` emails given up on (and not discarded), with what each is about.
