@@ -522,7 +522,11 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            sqlx::Error::PoolTimedOut => {
+                crate::server::metrics::metrics().pool_timeouts.inc();
+                AppError::Unavailable(Cause::new("a database call", error))
+            }
+            sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 AppError::Unavailable(Cause::new("a database call", error))
             }
             // The server shutting down or restarting (57P01-03), a lost connection (08...),

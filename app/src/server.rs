@@ -21,6 +21,7 @@ pub mod clock;
 pub mod config;
 pub mod forms;
 pub mod language;
+pub mod metrics;
 pub mod queue;
 pub mod signed_links;
 mod sql_types;

@@ -14,7 +14,7 @@
 //! shown as degraded in `/health`, and put back by `server mail resend`. Nothing is dropped.
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use apalis::prelude::*;
 use apalis_cron::{CronScheduler, Tick};
@@ -22,6 +22,7 @@ use app::error::AppError;
 use app::server::accounts::recovery;
 use app::server::alerts;
 use app::server::clock::Clock;
+use app::server::metrics::metrics;
 use app::server::notifications::{self, Notification, next_retry};
 use app::server::queue::{self, JobTable};
 use chrono::Utc;
@@ -151,9 +152,13 @@ async fn record(
         Outcome::Sent => {
             tracing::info!(notification = claimed.id, kind = claimed.kind, "email sent");
             report.sent += 1;
+            metrics().emails.get(&"sent").inc();
             record_sent(db, claimed.id).await
         }
-        Outcome::Skipped => record_sent(db, claimed.id).await,
+        Outcome::Skipped => {
+            metrics().emails.get(&"skipped").inc();
+            record_sent(db, claimed.id).await
+        }
         Outcome::Failed(error) => {
             let retry = (!error.is_permanent())
                 .then(|| next_retry(claimed.attempts, claimed.retry_until, Utc::now()))
@@ -166,7 +171,7 @@ async fn record(
 /// Marks the email sent, retrying while the database is away: the message has left, and a
 /// row left unmarked would be sent again once its lease ran out.
 async fn record_sent(db: &PgPool, id: i64) -> Result<(), AppError> {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let mut wait = Duration::from_millis(100);
     loop {
         match notifications::mark_sent(db, id).await {
@@ -195,17 +200,22 @@ async fn record_failure(
         Some(secs) => {
             tracing::warn!(notification = claimed.id, attempt = claimed.attempts, retry_in_secs = secs, %error, "email not sent, will retry");
             report.retried += 1;
+            metrics().emails.get(&"retried").inc();
         }
         None => {
             tracing::error!(notification = claimed.id, kind = claimed.kind, attempts = claimed.attempts, %error, "email failed for good");
             report.failed += 1;
+            metrics().emails.get(&"failed").inc();
         }
     }
     notifications::mark_failed(db, claimed.id, &error.to_string(), retry).await
 }
 
-/// The edge of a job: a failure's cause is logged here, once, then handed to apalis.
-fn finished(result: Result<(), AppError>) -> Result<(), BoxDynError> {
+/// The edge of a job run that began at `started`: timed and counted by outcome (metrics), and a
+/// failure's cause is logged here, once, then handed to apalis.
+fn finished(job: &'static str, started: Instant, result: Result<(), AppError>) -> Result<(), BoxDynError> {
+    let outcome = if result.is_ok() { "ok" } else { "error" };
+    metrics().jobs.get(&(job, outcome)).observe(started.elapsed());
     result.map_err(|error| {
         error.log();
         error.into()
@@ -213,27 +223,31 @@ fn finished(result: Result<(), AppError>) -> Result<(), BoxDynError> {
 }
 
 async fn drain_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    finished(drain_outbox(&context).await.map(drop))
+    let started = Instant::now();
+    finished("email-outbox", started, drain_outbox(&context).await.map(drop))
 }
 
 async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
+    let started = Instant::now();
     let queued = notifications::queue_reminders(&context.db, Clock::system().today()).await;
     if let Ok(queued @ 1..) = queued {
         tracing::info!(queued, "check-in reminders queued");
     }
-    finished(queued.map(drop))
+    finished("check-in-reminders", started, queued.map(drop))
 }
 
 async fn pictures_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    finished(context.pictures.process_due().await.map(drop))
+    let started = Instant::now();
+    finished("picture-sizes", started, context.pictures.process_due().await.map(drop))
 }
 
 async fn sweep_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
+    let started = Instant::now();
     let removed = context.pictures.sweep().await;
     if let Ok(removed @ 1..) = removed {
         tracing::info!(removed, "unreferenced picture files removed");
     }
-    finished(removed.map(drop))
+    finished("picture-sweep", started, removed.map(drop))
 }
 
 fn schedule(expression: &str) -> cron::Schedule {

@@ -38,7 +38,8 @@ use tower_http::{
 use tracing::Level;
 
 use crate::{
-    api_v1, db, desk_export, health, http_server, limits, locale, picture_routes, security, seed,
+    api_v1, db, desk_export, health, http_server, limits, locale, metrics, picture_routes,
+    security, seed,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -218,6 +219,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         .route("/health", get(health::health))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::scrape))
         .route("/auth/session", get(health::session))
         .route(app::components::LOCALE_ENDPOINT, post(locale::set_locale))
         .route(
@@ -227,7 +229,10 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
                 handle_server_fns_with_context(move || provide_context(state.clone()), request)
             }),
         )
-        .nest("/api/v1", api_v1::routes())
+        .nest(
+            "/api/v1",
+            api_v1::routes().layer(middleware::from_fn(metrics::label_route)),
+        )
         .route("/docs", get(api_v1::openapi::docs_page))
         .merge(picture_routes::routes(state.clone(), pictures.clone()))
         .merge(desk_export::routes())
@@ -257,6 +262,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
                     .with_state(state.clone()),
                 ),
         )
+        .layer(middleware::from_fn(metrics::label_route))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             resolve_session,
@@ -296,6 +302,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(metrics::track))
         .with_state(state)
 }
 

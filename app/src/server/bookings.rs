@@ -7,6 +7,7 @@ mod repo;
 pub use self::manage_link::ManageLinks;
 pub(in crate::server) use self::repo::{BOOKING_COLUMNS, BookingRow};
 use self::repo::{BookingChange, BookingRepo, ListContext};
+use super::metrics::metrics;
 use super::state::AppState;
 use super::{accounts, catalog, rates};
 use crate::error::AppError;
@@ -100,6 +101,7 @@ pub async fn hold(
             if let Some((hotel_id, origin_tx)) = change {
                 let dates = (stay.check_in(), stay.check_out());
                 catalog::booking_changed(state, hotel_id, &[dates], origin_tx).await;
+                metrics().holds.inc();
                 tracing::info!(expires_at = %hold.expires_at, "room held");
             }
             quote.hold = Some(hold);
@@ -156,6 +158,7 @@ pub async fn book(
     // The change's transaction logged what it made stale; delivering it now lets this guest
     // see their own booking at once (every process's relay delivers it should Redis fail).
     announce(state, &change).await;
+    metrics().bookings.inc();
     tracing::info!(booking = %change.booking.id, "booked");
     Ok(change.booking)
 }
@@ -194,6 +197,7 @@ pub async fn cancel(state: &AppState, actor: Actor, booking_id: BookingId) -> Re
         .cancel(booking_id, actor.owner(), state.clock.now())
         .await?;
     announce(state, &change).await;
+    metrics().cancellations.inc();
     tracing::info!("booking cancelled");
     Ok(())
 }

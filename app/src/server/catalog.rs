@@ -31,6 +31,7 @@ use self::search_index::Found;
 pub use self::invalidations::Delivered;
 pub use self::search_index::SearchIndex;
 use super::cache::Cache;
+use super::metrics::metrics;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::model::{
@@ -410,11 +411,15 @@ where
     let entry = cache.get_versioned(gens, name).await;
     if let Some(bytes) = entry.as_ref().and_then(|entry| entry.value.as_deref()) {
         match serde_json::from_slice(bytes) {
-            Ok(value) => return Ok(value),
+            Ok(value) => {
+                metrics().cache_hits.inc();
+                return Ok(value);
+            }
             // An entry from an older build: recompute and overwrite it.
             Err(error) => tracing::debug!(%error, name, "unreadable cache entry"),
         }
     }
+    metrics().cache_misses.inc();
     let Fresh { value, until } = compute().await?;
     let ttl = match until {
         Some(until) => (until - Utc::now())

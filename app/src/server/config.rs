@@ -166,6 +166,9 @@ pub struct Config {
     /// How long a room chosen on the book page stays held for the guest (`HOLD_MINUTES`,
     /// default 10).
     pub hold_minutes: u32,
+    /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); unset, `/metrics` is open
+    /// outside production and off in production.
+    pub metrics_token: Option<Secret>,
 }
 
 const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
@@ -219,6 +222,7 @@ impl Config {
             hold_minutes: positive(&env, "HOLD_MINUTES")?
                 .map(|minutes| u32::try_from(minutes.min(24 * 60)).unwrap_or(24 * 60))
                 .unwrap_or(10),
+            metrics_token: env.get("METRICS_TOKEN").map(Secret::new),
         })
     }
 

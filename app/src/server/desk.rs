@@ -162,6 +162,7 @@ pub async fn act(
     audit::record(&mut tx, &staff.user, change).await?;
     tx.commit().await?;
     if action == DeskAction::Cancel {
+        super::metrics::metrics().cancellations.inc();
         super::catalog::booking_changed(
             state,
             locked.hotel_id,

@@ -15,7 +15,9 @@ use super::staff::Staff;
 use super::state::AppState;
 use super::{catalog, notifications, pictures};
 use crate::error::{AppError, InputError};
-use crate::model::jobs::{GIVEN_UP_SHOWN, JobAction, JobQueue, JobsError, JobsOverview};
+use crate::model::jobs::{
+    GIVEN_UP_SHOWN, JobAction, JobQueue, JobsError, JobsOverview, QueueFigures,
+};
 use crate::model::{HotelId, PictureId};
 
 /// Every queue's figures and the newest jobs given up on in each.
@@ -32,6 +34,13 @@ pub async fn overview(state: &AppState, staff: &Staff) -> Result<JobsOverview, A
         queues: vec![emails, pictures],
         given_up: failed_emails.into_iter().chain(failed_pictures).collect(),
     })
+}
+
+/// Every queue's figures (metrics; the jobs page reads them with its admin check).
+pub async fn figures(db: &sqlx::PgPool) -> Result<Vec<QueueFigures>, AppError> {
+    let repo = JobQueueRepo::new(db);
+    let (emails, pictures) = tokio::try_join!(repo.email_figures(), repo.picture_figures())?;
+    Ok(vec![emails, pictures])
 }
 
 /// How long each queue's oldest due job has waited (readiness: is a worker taking jobs?).

@@ -19,6 +19,7 @@ mod jobs;
 mod lifecycle;
 mod load;
 mod mail;
+mod metrics;
 mod pages;
 mod pictures;
 mod rates;
