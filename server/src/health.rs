@@ -101,7 +101,10 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness
         _ => DatabaseStatus::Down,
     };
     let problems: Vec<&'static str> = [
-        (matches!(database, DatabaseStatus::Down), "database unreachable"),
+        (
+            matches!(database, DatabaseStatus::Down),
+            "database unreachable",
+        ),
         (migrated == Some(false), "migrations not applied"),
         (
             queues.is_some_and(|waits| waits.stuck(QUEUE_STUCK_AFTER_SECS)),

@@ -213,9 +213,16 @@ async fn record_failure(
 
 /// The edge of a job run that began at `started`: timed and counted by outcome (metrics), and a
 /// failure's cause is logged here, once, then handed to apalis.
-fn finished(job: &'static str, started: Instant, result: Result<(), AppError>) -> Result<(), BoxDynError> {
+fn finished(
+    job: &'static str,
+    started: Instant,
+    result: Result<(), AppError>,
+) -> Result<(), BoxDynError> {
     let outcome = if result.is_ok() { "ok" } else { "error" };
-    metrics().jobs.get(&(job, outcome)).observe(started.elapsed());
+    metrics()
+        .jobs
+        .get(&(job, outcome))
+        .observe(started.elapsed());
     result.map_err(|error| {
         error.log();
         error.into()
@@ -224,7 +231,11 @@ fn finished(job: &'static str, started: Instant, result: Result<(), AppError>) -
 
 async fn drain_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
     let started = Instant::now();
-    finished("email-outbox", started, drain_outbox(&context).await.map(drop))
+    finished(
+        "email-outbox",
+        started,
+        drain_outbox(&context).await.map(drop),
+    )
 }
 
 async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
@@ -238,7 +249,11 @@ async fn reminders_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), Bo
 
 async fn pictures_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {
     let started = Instant::now();
-    finished("picture-sizes", started, context.pictures.process_due().await.map(drop))
+    finished(
+        "picture-sizes",
+        started,
+        context.pictures.process_due().await.map(drop),
+    )
 }
 
 async fn sweep_tick(_tick: Tick, context: Data<JobContext>) -> Result<(), BoxDynError> {

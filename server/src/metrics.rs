@@ -58,7 +58,10 @@ pub async fn track(request: Request, next: Next) -> Response {
 
 /// `GET /metrics`.
 pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match (&state.config.metrics_token, state.config.app_env.is_production()) {
+    match (
+        &state.config.metrics_token,
+        state.config.app_env.is_production(),
+    ) {
         (Some(token), _) if !bearer_is(&headers, token.expose()) => {
             return (
                 StatusCode::UNAUTHORIZED,
@@ -73,7 +76,10 @@ pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Respon
     metrics().write(&mut out);
     write_gauges(&state, &mut out).await;
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         out,
     )
         .into_response()
@@ -98,8 +104,20 @@ async fn write_gauges(state: &AppState, out: &mut String) {
     let pool = &state.db;
     let idle = pool.num_idle() as u64;
     let size = u64::from(pool.size());
-    write_value(out, "db_pool_connections_in_use", "gauge", "Connections lent out.", size.saturating_sub(idle));
-    write_value(out, "db_pool_connections_idle", "gauge", "Connections waiting in the pool.", idle);
+    write_value(
+        out,
+        "db_pool_connections_in_use",
+        "gauge",
+        "Connections lent out.",
+        size.saturating_sub(idle),
+    );
+    write_value(
+        out,
+        "db_pool_connections_idle",
+        "gauge",
+        "Connections waiting in the pool.",
+        idle,
+    );
     write_value(
         out,
         "db_pool_connections_max",
@@ -108,7 +126,13 @@ async fn write_gauges(state: &AppState, out: &mut String) {
         state.config.db_pool_size,
     );
     let redis_up = matches!(state.cache.status().await, CacheStatus::Up);
-    write_value(out, "redis_up", "gauge", "1 while Redis answers.", u8::from(redis_up));
+    write_value(
+        out,
+        "redis_up",
+        "gauge",
+        "1 while Redis answers.",
+        u8::from(redis_up),
+    );
     match job_queues::figures(&state.db).await {
         Ok(queues) => write_queues(out, &queues),
         Err(error) => tracing::debug!(error = %error.chain(), "queue figures not read"),
@@ -124,7 +148,10 @@ async fn write_gauges(state: &AppState, out: &mut String) {
 fn write_queues(out: &mut String, queues: &[QueueFigures]) {
     let now = Utc::now();
     let name = "queue_jobs";
-    let _ = writeln!(out, "# HELP {name} Jobs in each queue by state.\n# TYPE {name} gauge");
+    let _ = writeln!(
+        out,
+        "# HELP {name} Jobs in each queue by state.\n# TYPE {name} gauge"
+    );
     for figures in queues {
         let queue = figures.queue.as_str();
         for (state, count) in [

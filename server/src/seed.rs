@@ -231,13 +231,17 @@ const RESET_SEQUENCES: &str = "
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::model::picture::{demo_file_name, picture_height, PICTURE_WIDTHS};
+    use app::model::picture::{PICTURE_WIDTHS, demo_file_name, picture_height};
     use image::{ImageFormat, ImageReader};
 
     fn image_ids(json: &str) -> Vec<i64> {
         let docs: Vec<serde_json::Value> = serde_json::from_str(json).expect("seed json");
         docs.iter()
-            .map(|doc| doc["image_id"].as_i64().expect("every demo entry names a picture"))
+            .map(|doc| {
+                doc["image_id"]
+                    .as_i64()
+                    .expect("every demo entry names a picture")
+            })
             .collect()
     }
 
@@ -254,7 +258,12 @@ mod tests {
                 let reader = ImageReader::open(&path)
                     .and_then(|reader| reader.with_guessed_format())
                     .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-                assert_eq!(reader.format(), Some(ImageFormat::WebP), "{}", path.display());
+                assert_eq!(
+                    reader.format(),
+                    Some(ImageFormat::WebP),
+                    "{}",
+                    path.display()
+                );
                 let size = reader.into_dimensions().expect("readable");
                 assert_eq!(size, (width, picture_height(width)), "{}", path.display());
             }

@@ -25,10 +25,10 @@ use serde::{Serialize, de::DeserializeOwned};
 use sqlx::PgPool;
 
 use self::hotels::HotelRepo;
+pub use self::invalidations::Delivered;
 use self::invalidations::{Invalidation, InvalidationRepo};
 use self::rooms::RoomRepo;
 use self::search_index::Found;
-pub use self::invalidations::Delivered;
 pub use self::search_index::SearchIndex;
 use super::cache::Cache;
 use super::metrics::metrics;

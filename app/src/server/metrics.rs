@@ -37,10 +37,7 @@ impl Histogram {
         let mut cumulative = 0;
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
             cumulative += bucket.load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "{name}_bucket{{{labels}le=\"{bound}\"}} {cumulative}"
-            );
+            let _ = writeln!(out, "{name}_bucket{{{labels}le=\"{bound}\"}} {cumulative}");
         }
         let count = self.count.load(Ordering::Relaxed);
         let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
@@ -82,18 +79,27 @@ impl<K, M> Default for Family<K, M> {
 
 impl<K: Eq + Hash + Clone + Ord, M: Default> Family<K, M> {
     pub fn get(&self, key: &K) -> Arc<M> {
-        let read = self.members.read().unwrap_or_else(|poison| poison.into_inner());
+        let read = self
+            .members
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner());
         if let Some(member) = read.get(key) {
             return member.clone();
         }
         drop(read);
-        let mut write = self.members.write().unwrap_or_else(|poison| poison.into_inner());
+        let mut write = self
+            .members
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
         write.entry(key.clone()).or_default().clone()
     }
 
     /// The members in label order (stable output).
     fn sorted(&self) -> Vec<(K, Arc<M>)> {
-        let read = self.members.read().unwrap_or_else(|poison| poison.into_inner());
+        let read = self
+            .members
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner());
         let mut members: Vec<(K, Arc<M>)> =
             read.iter().map(|(k, m)| (k.clone(), m.clone())).collect();
         members.sort_by(|a, b| a.0.cmp(&b.0));
@@ -152,7 +158,12 @@ impl Metrics {
     /// The counters and histograms, in the text format.
     pub fn write(&self, out: &mut String) {
         let name = "http_request_duration_seconds";
-        header(out, name, "histogram", "HTTP requests by route template and status.");
+        header(
+            out,
+            name,
+            "histogram",
+            "HTTP requests by route template and status.",
+        );
         for ((method, route, status), histogram) in self.http.sorted() {
             let labels = format!(
                 "method=\"{}\",route=\"{}\",status=\"{status}\",",
@@ -162,20 +173,42 @@ impl Metrics {
             histogram.write(out, name, &labels);
         }
         let name = "job_run_duration_seconds";
-        header(out, name, "histogram", "Worker job runs by job and outcome.");
+        header(
+            out,
+            name,
+            "histogram",
+            "Worker job runs by job and outcome.",
+        );
         for ((job, outcome), histogram) in self.jobs.sorted() {
             histogram.write(out, name, &format!("job=\"{job}\",outcome=\"{outcome}\","));
         }
         let name = "emails_total";
-        header(out, name, "counter", "Emails handled by the worker, by outcome.");
+        header(
+            out,
+            name,
+            "counter",
+            "Emails handled by the worker, by outcome.",
+        );
         for (outcome, counter) in self.emails.sorted() {
             let _ = writeln!(out, "{name}{{outcome=\"{outcome}\"}} {}", counter.get());
         }
         for (name, help, counter) in [
-            ("cache_hits_total", "Reads answered from Redis.", &self.cache_hits),
-            ("cache_misses_total", "Reads Redis could not answer.", &self.cache_misses),
+            (
+                "cache_hits_total",
+                "Reads answered from Redis.",
+                &self.cache_hits,
+            ),
+            (
+                "cache_misses_total",
+                "Reads Redis could not answer.",
+                &self.cache_misses,
+            ),
             ("bookings_total", "Bookings made.", &self.bookings),
-            ("cancellations_total", "Bookings cancelled.", &self.cancellations),
+            (
+                "cancellations_total",
+                "Bookings cancelled.",
+                &self.cancellations,
+            ),
             ("holds_total", "Rooms held on the book page.", &self.holds),
             (
                 "db_pool_timeouts_total",
@@ -200,10 +233,22 @@ mod tests {
         histogram.observe(Duration::from_secs(20));
         let mut out = String::new();
         histogram.write(&mut out, "t", "route=\"/x\",");
-        assert!(out.contains("t_bucket{route=\"/x\",le=\"0.001\"} 1\n"), "{out}");
-        assert!(out.contains("t_bucket{route=\"/x\",le=\"0.05\"} 2\n"), "{out}");
-        assert!(out.contains("t_bucket{route=\"/x\",le=\"10\"} 2\n"), "{out}");
-        assert!(out.contains("t_bucket{route=\"/x\",le=\"+Inf\"} 3\n"), "{out}");
+        assert!(
+            out.contains("t_bucket{route=\"/x\",le=\"0.001\"} 1\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("t_bucket{route=\"/x\",le=\"0.05\"} 2\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("t_bucket{route=\"/x\",le=\"10\"} 2\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("t_bucket{route=\"/x\",le=\"+Inf\"} 3\n"),
+            "{out}"
+        );
         assert!(out.contains("t_count{route=\"/x\"} 3\n"), "{out}");
         assert!(out.contains("t_sum{route=\"/x\"} 20.0305\n"), "{out}");
     }

@@ -5,8 +5,8 @@ use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use super::accounts::auth::Auth;
-use super::catalog::search_index::SearchIndex;
 use super::catalog::Delivered;
+use super::catalog::search_index::SearchIndex;
 use super::{cache::Cache, clock::Clock, config::Config, pictures::media::Media};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and

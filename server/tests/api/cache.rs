@@ -338,7 +338,10 @@ async fn a_booking_is_seen_at_once_and_delivered_once() {
 
     let started = Instant::now();
     while logged_invalidations(&app).await > 0 {
-        assert!(started.elapsed() < Duration::from_secs(3), "left in the log");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "left in the log"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // The relay delivering the row again would have moved the counter once more.

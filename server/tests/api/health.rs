@@ -129,13 +129,19 @@ async fn not_ready_without_this_releases_migrations_or_the_database() {
     let (status, body) = readiness(&app).await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["migrated"], false);
-    assert_eq!(body["problems"], serde_json::json!(["migrations not applied"]));
+    assert_eq!(
+        body["problems"],
+        serde_json::json!(["migrations not applied"])
+    );
 
     app.state.db.close().await;
     let (status, body) = readiness(&app).await;
     assert_eq!(status, 503);
     assert_eq!(body["database"], "down");
-    assert_eq!(body["problems"], serde_json::json!(["database unreachable"]));
+    assert_eq!(
+        body["problems"],
+        serde_json::json!(["database unreachable"])
+    );
 }
 
 #[tokio::test]

@@ -12,8 +12,14 @@ use crate::mail::jobs_for;
 async fn scrape(app: &TestApp) -> String {
     let response = app.get("/metrics").await;
     assert_eq!(response.status().as_u16(), 200);
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
     response.text().await.unwrap()
 }
 
@@ -40,10 +46,8 @@ fn stay() -> StayDates {
 async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
     let app = spawn_app().await;
     let before = scrape(&app).await;
-    let hotel_route =
-        r#"http_request_duration_seconds_count{method="GET",route="/api/v1/hotels/id/{hotel_id}",status="200"}"#;
-    let missing_route =
-        r#"http_request_duration_seconds_count{method="GET",route="/api/v1/hotels/id/{hotel_id}",status="404"}"#;
+    let hotel_route = r#"http_request_duration_seconds_count{method="GET",route="/api/v1/hotels/id/{hotel_id}",status="200"}"#;
+    let missing_route = r#"http_request_duration_seconds_count{method="GET",route="/api/v1/hotels/id/{hotel_id}",status="404"}"#;
     for _ in 0..3 {
         assert_eq!(app.get("/api/v1/hotels/id/1").await.status(), 200);
     }
@@ -73,14 +77,20 @@ async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
     assert_eq!(drained.sent, 2, "the confirmation and the cancellation");
 
     let after = scrape(&app).await;
-    assert!(value(&after, hotel_route) >= value(&before, hotel_route) + 3.0, "{after}");
+    assert!(
+        value(&after, hotel_route) >= value(&before, hotel_route) + 3.0,
+        "{after}"
+    );
     assert!(value(&after, missing_route) >= value(&before, missing_route) + 1.0);
     assert!(!after.contains("7f3a"), "a raw path became a label");
     assert!(after.contains(r#"route="unmatched""#));
     let le_inf = r#"http_request_duration_seconds_bucket{method="GET",route="/api/v1/hotels/id/{hotel_id}",status="200",le="+Inf"}"#;
     assert_eq!(value(&after, le_inf), value(&after, hotel_route));
     for counter in ["bookings_total", "cancellations_total"] {
-        assert!(value(&after, counter) >= value(&before, counter) + 1.0, "{counter}");
+        assert!(
+            value(&after, counter) >= value(&before, counter) + 1.0,
+            "{counter}"
+        );
     }
     let sent = r#"emails_total{outcome="sent"}"#;
     assert!(value(&after, sent) >= value(&before, sent) + 2.0);
@@ -95,25 +105,46 @@ async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
     // Gauges describe this app's own database, pool and Redis.
     assert_eq!(value(&last, "redis_up"), 1.0);
     assert!(value(&last, "db_pool_connections_max") >= 1.0);
-    assert!(value(&last, "db_pool_connections_idle") + value(&last, "db_pool_connections_in_use") >= 1.0);
-    assert_eq!(value(&last, r#"queue_jobs{queue="email",state="waiting"}"#), 0.0);
+    assert!(
+        value(&last, "db_pool_connections_idle") + value(&last, "db_pool_connections_in_use")
+            >= 1.0
+    );
+    assert_eq!(
+        value(&last, r#"queue_jobs{queue="email",state="waiting"}"#),
+        0.0
+    );
     assert!(last.contains(r#"queue_oldest_job_age_seconds{queue="picture"} 0"#));
-    assert!(last.contains(&format!("build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"))));
+    assert!(last.contains(&format!(
+        "build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    )));
 }
 
 #[tokio::test]
 async fn queue_gauges_count_the_waiting_emails_and_their_age() {
     let app = spawn_app().await;
     let user = app.signed_up_id("queued@example.com").await;
-    bookings::book(&app.state, user, RoomId::from(9), stay(), None, &Default::default(), Locale::ru)
-        .await
-        .unwrap();
+    bookings::book(
+        &app.state,
+        user,
+        RoomId::from(9),
+        stay(),
+        None,
+        &Default::default(),
+        Locale::ru,
+    )
+    .await
+    .unwrap();
     sqlx::query("UPDATE notifications SET created_at = now() - interval '90 seconds'")
         .execute(&app.state.db)
         .await
         .unwrap();
     let text = scrape(&app).await;
-    assert_eq!(value(&text, r#"queue_jobs{queue="email",state="waiting"}"#), 1.0, "{text}");
+    assert_eq!(
+        value(&text, r#"queue_jobs{queue="email",state="waiting"}"#),
+        1.0,
+        "{text}"
+    );
     assert!(value(&text, r#"queue_oldest_job_age_seconds{queue="email"}"#) >= 90.0);
 }
 
@@ -141,7 +172,10 @@ async fn a_token_guards_it_and_production_hides_it_without_one() {
 
     let production = spawn_app_with(&[
         ("APP_ENV", "production"),
-        ("JWT_SECRET_KEY", "a-production-secret-of-more-than-32-characters"),
+        (
+            "JWT_SECRET_KEY",
+            "a-production-secret-of-more-than-32-characters",
+        ),
     ])
     .await;
     assert_eq!(production.get("/metrics").await.status(), 404);

@@ -44,7 +44,10 @@ const DELIVERED_CAP: usize = 100_000;
 
 impl Delivered {
     pub fn push(&self, origin_tx: i64) {
-        let mut waiting = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut waiting = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if waiting.len() < DELIVERED_CAP {
             waiting.push(origin_tx);
         }
@@ -52,7 +55,10 @@ impl Delivered {
 
     /// Everything waiting, leaving none.
     pub fn take(&self) -> Vec<i64> {
-        let mut waiting = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut waiting = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         std::mem::take(&mut *waiting)
     }
 }

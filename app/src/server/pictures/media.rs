@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::model::picture::{demo_file_name, PICTURE_WIDTHS};
 use crate::model::PictureRef;
+use crate::model::picture::{PICTURE_WIDTHS, demo_file_name};
 
 /// The demo pictures under `<site root>/images`, each `<image_id>-<w>x<h>.webp` in every size.
 #[derive(Debug, Default)]
