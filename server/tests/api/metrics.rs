@@ -95,12 +95,21 @@ async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
     let sent = r#"emails_total{outcome="sent"}"#;
     assert!(value(&after, sent) >= value(&before, sent) + 2.0);
 
-    // The second read of the same hotel page comes from Redis.
+    // The second search for the same place and dates comes from Redis.
     let hits = value(&after, "cache_hits_total");
-    app.get("/api/v1/hotels/id/2").await;
-    app.get("/api/v1/hotels/id/2").await;
+    let misses = value(&after, "cache_misses_total");
+    let today = Local::now().date_naive();
+    let search = format!(
+        "/api/v1/hotels/Коми?date_from={}&date_to={}",
+        today + Days::new(40),
+        today + Days::new(41)
+    );
+    for _ in 0..2 {
+        assert_eq!(app.get(&search).await.status(), 200);
+    }
     let last = scrape(&app).await;
     assert!(value(&last, "cache_hits_total") >= hits + 1.0, "{last}");
+    assert!(value(&last, "cache_misses_total") >= misses + 1.0);
 
     // Gauges describe this app's own database, pool and Redis.
     assert_eq!(value(&last, "redis_up"), 1.0);
