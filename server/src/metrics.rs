@@ -24,12 +24,15 @@ use chrono::Utc;
 struct RouteLabel(String);
 
 /// Notes the matched route template on the response, unless an inner router (a nested one
-/// knows the full template) already did.
+/// knows the full template) already did, and on the request's log span.
 pub async fn label_route(request: Request, next: Next) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map(|path| path.as_str().to_owned());
+    if let Some(route) = &route {
+        tracing::Span::current().record("route", route.as_str());
+    }
     let mut response = next.run(request).await;
     if let Some(route) = route
         && response.extensions().get::<RouteLabel>().is_none()

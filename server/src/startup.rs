@@ -288,11 +288,15 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
                         .get::<RequestId>()
                         .and_then(|id| id.header_value().to_str().ok())
                         .unwrap_or("-");
+                    // `route` and `user` are filled in once known (`metrics::label_route`,
+                    // `resolve_session`).
                     tracing::info_span!(
                         "request",
                         id,
                         method = %request.method(),
                         path = %request.uri().path(),
+                        route = tracing::field::Empty,
+                        user = tracing::field::Empty,
                     )
                 })
                 .on_response(

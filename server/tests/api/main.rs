@@ -18,6 +18,7 @@ mod imports;
 mod jobs;
 mod lifecycle;
 mod load;
+mod logs;
 mod mail;
 mod metrics;
 mod pages;

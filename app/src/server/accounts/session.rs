@@ -90,6 +90,10 @@ pub async fn resolve_session(
                 .jwt
                 .renewal(token, chrono::Utc::now().timestamp())
         });
+    if let Some(token) = &token {
+        // The request's log lines name who made it (the request span leaves room for it).
+        tracing::Span::current().record("user", token.user_id.get());
+    }
     request.extensions_mut().insert(Session::new(token));
     let mut response = next.run(request).await;
     match renewal {
