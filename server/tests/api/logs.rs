@@ -62,9 +62,15 @@ async fn a_requests_lines_carry_its_id_route_and_user() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let anonymous = app.get("/api/v1/hotels/id/4").await;
-    let anonymous_id = anonymous.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let anonymous_id = anonymous.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
 
     let lines = captured.lines();
     let of = |id: &str| -> Vec<Value> {
@@ -77,14 +83,20 @@ async fn a_requests_lines_carry_its_id_route_and_user() {
     let signed_in = of(&id);
     assert!(!signed_in.is_empty(), "no line of request {id}: {lines:?}");
     for line in &signed_in {
-        assert_eq!(line["span"]["route"], "/api/v1/hotels/id/{hotel_id}", "{line}");
+        assert_eq!(
+            line["span"]["route"], "/api/v1/hotels/id/{hotel_id}",
+            "{line}"
+        );
         assert_eq!(line["span"]["user"], user, "{line}");
         assert_eq!(line["span"]["path"], "/api/v1/hotels/id/3", "{line}");
     }
     let signed_out = of(&anonymous_id);
     assert!(!signed_out.is_empty());
     for line in &signed_out {
-        assert_eq!(line["span"]["route"], "/api/v1/hotels/id/{hotel_id}", "{line}");
+        assert_eq!(
+            line["span"]["route"], "/api/v1/hotels/id/{hotel_id}",
+            "{line}"
+        );
         assert_eq!(line["span"]["user"], Value::Null, "{line}");
     }
 }
