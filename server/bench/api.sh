@@ -38,3 +38,4 @@ BENCH_API=1 BENCH_COOKIE=$cookie BENCH_STAYS=$BENCH_STAYS BENCH_FIRST_ROOM=$firs
   wrk_cpu -t2 -c32 -d"${duration}s" -s server/bench/booking.lua "$base"
 echo "bookings stored: $(psql_q "SELECT count(*) FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.email = 'bench-api-booker@example.com'")"
 echo "nights of its bookings over capacity (must be 0): $(overbooked_nights bench-api-booker@example.com)"
+memory_report

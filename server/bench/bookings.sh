@@ -26,3 +26,4 @@ BENCH_COOKIE=$cookie BENCH_STAYS=$BENCH_STAYS BENCH_FIRST_ROOM=$first_room BENCH
 echo "bookings stored: $(psql_q 'SELECT count(*) FROM bookings WHERE user_id = (SELECT max(id) FROM users)')"
 echo "emails queued with them: $(psql_q "SELECT count(*) FROM notifications WHERE kind = 'confirmation'")"
 echo "room-type nights over capacity (must be 0): $(overbooked_nights)"
+memory_report

@@ -54,3 +54,4 @@ rm -f /tmp/calendar-bench-saves.$$
 printf '%-58s ' "calendar, 60 days, 4 connections, ${duration}s"
 BENCH_PATH=/api/calendar BENCH_BODY="$read_body" BENCH_COOKIE="$cookie" \
   wrk_cpu -t1 -c4 -d"${duration}s" -s server/bench/calendar.lua "$base"
+memory_report

@@ -44,6 +44,7 @@ run_all() { # dataset hotel-count
     BENCH_KIND=$kind BENCH_ROTATE=1 wrk -t1 -c1 -d1s -s server/bench/catalog.lua "$base" >/dev/null
     load "$1 $kind, uncached (varied requests)" $kind 1
   done
+  memory_report " ($1 catalog, uncached)"
   stop_server
 }
 

@@ -68,3 +68,10 @@ catalog_stays() {
   done
   export BENCH_FROM BENCH_TO BENCH_STAYS
 }
+
+# The server's resident memory: peak (VmHWM) and now (VmRSS), in MB.
+memory_report() {
+  awk -v what="${1:-}" '/^VmHWM/ {hwm = $2} /^VmRSS/ {rss = $2}
+    END {printf "server memory%s: peak %d MB, now %d MB\n", what, hwm / 1024, rss / 1024}' \
+    "/proc/$server/status"
+}

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod limits;
 pub mod locale;
 pub mod mail;
+pub mod memory;
 pub mod metrics;
 pub mod picture_routes;
 pub mod security;
