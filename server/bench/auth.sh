@@ -10,7 +10,6 @@ cd "$(dirname "$0")/../.."
 "$bin" db reset >/dev/null
 "$bin" & server=$!
 # The login throttle's counters live in Redis: a run must not inherit the last one's.
-clear_redis() { redis-cli --scan --pattern "booking_bench:*" | xargs -r redis-cli del >/dev/null; }
 clear_redis
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null; clear_redis' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done

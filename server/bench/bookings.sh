@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 "$bin" generate-catalog 1000 10 0 >/dev/null
 # The booking path only: the email worker would otherwise send the confirmations as well.
 "$bin" serve --no-worker & server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null; clear_redis' EXIT
 for _ in $(seq 100); do curl -fs "$base/health" >/dev/null && break; sleep 0.2; done
 
 cookie=$(guest_cookie bench-booker%40example.com)

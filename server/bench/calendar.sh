@@ -14,7 +14,7 @@ hotel=$(psql_q "SELECT max(id) FROM hotels")
 rooms=$(psql_q "SELECT string_agg(id::text, ',') FROM rooms WHERE hotel_id = $hotel")
 ADMIN_PASSWORD='correct horse battery' "$bin" create-admin bench-admin@example.com >/dev/null
 "$bin" & server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; "$bin" db drop >/dev/null; clear_redis' EXIT
 for _ in $(seq 50); do curl -fs "$base/health" >/dev/null && break; sleep 0.2; done
 cookie=$(curl -fs -D - -o /dev/null -X POST "$base/api/login" \
   -H 'Content-Type: application/x-www-form-urlencoded' \

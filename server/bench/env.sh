@@ -69,6 +69,10 @@ catalog_stays() {
   export BENCH_FROM BENCH_TO BENCH_STAYS
 }
 
+# Removes the benches' Redis keys (cache generations, the login throttle's counters), so a run
+# inherits nothing from the last one and leaves nothing behind.
+clear_redis() { redis-cli --scan --pattern "booking_bench:*" | xargs -r redis-cli del >/dev/null; }
+
 # The server's resident memory: peak (VmHWM) and now (VmRSS), in MB.
 memory_report() {
   awk -v what="${1:-}" '/^VmHWM/ {hwm = $2} /^VmRSS/ {rss = $2}
