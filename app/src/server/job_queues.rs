@@ -24,19 +24,18 @@ use crate::model::{HotelId, PictureId};
 pub async fn overview(state: &AppState, staff: &Staff) -> Result<JobsOverview, AppError> {
     staff.require_admin()?;
     let repo = JobQueueRepo::new(&state.db);
-    let (emails, pictures, failed_emails, failed_pictures) = tokio::try_join!(
-        repo.email_figures(),
-        repo.picture_figures(),
+    let (queues, failed_emails, failed_pictures) = tokio::try_join!(
+        figures(&state.db),
         repo.given_up_emails(GIVEN_UP_SHOWN),
         repo.given_up_pictures(GIVEN_UP_SHOWN),
     )?;
     Ok(JobsOverview {
-        queues: vec![emails, pictures],
+        queues,
         given_up: failed_emails.into_iter().chain(failed_pictures).collect(),
     })
 }
 
-/// Every queue's figures (metrics; the jobs page reads them with its admin check).
+/// Every queue's figures (the jobs page, with its admin check, and metrics).
 pub async fn figures(db: &sqlx::PgPool) -> Result<Vec<QueueFigures>, AppError> {
     let repo = JobQueueRepo::new(db);
     let (emails, pictures) = tokio::try_join!(repo.email_figures(), repo.picture_figures())?;

@@ -1,42 +1,9 @@
 //! An internal failure: the client learns its category, the log its cause, once, where the
 //! error leaves the server (a page, a server function with or without JavaScript, an HTTP API
 //! response).
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use chrono::{Days, Local};
-use tracing_subscriber::fmt::MakeWriter;
 
-use crate::helpers::spawn_app;
-
-/// Log lines written by this test's thread (the app's tasks run on it too).
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+use crate::helpers::{Captured, spawn_app};
 
 #[tokio::test]
 async fn an_internal_failure_is_logged_once_with_its_cause_and_never_sent() {

@@ -1,50 +1,20 @@
 //! A request's log lines: each carries the request's id (the one answered in `x-request-id`),
 //! its route template and, when signed in, the user's id.
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
-
-/// Log output kept in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn lines(&self) -> Vec<Value> {
-        let bytes = self.0.lock().unwrap().clone();
-        String::from_utf8(bytes)
-            .unwrap()
-            .lines()
-            .filter_map(|line| serde_json::from_str(line).ok())
-            .collect()
-    }
-}
+use crate::helpers::{Captured, spawn_app};
 
 #[tokio::test]
 async fn a_requests_lines_carry_its_id_route_and_user() {
     // Production's format (JSON lines with the current span), on this test's thread: the test
     // runtime runs the app's tasks here too.
     let captured = Captured::default();
-    let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
         .with_current_span(true)
         .with_max_level(tracing::Level::INFO)
-        .with_writer(move || writer.clone())
+        .with_writer(captured.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
@@ -72,7 +42,7 @@ async fn a_requests_lines_carry_its_id_route_and_user() {
         .unwrap()
         .to_owned();
 
-    let lines = captured.lines();
+    let lines = captured.json_lines();
     let of = |id: &str| -> Vec<Value> {
         lines
             .iter()

@@ -104,7 +104,7 @@ pub(crate) fn jobs_for(
 }
 
 /// Signs up `email` and books demo room 9 (Palace, 5 000 a night) for two nights.
-async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::Booking {
+pub(crate) async fn booked(app: &TestApp, email: &str, from: u64) -> app::model::Booking {
     let user = app.signed_up_id(email).await;
     let stay = app::model::StayDates::new(
         day(from),

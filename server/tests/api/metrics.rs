@@ -1,13 +1,11 @@
 //! `/metrics`: the Prometheus text a scraper reads, its numbers moving with the work done, and
 //! who may read it.
-use app::i18n::Locale;
-use app::model::{BookingWindow, RoomId, StayDates};
 use app::server::bookings;
 use chrono::{Days, Local};
 use server::jobs;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::mail::jobs_for;
+use crate::mail::{booked, jobs_for};
 
 async fn scrape(app: &TestApp) -> String {
     let response = app.get("/metrics").await;
@@ -32,16 +30,6 @@ fn value(text: &str, series: &str) -> f64 {
         .map_or(0.0, |value| value.parse().expect("a number"))
 }
 
-fn stay() -> StayDates {
-    let today = Local::now().date_naive();
-    StayDates::new(
-        today + Days::new(20),
-        today + Days::new(22),
-        BookingWindow::from_today(today),
-    )
-    .unwrap()
-}
-
 #[tokio::test]
 async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
     let app = spawn_app().await;
@@ -55,21 +43,14 @@ async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
     // An unknown path is counted under one label, never its own.
     app.get("/no/such/page/7f3a").await;
 
-    let user = app.signed_up_id("metrics@example.com").await;
-    let booking = bookings::book(
+    let booking = booked(&app, "metrics@example.com", 20).await;
+    bookings::cancel(
         &app.state,
-        user,
-        RoomId::from(9),
-        stay(),
-        None,
-        &Default::default(),
-        Locale::ru,
+        bookings::Actor::Guest(booking.user_id),
+        booking.id,
     )
     .await
     .unwrap();
-    bookings::cancel(&app.state, bookings::Actor::Guest(user), booking.id)
-        .await
-        .unwrap();
     let outbox = std::env::temp_dir().join(format!("metrics-outbox-{}", std::process::id()));
     let context = jobs_for(&app, None, Some(&outbox));
     let drained = jobs::drain_outbox(&context).await.unwrap();
@@ -132,18 +113,7 @@ async fn the_numbers_move_with_requests_bookings_cache_reads_and_emails() {
 #[tokio::test]
 async fn queue_gauges_count_the_waiting_emails_and_their_age() {
     let app = spawn_app().await;
-    let user = app.signed_up_id("queued@example.com").await;
-    bookings::book(
-        &app.state,
-        user,
-        RoomId::from(9),
-        stay(),
-        None,
-        &Default::default(),
-        Locale::ru,
-    )
-    .await
-    .unwrap();
+    booked(&app, "queued@example.com", 20).await;
     sqlx::query("UPDATE notifications SET created_at = now() - interval '90 seconds'")
         .execute(&app.state.db)
         .await
