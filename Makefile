@@ -22,8 +22,11 @@ SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
 # the clone.
 SCHEMATHESIS_VERSION := 4.32.5
 OPENAPI_SPEC_VALIDATOR_VERSION := 0.9.0
+# check-jsonschema (PyPI, with the schemas vendored) checks compose.yaml against the Compose
+# specification and the release workflow against GitHub's: there is no container engine here.
+CHECK_JSONSCHEMA_VERSION := 0.39.0
 VENV ?= $(HOME)/.cache/booking-venv
-VENV_STAMP := $(VENV)/.installed-$(SCHEMATHESIS_VERSION)-$(OPENAPI_SPEC_VALIDATOR_VERSION)
+VENV_STAMP := $(VENV)/.installed-$(SCHEMATHESIS_VERSION)-$(OPENAPI_SPEC_VALIDATOR_VERSION)-$(CHECK_JSONSCHEMA_VERSION)
 E2E_PORT ?= 3100
 # The browser tests' server: its own database and Redis prefix, never the demo database.
 E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=true \
@@ -34,7 +37,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test test-faults setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
+.PHONY: help run dev test test-faults scale containers-check bench-scale setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -48,7 +51,7 @@ run: setup
 dev: setup
 	CARGO_INCREMENTAL=1 cargo leptos watch --split
 
-test: setup browser lint unit e2e fuzz
+test: setup browser lint unit e2e scale fuzz
 
 setup: tools npm-deps
 
@@ -78,7 +81,7 @@ browser:
 	@command -v chromium >/dev/null \
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
-lint:
+lint: containers-check
 	cargo fmt --all -- --check
 	cargo clippy -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -110,6 +113,20 @@ test-faults: setup release-build
 	env -u DATABASE_URL SERVER_BIN=$(SERVER_BIN) LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site \
 		cargo test -p server --test faults -- --ignored --test-threads=1 --nocapture
 
+# Scale-out (server/tests/faults/scale_out.rs): two web processes and a worker on one site, and
+# a restart under load on a shared socket, with the release binary as real processes.
+scale: release-build
+	env -u DATABASE_URL SERVER_BIN=$(SERVER_BIN) LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site \
+		cargo test -p server --test faults scale_out -- --ignored --test-threads=1
+
+# The container and CI files, checked as far as this machine can without an engine: compose.yaml
+# and the release workflow against their schemas, compose.yaml against the README's variables,
+# the Dockerfile against the Makefile's tool versions and the server's commands.
+containers-check: $(VENV_STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/release.yml
+	$(VENV)/bin/python .ci/containers.py
+
 # The HTTP API from its OpenAPI document: generated requests, bounded time, no 5xx allowed.
 fuzz: release-build $(VENV_STAMP)
 	PYTHON_BIN=$(VENV)/bin server/fuzz/api.sh
@@ -117,11 +134,12 @@ fuzz: release-build $(VENV_STAMP)
 $(VENV_STAMP):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "schemathesis==$(SCHEMATHESIS_VERSION)" \
-		"openapi-spec-validator==$(OPENAPI_SPEC_VALIDATOR_VERSION)"
+		"openapi-spec-validator==$(OPENAPI_SPEC_VALIDATOR_VERSION)" \
+		"check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)" pyyaml
 	@touch $@
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
+bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar bench-scale
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
@@ -143,3 +161,6 @@ bench-api: release-build wrk
 
 bench-calendar: release-build wrk
 	server/bench/calendar.sh
+
+bench-scale: release-build wrk
+	server/bench/scale.sh

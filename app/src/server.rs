@@ -17,6 +17,7 @@ pub mod rates;
 pub mod staff;
 
 pub mod cache;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod forms;

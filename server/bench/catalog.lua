@@ -1,5 +1,6 @@
 -- wrk: catalog requests as the hydrated pages send them (form-encoded server functions).
--- BENCH_KIND: search | hotel (server functions) | api-search | api-rooms (GET /api/v1/...).
+-- BENCH_KIND: search | hotel (server functions) | api-search | api-rooms (GET /api/v1/...) |
+-- api-me (GET /api/v1/auth/me with the session cookie BENCH_COOKIE).
 -- BENCH_ROTATE=1 varies place, dates and hotel per request (so a
 -- cache would rarely hit); otherwise every request is the same (a warm cache always hits).
 -- BENCH_FROM / BENCH_TO: the stay; BENCH_HOTELS: how many hotel ids exist.
@@ -18,7 +19,9 @@ local dates = {}
 for line in (os.getenv("BENCH_STAYS") or ""):gmatch("[^ ]+") do table.insert(dates, line) end
 
 local api = kind == "api-search" or kind == "api-rooms"
-if not api then
+if kind == "api-me" then
+  wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
+elseif not api then
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   wrk.path = kind == "search" and "/api/search_hotels" or "/api/get_hotel"
@@ -34,6 +37,9 @@ local function stay()
 end
 
 request = function()
+  if kind == "api-me" then
+    return wrk.format("GET", "/api/v1/auth/me")
+  end
   local date_from, date_to = stay()
   if api then
     local dates = "?date_from=" .. date_from .. "&date_to=" .. date_to

@@ -45,13 +45,14 @@ cpu_ticks() {
 }
 
 # Runs wrk with the arguments given and prints its RESULT line with the CPU time each request
-# cost the server (pid $server) and PostgreSQL: a figure that, unlike req/s, hardly moves when
+# cost the server (pid $server, or the pids in it) and PostgreSQL: a figure that, unlike req/s, hardly moves when
 # something else shares the machine's two cores.
 wrk_cpu() {
   local ticks=$(( $(getconf CLK_TCK) )) s0 p0 out requests
-  s0=$(cpu_ticks "$server"); p0=$(cpu_ticks $(pgrep -x postgres))
+  # shellcheck disable=SC2086 # $server may hold several pids
+  s0=$(cpu_ticks $server); p0=$(cpu_ticks $(pgrep -x postgres))
   out=$(wrk "$@" | grep '^RESULT' | sed 's/^RESULT //')
-  local s=$(( $(cpu_ticks "$server") - s0 )) p=$(( $(cpu_ticks $(pgrep -x postgres)) - p0 ))
+  local s=$(( $(cpu_ticks $server) - s0 )) p=$(( $(cpu_ticks $(pgrep -x postgres)) - p0 ))
   requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
   awk -v out="$out" -v s="$s" -v p="$p" -v n="${requests:-0}" -v hz="$ticks" 'BEGIN {
     if (n > 0) printf "%s cpu/req: server=%.3fms db=%.3fms\n", out, s * 1000 / hz / n, p * 1000 / hz / n

@@ -7,10 +7,12 @@ use app::server::{accounts, cache::Cache, catalog, config::Config, notifications
 use leptos::config::get_configuration;
 
 use crate::generate::{self, CatalogSize};
+use crate::health::Probes;
 use crate::jobs::{self, JobContext};
 use crate::mail::Mailer;
-use crate::startup::shutdown_signal;
-use crate::{db, seed, startup::Application, startup::StartupError};
+use crate::probe::{self, Probe};
+use crate::startup::{shutdown_signal, worker_router};
+use crate::{db, http_server, listen, seed, startup::Application, startup::StartupError};
 
 pub const USAGE: &str =
     "usage: server [serve | migrate up | migrate down [VERSION] | seed | db reset | db drop]
@@ -33,7 +35,10 @@ pub const USAGE: &str =
                      time making every size of a 4000x3000 JPEG (median of RUNS, default 7)
   mail resend [ID...]
                      queue emails given up on again (the ones named, or all), with three
-                     more days of retries";
+                     more days of retries
+  healthcheck [live|ready]
+                     ask this host's server for /health/live (default) or /health/ready;
+                     exit 0 on 200 (the container image's health check)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -51,6 +56,7 @@ pub enum Command {
     BenchPictures { runs: usize },
     MailResend { ids: Vec<i64> },
     SetDisabled { email: Email, disabled: bool },
+    Healthcheck { probe: Probe },
 }
 
 impl Command {
@@ -125,6 +131,10 @@ impl Command {
                 })
                 .collect::<Result<_, _>>()
                 .map(|ids| Command::MailResend { ids }),
+            ["healthcheck"] => Ok(Command::Healthcheck { probe: Probe::Live }),
+            ["healthcheck", which] => Probe::parse(which)
+                .map(|probe| Command::Healthcheck { probe })
+                .ok_or_else(|| format!("healthcheck: '{which}' is not live or ready\n{USAGE}")),
             ["help" | "--help" | "-h"] => Err(USAGE.to_owned()),
             _ => Err(format!("unknown command: {}\n{USAGE}", words.join(" "))),
         }
@@ -150,13 +160,39 @@ impl Command {
             Command::Worker => {
                 let pool = db::prepare(&config).await?;
                 let cache = Cache::connect(config.redis_url.as_deref(), &config.redis_prefix).await;
-                let pictures = Pictures::from_config(pool.clone(), cache, &config)?;
+                let pictures = Pictures::from_config(pool.clone(), cache.clone(), &config)?;
                 let jobs = job_context(pool.clone(), pictures, &config)?;
-                jobs::run(jobs, Stop::on_signal().wait())
-                    .await
-                    .map_err(|error| StartupError::Refused(format!("worker: {error}")))?;
+                let listener = match config.worker_addr {
+                    Some(addr) => Some(listen::listener(addr).await?),
+                    None => None,
+                };
+                let stop = Stop::on_signal();
+                let probes = Probes {
+                    db: pool.clone(),
+                    cache,
+                    config: std::sync::Arc::new(config.clone()),
+                };
+                let answer_probes = async {
+                    if let Some(listener) = listener {
+                        tracing::info!("worker probes on http://{:?}", listener.local_addr());
+                        let trusted = config.trusted_proxies.clone();
+                        http_server::serve(listener, worker_router(probes), trusted, stop.wait())
+                            .await;
+                    }
+                };
+                let (worked, ()) = tokio::join!(jobs::run(jobs, stop.wait()), answer_probes);
+                worked.map_err(|error| StartupError::Refused(format!("worker: {error}")))?;
                 pool.close().await;
                 Ok(())
+            }
+            Command::Healthcheck { probe } => {
+                let site_addr = get_configuration(None)
+                    .map_err(|error| StartupError::Leptos(error.to_string()))?
+                    .leptos_options
+                    .site_addr;
+                probe::check(site_addr, probe)
+                    .await
+                    .map_err(StartupError::Refused)
             }
             Command::MigrateUp => {
                 let pool = db::prepare(&config).await?;
@@ -360,6 +396,21 @@ mod tests {
         );
         assert!(parse("set-role a@b.cd root").is_err());
         assert!(parse("set-role not-an-email admin").is_err());
+    }
+
+    #[test]
+    fn healthcheck_asks_live_unless_told_ready() {
+        assert_eq!(
+            parse("healthcheck"),
+            Ok(Command::Healthcheck { probe: Probe::Live })
+        );
+        assert_eq!(
+            parse("healthcheck ready"),
+            Ok(Command::Healthcheck {
+                probe: Probe::Ready
+            })
+        );
+        assert!(parse("healthcheck dead").is_err());
     }
 
     #[test]

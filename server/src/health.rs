@@ -3,14 +3,43 @@
 //! `GET /health/ready`: it can serve: the database answers and has this release's migrations,
 //! and a worker is taking jobs; Redis is reported, not required (the app serves without it).
 //! `GET /auth/session`: does the request carry a valid session token? 204 or 401, no database.
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::server::accounts::session::Session;
 use app::server::job_queues::{self, DueWaits};
 use app::server::notifications::{self, OutboxCounts};
-use app::server::{cache::CacheStatus, state::AppState};
-use axum::{Extension, Json, extract::State, http::StatusCode};
+use app::server::{
+    cache::{Cache, CacheStatus},
+    config::Config,
+    state::AppState,
+};
+use axum::{
+    Extension, Json,
+    extract::{FromRef, State},
+    http::StatusCode,
+};
 use serde::Serialize;
+use sqlx::PgPool;
+
+/// What the readiness probe and `/metrics` read: a web process's state, or a standalone
+/// worker's (which has no pages, sessions or pictures to serve).
+#[derive(Clone)]
+pub struct Probes {
+    pub db: PgPool,
+    pub cache: Cache,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for Probes {
+    fn from_ref(state: &AppState) -> Self {
+        Probes {
+            db: state.db.clone(),
+            cache: state.cache.clone(),
+            config: Arc::clone(&state.config),
+        }
+    }
+}
 
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -88,7 +117,7 @@ pub struct Readiness {
 }
 
 /// `GET /health/ready`: 200 when this process can serve, 503 with the reasons otherwise.
-pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+pub async fn ready(State(state): State<Probes>) -> (StatusCode, Json<Readiness>) {
     let (migrated, queues, redis) = tokio::join!(
         tokio::time::timeout(DATABASE_TIMEOUT, crate::db::migrated(&state.db)),
         tokio::time::timeout(DATABASE_TIMEOUT, job_queues::due_waits(&state.db)),

@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::server::client_addr::TrustedProxies;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use axum::http::HeaderName;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -74,6 +76,30 @@ fn turn_away(mut stream: TcpStream, turning_away: &Arc<Semaphore>) {
     });
 }
 
+/// The request's client (what `ConnectInfo` carries for every handler): the peer, or the
+/// address a trusted proxy names. An `x-request-id` from anyone else is dropped, so a client
+/// cannot pick the id its lines are logged under.
+fn the_client<B>(
+    trusted: &TrustedProxies,
+    peer: SocketAddr,
+    request: &mut hyper::Request<B>,
+) -> SocketAddr {
+    if !trusted.trusts(peer.ip()) {
+        request.headers_mut().remove(REQUEST_ID);
+        return peer;
+    }
+    let forwarded = request
+        .headers()
+        .get_all(X_FORWARDED_FOR)
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    SocketAddr::new(trusted.client(peer.ip(), forwarded), peer.port())
+}
+
+/// The request id header: answered on every response, logged on every line.
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
 /// After an accept error (the process out of file descriptors, say) accepting pauses this long,
 /// so the loop does not spin while connections close and free some.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
@@ -83,8 +109,10 @@ const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    trusted: TrustedProxies,
     stop: impl Future<Output = ()> + Send + 'static,
 ) {
+    let trusted = Arc::new(trusted);
     let limit = connection_limit().await;
     tracing::info!(connections = limit, "accepting");
     let permits = Arc::new(Semaphore::new(limit));
@@ -119,10 +147,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
+        let trusted = Arc::clone(&trusted);
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            let client = the_client(&trusted, remote, &mut request);
             request
                 .extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(remote));
+                .insert(ConnectInfo::<SocketAddr>(client));
             router.clone().oneshot(request.map(Body::new))
         });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
@@ -156,6 +186,26 @@ Max locked memory         8388608              8388608              bytes
             None
         );
         assert_eq!(open_files_limit(""), None);
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client_and_the_request_id() {
+        let trusted: TrustedProxies = "10.0.0.0/8".parse().unwrap();
+        let request = || {
+            hyper::Request::builder()
+                .header("x-forwarded-for", "203.0.113.9")
+                .header("x-request-id", "chosen-by-the-client")
+                .body(())
+                .unwrap()
+        };
+        let mut proxied = request();
+        let client = the_client(&trusted, "10.0.0.2:4000".parse().unwrap(), &mut proxied);
+        assert_eq!(client, "203.0.113.9:4000".parse().unwrap());
+        assert!(proxied.headers().contains_key("x-request-id"));
+        let mut direct = request();
+        let client = the_client(&trusted, "198.51.100.1:4000".parse().unwrap(), &mut direct);
+        assert_eq!(client, "198.51.100.1:4000".parse().unwrap());
+        assert!(!direct.headers().contains_key("x-request-id"));
     }
 
     #[test]

@@ -12,12 +12,13 @@ use app::model::jobs::QueueFigures;
 use app::server::cache::CacheStatus;
 use app::server::job_queues;
 use app::server::metrics::{metrics, write_value};
-use app::server::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+
+use crate::health::Probes;
 
 /// The route template a response answered (set by [`label_route`], innermost first).
 #[derive(Debug, Clone)]
@@ -60,7 +61,7 @@ pub async fn track(request: Request, next: Next) -> Response {
 }
 
 /// `GET /metrics`.
-pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn scrape(State(state): State<Probes>, headers: HeaderMap) -> Response {
     match (
         &state.config.metrics_token,
         state.config.app_env.is_production(),
@@ -103,7 +104,7 @@ fn bearer_is(headers: &HeaderMap, token: &str) -> bool {
             == 0
 }
 
-async fn write_gauges(state: &AppState, out: &mut String) {
+async fn write_gauges(state: &Probes, out: &mut String) {
     let pool = &state.db;
     let idle = pool.num_idle() as u64;
     let size = u64::from(pool.size());

@@ -16,7 +16,7 @@ use app::{
 use axum::{
     Router,
     handler::Handler,
-    http::{HeaderName, Request},
+    http::Request,
     middleware,
     routing::{get, post},
 };
@@ -37,8 +37,9 @@ use tower_http::{
 };
 use tracing::Level;
 
+use crate::http_server::REQUEST_ID;
 use crate::{
-    api_v1, db, desk_export, health, http_server, limits, locale, metrics, picture_routes,
+    api_v1, db, desk_export, health, http_server, limits, listen, locale, metrics, picture_routes,
     security, seed,
 };
 
@@ -50,8 +51,8 @@ pub enum StartupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("Leptos configuration: {0}")]
     Leptos(String),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: io::Error },
+    #[error(transparent)]
+    Listen(#[from] crate::listen::ListenError),
     #[error("server: {0}")]
     Serve(io::Error),
     #[error(transparent)]
@@ -76,8 +77,6 @@ impl StartupError {
         move |source| StartupError::Failed { doing, source }
     }
 }
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// A bound, ready-to-run server. Port 0 in `site_addr` picks a free port (tests).
 pub struct Application {
@@ -121,9 +120,7 @@ impl Application {
             clock,
             delivered: Default::default(),
         };
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr, source })?;
+        let listener = listen::listener(addr).await?;
         Ok(Application {
             router: router(state.clone(), pictures.clone()),
             listener,
@@ -158,11 +155,21 @@ impl Application {
     ) -> io::Result<()> {
         tracing::info!("listening on http://{}", self.local_addr());
         let relay = tokio::spawn(housekeeping(self.state.clone()));
-        http_server::serve(self.listener, self.router, stop).await;
+        let trusted = self.state.config.trusted_proxies.clone();
+        http_server::serve(self.listener, self.router, trusted, stop).await;
         relay.abort();
         self.state.db.close().await;
         Ok(())
     }
+}
+
+/// A standalone worker's routes (`WORKER_ADDR`): its liveness, readiness and metrics.
+pub fn worker_router(probes: health::Probes) -> Router {
+    Router::new()
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::scrape))
+        .with_state(probes)
 }
 
 /// Every second, drops the logged cache invalidations this process delivered itself

@@ -5,6 +5,7 @@
 //! the variable and what is wrong with it.
 use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 
+use crate::server::client_addr::TrustedProxies;
 use sqlx::postgres::PgConnectOptions;
 
 /// A configuration problem: the variable and what is wrong with it.
@@ -169,6 +170,12 @@ pub struct Config {
     /// The bearer token `/metrics` asks for (`METRICS_TOKEN`); unset, `/metrics` is open
     /// outside production and off in production.
     pub metrics_token: Option<Secret>,
+    /// The peers that may name the client in `X-Forwarded-For` and hand over an
+    /// `x-request-id` (`TRUSTED_PROXIES`; default loopback).
+    pub trusted_proxies: TrustedProxies,
+    /// Where a standalone `server worker` answers `/health/live`, `/health/ready` and
+    /// `/metrics` (`WORKER_ADDR`); unset, it listens nowhere.
+    pub worker_addr: Option<std::net::SocketAddr>,
 }
 
 const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
@@ -223,6 +230,8 @@ impl Config {
                 .map(|minutes| u32::try_from(minutes.min(24 * 60)).unwrap_or(24 * 60))
                 .unwrap_or(10),
             metrics_token: env.get("METRICS_TOKEN").map(Secret::new),
+            trusted_proxies: env.parsed("TRUSTED_PROXIES")?.unwrap_or_default(),
+            worker_addr: env.parsed("WORKER_ADDR")?,
         })
     }
 
@@ -516,6 +525,33 @@ mod tests {
     fn unsafe_database_names_are_refused() {
         let error = load(&[("DB_NAME", "x\"; DROP")]).unwrap_err();
         assert_eq!(error.var, "DB_NAME");
+    }
+
+    #[test]
+    fn proxies_and_the_worker_address_parse_or_name_their_variable() {
+        let config = load(&[
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.0.1"),
+            ("WORKER_ADDR", "0.0.0.0:3001"),
+        ])
+        .unwrap();
+        assert!(config.trusted_proxies.trusts("10.1.2.3".parse().unwrap()));
+        assert!(!config.trusted_proxies.trusts("127.0.0.1".parse().unwrap()));
+        assert_eq!(config.worker_addr, Some("0.0.0.0:3001".parse().unwrap()));
+        let defaults = load(&[]).unwrap();
+        assert!(
+            defaults
+                .trusted_proxies
+                .trusts("127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(defaults.worker_addr, None);
+        assert_eq!(
+            load(&[("TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err().var,
+            "TRUSTED_PROXIES"
+        );
+        assert_eq!(
+            load(&[("WORKER_ADDR", "3001")]).unwrap_err().var,
+            "WORKER_ADDR"
+        );
     }
 
     #[test]

@@ -156,6 +156,21 @@ impl Process {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+
+    /// SIGTERM, as an orchestrator stops a process; its exit status, if it exits `within`.
+    pub fn terminate(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let pid = libc::pid_t::try_from(self.0.id()).expect("a pid");
+        // SAFETY: kill(2) with a pid of our own child and a plain signal number.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
 }
 
 impl Drop for Process {
@@ -277,6 +292,7 @@ impl Server {
             redis_port,
             port,
             &["serve", "--no-worker"],
+            &[],
         );
         wait_for_port(port, "server", Duration::from_secs(60));
         Server {
@@ -289,13 +305,92 @@ impl Server {
         spawn(settings, settings.redis_port, free_port(), &["worker"])
     }
 
+    /// A worker answering its probes and `/metrics` on a port of its own (`WORKER_ADDR`).
+    pub fn worker_with_probes(settings: &Settings) -> Server {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        let process = spawn_command(
+            Command::new(server_bin()),
+            settings,
+            settings.redis_port,
+            free_port(),
+            &["worker"],
+            &[("WORKER_ADDR", &addr)],
+        );
+        wait_for_port(port, "worker", Duration::from_secs(60));
+        Server {
+            port,
+            _process: process,
+        }
+    }
+
+    /// `serve --no-worker` on `socket`, handed over as a supervisor does (socket activation:
+    /// descriptor 3, `LISTEN_FDS=1`, `LISTEN_PID` = the server's pid), so several processes
+    /// share it. The process's port is the socket's.
+    pub fn serve_on(settings: &Settings, socket: &TcpListener) -> Process {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::process::CommandExt;
+        let port = socket.local_addr().unwrap().port();
+        let fd = socket.as_raw_fd();
+        // `sh` learns its own pid and `exec`s the server into it, so LISTEN_PID is the server's.
+        let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            r#"LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" "$@""#,
+            &server_bin(),
+        ]);
+        // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                if fd == 3 {
+                    // Already in place: just let it survive exec.
+                    if libc::fcntl(3, libc::F_SETFD, 0) == -1 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                } else if libc::dup2(fd, 3) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        spawn_command(
+            command,
+            settings,
+            settings.redis_port,
+            port,
+            &["serve", "--no-worker"],
+            &[],
+        )
+    }
+
+    /// Runs a command of the server binary (`create-admin`, say) to its end.
+    pub fn run(settings: &Settings, args: &[&str], env: &[(&str, &str)]) {
+        let mut process = spawn_command(
+            Command::new(server_bin()),
+            settings,
+            settings.redis_port,
+            free_port(),
+            args,
+            env,
+        );
+        let status = process.0.wait().unwrap();
+        assert!(status.success(), "server {}: {status}", args.join(" "));
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 }
 
 fn spawn(settings: &Settings, redis_port: u16, port: u16, args: &[&str]) -> Process {
-    spawn_command(Command::new(server_bin()), settings, redis_port, port, args)
+    spawn_command(
+        Command::new(server_bin()),
+        settings,
+        redis_port,
+        port,
+        args,
+        &[],
+    )
 }
 
 fn spawn_command(
@@ -304,6 +399,7 @@ fn spawn_command(
     redis_port: u16,
     port: u16,
     args: &[&str],
+    env: &[(&str, &str)],
 ) -> Process {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
     let child = command
@@ -336,6 +432,7 @@ fn spawn_command(
             "RUST_LOG",
             std::env::var("FAULTS_LOG").unwrap_or_else(|_| "error".into()),
         )
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .spawn()
         .expect("the server binary starts");

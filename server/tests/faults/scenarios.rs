@@ -8,16 +8,16 @@ use crate::cluster::{MailDev, Postgres, Redis, Server, Settings};
 use crate::proxy::{Mode, Proxy};
 
 /// One site: its own PostgreSQL, Redis and maildev, the SMTP server behind a proxy.
-struct Site {
-    postgres: Postgres,
-    redis: Redis,
-    maildev: MailDev,
-    smtp: Proxy,
-    settings: Settings,
-    http: reqwest::Client,
+pub struct Site {
+    pub postgres: Postgres,
+    pub redis: Redis,
+    pub maildev: MailDev,
+    pub smtp: Proxy,
+    pub settings: Settings,
+    pub http: reqwest::Client,
 }
 
-async fn site() -> Site {
+pub async fn site() -> Site {
     let postgres = Postgres::start();
     let redis = Redis::start();
     let maildev = MailDev::start();
@@ -42,7 +42,7 @@ async fn site() -> Site {
     }
 }
 
-fn date(offset: u64) -> String {
+pub fn date(offset: u64) -> String {
     Local::now()
         .date_naive()
         .checked_add_days(Days::new(offset))
@@ -52,7 +52,7 @@ fn date(offset: u64) -> String {
 
 impl Site {
     /// Registers `email` and returns its Bearer token.
-    async fn guest(&self, server: &Server, email: &str) -> String {
+    pub async fn guest(&self, server: &Server, email: &str) -> String {
         let credentials = json!({"email": email, "password": "correct horse battery"});
         let registered = self
             .http
@@ -77,7 +77,7 @@ impl Site {
 
     /// Books room type `room` for nights `from..to` (days from today); the status, or `None`
     /// when no answer came.
-    async fn book(
+    pub async fn book(
         &self,
         server: &Server,
         token: &str,
@@ -100,7 +100,7 @@ impl Site {
     }
 
     /// Confirmation emails received, by recipient.
-    async fn confirmations(&self) -> HashMap<String, usize> {
+    pub async fn confirmations(&self) -> HashMap<String, usize> {
         let mut by_recipient = HashMap::new();
         for email in self.maildev.emails().await {
             if email["subject"] != "Подтверждение бронирования" {
@@ -153,7 +153,7 @@ impl Site {
     }
 }
 
-fn assert_each_once(counts: &HashMap<String, usize>, guests: &[String]) {
+pub fn assert_each_once(counts: &HashMap<String, usize>, guests: &[String]) {
     for guest in guests {
         assert_eq!(counts.get(guest), Some(&1), "{guest}: {counts:?}");
     }
