@@ -5,13 +5,15 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use app::server::client_addr::TrustedProxies;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::HeaderName;
+use axum::http::{HeaderName, HeaderValue, header};
+use futures::TryFutureExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -113,6 +115,7 @@ pub async fn serve(
     stop: impl Future<Output = ()> + Send + 'static,
 ) {
     let trusted = Arc::new(trusted);
+    let draining = Arc::new(AtomicBool::new(false));
     let limit = connection_limit().await;
     tracing::info!(connections = limit, "accepting");
     let permits = Arc::new(Semaphore::new(limit));
@@ -148,12 +151,25 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let trusted = Arc::clone(&trusted);
+        let draining = Arc::clone(&draining);
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let client = the_client(&trusted, remote, &mut request);
             request
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(client));
-            router.clone().oneshot(request.map(Body::new))
+            let draining = Arc::clone(&draining);
+            router
+                .clone()
+                .oneshot(request.map(Body::new))
+                .map_ok(move |mut response| {
+                    if draining.load(Ordering::Relaxed) {
+                        // Stopping: this connection's client must not send another request.
+                        response
+                            .headers_mut()
+                            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                    }
+                    response
+                })
         });
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
@@ -164,8 +180,18 @@ pub async fn serve(
         });
     }
     drop(listener);
+    // Connections accepted just before the stop may not have sent their request yet, and
+    // keep-alive clients may be about to reuse theirs: for a moment they are still served,
+    // each answer saying `Connection: close`, and only then are idle connections closed.
+    draining.store(true, Ordering::Relaxed);
+    if permits.available_permits() < limit {
+        tokio::time::sleep(DRAIN).await;
+    }
     graceful.shutdown().await;
 }
+
+/// How long a stopping server still serves the connections it has (see [`serve`]).
+const DRAIN: Duration = Duration::from_secs(1);
 
 #[cfg(test)]
 mod tests {

@@ -433,7 +433,12 @@ fn spawn_command(
             std::env::var("FAULTS_LOG").unwrap_or_else(|_| "error".into()),
         )
         .envs(env.iter().copied())
-        .stdout(Stdio::null())
+        // The servers log to standard output: shown when FAULTS_LOG asks for their lines.
+        .stdout(if std::env::var_os("FAULTS_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .expect("the server binary starts");
     Process(child)
