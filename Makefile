@@ -114,10 +114,11 @@ test-faults: setup release-build
 		cargo test -p server --test faults -- --ignored --test-threads=1 --nocapture
 
 # Scale-out (server/tests/faults/scale_out.rs): two web processes and a worker on one site, and
-# a restart under load on a shared socket, with the release binary as real processes.
+# a restart under load on a shared socket; then traces and error reports sent to a local
+# receiver (telemetry.rs). The release binary as real processes.
 scale: release-build
 	env -u DATABASE_URL SERVER_BIN=$(SERVER_BIN) LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site \
-		cargo test -p server --test faults scale_out -- --ignored --test-threads=1
+		cargo test -p server --test faults -- --ignored --test-threads=1 scale_out:: telemetry::
 
 # The container and CI files, checked as far as this machine can without an engine: compose.yaml
 # and the release workflow against their schemas, compose.yaml against the README's variables,

@@ -27,6 +27,7 @@ use app::server::notifications::{self, Notification, next_retry};
 use app::server::queue::{self, JobTable};
 use chrono::Utc;
 use sqlx::PgPool;
+use tracing::Instrument;
 
 use crate::mail::{MailError, Mailer};
 use app::server::pictures::Pictures;
@@ -68,14 +69,18 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
             attempts: notification.attempts,
             retry_until: notification.retry_until,
         };
+        let span = email_span(&claimed);
         let outcome = queue::hold_while(
             &context.db,
             JobTable::Notifications,
             notification.id,
             send(context, &notification),
         )
+        .instrument(span.clone())
         .await;
-        record(&context.db, &claimed, outcome, &mut report).await?;
+        record(&context.db, &claimed, outcome, &mut report)
+            .instrument(span)
+            .await?;
     }
     while let Some(alert) = alerts::claim_next(&context.db).await? {
         let claimed = Claimed {
@@ -84,12 +89,16 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
             attempts: alert.attempts,
             retry_until: alert.retry_until,
         };
+        let span = email_span(&claimed);
         let sent = context.mailer.send_alert(&alert, &context.app_url);
         let outcome = queue::hold_while(&context.db, JobTable::Notifications, alert.id, async {
             sent.await.map_or_else(Outcome::Failed, |()| Outcome::Sent)
         })
+        .instrument(span.clone())
         .await;
-        record(&context.db, &claimed, outcome, &mut report).await?;
+        record(&context.db, &claimed, outcome, &mut report)
+            .instrument(span)
+            .await?;
     }
     while let Some(reset) = recovery::claim_next(&context.db).await? {
         let claimed = Claimed {
@@ -98,6 +107,7 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
             attempts: reset.attempts,
             retry_until: reset.retry_until,
         };
+        let span = email_span(&claimed);
         // A link used or expired since, or an account disabled: nothing worth sending.
         let outcome = if reset.stale {
             Outcome::Skipped
@@ -106,11 +116,25 @@ pub async fn drain_outbox(context: &JobContext) -> Result<DrainReport, AppError>
             queue::hold_while(&context.db, JobTable::Notifications, reset.id, async {
                 sent.await.map_or_else(Outcome::Failed, |()| Outcome::Sent)
             })
+            .instrument(span.clone())
             .await
         };
-        record(&context.db, &claimed, outcome, &mut report).await?;
+        record(&context.db, &claimed, outcome, &mut report)
+            .instrument(span)
+            .await?;
     }
     Ok(report)
+}
+
+/// One email's span: its lines (and trace) name the outbox row and its kind.
+fn email_span(claimed: &Claimed<'_>) -> tracing::Span {
+    tracing::info_span!(
+        "job",
+        job = "email",
+        id = claimed.id,
+        kind = claimed.kind,
+        attempt = claimed.attempts + 1
+    )
 }
 
 /// The outbox row an email was claimed from: what recording its outcome needs.

@@ -42,7 +42,14 @@ async fn run() -> ExitCode {
             return ExitCode::from(78);
         }
     };
-    telemetry::init(config.app_env);
+    let exporters = match telemetry::Exporters::from_env(config.app_env) {
+        Ok(exporters) => exporters,
+        Err(error) => {
+            eprintln!("configuration error: {error}");
+            return ExitCode::from(78);
+        }
+    };
+    telemetry::init(config.app_env, exporters);
     match command.run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -35,6 +35,7 @@ pub async fn label_route(request: Request, next: Next) -> Response {
         tracing::Span::current().record("route", route.as_str());
     }
     let mut response = next.run(request).await;
+    tracing::Span::current().record("status", response.status().as_u16());
     if let Some(route) = route
         && response.extensions().get::<RouteLabel>().is_none()
     {

@@ -35,7 +35,7 @@ use tower_http::{
     timeout::RequestBodyTimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
-use tracing::Level;
+use tracing::{Instrument, Level};
 
 use crate::http_server::REQUEST_ID;
 use crate::{
@@ -231,9 +231,12 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         .route(app::components::LOCALE_ENDPOINT, post(locale::set_locale))
         .route(
             "/api/{*fn_name}",
-            post(move |request| {
+            post(move |request: Request<axum::body::Body>| {
                 let state = server_fn_state.clone();
+                // A span per call, named for the function (every one shares the route).
+                let name = request.uri().path().trim_start_matches("/api/").to_owned();
                 handle_server_fns_with_context(move || provide_context(state.clone()), request)
+                    .instrument(tracing::info_span!("server_fn", name))
             }),
         )
         .nest(
@@ -304,6 +307,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
                         path = %request.uri().path(),
                         route = tracing::field::Empty,
                         user = tracing::field::Empty,
+                        status = tracing::field::Empty,
                     )
                 })
                 .on_response(

@@ -34,6 +34,14 @@ impl AppEnv {
     pub fn is_production(self) -> bool {
         self == AppEnv::Production
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppEnv::Development => "development",
+            AppEnv::Test => "test",
+            AppEnv::Production => "production",
+        }
+    }
 }
 
 impl FromStr for AppEnv {

@@ -278,6 +278,24 @@ impl Server {
         }
     }
 
+    /// Like [`Server::serve`], with more variables set.
+    pub fn serve_with_env(settings: &Settings, env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let process = spawn_command(
+            Command::new(server_bin()),
+            settings,
+            settings.redis_port,
+            port,
+            &["serve", "--no-worker"],
+            env,
+        );
+        wait_for_port(port, "server", Duration::from_secs(60));
+        Server {
+            port,
+            _process: process,
+        }
+    }
+
     /// Like [`Server::serve`], with the process's open-file limit set to `open_files`.
     pub fn serve_with_open_files(settings: &Settings, redis_port: u16, open_files: u32) -> Self {
         let port = free_port();
