@@ -49,7 +49,7 @@ async fn run() -> ExitCode {
             return ExitCode::from(78);
         }
     };
-    telemetry::init(config.app_env, exporters);
+    let _flush_logs_at_exit = telemetry::init(config.app_env, exporters);
     match command.run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

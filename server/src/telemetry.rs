@@ -1,6 +1,7 @@
-//! Logging: human-readable in development, JSON lines in production; `RUST_LOG` overrides
-//! levels. Beside the log, two optional exporters, each on only when its variable is set:
+//! Logging: human-readable in development, JSON lines in production, written by a thread of
+//! their own (`log_writer`); `RUST_LOG` overrides levels. Beside the log, two optional exporters, each on only when its variable is set:
 //! traces over OTLP (`otlp`) and error reports to a Sentry-compatible endpoint (`sentry`).
+mod log_writer;
 mod otlp;
 mod post;
 mod sentry;
@@ -82,11 +83,15 @@ impl Exporters {
     }
 }
 
+pub use log_writer::Flush;
+
 /// Installs the log and the exporters asked for; their senders run on the current runtime.
-pub fn init(app_env: AppEnv, exporters: Exporters) {
+/// Keep the returned guard until exit: dropping it writes the lines still queued.
+pub fn init(app_env: AppEnv, exporters: Exporters) -> Flush {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let log = tracing_subscriber::fmt::layer();
+    let (writer, flush) = log_writer::non_blocking(std::io::stdout());
+    let log = tracing_subscriber::fmt::layer().with_writer(writer);
     let log = if app_env.is_production() {
         log.json()
             .flatten_event(true)
@@ -109,6 +114,7 @@ pub fn init(app_env: AppEnv, exporters: Exporters) {
         .with(traces)
         .with(reports)
         .try_init();
+    flush
 }
 
 #[cfg(test)]
