@@ -140,7 +140,9 @@ $(VENV_STAMP):
 	@touch $@
 
 # Load tests (wrk, from apt): numbers for the closing notes, not pass/fail tests.
-bench: bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar bench-scale
+# Every load test, then one summary table of the figures that matter (server/bench/all.sh).
+bench: release-build wrk
+	server/bench/all.sh
 
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }

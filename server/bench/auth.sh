@@ -24,6 +24,8 @@ cookie=$(curl -fs -D - -o /dev/null -X POST "$base/api/login" \
 
 echo "== session check (GET /auth/session with the cookie), 32 connections, ${duration}s"
 wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$base/auth/session"
+printf '%-44s ' "GET /api/v1/auth/me with the cookie"
+BENCH_KIND=api-me BENCH_COOKIE=$cookie wrk_cpu -t2 -c32 -d"${duration}s" -s server/bench/catalog.lua "$base"
 echo "== login (POST /api/login, argon2id m=19MiB t=2), 32 connections, ${duration}s"
 wrk -t2 -c32 -d"${duration}s" --latency -s server/bench/login.lua "$base/api/login"
 memory_report " after the login storm"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# What a guest's first page load downloads of the app's code, as served (brotli): the main
+# wasm, its JavaScript glue and the split-module loader. The back office's lazy chunks are
+# not counted (a guest never fetches them; end2end/tests/bundle.spec.ts checks that).
+# Usage: server/bench/bundle.sh   (after `make release-build`)
+set -euo pipefail
+pkg=${CARGO_TARGET_DIR:-$HOME/.cache/booking-target}/site/pkg
+size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+wasm=$(size "$pkg/booking.wasm.br")
+js=$(( $(size "$pkg/booking.js.br") + $(size "$pkg"/__wasm_split.*.js.br) ))
+echo "main wasm $(( $(size "$pkg/booking.wasm") / 1024 )) KB raw"
+echo "$(( wasm / 1024 )) KB wasm + $(( js / 1024 )) KB js (brotli)"
