@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use futures::StreamExt;
+use tracing::Instrument;
 
 /// The largest server-function body: forms and small JSON; pictures have their own route.
 pub const MAX_SERVER_FN_BODY: usize = 2 * 1024 * 1024;
@@ -68,7 +69,10 @@ pub async fn server_fn_body(request: Request, next: Next) -> Response {
     if is_form && !form_is_utf8(&bytes) {
         return BodyError::NotUtf8.into_response();
     }
+    // A span per call, named for the function (their routes say little: one each, by hash).
+    let name = parts.uri.path().trim_start_matches("/api/").to_owned();
     next.run(Request::from_parts(parts, Body::from(bytes)))
+        .instrument(tracing::info_span!("server_fn", name))
         .await
 }
 

@@ -35,7 +35,7 @@ use tower_http::{
     timeout::RequestBodyTimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
-use tracing::{Instrument, Level};
+use tracing::Level;
 
 use crate::http_server::REQUEST_ID;
 use crate::{
@@ -231,12 +231,9 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         .route(app::components::LOCALE_ENDPOINT, post(locale::set_locale))
         .route(
             "/api/{*fn_name}",
-            post(move |request: Request<axum::body::Body>| {
+            post(move |request| {
                 let state = server_fn_state.clone();
-                // A span per call, named for the function (every one shares the route).
-                let name = request.uri().path().trim_start_matches("/api/").to_owned();
                 handle_server_fns_with_context(move || provide_context(state.clone()), request)
-                    .instrument(tracing::info_span!("server_fn", name))
             }),
         )
         .nest(
