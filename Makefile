@@ -37,7 +37,7 @@ E2E_ENV := APP_ENV=test DB_NAME=booking_e2e REDIS_PREFIX=booking_e2e: DEMO_DATA=
 	SMTP_HOST=127.0.0.1 SMTP_PORT=1125 SMTP_TLS=none E2E_MAIL_WEB_PORT=1180 \
 	APP_URL=http://127.0.0.1:$(E2E_PORT) MEDIA_DIR=$(CARGO_TARGET_DIR)/e2e-media
 
-.PHONY: help run dev test test-faults scale containers-check bench-scale setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
+.PHONY: help run dev test test-faults scale bundle-budget containers-check bench-scale setup tools npm-deps browser lint sqlx-prepare unit e2e fuzz release-build wrk bench bench-auth bench-catalog bench-bookings bench-pictures bench-api bench-calendar
 
 help:
 	@echo "make run   - set up, then serve the release build on http://127.0.0.1:3000"
@@ -51,7 +51,7 @@ run: setup
 dev: setup
 	CARGO_INCREMENTAL=1 cargo leptos watch --split
 
-test: setup browser lint unit e2e scale fuzz
+test: setup browser lint unit e2e bundle-budget scale fuzz
 
 setup: tools npm-deps
 
@@ -97,6 +97,13 @@ unit:
 # --split: the back office's pages are lazy routes, each a wasm chunk of its own (app/src/pages.rs).
 release-build:
 	cargo leptos build --release --precompress --split
+
+# The guest's first load (brotli wasm + js), in KB. A ratchet: issue 20's goal is 250; lower it
+# as the bundle shrinks, never raise it without a reason in the commit.
+BUNDLE_BUDGET_KB := 680
+
+bundle-budget: release-build
+	server/bench/bundle.sh --budget $(BUNDLE_BUDGET_KB)
 
 e2e: release-build
 	cd end2end && env -u DATABASE_URL $(E2E_ENV) npx playwright test; status=$$?; \

@@ -268,6 +268,15 @@ impl Command {
                         .peak_rss_kib
                         .map_or("?".into(), |kib| (kib / 1024).to_string()),
                 );
+                for size in &report.sizes {
+                    println!(
+                        "  {} wide {:?}: {} KiB, SSIM {:.4} against the uncompressed size",
+                        size.width,
+                        size.format,
+                        size.bytes / 1024,
+                        size.ssim
+                    );
+                }
                 Ok(())
             }
             Command::ExplainSearch { params } => {
