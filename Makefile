@@ -17,6 +17,10 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The build tools are compiled without their own full LTO and single codegen unit: most of a cold
+# machine's set-up time went there, and they only orchestrate (wasm-opt is npm's binaryen).
+QUICK_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+
 SERVER_BIN := $(CARGO_TARGET_DIR)/release/server
 # schemathesis and openapi-spec-validator (PyPI) for the API's checks, in a virtualenv outside
 # the clone.
@@ -59,9 +63,9 @@ tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 		|| rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" \
-		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+		|| $(QUICK_INSTALL) cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
-		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+		|| $(QUICK_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 npm-deps: node_modules/.installed end2end/node_modules/.installed
 
@@ -118,14 +122,15 @@ e2e: release-build
 # partitioned (server/tests/faults/).
 test-faults: setup release-build
 	env -u DATABASE_URL SERVER_BIN=$(SERVER_BIN) LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site \
-		cargo test -p server --test faults -- --ignored --test-threads=1 --nocapture
+		cargo test -p app -p server --test faults -- --ignored --test-threads=1 --nocapture
 
 # Scale-out (server/tests/faults/scale_out.rs): two web processes and a worker on one site, and
 # a restart under load on a shared socket; then traces and error reports sent to a local
-# receiver (telemetry.rs). The release binary as real processes.
+# receiver (telemetry.rs). The release binary as real processes. `-p app -p server` as in `make
+# unit`: the same features, so the test build reuses unit's instead of rebuilding `app`.
 scale: release-build
 	env -u DATABASE_URL SERVER_BIN=$(SERVER_BIN) LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site \
-		cargo test -p server --test faults -- --ignored --test-threads=1 scale_out:: telemetry::
+		cargo test -p app -p server --test faults -- --ignored --test-threads=1 scale_out:: telemetry::
 
 # The container and CI files, checked as far as this machine can without an engine: compose.yaml
 # and the release workflow against their schemas, compose.yaml against the README's variables,

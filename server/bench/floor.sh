@@ -13,7 +13,8 @@ cd "$(dirname "$0")/../.."
 trap '"$bin" db drop >/dev/null 2>&1 || true' EXIT
 "$bin" db reset >/dev/null
 "$bin" generate-catalog 1000 10 0 >/dev/null
-user=$(psql_q "INSERT INTO users (email, hashed_password) VALUES ('bench-floor@example.com', 'x') RETURNING id")
+user=$(psql_q "WITH u AS (INSERT INTO users (email, hashed_password)
+  VALUES ('bench-floor@example.com', 'x') RETURNING id) SELECT id FROM u")
 rooms=$(psql_q "SELECT min(id) || ' ' || max(id) FROM rooms")
 read -r first_room last_room <<<"$rooms"
 scripts=$(mktemp -d)
@@ -25,7 +26,7 @@ cat >"$scripts/booking.sql" <<SQL
 BEGIN;
 SELECT id FROM rooms WHERE id = :room FOR NO KEY UPDATE;
 WITH b AS (INSERT INTO bookings (room_id, user_id, date_from, date_to, price)
-           VALUES (:room, $user, current_date + :day, current_date + :day + 3, 1000) RETURNING id)
+           VALUES (:room, $user, current_date + :day::integer, current_date + :day::integer + 3, 1000) RETURNING id)
 INSERT INTO notifications (booking_id, kind, sequence) SELECT id, 'confirmation', 0 FROM b;
 COMMIT;
 SQL
@@ -39,10 +40,12 @@ SQL
 pgbench_run() { # label script
   printf '%-52s ' "$1"
   pgbench -h "${DB_HOST:-127.0.0.1}" -U "${DB_USER:-postgres}" -n -M prepared -c 32 -j 2 \
-    -T "$duration" -f "$scripts/$2" booking_bench 2>/dev/null \
-    | awk '/latency average/ {lat = $4} /^tps/ {tps = $3}
-           END {printf "%.0f tx/s, mean latency %.2f ms\n", tps, lat}'
+    -T "$duration" -f "$scripts/$2" booking_bench >"$scripts/out" 2>&1 \
+    || { echo "pgbench failed:"; cat "$scripts/out"; exit 1; }
+  awk '/latency average/ {lat = $4} /^tps/ {tps = $3}
+       END {printf "%.0f tx/s, mean latency %.2f ms\n", tps, lat}' "$scripts/out"
 }
 pgbench_run "durable booking floor (lock, 2 inserts, commit)" booking.sql
+PGOPTIONS="-c synchronous_commit=off" pgbench_run "the same, synchronous_commit=off (not durable)" booking.sql
 pgbench_run "session check of /auth/me (one query)" session.sql
 echo "bookings stored by the floor run: $(psql_q "SELECT count(*) FROM bookings WHERE user_id = $user")"

@@ -268,6 +268,10 @@ impl Command {
                         .peak_rss_kib
                         .map_or("?".into(), |kib| (kib / 1024).to_string()),
                 );
+                println!(
+                    "  of which decoding the original: median {:.0} ms",
+                    report.decode.as_secs_f64() * 1000.0
+                );
                 for size in &report.sizes {
                     println!(
                         "  {} wide {:?}: {} KiB, SSIM {:.4} against the uncompressed size",

@@ -15,6 +15,8 @@ use app::server::pictures::store::{MediaStore, SourceFormat};
 pub struct BenchReport {
     pub source_bytes: usize,
     pub runs: Vec<Duration>,
+    /// Decoding the original alone, the part no encoder setting changes (median).
+    pub decode: Duration,
     /// Peak resident memory of this process (VmHWM), in KiB, if known.
     pub peak_rss_kib: Option<u64>,
     pub sizes: Vec<SizeQuality>,
@@ -76,6 +78,20 @@ pub fn run(runs: usize) -> std::io::Result<BenchReport> {
             .map_err(std::io::Error::other)?;
         times.push(started.elapsed());
     }
+    let mut decodes: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            let decoded = imaging::decode(
+                &store.original_path(&digest, SourceFormat::Jpeg),
+                SourceFormat::Jpeg,
+                40_000_000,
+            );
+            (decoded.is_ok(), started.elapsed())
+        })
+        .filter_map(|(ok, time)| ok.then_some(time))
+        .collect();
+    decodes.sort();
+    let decode = decodes.get(decodes.len() / 2).copied().unwrap_or_default();
     // Read before the comparison below, which holds pictures of its own.
     let peak_rss_kib = peak_rss_kib();
     let sizes = size_quality(&store, &digest, &source)?;
@@ -83,6 +99,7 @@ pub fn run(runs: usize) -> std::io::Result<BenchReport> {
     Ok(BenchReport {
         source_bytes: source.len(),
         runs: times,
+        decode,
         peak_rss_kib,
         sizes,
     })

@@ -13,6 +13,11 @@ use tracing_subscriber::fmt::MakeWriter;
 /// Lines waiting to be written; a burst beyond this is dropped rather than waited for.
 const QUEUE_LINES: usize = 16 * 1024;
 
+/// After writing, the thread waits this long before looking again: lines gather meanwhile, and
+/// a request queueing one finds no thread to wake, so under load the log costs one write per
+/// batch instead of a wake-up and a write per line (on two cores, about half the log's cost).
+const LINGER: std::time::Duration = std::time::Duration::from_millis(10);
+
 #[derive(Clone)]
 pub struct NonBlocking {
     lines: SyncSender<Vec<u8>>,
@@ -60,7 +65,7 @@ fn non_blocking_with(out: impl Write + Send + 'static, queue: usize) -> (NonBloc
     (writer, flush)
 }
 
-/// Writes lines as they come, flushing whenever the queue is empty.
+/// Writes lines as they come, flushing whenever the queue is empty, then lingering.
 fn write_lines(out: impl Write, queued: &Receiver<Vec<u8>>, dropped: &AtomicU64) {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     let mut stopping = false;
@@ -78,6 +83,9 @@ fn write_lines(out: impl Write, queued: &Receiver<Vec<u8>>, dropped: &AtomicU64)
             );
         }
         let _ = out.flush();
+        if !stopping {
+            std::thread::sleep(LINGER);
+        }
     }
 }
 
