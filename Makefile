@@ -49,8 +49,11 @@ help:
 	@echo "make dev   - set up, then cargo leptos watch"
 	@echo "make test-faults - fault scenarios with real processes (several minutes)"
 
-run: setup
-	cargo leptos serve --release --precompress --split
+# The built server is run directly, not under `cargo leptos serve`, which would pipe every log
+# line through itself (the log's cost doubled; server/bench/logging.sh).
+run: setup release-build
+	LEPTOS_OUTPUT_NAME=booking LEPTOS_SITE_ROOT=$(CARGO_TARGET_DIR)/site LEPTOS_SITE_PKG_DIR=pkg \
+		LEPTOS_ENV=PROD exec $(SERVER_BIN)
 
 dev: setup
 	CARGO_INCREMENTAL=1 cargo leptos watch --split

@@ -91,7 +91,10 @@ pub fn init(app_env: AppEnv, exporters: Exporters) -> Flush {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let (writer, flush) = log_writer::non_blocking(std::io::stdout());
-    let log = tracing_subscriber::fmt::layer().with_writer(writer);
+    // Colours only for a terminal: in a pipe or a file they are bytes to format and strip.
+    let log = tracing_subscriber::fmt::layer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_writer(writer);
     let log = if app_env.is_production() {
         log.json()
             .flatten_event(true)
