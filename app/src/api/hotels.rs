@@ -30,7 +30,7 @@ pub async fn search_hotels(
     children: Option<String>,
 ) -> Result<SearchResults, AppError> {
     use crate::model::SearchParams;
-    use crate::server::{accounts::session::app_state, catalog, with_status};
+    use crate::server::{accounts::session::app_state, catalog, language, with_status};
 
     let params = SearchParams {
         location,
@@ -47,7 +47,7 @@ pub async fn search_hotels(
         .map_err(|error| with_status(error.into()))?;
     // Boxed: the search's async state is large, and moved whole it was copied several times a
     // request (callgrind); boxed, only a pointer moves.
-    Box::pin(catalog::search(&state, &search))
+    Box::pin(catalog::search(&state, &search, language::current_locale()))
         .await
         .map_err(with_status)
 }

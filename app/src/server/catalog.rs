@@ -34,11 +34,13 @@ use super::cache::Cache;
 use super::metrics::metrics;
 use super::state::AppState;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::{
     Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, PictureRef, Room,
-    RoomId, RoomOffer, SearchResults, StayDates,
+    RoomId, RoomOffer, SearchResults, SortOrder, StayDates,
 };
 use crate::server::rates;
+use leptos_i18n::Locale as _;
 
 /// Entries outlive no change (generations see to that); the expiry only bounds memory.
 const ENTRY_TTL: Duration = Duration::from_secs(600);
@@ -66,8 +68,9 @@ fn month_generations(from: NaiveDate, to: NaiveDate) -> Vec<String> {
 }
 
 /// The cache name of a search: every input that changes the answer, normalised (the
-/// location is matched case-insensitively, so it is keyed lower-cased).
-fn search_entry_name(search: &HotelSearch) -> String {
+/// location is matched case-insensitively, so it is keyed lower-cased; the language changes
+/// only the order by name).
+fn search_entry_name(search: &HotelSearch, language: Locale) -> String {
     let location = search
         .location
         .as_ref()
@@ -79,17 +82,31 @@ fn search_entry_name(search: &HotelSearch) -> String {
         search.stay.check_out(),
         search.party.adults,
         search.party.children,
-        search.sort.as_str(),
+        sort_key(search.sort, language),
         search.page,
     )
 }
 
-/// One page of hotels with a room free for the stay.
+/// The order's part of a search's cache name: by name, the alphabet's too.
+fn sort_key(sort: SortOrder, language: Locale) -> String {
+    match sort {
+        SortOrder::Name => format!("name-{}", language.as_str()),
+        SortOrder::Price => sort.as_str().to_owned(),
+    }
+}
+
+/// One page of hotels with a room free for the stay, for a reader of `language` (by name,
+/// hotels follow its alphabet: their English names for English).
 #[tracing::instrument(skip_all, fields(check_in = %search.stay.check_in(), nights = search.stay.nights(), page = search.page))]
-pub async fn search(state: &AppState, search: &HotelSearch) -> Result<SearchResults, AppError> {
+pub async fn search(
+    state: &AppState,
+    search: &HotelSearch,
+    language: Locale,
+) -> Result<SearchResults, AppError> {
     let gens = search_generations(search.stay);
-    cached(&state.cache, &gens, &search_entry_name(search), || {
-        search_uncached(state, search)
+    let name = search_entry_name(search, language);
+    cached(&state.cache, &gens, &name, || {
+        search_uncached(state, search, language)
     })
     .await
 }
@@ -104,9 +121,12 @@ fn search_generations(stay: StayDates) -> Vec<String> {
 async fn search_uncached(
     state: &AppState,
     search: &HotelSearch,
+    language: Locale,
 ) -> Result<Fresh<SearchResults>, AppError> {
     let window = state.clock.window();
-    let page = state.search_index.search(&state.db, search, window).await?;
+    let page = (state.search_index)
+        .search(&state.db, search, window, language)
+        .await?;
     let hotels = page
         .hotels
         .into_iter()

@@ -94,7 +94,9 @@ fn search() -> HotelSearch {
 /// Searches and says how long it took; the answer must always be right.
 async fn timed_search(app: &crate::helpers::TestApp) -> Duration {
     let started = Instant::now();
-    let results = catalog::search(&app.state, &search()).await.unwrap();
+    let results = catalog::search(&app.state, &search(), app::i18n::Locale::ru)
+        .await
+        .unwrap();
     assert_eq!(results.hotels.len(), 3);
     started.elapsed()
 }
@@ -135,7 +137,9 @@ async fn redis_down_then_up_the_cache_comes_back_by_itself() {
     let mut other = search();
     other.sort = SortOrder::Name;
     loop {
-        catalog::search(&app.state, &other).await.unwrap();
+        catalog::search(&app.state, &other, app::i18n::Locale::ru)
+            .await
+            .unwrap();
         if cache_entries(&app).await == 2 {
             break;
         }
@@ -178,7 +182,9 @@ async fn a_redis_down_at_start_is_picked_up_later() {
 /// Fills every room type of the search's first hotel for the search's stay, as bookings do
 /// (the trigger logs the invalidation), and returns the hotel.
 async fn fill_first_hotel(app: &crate::helpers::TestApp) -> HotelId {
-    let hotels = catalog::search(&app.state, &search()).await.unwrap();
+    let hotels = catalog::search(&app.state, &search(), app::i18n::Locale::ru)
+        .await
+        .unwrap();
     let first = hotels.hotels[0].hotel.id;
     let stay = search().stay;
     sqlx::query(
@@ -199,7 +205,9 @@ async fn fill_first_hotel(app: &crate::helpers::TestApp) -> HotelId {
 async fn until_unlisted(app: &crate::helpers::TestApp, hotel: HotelId) -> Duration {
     let started = Instant::now();
     loop {
-        let results = catalog::search(&app.state, &search()).await.unwrap();
+        let results = catalog::search(&app.state, &search(), app::i18n::Locale::ru)
+            .await
+            .unwrap();
         if results.hotels.iter().all(|offer| offer.hotel.id != hotel) {
             return started.elapsed();
         }
@@ -235,7 +243,7 @@ async fn a_partition_between_two_servers_leaves_no_stale_availability() {
     let other = spawn_app_sharing(&cut_off, &[]).await;
     // Both have the search cached.
     assert_eq!(
-        catalog::search(&cut_off.state, &search())
+        catalog::search(&cut_off.state, &search(), app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels
@@ -243,7 +251,7 @@ async fn a_partition_between_two_servers_leaves_no_stale_availability() {
         3
     );
     assert_eq!(
-        catalog::search(&other.state, &search())
+        catalog::search(&other.state, &search(), app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels
@@ -325,7 +333,10 @@ async fn hotel_generation(app: &crate::helpers::TestApp, hotel: HotelId) -> Opti
 #[tokio::test]
 async fn a_booking_is_seen_at_once_and_delivered_once() {
     let app = spawn_app().await;
-    let hotel = catalog::search(&app.state, &search()).await.unwrap().hotels[0]
+    let hotel = catalog::search(&app.state, &search(), app::i18n::Locale::ru)
+        .await
+        .unwrap()
+        .hotels[0]
         .hotel
         .id;
     let (room, before) = rooms_left(&app, hotel).await;
@@ -355,7 +366,7 @@ async fn a_booking_made_during_a_partition_is_delivered_from_the_log() {
     let proxy = RedisProxy::start(upstream()).await;
     let cut_off = spawn_app_with(&[("REDIS_URL", &proxy.address)]).await;
     let other = spawn_app_sharing(&cut_off, &[]).await;
-    let hotel = catalog::search(&other.state, &search())
+    let hotel = catalog::search(&other.state, &search(), app::i18n::Locale::ru)
         .await
         .unwrap()
         .hotels[0]

@@ -618,7 +618,7 @@ async fn cached_entries_are_invalidated_by_booking_changes() {
         page: 1,
     };
     assert_eq!(
-        catalog::search(&app.state, &search)
+        catalog::search(&app.state, &search, app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels
@@ -632,7 +632,7 @@ async fn cached_entries_are_invalidated_by_booking_changes() {
 
     add_unannounced_booking(&app, rooms[0], 10, 12).await;
     assert_eq!(
-        catalog::search(&app.state, &search)
+        catalog::search(&app.state, &search, app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels
@@ -643,7 +643,7 @@ async fn cached_entries_are_invalidated_by_booking_changes() {
 
     announce(&app, hotel, 10, 12).await;
     assert!(
-        catalog::search(&app.state, &search)
+        catalog::search(&app.state, &search, app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels
@@ -666,12 +666,14 @@ async fn bookings_in_other_months_keep_searches_cached() {
         sort: SortOrder::Price,
         page: 1,
     };
-    catalog::search(&app.state, &search).await.unwrap();
+    catalog::search(&app.state, &search, app::i18n::Locale::ru)
+        .await
+        .unwrap();
     add_unannounced_booking(&app, rooms[0], 10, 11).await;
     // A change 100 days away touches other months only.
     announce(&app, hotel, 100, 101).await;
     assert_eq!(
-        catalog::search(&app.state, &search)
+        catalog::search(&app.state, &search, app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels
@@ -870,4 +872,49 @@ async fn the_hotel_page_gives_the_hotels_hours() {
         html.contains("Check-in from 15:30, check-out until 11:00 (hotel time)"),
         "{html}"
     );
+}
+
+/// By name, a reader of English gets the English alphabet (English names where the hotel has
+/// one), a reader of Russian the Russian one, each cached apart.
+#[tokio::test]
+async fn the_order_by_name_follows_the_readers_alphabet() {
+    let app = spawn_app().await;
+    let (first, _) = add_hotel(&app, "Ясная поляна", "Азбукоград", &[(1000, 1)]).await;
+    let (second, _) = add_hotel(&app, "Берёзка", "Азбукоград", &[(1000, 1)]).await;
+    sqlx::query("UPDATE hotels SET name_en = 'Bright Glade' WHERE id = $1")
+        .bind(first)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let search = HotelSearch {
+        location: Some(LocationQuery::parse("Азбукоград").unwrap()),
+        stay: stay(10, 12),
+        party: app::model::Party::default(),
+        sort: SortOrder::Name,
+        page: 1,
+    };
+    let order = |language| {
+        let (app, search) = (&app, &search);
+        async move {
+            let results = catalog::search(&app.state, search, language).await.unwrap();
+            results
+                .hotels
+                .iter()
+                .map(|offer| offer.hotel.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    for _ in 0..2 {
+        // The second round comes from the cache.
+        assert_eq!(
+            order(app::i18n::Locale::en).await,
+            [first, second],
+            "Bright Glade, Берёзка"
+        );
+        assert_eq!(
+            order(app::i18n::Locale::ru).await,
+            [second, first],
+            "Берёзка, Ясная поляна"
+        );
+    }
 }

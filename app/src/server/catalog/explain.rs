@@ -21,6 +21,7 @@ pub async fn explain_search(db: &PgPool, search: &HotelSearch) -> Result<String,
         &candidates,
         offers,
         search.sort,
+        crate::i18n::Locale::ru,
         HotelSearch::PAGE_SIZE as usize + 1,
     );
     let batch = walk.advance();

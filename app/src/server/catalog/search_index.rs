@@ -18,6 +18,7 @@ use tokio::sync::OnceCell;
 use super::hotels::{CandidateHotel, HotelAbout, HotelRepo};
 use super::rooms::{BookedCounts, RoomRepo, earliest, rooms_left};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::{
     BookingWindow, Hotel, HotelId, HotelSearch, LocationQuery, Money, Party, Room, RoomId,
     SortOrder, StayDates,
@@ -45,6 +46,9 @@ pub struct Candidates {
     /// price, hotel id, room id: the order in which a search by price looks at room types,
     /// pricing a stay exactly only once its turn may have come.
     by_floor: Vec<(Money, usize, usize)>,
+    /// Hotel indices by English name (the English name, else the Russian one, ignoring case;
+    /// then id): the order by name for a reader of English (`hotels` is the Russian order).
+    by_english_name: Vec<usize>,
 }
 
 impl Candidates {
@@ -68,10 +72,24 @@ impl Candidates {
                 Some(first)
             })
             .collect();
+        let mut by_english_name: Vec<usize> = (0..hotels.len()).collect();
+        by_english_name.sort_by_cached_key(|&h| {
+            let hotel = &hotels[h].hotel;
+            (hotel.name_in(Locale::en).to_lowercase(), hotel.id)
+        });
         Candidates {
             hotels,
             first_room,
             by_floor,
+            by_english_name,
+        }
+    }
+
+    /// The hotel `i`-th by name in `language`, if there are that many.
+    fn by_name(&self, language: Locale, i: usize) -> Option<usize> {
+        match language {
+            Locale::en => self.by_english_name.get(i).copied(),
+            Locale::ru => (i < self.hotels.len()).then_some(i),
         }
     }
 
@@ -219,6 +237,8 @@ pub struct PageWalk<'a> {
     candidates: &'a Candidates,
     offers: Offers<'a>,
     sort: SortOrder,
+    /// Whose alphabet the order by name follows.
+    language: Locale,
     wanted: usize,
     /// Position in the hotels (name order) or in the offers by price (price order).
     cursor: usize,
@@ -239,6 +259,7 @@ impl<'a> PageWalk<'a> {
         candidates: &'a Candidates,
         offers: Offers<'a>,
         sort: SortOrder,
+        language: Locale,
         wanted: usize,
     ) -> Self {
         let count = candidates.hotels.len();
@@ -246,6 +267,7 @@ impl<'a> PageWalk<'a> {
             candidates,
             offers,
             sort,
+            language,
             wanted,
             cursor: 0,
             left: vec![None; count],
@@ -301,10 +323,10 @@ impl<'a> PageWalk<'a> {
     /// The hotel at the cursor (and by price, the room type), if the walk has not run out.
     fn current(&mut self) -> Option<Cursor> {
         match self.sort {
-            SortOrder::Name => (self.cursor < self.candidates.hotels.len()).then_some(Cursor {
-                hotel: self.cursor,
-                room: None,
-            }),
+            SortOrder::Name => {
+                let hotel = self.candidates.by_name(self.language, self.cursor)?;
+                Some(Cursor { hotel, room: None })
+            }
             SortOrder::Price => {
                 let (total, hotel, room) = self.offers.by_price(self.cursor)?;
                 Some(Cursor {
@@ -361,8 +383,10 @@ impl<'a> PageWalk<'a> {
         let mut i = self.cursor;
         while batch.len() < size {
             let h = match self.sort {
-                SortOrder::Name if i < self.candidates.hotels.len() => i,
-                SortOrder::Name => break,
+                SortOrder::Name => match self.candidates.by_name(self.language, i) {
+                    Some(h) => h,
+                    None => break,
+                },
                 SortOrder::Price => match self.offers.by_price(i) {
                     Some((_, h, _)) => h,
                     None => break,
@@ -436,6 +460,7 @@ impl SearchIndex {
         db: &sqlx::PgPool,
         search: &HotelSearch,
         window: BookingWindow,
+        language: Locale,
     ) -> Result<SearchPage, AppError> {
         let size = HotelSearch::PAGE_SIZE as usize;
         let skip = search.offset() as usize;
@@ -446,6 +471,7 @@ impl SearchIndex {
             stay: search.stay,
             party: Some(search.party),
             sort: search.sort,
+            language,
         };
         let (found, until) = self.walk_place(db, place, wanted, window).await?;
         let has_more = found.len() > skip + size;
@@ -473,6 +499,8 @@ impl SearchIndex {
             stay,
             party,
             sort: SortOrder::Price,
+            // Not by name: any.
+            language: Locale::ru,
         };
         self.walk_place(db, place, usize::MAX, window).await
     }
@@ -671,6 +699,7 @@ struct SearchedPlace<'a> {
     stay: StayDates,
     party: Option<Party>,
     sort: SortOrder,
+    language: Locale,
 }
 
 /// Tries of a search or hotel page while the catalog moves under it; the last one answers
@@ -696,7 +725,7 @@ async fn walk(
     wanted: usize,
 ) -> Result<Current, AppError> {
     let rooms = RoomRepo::new(db);
-    let mut walk = PageWalk::new(candidates, offers, place.sort, wanted);
+    let mut walk = PageWalk::new(candidates, offers, place.sort, place.language, wanted);
     let mut until = None;
     let mut checked = false;
     loop {
@@ -801,12 +830,23 @@ mod tests {
         wanted: usize,
         booked: &HashMap<i32, i64>,
     ) -> (Vec<(i32, i64, i64)>, usize) {
+        let search = (stay, party, sort, Locale::ru);
+        run_in(candidates, search, wanted, booked)
+    }
+
+    /// [`run_for`] for a reader of `language`.
+    fn run_in(
+        candidates: &Candidates,
+        (stay, party, sort, language): (StayDates, Party, SortOrder, Locale),
+        wanted: usize,
+        booked: &HashMap<i32, i64>,
+    ) -> (Vec<(i32, i64, i64)>, usize) {
         let booked: HashMap<RoomId, i64> = booked
             .iter()
             .map(|(&room, &count)| (room.into(), count))
             .collect();
         let offers = Offers::new(candidates, stay, Some(party));
-        let mut walk = PageWalk::new(candidates, offers, sort, wanted);
+        let mut walk = PageWalk::new(candidates, offers, sort, language, wanted);
         let mut probes = 0;
         loop {
             let batch = walk.advance();
@@ -839,6 +879,30 @@ mod tests {
 
     fn catalog() -> Candidates {
         Candidates::new(catalog_hotels())
+    }
+
+    #[test]
+    fn by_name_a_reader_of_english_gets_the_english_alphabet() {
+        let mut hotels = catalog_hotels();
+        hotels[0].hotel.name_en = Some("Zenith".into());
+        // Case does not count; hotels without an English name go by their own.
+        hotels[2].hotel.name_en = Some("aurora".into());
+        let candidates = Candidates::new(hotels);
+        let ids = |language| {
+            let search = (one_night(), Party::default(), SortOrder::Name, language);
+            let (found, _) = run_in(&candidates, search, 10, &HashMap::new());
+            found.iter().map(|found| found.0).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(Locale::en),
+            [3, 1, 2, 4],
+            "aurora, Zenith, Бета, Дельта"
+        );
+        assert_eq!(ids(Locale::ru), [1, 2, 3, 4], "Альфа, Бета, Гамма, Дельта");
+        // A page further on keeps the same order.
+        let search = (one_night(), Party::default(), SortOrder::Name, Locale::en);
+        let (first_two, _) = run_in(&candidates, search, 2, &HashMap::new());
+        assert_eq!(first_two.iter().map(|f| f.0).collect::<Vec<_>>(), [3, 1]);
     }
 
     #[test]
