@@ -8,3 +8,4 @@ pub mod desk;
 pub mod hotels;
 pub mod jobs;
 pub mod pictures;
+pub mod wishlist;

@@ -13,7 +13,7 @@ use crate::pages::{
     AccountPage, AdminAudit, AdminBooking, AdminBookings, AdminCalendar, AdminFigures, AdminHome,
     AdminHotel, AdminHotels, AdminJobs, AdminPictures, AdminRoom, AdminUsers, BookPage,
     ForgotPasswordPage, HomePage, HotelPage, LoginPage, ManagePage, MyBookingsPage, NotFoundPage,
-    RegisterPage, ResetPasswordPage, SearchPage,
+    RegisterPage, ResetPasswordPage, Saved, SearchPage,
 };
 use crate::session::provide_session;
 
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("saved") view={Lazy::<Saved>::new()} ssr=SsrMode::Async/>
                         <Route path=StaticSegment("admin") view={Lazy::<AdminHome>::new()} ssr=SsrMode::Async/>
                         <Route
                             path=(StaticSegment("admin"), StaticSegment("hotels"))

@@ -11,6 +11,7 @@ mod language_switch;
 mod page_title;
 mod require_user;
 mod search_form;
+mod wishlist;
 
 pub use account_menu::AccountMenu;
 pub use auth_fields::{EmailField, PasswordField, SubmitButton};
@@ -30,3 +31,4 @@ pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
 pub use search_form::{GuestFields, SearchForm, drop_unnamed_fields, server_day};
+pub use wishlist::{ListedHotels, SaveButton};

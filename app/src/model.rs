@@ -18,6 +18,7 @@ pub mod picture;
 pub mod refusal;
 pub mod stay;
 pub mod user;
+pub mod wishlist;
 
 pub use booking::{
     Booking, BookingDetails, BookingQuote, BookingReference, BookingStage, BookingsTab,

@@ -1,5 +1,5 @@
-//! One module a page; each component's name ends in `Page`. The back office's pages are lazy
-//! routes (below): their code is loaded when one is first opened.
+//! One module a page; each component's name ends in `Page`. The back office's pages and the
+//! saved hotels are lazy routes (below): their code is loaded when one is first opened.
 mod account;
 mod admin_audit;
 mod admin_booking;
@@ -24,6 +24,7 @@ mod my_bookings;
 mod not_found;
 mod register;
 mod reset_password;
+mod saved;
 mod search;
 
 pub use account::AccountPage;
@@ -49,6 +50,7 @@ pub use my_bookings::MyBookingsPage;
 pub use not_found::NotFoundPage;
 pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
+use saved::SavedPage;
 pub use search::SearchPage;
 
 /// Makes each back-office page a lazy route: with `cargo leptos --split` its code (and what
@@ -86,4 +88,5 @@ lazy_pages! {
     AdminPictures => AdminPicturesPage,
     AdminRoom => AdminRoomPage,
     AdminUsers => AdminUsersPage,
+    Saved => SavedPage,
 }

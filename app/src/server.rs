@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod pictures;
 pub mod rates;
 pub mod staff;
+pub mod wishlist;
 
 pub mod cache;
 pub mod client_addr;

@@ -66,7 +66,7 @@ const from = dateIn(40);
 const to = dateIn(42);
 
 test("every guest page passes axe, signed out and signed in", async ({ page, consoleErrors }) => {
-  // Thirteen pages, each with axe and four widths: over 30 s on a busy two-core machine.
+  // Fifteen pages, each with axe and four widths: over 30 s on a busy two-core machine.
   test.setTimeout(90_000);
   for (const path of [
     "/",
@@ -79,6 +79,7 @@ test("every guest page passes axe, signed out and signed in", async ({ page, con
     "/forgot-password?sent=1",
     "/reset-password?token=1.1.00000000000000000000000000000000",
     "/no-such-page",
+    "/saved",
   ]) {
     await check(page, path);
   }
@@ -91,7 +92,7 @@ test("every guest page passes axe, signed out and signed in", async ({ page, con
   await page.getByLabel("Пароль").fill("correct horse battery");
   await page.getByRole("button", { name: "Зарегистрироваться" }).last().click();
   await expect(page).not.toHaveURL(/\/register/);
-  for (const path of ["/bookings", "/account"]) {
+  for (const path of ["/bookings", "/account", "/saved"]) {
     await check(page, path);
   }
   // The missing page's 404, the reversed dates' 400 and the bad reset link's 410 are the

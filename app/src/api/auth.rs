@@ -19,7 +19,7 @@ pub async fn register(
     let result = async {
         let (email, password) = (Email::parse(&email)?, Password::parse(&password)?);
         let user = accounts::register(&state, &email, &password).await?;
-        forms::sign_in(&state, &user)?;
+        forms::sign_in(&state, &user).await?;
         Ok(user)
     }
     .await;
@@ -43,7 +43,7 @@ pub async fn login(
     let result = async {
         let email = crate::model::Email::parse(&email)?;
         let user = accounts::login(&state, &email, &password, client_addr()).await?;
-        forms::sign_in(&state, &user)?;
+        forms::sign_in(&state, &user).await?;
         Ok(user)
     }
     .await;
@@ -118,7 +118,7 @@ pub async fn reset_password(token: String, password: String) -> Result<User, App
         let password = Password::parse(&password)?;
         let user =
             recovery::reset_password(&state, &token, &password, session::client_addr()).await?;
-        forms::sign_in(&state, &user)?;
+        forms::sign_in(&state, &user).await?;
         Ok(user)
     }
     .await;
@@ -149,7 +149,7 @@ pub async fn change_password(
             session::client_addr(),
         )
         .await?;
-        forms::sign_in(&state, &user)?;
+        forms::sign_in(&state, &user).await?;
         Ok(user)
     }
     .await;

@@ -47,9 +47,13 @@ pub async fn search_hotels(
         .map_err(|error| with_status(error.into()))?;
     // Boxed: the search's async state is large, and moved whole it was copied several times a
     // request (callgrind); boxed, only a pointer moves.
-    Box::pin(catalog::search(&state, &search, language::current_locale()))
+    let mut results = Box::pin(catalog::search(&state, &search, language::current_locale()))
         .await
-        .map_err(with_status)
+        .map_err(with_status)?;
+    results.saved =
+        crate::api::wishlist::saved_of(&state, results.hotels.iter().map(|offer| offer.hotel.id))
+            .await;
+    Ok(results)
 }
 
 /// A hotel and each of its room types that take the party (two adults by default), with
@@ -74,9 +78,11 @@ pub async fn get_hotel(
     let party = Party::parse(adults.as_deref(), children.as_deref())
         .map_err(|error| with_status(error.into()))?;
     // Boxed for the same reason as the search's.
-    Box::pin(catalog::hotel_details(&state, hotel_id, stay, Some(party)))
+    let mut details = Box::pin(catalog::hotel_details(&state, hotel_id, stay, Some(party)))
         .await
-        .map_err(with_status)
+        .map_err(with_status)?;
+    details.saved = crate::api::wishlist::viewed(&state, hotel_id).await;
+    Ok(details)
 }
 
 /// Subscribes the signed-in user to hotel `hotel_id` for the stay and party: one email when a

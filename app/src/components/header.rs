@@ -12,6 +12,7 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">{t!(i18n, app_name)}</A>
             <nav class="site-nav" aria-label=move || t_string!(i18n, nav_main)>
                 <A href="/">{t!(i18n, nav_home)}</A>
+                <A href="/saved">{t!(i18n, nav_saved)}</A>
             </nav>
             <AccountMenu/>
             <LanguageSwitch/>

@@ -168,6 +168,9 @@ pub struct HotelDetails {
     pub check_in_time: NaiveTime,
     /// Rooms are to be left by then on departure day.
     pub check_out_time: NaiveTime,
+    /// On the reader's saved list (filled per reader, never cached).
+    #[serde(default)]
+    pub saved: bool,
 }
 
 /// How search results are ordered.
@@ -331,6 +334,9 @@ pub struct SearchResults {
     /// Whether a next page has more hotels. (No total count: counting every match would cost
     /// far more than finding one page.)
     pub has_more: bool,
+    /// The hotels of the page on the reader's saved list (filled per reader, never cached).
+    #[serde(default)]
+    pub saved: Vec<HotelId>,
 }
 
 #[cfg(test)]

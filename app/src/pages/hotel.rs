@@ -7,9 +7,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::NotFoundPage;
 use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
-    GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, ServiceList,
-    StayTotal, catalog_description, catalog_text, drop_unnamed_fields, error_text, refusal_text,
-    set_status,
+    GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, SaveButton,
+    ServiceList, StayTotal, catalog_description, catalog_text, drop_unnamed_fields, error_text,
+    refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::format;
@@ -126,10 +126,14 @@ fn hotel_header(details: &HotelDetails) -> impl IntoView + use<> {
         .to_string()
     };
     let picture = details.picture.clone();
+    let heart = view! { <SaveButton hotel_id=hotel.id saved=details.saved name=alt.clone()/> };
     view! {
         <header class="hotel-header">
             <div class="hotel-header-text">
-                <h1 data-testid="hotel-name">{name}</h1>
+                <div class="hotel-title">
+                    <h1 data-testid="hotel-name">{name}</h1>
+                    {heart}
+                </div>
                 <p class="location">{hotel.location}</p>
                 <p class="hotel-hours" data-testid="hotel-hours">{hours}</p>
                 <ServiceList services=hotel.services/>

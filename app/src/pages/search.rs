@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::hotels::search_hotels;
 use crate::components::{
-    Picture, RoomsLeft, SearchForm, ServiceList, StayTotal, catalog_text, error_text, set_status,
+    Picture, RoomsLeft, SaveButton, SearchForm, ServiceList, StayTotal, catalog_text, error_text,
+    set_status,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{HotelOffer, HotelSearch, Party, SearchParams, SearchResults, SortOrder};
@@ -85,6 +86,7 @@ fn results_view(found: SearchResults) -> impl IntoView {
     let i18n = use_i18n();
     let search = found.search;
     let has_more = found.has_more;
+    let saved_ids = found.saved;
     if found.hotels.is_empty() {
         if search.page == 1 {
             return view! {
@@ -118,7 +120,10 @@ fn results_view(found: SearchResults) -> impl IntoView {
             {found
                 .hotels
                 .into_iter()
-                .map(|offer| view! { <li><HotelCard offer search=search.clone()/></li> })
+                .map(|offer| {
+                    let saved = saved_ids.contains(&offer.hotel.id);
+                    view! { <li><HotelCard offer search=search.clone() saved/></li> }
+                })
                 .collect_view()}
         </ul>
         <Pagination search has_more/>
@@ -129,8 +134,9 @@ fn results_view(found: SearchResults) -> impl IntoView {
 /// One hotel in the results, linking to its page for the same dates and guests (and the rest
 /// of the search, for the way back).
 #[component]
-fn HotelCard(offer: HotelOffer, search: HotelSearch) -> impl IntoView {
+fn HotelCard(offer: HotelOffer, search: HotelSearch, saved: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let plain_name = offer.hotel.name_in(i18n.get_locale_untracked()).to_owned();
     let href = format!("/hotels/{}?{}", offer.hotel.id, search.to_query());
     let nights = search.stay.nights();
     let name = catalog_text(offer.hotel.name.clone(), offer.hotel.name_en.clone());
@@ -140,9 +146,12 @@ fn HotelCard(offer: HotelOffer, search: HotelSearch) -> impl IntoView {
                 <Picture src=offer.picture alt="" width=400 height=200/>
             </a>
             <div class="hotel-card-body">
-                <h2 class="hotel-card-name">
-                    <a href=href.clone()>{name}</a>
-                </h2>
+                <div class="hotel-title">
+                    <h2 class="hotel-card-name">
+                        <a href=href.clone()>{name}</a>
+                    </h2>
+                    <SaveButton hotel_id=offer.hotel.id saved name=plain_name/>
+                </div>
                 <p class="location">{offer.hotel.location}</p>
                 <ServiceList services=offer.hotel.services/>
             </div>

@@ -35,6 +35,7 @@ use super::metrics::metrics;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::model::wishlist::ListedHotel;
 use crate::model::{
     Hotel, HotelDetails, HotelId, HotelOffer, HotelSearch, LocationQuery, Party, PictureRef, Room,
     RoomId, RoomOffer, SearchResults, SortOrder, StayDates,
@@ -137,6 +138,7 @@ async fn search_uncached(
             search: search.clone(),
             hotels,
             has_more: page.has_more,
+            saved: Vec::new(),
         },
         until: page.until,
     })
@@ -259,11 +261,33 @@ async fn hotel_details_uncached(
         stay,
         party: None,
         rooms,
+        saved: false,
     };
     Ok(Fresh {
         value: details,
         until: booked.until,
     })
+}
+
+/// The hotels of `ids` as lists show them (each with its picture), in that order; unknown
+/// and archived ones left out.
+pub async fn listed_hotels(
+    state: &AppState,
+    ids: &[HotelId],
+) -> Result<Vec<ListedHotel>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hotels = HotelRepo::new(&state.db).find_many(ids).await?;
+    Ok(hotels
+        .into_iter()
+        .map(|hotel| ListedHotel {
+            picture: state
+                .media
+                .picture(hotel.image_id, hotel.picture_digest.clone()),
+            hotel,
+        })
+        .collect())
 }
 
 /// A hotel as the catalog describes it; `NotFound` for an unknown one.

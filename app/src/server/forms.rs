@@ -4,14 +4,15 @@ use http::{HeaderValue, header};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{accounts, state::AppState, with_status};
+use super::{accounts, state::AppState, wishlist, with_status};
 use crate::error::AppError;
 use crate::model::{
     User,
     navigation::{local_path, with_query},
 };
 
-fn set_cookie(value: &str) -> Result<(), AppError> {
+/// Adds `Set-Cookie: value` to the response being built.
+pub fn set_cookie(value: &str) -> Result<(), AppError> {
     let value = HeaderValue::from_str(value)
         .map_err(|error| AppError::internal("a cookie header", error))?;
     if let Some(response) = use_context::<ResponseOptions>() {
@@ -20,9 +21,25 @@ fn set_cookie(value: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Sets the session cookie for `user` (see [`accounts::sign_in`]).
-pub fn sign_in(state: &AppState, user: &User) -> Result<(), AppError> {
-    set_cookie(&accounts::sign_in(state, user)?.cookie)
+/// Sets the session cookie for `user` (see [`accounts::sign_in`]), and moves the hotels this
+/// browser saved or viewed signed out to the account (a failure there is logged: signing in
+/// goes on, and the browser keeps its lists for the next time).
+pub async fn sign_in(state: &AppState, user: &User) -> Result<(), AppError> {
+    set_cookie(&accounts::sign_in(state, user)?.cookie)?;
+    match wishlist::adopt(state, user.id, &request_headers()).await {
+        Ok(cleared) => cleared.iter().try_for_each(|cookie| set_cookie(cookie)),
+        Err(error) => {
+            error.log();
+            Ok(())
+        }
+    }
+}
+
+/// The headers of the request being answered (empty outside one).
+pub fn request_headers() -> http::HeaderMap {
+    use_context::<http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default()
 }
 
 pub fn sign_out(state: &AppState) {
@@ -63,6 +80,21 @@ pub fn finish<T>(
                 &[("email", email.trim()), ("return_to", return_to)],
             );
             Err(error)
+        }
+        Err(error) => Err(with_status(error)),
+    }
+}
+
+/// For an action that leaves the guest on the page they are on (a heart): a plain form post
+/// that succeeded goes back to `return_to` (a local path); a call from the hydrated page gets
+/// the answer, or the error with its HTTP status.
+pub fn stay_on<T>(result: Result<T, AppError>, return_to: Option<&str>) -> Result<T, AppError> {
+    match result {
+        Ok(value) => {
+            if is_plain_form_post() {
+                leptos_axum::redirect(local_path(return_to));
+            }
+            Ok(value)
         }
         Err(error) => Err(with_status(error)),
     }

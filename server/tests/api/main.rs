@@ -29,3 +29,4 @@ mod security;
 mod seed;
 mod server_fns;
 mod slow_clients;
+mod wishlist;

@@ -428,6 +428,7 @@ impl<'a> UserRepo<'a> {
             "DELETE FROM password_resets WHERE user_id = $1",
             "DELETE FROM holds WHERE user_id = $1",
             "DELETE FROM hotel_staff WHERE user_id = $1",
+            "DELETE FROM guest_list_hotels WHERE user_id = $1",
         ] {
             sqlx::query(statement)
                 .bind(id.get())

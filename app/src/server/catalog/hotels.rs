@@ -191,6 +191,26 @@ impl<'a> HotelRepo<'a> {
         Ok(row.map(Hotel::from))
     }
 
+    /// The hotels of `ids` guests may see, in the order of `ids` (unknown and archived ones
+    /// left out), in one statement.
+    pub async fn find_many(&self, ids: &[HotelId]) -> Result<Vec<Hotel>, AppError> {
+        static FIND_MANY: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT {HOTEL_COLUMNS}
+                 FROM unnest($1::int[]) WITH ORDINALITY AS wanted (id, n)
+                 JOIN hotels h ON h.id = wanted.id {HOTEL_PICTURE}
+                 WHERE h.archived_at IS NULL
+                 ORDER BY wanted.n"
+            )
+        });
+        let ids: Vec<i32> = ids.iter().map(|id| id.get()).collect();
+        let rows: Vec<HotelRow> = sqlx::query_as(FIND_MANY.as_str())
+            .bind(ids)
+            .fetch_all(self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Hotel::from).collect())
+    }
+
     /// What a hotel's page shows beside its name and rooms: the hours of arrival and departure,
     /// its description and the digests of its ready pictures in the staff's order (the first is its main one).
     pub async fn about(&self, id: HotelId) -> Result<HotelAbout, AppError> {

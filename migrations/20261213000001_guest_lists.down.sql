@@ -1,0 +1,1 @@
+DROP TABLE guest_list_hotels;
