@@ -526,8 +526,30 @@ mod tests {
             page: 1,
         };
         assert_eq!(
-            search_entry_name(&search("Алтай")),
-            search_entry_name(&search("АЛТАЙ"))
+            search_entry_name(&search("Алтай"), Locale::ru),
+            search_entry_name(&search("АЛТАЙ"), Locale::ru)
+        );
+    }
+
+    #[test]
+    fn the_language_names_a_search_by_name_only() {
+        let window = crate::model::BookingWindow::from_today(day("2026-11-27"));
+        let stay = StayDates::new(day("2026-12-01"), day("2026-12-02"), window).unwrap();
+        let search = |sort| HotelSearch {
+            location: None,
+            stay,
+            party: Party::default(),
+            sort,
+            page: 1,
+        };
+        let name = |sort, language| search_entry_name(&search(sort), language);
+        assert_ne!(
+            name(SortOrder::Name, Locale::ru),
+            name(SortOrder::Name, Locale::en)
+        );
+        assert_eq!(
+            name(SortOrder::Price, Locale::ru),
+            name(SortOrder::Price, Locale::en)
         );
     }
 }

@@ -264,7 +264,7 @@ async fn a_cached_page_that_counted_a_hold_lasts_no_longer_than_the_hold() {
         page: 1,
     };
     let listed = async || {
-        catalog::search(&app.state, &search)
+        catalog::search(&app.state, &search, app::i18n::Locale::ru)
             .await
             .unwrap()
             .hotels

@@ -38,7 +38,7 @@ async fn found(app: &TestApp, town: &str, stay: StayDates, party: Party) -> Vec<
         sort: SortOrder::Price,
         page: 1,
     };
-    catalog::search(&app.state, &search)
+    catalog::search(&app.state, &search, app::i18n::Locale::ru)
         .await
         .unwrap()
         .hotels
