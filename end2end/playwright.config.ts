@@ -5,6 +5,9 @@ import { defineConfig } from "@playwright/test";
 const port = process.env.E2E_PORT ?? "3100";
 const serverBin = process.env.SERVER_BIN;
 const baseURL = `http://127.0.0.1:${port}`;
+// A second server process on the same database and Redis (tests/live.spec.ts).
+const secondPort = process.env.E2E_SECOND_PORT ?? String(Number(port) + 1);
+const secondURL = `http://127.0.0.1:${secondPort}`;
 // maildev (npm): the real SMTP server the app sends to in the browser tests, read via its API.
 const mailApi = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "1180"}`;
 const smtpPort = process.env.SMTP_PORT ?? "1125";
@@ -62,6 +65,19 @@ export default defineConfig({
           url: `${baseURL}/health`,
           reuseExistingServer: false,
           timeout: 120_000,
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+        {
+          // Started once the first is up (its migrations and demo data are in place), on the
+          // same database, Redis prefix and mail server: another process of the same site.
+          command:
+            `until "${serverBin}" healthcheck >/dev/null 2>&1; do sleep 0.5; done && ` +
+            `LEPTOS_SITE_ADDR=127.0.0.1:${secondPort} APP_URL=${secondURL} DEMO_DATA=false exec "${serverBin}"`,
+          cwd: "..",
+          url: `${secondURL}/health`,
+          reuseExistingServer: false,
+          timeout: 180_000,
           stdout: "pipe",
           stderr: "pipe",
         },

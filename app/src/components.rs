@@ -8,6 +8,7 @@ mod error_message;
 mod footer;
 mod header;
 mod language_switch;
+mod live_rooms;
 mod page_title;
 mod require_user;
 mod search_form;
@@ -28,6 +29,7 @@ pub use error_message::{FieldError, FormError, error_text, failed, refusal_text,
 pub use footer::Footer;
 pub use header::Header;
 pub use language_switch::{LOCALE_ENDPOINT, LanguageSwitch};
+pub use live_rooms::live_rooms_left;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
 pub use search_form::{GuestFields, SearchForm, drop_unnamed_fields, server_day};

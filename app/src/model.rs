@@ -10,6 +10,7 @@ pub mod guest;
 pub mod hotel;
 pub mod ids;
 pub mod jobs;
+pub mod live;
 pub mod location;
 pub mod money;
 pub mod navigation;

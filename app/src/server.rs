@@ -23,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod forms;
 pub mod language;
+pub mod live;
 pub mod metrics;
 pub mod queue;
 pub mod signed_links;

@@ -10,6 +10,7 @@ pub mod http_server;
 pub mod jobs;
 pub mod limits;
 pub mod listen;
+pub mod live_routes;
 pub mod locale;
 pub mod mail;
 pub mod memory;

@@ -9,6 +9,7 @@ use app::{
         cache::Cache,
         catalog,
         config::Config,
+        live::Live,
         pictures::{MediaDirError, Pictures, media::Media},
         state::AppState,
     },
@@ -39,8 +40,8 @@ use tracing::Level;
 
 use crate::http_server::REQUEST_ID;
 use crate::{
-    api_v1, db, desk_export, health, http_server, limits, listen, locale, metrics, picture_routes,
-    security, seed,
+    api_v1, db, desk_export, health, http_server, limits, listen, live_routes, locale, metrics,
+    picture_routes, security, seed,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +109,7 @@ impl Application {
         let pictures = Pictures::from_config(db.clone(), cache.clone(), &config)?;
         let addr = leptos_options.site_addr;
         let media = Media::scan(std::path::Path::new(leptos_options.site_root.as_ref()));
+        let live = Live::start(&cache);
         let clock = app::server::clock::Clock::system().with_horizon(config.booking_horizon_days);
         let state = AppState {
             leptos_options,
@@ -119,6 +121,7 @@ impl Application {
             search_index: Arc::default(),
             clock,
             delivered: Default::default(),
+            live,
         };
         let listener = listen::listener(addr).await?;
         Ok(Application {
@@ -156,6 +159,12 @@ impl Application {
         tracing::info!("listening on http://{}", self.local_addr());
         let relay = tokio::spawn(housekeeping(self.state.clone()));
         let trusted = self.state.config.trusted_proxies.clone();
+        // Open live streams end with the stop, or the graceful stop would wait for them.
+        let live = self.state.live.clone();
+        let stop = async move {
+            stop.await;
+            live.close();
+        };
         http_server::serve(self.listener, self.router, trusted, stop).await;
         relay.abort();
         self.state.db.close().await;
@@ -243,6 +252,7 @@ pub fn router(state: AppState, pictures: Pictures) -> Router {
         .route("/docs", get(api_v1::openapi::docs_page))
         .merge(picture_routes::routes(state.clone(), pictures.clone()))
         .merge(desk_export::routes())
+        .merge(live_routes::routes())
         .nest_service(
             app::model::picture::PICTURES_URL_PATH,
             picture_routes::serve(pictures.store.pictures_dir()),

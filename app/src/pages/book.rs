@@ -7,7 +7,7 @@ use super::auth_form::{form_query, latest_error};
 use crate::api::bookings::{CreateBooking, ReleaseHold, get_booking_quote};
 use crate::components::{
     CancellationNote, FieldError, FormError, NightlyPrices, Picture, RequireUser, ServiceList,
-    StayTotal, SubmitButton, catalog_text, error_text, refusal_text, set_status,
+    StayTotal, SubmitButton, catalog_text, error_text, live_rooms_left, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -92,7 +92,14 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
     let room = quote.offer.room;
     // A room held for the guest can be booked (the hold is theirs even when it was the last).
     let hold = quote.hold;
-    let free = hold.is_some() || quote.offer.rooms_left > 0;
+    // Follows other guests' bookings while the page is open.
+    let left = live_rooms_left(
+        quote.hotel.id,
+        stay,
+        vec![(room.id, quote.offer.rooms_left)],
+    )(room.id);
+    let held = hold.is_some();
+    let free = Memo::new(move |_| held || left.get() > 0);
     let refusal = quote.offer.refusal;
     // After a failed post without JavaScript the form comes back with what was typed.
     let typed = use_query_map()
@@ -162,28 +169,34 @@ fn quote_view(quote: BookingQuote) -> impl IntoView {
         } else if let Some(refusal) = refusal {
             view! { <p class="refusal" role="alert" data-testid="refusal">{refusal_text(refusal)}</p> }
                 .into_any()
-        } else if free {
-            view! {
-                {hold.map(|hold| view! { <HoldNotice hold/> })}
-                <ActionForm action attr:class="book-form">
-                    <FormError error/>
-                    <input type="hidden" name="room_id" value=room.id.to_string()/>
-                    <input type="hidden" name="date_from" value=stay.check_in().to_string()/>
-                    <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
-                    <input type="hidden" name="adults" value=party.adults.to_string()/>
-                    <input type="hidden" name="children" value=party.children.to_string()/>
-                    <GuestDetailsFields error name=guest_name request=guest_request/>
-                    <SubmitButton
-                        pending
-                        label=Signal::derive(move || t_string!(i18n, book_confirm).to_string())
-                        pending_label=Signal::derive(move || t_string!(i18n, book_pending).to_string())
-                    />
-                </ActionForm>
-                {hold.map(|_| view! { <ReleaseForm room_id=room.id stay/> })}
-            }
-                .into_any()
         } else {
-            view! { <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p> }.into_any()
+            let form = move || {
+                let (guest_name, guest_request) = (guest_name.clone(), guest_request.clone());
+                view! {
+                    {hold.map(|hold| view! { <HoldNotice hold/> })}
+                    <ActionForm action attr:class="book-form">
+                        <FormError error/>
+                        <input type="hidden" name="room_id" value=room.id.to_string()/>
+                        <input type="hidden" name="date_from" value=stay.check_in().to_string()/>
+                        <input type="hidden" name="date_to" value=stay.check_out().to_string()/>
+                        <input type="hidden" name="adults" value=party.adults.to_string()/>
+                        <input type="hidden" name="children" value=party.children.to_string()/>
+                        <GuestDetailsFields error name=guest_name request=guest_request/>
+                        <SubmitButton
+                            pending
+                            label=Signal::derive(move || t_string!(i18n, book_confirm).to_string())
+                            pending_label=Signal::derive(move || t_string!(i18n, book_pending).to_string())
+                        />
+                    </ActionForm>
+                    {hold.map(|_| view! { <ReleaseForm room_id=room.id stay/> })}
+                }
+                .into_any()
+            };
+            let sold_out = move || {
+                view! { <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p> }
+                    .into_any()
+            };
+            (move || if free.get() { form() } else { sold_out() }).into_any()
         }}
     }
 }

@@ -9,7 +9,7 @@ use crate::api::hotels::{SubscribeAlert, get_hotel};
 use crate::components::{
     GuestFields, NightlyPrices, Picture, RoomGuests, RoomLayoutLine, RoomsLeft, SaveButton,
     ServiceList, StayTotal, catalog_description, catalog_text, drop_unnamed_fields, error_text,
-    refusal_text, set_status,
+    live_rooms_left, refusal_text, set_status,
 };
 use crate::error::AppError;
 use crate::format;
@@ -275,6 +275,10 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
     let search_href = format!("/search?{}", search.to_query());
     // Room types that take the party, none of them bookable: the guest may ask to be told.
     let full = !details.rooms.is_empty() && details.rooms.iter().all(|offer| offer.bookable() == 0);
+    let rendered = (details.rooms.iter())
+        .map(|offer| (offer.room.id, offer.rooms_left))
+        .collect();
+    let left_of = live_rooms_left(hotel.id, stay, rendered);
     view! {
         <PageTitle text=document_title/>
         <article class="hotel-page">
@@ -310,7 +314,10 @@ fn hotel_view(details: HotelDetails) -> impl IntoView {
                     {details
                         .rooms
                         .into_iter()
-                        .map(|offer| view! { <li><RoomCard offer stay party/></li> })
+                        .map(|offer| {
+                            let left = left_of(offer.room.id);
+                            view! { <li><RoomCard offer stay party left/></li> }
+                        })
                         .collect_view()}
                 </ul>
             </section>
@@ -380,10 +387,10 @@ fn AlertOffer(hotel_id: HotelId, stay: StayDates, party: Party) -> impl IntoView
     }
 }
 
-/// One room type: what it is, what the stay costs night by night, how many are free, and
-/// "Book" (or why the hotel's rules refuse these dates).
+/// One room type: what it is, what the stay costs night by night, how many are free (`left`,
+/// following other guests' bookings), and "Book" (or why the hotel's rules refuse these dates).
 #[component]
-fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
+fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party, left: Signal<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let room = offer.room;
     let book_href = format!(
@@ -392,7 +399,6 @@ fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
         stay.to_query(),
         party.to_query()
     );
-    let free = offer.rooms_left > 0;
     let refusal = offer.refusal;
     let alt = room.name_in(i18n.get_locale_untracked()).to_owned();
     let name = catalog_text(room.name.clone(), room.name_en.clone());
@@ -415,22 +421,22 @@ fn RoomCard(offer: RoomOffer, stay: StayDates, party: Party) -> impl IntoView {
             <div class="room-card-offer">
                 <StayTotal total=offer.total_cost nights=stay.nights()/>
                 <NightlyPrices check_in=stay.check_in() nights=offer.nights/>
-                {if let Some(refusal) = refusal {
-                    view! {
+                {move || match (refusal, left.get()) {
+                    (Some(refusal), _) => view! {
                         <p class="refusal" data-testid="refusal">{refusal_text(refusal)}</p>
                     }
-                        .into_any()
-                } else if free {
-                    view! {
-                        <RoomsLeft count=offer.rooms_left/>
-                        <a class="button button-primary" href=book_href data-testid="book">
+                        .into_any(),
+                    (None, 0) => view! {
+                        <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p>
+                    }
+                        .into_any(),
+                    (None, left) => view! {
+                        <RoomsLeft count=left/>
+                        <a class="button button-primary" href=book_href.clone() data-testid="book">
                             {t!(i18n, book)}
                         </a>
                     }
-                        .into_any()
-                } else {
-                    view! { <p class="sold-out" data-testid="sold-out">{t!(i18n, sold_out)}</p> }
-                        .into_any()
+                        .into_any(),
                 }}
             </div>
         </article>

@@ -72,7 +72,8 @@ return {key, redis.call('GET', key)}
 ";
 
 /// Increments each generation counter in KEYS (a missing one starts from the clock) and keeps
-/// it for ARGV[1] more seconds.
+/// it for ARGV[1] more seconds; then publishes ARGV[3] (unless empty) on channel ARGV[2]. In one
+/// script, so a subscriber told of a change reads under the moved counters.
 const BUMP_SCRIPT: &str = r"
 for _, k in ipairs(KEYS) do
   if redis.call('EXISTS', k) == 1 then
@@ -82,6 +83,9 @@ for _, k in ipairs(KEYS) do
     redis.call('SET', k, tostring(t[1] * 1000 + math.floor(t[2] / 1000) + 1))
   end
   redis.call('EXPIRE', k, ARGV[1])
+end
+if ARGV[3] ~= '' then
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
 end
 return 1
 ";
@@ -148,6 +152,16 @@ impl Cache {
     /// The namespaced key for `key`, so tests and several apps can share one Redis.
     pub fn key(&self, key: &str) -> String {
         format!("{}{}", self.prefix, key)
+    }
+
+    /// The pub/sub channel [`Self::bump`] announces changes on.
+    pub fn changes_channel(&self) -> String {
+        self.key("changes")
+    }
+
+    /// A client for a connection of the caller's own (a subscription); `None` when disabled.
+    pub fn client(&self) -> Option<redis::Client> {
+        self.inner.as_ref().map(|inner| inner.client.clone())
     }
 
     /// Pings Redis within the timeout.
@@ -277,9 +291,10 @@ impl Cache {
     }
 
     /// Moves the generation counters `gens` on, so every entry stored under their old values
-    /// is unreachable at once. False when Redis could not be told (the caller keeps the
+    /// is unreachable at once, and tells the subscribers of [`Self::changes_channel`] `notice`
+    /// (nothing when empty). False when Redis could not be told (the caller keeps the
     /// invalidation and tries again: see `catalog::deliver_invalidations`).
-    pub async fn bump(&self, gens: &[String]) -> bool {
+    pub async fn bump(&self, gens: &[String], notice: &str) -> bool {
         if self.inner.is_none() {
             return true;
         }
@@ -287,7 +302,10 @@ impl Cache {
         for generation in gens {
             invocation.key(self.key(generation));
         }
-        invocation.arg(GENERATION_TTL.as_secs());
+        invocation
+            .arg(GENERATION_TTL.as_secs())
+            .arg(self.changes_channel())
+            .arg(notice);
         self.call("bump", |mut c| async move {
             invocation.invoke_async::<i64>(&mut c).await
         })

@@ -31,6 +31,7 @@ use self::rooms::RoomRepo;
 use self::search_index::Found;
 pub use self::search_index::SearchIndex;
 use super::cache::Cache;
+use super::live;
 use super::metrics::metrics;
 use super::state::AppState;
 use crate::error::AppError;
@@ -348,7 +349,8 @@ pub async fn deliver_invalidations(db: &PgPool, cache: &Cache) -> Result<usize, 
         if count == 0 {
             return Ok(delivered);
         }
-        if !cache.bump(&generations_of(&batch.items)).await {
+        let notice = live::notice(batch.items.iter().map(|item| item.hotel_id));
+        if !cache.bump(&generations_of(&batch.items), &notice).await {
             // Dropping the batch rolls its deletion back: the rows wait for the next try.
             return Ok(delivered);
         }
@@ -388,7 +390,8 @@ pub async fn booking_changed(
             date_to: Some(stay.1),
         })
         .collect();
-    if state.cache.bump(&generations_of(&changes)).await {
+    let notice = live::notice([Some(hotel_id)]);
+    if state.cache.bump(&generations_of(&changes), &notice).await {
         state.delivered.push(origin_tx);
     }
 }

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use super::accounts::auth::Auth;
 use super::catalog::Delivered;
 use super::catalog::search_index::SearchIndex;
+use super::live::Live;
 use super::{cache::Cache, clock::Clock, config::Config, pictures::media::Media};
 
 /// Everything a request needs, built once at start-up and shared by handlers, pages and
@@ -25,4 +26,6 @@ pub struct AppState {
     /// Booking changes whose cache invalidations this process delivered (their log rows go in
     /// the next housekeeping round).
     pub delivered: Delivered,
+    /// Open pages' live availability (see [`super::live`]).
+    pub live: Live,
 }

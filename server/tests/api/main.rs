@@ -17,6 +17,7 @@ mod holds;
 mod imports;
 mod jobs;
 mod lifecycle;
+mod live;
 mod load;
 mod logs;
 mod mail;
