@@ -54,6 +54,20 @@ pub fn path_and_query(path: &str, search: &str) -> String {
 }
 
 /// The login page that returns to `return_to` afterwards.
+/// `path` with every byte a URL may not carry as it is (beyond ASCII, spaces, controls)
+/// percent-encoded: a `Location` header must be ASCII.
+pub fn ascii_path(path: &str) -> String {
+    let mut ascii = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_graphic() {
+            ascii.push(char::from(byte));
+        } else {
+            ascii.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    ascii
+}
+
 pub fn login_url(return_to: &str) -> String {
     with_query("/login", &[("return_to", local_path(Some(return_to)))])
 }
@@ -97,5 +111,17 @@ mod tests {
             "/login?return_to=%2Fa%3Fb%3Dc&x=%D1%8F"
         );
         assert_eq!(login_url("//evil"), "/login?return_to=%2F");
+    }
+
+    #[test]
+    fn a_location_is_sent_in_ascii() {
+        assert_eq!(
+            super::ascii_path("/search?location=Алтай край"),
+            "/search?location=%D0%90%D0%BB%D1%82%D0%B0%D0%B9%20%D0%BA%D1%80%D0%B0%D0%B9"
+        );
+        assert_eq!(
+            super::ascii_path("/search?location=%D0%90"),
+            "/search?location=%D0%90"
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::{accounts, state::AppState, wishlist, with_status};
 use crate::error::AppError;
 use crate::model::{
     User,
-    navigation::{local_path, with_query},
+    navigation::{ascii_path, local_path, with_query},
 };
 
 /// Adds `Set-Cookie: value` to the response being built.
@@ -92,7 +92,7 @@ pub fn stay_on<T>(result: Result<T, AppError>, return_to: Option<&str>) -> Resul
     match result {
         Ok(value) => {
             if is_plain_form_post() {
-                leptos_axum::redirect(local_path(return_to));
+                leptos_axum::redirect(&ascii_path(local_path(return_to)));
             }
             Ok(value)
         }
