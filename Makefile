@@ -106,8 +106,9 @@ release-build:
 	cargo leptos build --release --precompress --split
 
 # The guest's first load (brotli wasm + js), in KB. A ratchet: issue 20's goal is 250; lower it
-# as the bundle shrinks, never raise it without a reason in the commit.
-BUNDLE_BUDGET_KB := 680
+# as the bundle shrinks, never raise it without a reason in the commit. Raised from 680 to 720
+# for the hearts, the recently viewed list and live availability (/saved itself is lazy).
+BUNDLE_BUDGET_KB := 720
 
 bundle-budget: release-build
 	server/bench/bundle.sh --budget $(BUNDLE_BUDGET_KB)
