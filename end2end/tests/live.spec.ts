@@ -34,8 +34,9 @@ test("a hotel page on another server follows a guest's hold, booking and cancell
   }
   await expect(card.getByTestId("rooms-left")).toHaveText("Остался всего 1 номер", { timeout: 2_000 });
 
-  // ...then the last one chosen in the page: held for this guest, so gone for the watcher.
-  await page.goto(`/book?room_id=${ROOM}&${stay}`);
+  // ...then the last one chosen in the page (another room of a type the guest already booked
+  // for these dates): held for this guest, so gone for the watcher.
+  await page.goto(`/book?room_id=${ROOM}&${stay}&another=1`);
   await hydrated(page);
   await expect(card.getByTestId("sold-out")).toBeVisible({ timeout: 2_000 });
   await expect(card.getByTestId("book")).toHaveCount(0);
